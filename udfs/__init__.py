@@ -1,0 +1,26 @@
+"""Excel functions of xlsales, one module per core module.
+
+Point xlwings at this package: ``UDF_MODULES = udfs`` for the classic add-in,
+``from udfs import *`` in xlwings Lite's ``main.py``, or the xlwings Server
+``custom_functions`` module.
+"""
+
+from udfs.funnel import (
+    CUMULATIVE_CONVERSION,
+    FUNNEL_SCHEDULE,
+    PIPELINE_VELOCITY,
+    REQUIRED_LEADS,
+    STAGE_CONVERSION,
+    WIN_RATE,
+    XLSALES_VERSION,
+)
+
+__all__ = [
+    "CUMULATIVE_CONVERSION",
+    "FUNNEL_SCHEDULE",
+    "PIPELINE_VELOCITY",
+    "REQUIRED_LEADS",
+    "STAGE_CONVERSION",
+    "WIN_RATE",
+    "XLSALES_VERSION",
+]

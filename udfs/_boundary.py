@@ -1,0 +1,144 @@
+"""The one place where Excel values become Python values, and errors become cells.
+
+Excel hands xlwings a selection as a 2-D list (blanks as ``None``); the UDFs hand the
+core plain lists and get back plain lists, which leave as a 2-D list shaped like the
+selection they came from. A rule broken anywhere in xlsales leaves as one line of
+text naming the function, the argument, the value and the rule:
+
+* xlwings Server and xlwings Lite: raised as ``xlwings.XlwingsError``, which Excel shows
+  as ``#VALUE!`` with the message on hover (the server answers HTTP 400).
+* the classic Windows add-in: returned as the cell's text, ``#VALUE! <message>``,
+  because the classic add-in would otherwise show ``#VALUE!`` with a traceback pop-up.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import os
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any, NamedTuple
+
+import xlwings as xw
+
+from xlsales.errors import InputError, XlsalesError
+
+EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial 1 = 1900-01-01 after Excel's 1900 leap-year bug
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and value.strip() == "")
+
+
+class Vector(NamedTuple):
+    """A selection read as one list, and how to shape results like it."""
+
+    values: list
+    shape: str  # "row", "column" or "block"
+    width: int  # columns of the selection (for blocks)
+
+
+def vector(name: str, selection: Any) -> Vector:
+    """Read a cell, a row, a column or a block (row by row) as one list.
+
+    Blank cells at the end are dropped; a blank in the middle stays ``None`` so that
+    the core names it. A whole blank selection is an empty list.
+    """
+    if not isinstance(selection, list):
+        rows: list = [[selection]]
+    elif selection and not isinstance(selection[0], list):
+        rows = [selection]
+    else:
+        rows = selection
+    width = max((len(r) for r in rows), default=0)
+    if len(rows) == 1 and width > 1:
+        shape, values = "row", list(rows[0])
+    elif width <= 1:  # a column, or a single cell (spills down, as Excel does)
+        shape, values = "column", [r[0] if r else None for r in rows]
+    else:
+        shape, values = "block", [x for r in rows for x in r]
+    while values and _blank(values[-1]):
+        values.pop()
+    values = [None if _blank(x) else x for x in values]
+    return Vector(values, shape, width)
+
+
+def spill(values: Sequence, like: Vector) -> list[list]:
+    """Lay ``values`` out like the selection they came from (a row stays a row)."""
+    if like.shape == "row":
+        return [list(values)]
+    if like.shape == "block" and like.width and len(values) % like.width == 0:
+        return [list(values[i : i + like.width]) for i in range(0, len(values), like.width)]
+    return [[x] for x in values]
+
+
+def orient(table: list[list], like: Vector) -> list[list]:
+    """A table with one row per item, turned so that items run like the selection."""
+    if like.shape == "row":
+        return [list(col) for col in zip(*table)]
+    return table
+
+
+def scalar(name: str, value: Any, default: Any = None) -> Any:
+    """One cell: a blank gives ``default``; a range of several cells is refused."""
+    if isinstance(value, list):
+        cells = [x for x in vector(name, value).values]
+        if len(cells) != 1:
+            raise InputError(f"{name} is a range of {len(cells)} cells: one cell is required")
+        value = cells[0]
+    return default if _blank(value) else value
+
+
+def flag(name: str, value: Any) -> bool:
+    """TRUE/FALSE, 1/0 or blank (FALSE)."""
+    value = scalar(name, value, False)
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)) and value in (0, 1):
+        return bool(value)
+    raise InputError(f"{name}={value!r} must be TRUE or FALSE")
+
+
+def excel_date(name: str, value: Any) -> dt.date:
+    """An Excel date: a date cell (a serial number) or a date xlwings already converted."""
+    value = scalar(name, value)
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and 1 <= value < 2958466:
+        return EXCEL_EPOCH + dt.timedelta(days=int(value))
+    raise InputError(f"{name}={value!r} is not an Excel date")
+
+
+def _on_server_or_lite() -> bool:
+    return os.environ.get("XLWINGS_ON_SERVER") == "true" or sys.platform == "emscripten"
+
+
+def one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def cell_errors(func: Callable) -> Callable:
+    """Turn any failure of ``func`` into the one-line message Excel shows.
+
+    Rules the user broke (``XlsalesError``) read as they are; anything else is a bug
+    in xlsales and says so, still on one line, never as a traceback.
+    """
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except XlsalesError as exc:
+            message = f"{func.__name__}: {one_line(exc)}"
+        except xw.XlwingsError:
+            raise
+        except Exception as exc:  # a bug: still one line in the cell
+            message = f"{func.__name__}: internal error {type(exc).__name__}: {one_line(exc)}"
+        if _on_server_or_lite():
+            raise xw.XlwingsError(message)
+        return f"#VALUE! {message}"
+
+    return wrapper

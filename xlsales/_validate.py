@@ -1,0 +1,84 @@
+"""Checks at the door of every public function (one place, one wording)."""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Iterable, Sequence
+
+from xlsales.errors import InputError
+
+
+def _show(value: object) -> str:
+    if isinstance(value, str):
+        return repr(value)
+    return f"{value!r}" if not isinstance(value, float) else f"{value:g}"
+
+
+def number(name: str, value: object) -> float:
+    """Return ``value`` as a float or raise: text, blanks, booleans, NaN and infinity are refused."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        if value is None:
+            raise InputError(f"{name} is blank: a number is required")
+        raise InputError(f"{name}={_show(value)} is not a number")
+    value = float(value)
+    if math.isnan(value) or math.isinf(value):
+        raise InputError(f"{name}={_show(value)} must be a finite number")
+    return value
+
+
+def non_negative(name: str, value: object) -> float:
+    value = number(name, value)
+    if value < 0:
+        raise InputError(f"{name}={_show(value)} must be 0 or more")
+    return value
+
+
+def positive(name: str, value: object) -> float:
+    value = number(name, value)
+    if value <= 0:
+        raise InputError(f"{name}={_show(value)} must be more than 0")
+    return value
+
+
+def whole(name: str, value: object) -> int:
+    """A count: a non-negative whole number (2.0 is accepted as 2)."""
+    value = non_negative(name, value)
+    if value != int(value):
+        raise InputError(f"{name}={_show(value)} must be a whole number")
+    return int(value)
+
+
+def share(name: str, value: object, *, zero_ok: bool = False) -> float:
+    """A rate or share in (0, 1] (or [0, 1] with ``zero_ok``)."""
+    value = number(name, value)
+    low_ok = value >= 0 if zero_ok else value > 0
+    if not (low_ok and value <= 1):
+        interval = "[0, 1]" if zero_ok else "(0, 1]"
+        raise InputError(f"{name}={_show(value)} must be in {interval} (a rate, 0.25 for 25%)")
+    return value
+
+
+def sequence(name: str, values: object, *, min_len: int = 1) -> list:
+    """A non-empty list; a lone string or number is refused so it is not read letter by letter."""
+    if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
+        raise InputError(f"{name}={_show(values)} must be a list of values")
+    values = list(values)
+    if len(values) < min_len:
+        what = "is empty" if not values else f"has {len(values)} value(s)"
+        raise InputError(f"{name} {what}: at least {min_len} value(s) are required")
+    return values
+
+
+def same_length(name_a: str, a: Sequence, name_b: str, b: Sequence) -> None:
+    if len(a) != len(b):
+        raise InputError(
+            f"{name_b} has {len(b)} value(s) but {name_a} has {len(a)}: they must have one each"
+        )
+
+
+def choice(name: str, value: object, allowed: Sequence[str]) -> str:
+    text = str(value).strip().lower() if isinstance(value, str) else value
+    if text not in allowed:
+        raise InputError(f"{name}={_show(value)} must be one of: {', '.join(allowed)}")
+    return text

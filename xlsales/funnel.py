@@ -1,0 +1,461 @@
+"""Sales-funnel arithmetic: conversion, required volumes, backward schedules, velocity.
+
+Conventions used throughout:
+
+* Stages are listed top of the funnel first (leads, ..., won).
+* ``counts`` has one entry per stage; ``rates`` has one entry per step between two
+  stages, so ``len(rates) == number of stages - 1``.
+* A rate is a share in (0, 1]: 0.25 means 25 % of one stage reaches the next.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import math
+from collections.abc import Sequence
+from typing import Literal, NamedTuple
+
+from xlsales import _validate as v
+from xlsales.errors import InputError, UndefinedError
+
+Rounding = Literal["none", "end", "stage"]
+ROUNDINGS: tuple[str, ...] = ("end", "stage", "none")
+PERIODS: tuple[str, ...] = ("once", "day", "week", "month")
+
+
+def ceil_count(x: float) -> int:
+    """Round a need up to a whole count, as Excel's and LibreOffice's ROUNDUP(x, 0) do.
+
+    Both engines look at 15 significant digits before rounding, so float noise such as
+    ``14 / 0.007 = 2000.0000000000002`` asks for 2000, not 2001.
+
+    >>> ceil_count(2000.0000000000002), ceil_count(207.4074), ceil_count(7.0)
+    (2000, 208, 7)
+    """
+    return math.ceil(float(f"{x:.15g}"))
+
+
+def _counts(counts: object) -> list[int]:
+    values = v.sequence("counts", counts, min_len=2)
+    checked = [v.whole(f"counts[{i}]", c) for i, c in enumerate(values)]
+    for i in range(1, len(checked)):
+        if checked[i] > checked[i - 1]:
+            raise InputError(
+                f"counts[{i}]={checked[i]} is more than counts[{i - 1}]={checked[i - 1]}: "
+                "a stage cannot hold more than the stage before it (conversion above 100%)"
+            )
+    return checked
+
+
+def _rates(rates: object) -> list[float]:
+    values = v.sequence("rates", rates)
+    return [v.share(f"rates[{i}]", r) for i, r in enumerate(values)]
+
+
+def stage_conversion(counts: Sequence[int]) -> list[float]:
+    """Step conversion rates of a funnel snapshot: each stage over the stage before.
+
+    Parameters
+    ----------
+    counts : sequence of int
+        How many entries each stage holds, top of the funnel first; whole numbers >= 0
+        that never rise from one stage to the next. At least two stages.
+
+    Returns
+    -------
+    list of float
+        ``len(counts) - 1`` rates in [0, 1].
+
+    Raises
+    ------
+    InputError
+        A count is negative, fractional or not a number, or a stage holds more than
+        the stage before it.
+    UndefinedError
+        A stage holds 0 entries, so the rate of the step after it is 0 / 0.
+
+    Notes
+    -----
+    ::
+
+        rate[i] = counts[i + 1] / counts[i]
+
+    No rounding: the rates are exact quotients. A stage with 0 entries has no rate to
+    the next stage (0 / 0); it is reported, never shown as 0 % or 100 %.
+
+    References
+    ----------
+    calculatorlib.com sales funnel example (shared/oracles/funnel_examples.json);
+    the funnel planner's ``Actual rate`` column gives the same numbers.
+
+    Examples
+    --------
+    1,000 leads gave 400 meetings, 150 proposals and 30 deals:
+
+    >>> stage_conversion([1000, 400, 150, 30])
+    [0.4, 0.375, 0.2]
+    """
+    checked = _counts(counts)
+    rates = []
+    for i in range(len(checked) - 1):
+        if checked[i] == 0:
+            raise UndefinedError(
+                f"counts[{i}]=0: the conversion from stage {i} to stage {i + 1} is undefined "
+                "(no entries to convert)"
+            )
+        rates.append(checked[i + 1] / checked[i])
+    return rates
+
+
+def cumulative_conversion(counts: Sequence[int]) -> list[float]:
+    """Each stage's share of the top stage (the first entry is always 1).
+
+    Notes
+    -----
+    ::
+
+        share[i] = counts[i] / counts[0]
+
+    No rounding. Raises ``UndefinedError`` when the top stage holds 0 entries, and the
+    same ``InputError`` as :func:`stage_conversion` for bad counts.
+
+    Examples
+    --------
+    Of 1,000 leads, 3 % became deals:
+
+    >>> cumulative_conversion([1000, 400, 150, 30])
+    [1.0, 0.4, 0.15, 0.03]
+    """
+    checked = _counts(counts)
+    if checked[0] == 0:
+        raise UndefinedError("counts[0]=0: shares of the top stage are undefined (no entries)")
+    return [c / checked[0] for c in checked]
+
+
+def required_volumes(
+    target: float, rates: Sequence[float], rounding: Rounding = "end"
+) -> list[float]:
+    """Volume each stage needs so that the funnel delivers ``target`` at the bottom.
+
+    Parameters
+    ----------
+    target : float
+        What must come out of the last stage (e.g. 10 new customers), >= 0.
+    rates : sequence of float
+        Step conversion rates, top first, each in (0, 1].
+    rounding : {"end", "stage", "none"}
+        ``"none"``: the exact chain, fractions kept. ``"end"`` (default): each stage's
+        exact need rounded up on its own. ``"stage"``: rounded up at every step from
+        the bottom, each stage sized from the rounded stage below it.
+
+    Returns
+    -------
+    list
+        ``len(rates) + 1`` volumes, top of the funnel first, ending with the target
+        (ints when rounded, floats for ``"none"``).
+
+    Notes
+    -----
+    ::
+
+        exact[n]  = target                               n = len(rates)
+        exact[i]  = target / (rates[i] * ... * rates[n-1])
+        end[i]    = ROUNDUP(exact[i], 0)
+        stage[n]  = ROUNDUP(target, 0)
+        stage[i]  = ROUNDUP(stage[i+1] / rates[i], 0)
+
+    Rounding up uses 15 significant digits, like Excel and LibreOffice (see
+    :func:`ceil_count`). ``"end"`` is the default because it is the smallest whole
+    plan that still delivers the target on average: rounding at every stage compounds
+    (each step rounds up a number that was already rounded up), so ``"stage"`` asks
+    the top of the funnel for more than the rates need, while ``"end"`` rounds each
+    stage once. Use ``"stage"`` when every stage must be whole before the next one is
+    sized, e.g. when meetings are booked as whole slots. Always
+    ``stage >= end >= none``.
+
+    References
+    ----------
+    shared/oracles/funnel_examples.json ("sales-math": 14 deals at 10 %, 35 %, 50 %,
+    40 % need 2,000 calls); funnel planner template, ``Required volume`` column.
+
+    Examples
+    --------
+    To win 7 customers when 25 % of leads qualify, 30 % of those get a proposal and
+    45 % of proposals win:
+
+    >>> required_volumes(7, [0.25, 0.3, 0.45])
+    [208, 52, 16, 7]
+    >>> required_volumes(7, [0.25, 0.3, 0.45], rounding="stage")
+    [216, 54, 16, 7]
+    >>> [round(x, 2) for x in required_volumes(7, [0.25, 0.3, 0.45], rounding="none")]
+    [207.41, 51.85, 15.56, 7.0]
+    """
+    target = v.non_negative("target", target)
+    checked = _rates(rates)
+    mode = v.choice("rounding", rounding, ROUNDINGS)
+    n = len(checked)
+    if mode == "stage":
+        volumes: list = [ceil_count(target)]
+        for rate in reversed(checked):
+            volumes.append(ceil_count(volumes[-1] / rate))
+        return volumes[::-1]
+    exact = [target] * (n + 1)
+    for i in range(n - 1, -1, -1):
+        exact[i] = exact[i + 1] / checked[i]
+    if mode == "none":
+        return exact
+    return [ceil_count(x) for x in exact]
+
+
+class StageNeed(NamedTuple):
+    """One row of the working behind :func:`required_volumes`."""
+
+    stage: str
+    rate: float | None  # conversion from this stage to the next; None for the last
+    exact: float
+    volume: float
+
+
+def stage_names(stages: Sequence[str] | None, count: int) -> list[str]:
+    """The stage labels: the user's, or ``stage 1`` ... ``stage n``."""
+    if stages is None:
+        return [f"stage {i + 1}" for i in range(count)]
+    names = [str(s) for s in v.sequence("stages", stages)]
+    if len(names) != count:
+        raise InputError(
+            f"stages has {len(names)} name(s) but the rates describe {count} stages: "
+            "give one name per stage (one more than the rates)"
+        )
+    return names
+
+
+def required_working(
+    target: float,
+    rates: Sequence[float],
+    rounding: Rounding = "end",
+    stages: Sequence[str] | None = None,
+) -> list[StageNeed]:
+    """The table an auditor reads: stage, rate to the next stage, exact need, volume.
+
+    Same formula and rounding as :func:`required_volumes`.
+
+    >>> for row in required_working(10, [0.1], stages=["approached", "won"]):
+    ...     print(row.stage, row.rate, row.exact, row.volume)
+    approached 0.1 100.0 100
+    won None 10.0 10
+    """
+    exact = required_volumes(target, rates, "none")
+    volumes = required_volumes(target, rates, rounding)
+    names = stage_names(stages, len(exact))
+    rate_col = [float(r) for r in rates] + [None]
+    return [StageNeed(*row) for row in zip(names, rate_col, exact, volumes)]
+
+
+class ScheduleRow(NamedTuple):
+    """One stage of one period of a backward schedule."""
+
+    period: int  # 1, 2, ... (1 for a one-off target)
+    due: dt.date  # when this period's target must be won
+    stage: str
+    volume: float
+    start: dt.date  # the date by which this stage's volume must be entered
+
+
+def _date(name: str, value: object) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise InputError(f"{name}={value!r} is not a date (use YYYY-MM-DD)")
+
+
+def add_period(day: dt.date, every: str, count: int) -> dt.date:
+    """``day`` moved ``count`` periods on; a month step keeps the day or the month's end.
+
+    >>> add_period(dt.date(2026, 1, 31), "month", 1)
+    datetime.date(2026, 2, 28)
+    """
+    if every == "once" or count == 0:
+        return day
+    if every == "day":
+        return day + dt.timedelta(days=count)
+    if every == "week":
+        return day + dt.timedelta(weeks=count)
+    months = day.month - 1 + count
+    year, month = day.year + months // 12, months % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def funnel_schedule(
+    target: float,
+    rates: Sequence[float],
+    stage_days: Sequence[float],
+    due: dt.date,
+    rounding: Rounding = "end",
+    every: str = "once",
+    periods: int = 1,
+    stages: Sequence[str] | None = None,
+) -> list[ScheduleRow]:
+    """Backward schedule: per stage, the volume and the date it must be entered by.
+
+    Parameters
+    ----------
+    target : float
+        Wins needed per period (or once), >= 0.
+    rates : sequence of float
+        Step conversion rates, top first, each in (0, 1].
+    stage_days : sequence of float
+        Days an entry spends in each stage before it reaches the next one; one per
+        rate, each >= 0.
+    due : date
+        When the (first) target must be won.
+    rounding : {"end", "stage", "none"}
+        As in :func:`required_volumes`.
+    every : {"once", "day", "week", "month"}
+        ``"once"`` for a one-off target; otherwise the target recurs every period.
+    periods : int
+        How many periods to schedule (1 for a one-off target).
+    stages : sequence of str, optional
+        Stage names, one per stage.
+
+    Returns
+    -------
+    list of ScheduleRow
+        ``periods * (len(rates) + 1)`` rows: period by period, top stage first.
+
+    Notes
+    -----
+    ::
+
+        due[k]      = due + k periods            (k = 0 .. periods - 1)
+        start[k, i] = due[k] - (stage_days[i] + ... + stage_days[n-1])
+        start[k, n] = due[k]                     (the last stage: the wins themselves)
+        volume[i]   = required_volumes(target, rates, rounding)[i]
+
+    Backward scheduling: a stage must start the sum of the downstream stage durations
+    before the due date. Days are calendar days; fractional days are rounded up
+    (entering a lead half a day late is late). A month step keeps the day of the
+    month, or its last day when the month is shorter.
+
+    Examples
+    --------
+    10 wins a week, from 100 approaches at 10 %, approaches take 14 days to close:
+
+    >>> rows = funnel_schedule(10, [0.1], [14], dt.date(2026, 3, 2), every="week", periods=2)
+    >>> [(r.period, r.stage, r.volume, r.start.isoformat()) for r in rows]
+    [(1, 'stage 1', 100, '2026-02-16'), (1, 'stage 2', 10, '2026-03-02'), \
+(2, 'stage 1', 100, '2026-02-23'), (2, 'stage 2', 10, '2026-03-09')]
+    """
+    volumes = required_volumes(target, rates, rounding)
+    days = v.sequence("stage_days", stage_days)
+    v.same_length("rates", list(rates), "stage_days", days)
+    lead = [v.non_negative(f"stage_days[{i}]", d) for i, d in enumerate(days)]
+    due = _date("due", due)
+    every = v.choice("every", every, PERIODS)
+    periods = v.whole("periods", periods)
+    if periods < 1:
+        raise InputError(f"periods={periods} must be 1 or more")
+    if every == "once" and periods != 1:
+        raise InputError(f"periods={periods} needs every=day, week or month (a one-off target has 1)")
+    names = stage_names(stages, len(volumes))
+    offsets = [math.ceil(sum(lead[i:])) for i in range(len(lead))] + [0]
+    rows = []
+    for k in range(periods):
+        period_due = add_period(due, every, k)
+        for name, volume, offset in zip(names, volumes, offsets):
+            rows.append(
+                ScheduleRow(k + 1, period_due, name, volume, period_due - dt.timedelta(days=offset))
+            )
+    return rows
+
+
+def win_rate(won: int, lost: int) -> float:
+    """Share of closed deals that were won; open deals are not counted.
+
+    Notes
+    -----
+    ::
+
+        win_rate = won / (won + lost)
+
+    No rounding. ``UndefinedError`` when no deal is closed (0 / 0).
+
+    References
+    ----------
+    Common CRM definition (shared/oracles/funnel_examples.json, ``win_rate``).
+
+    Examples
+    --------
+    12 deals won and 36 lost this quarter (the 20 still open do not count):
+
+    >>> win_rate(12, 36)
+    0.25
+    """
+    won = v.whole("won", won)
+    lost = v.whole("lost", lost)
+    if won + lost == 0:
+        raise UndefinedError("won=0 and lost=0: the win rate is undefined (no closed deals)")
+    return won / (won + lost)
+
+
+def pipeline_velocity(
+    opportunities: float, win_rate: float, deal_size: float, cycle_days: float
+) -> float:
+    """Value the pipeline turns into revenue per day.
+
+    Parameters
+    ----------
+    opportunities : float
+        Open qualified opportunities, >= 0.
+    win_rate : float
+        Share of closed opportunities that are won, in [0, 1].
+    deal_size : float
+        Average value of a won deal, >= 0 (currency).
+    cycle_days : float
+        Average days from opportunity to close, > 0.
+
+    Notes
+    -----
+    ::
+
+        velocity = opportunities * win_rate * deal_size / cycle_days   (currency per day)
+
+    No rounding.
+
+    References
+    ----------
+    mavenlb.com: 40 opportunities, 25 %, GBP 25,000, 90 days give GBP 2,777 a day
+    (shared/oracles/funnel_examples.json).
+
+    Examples
+    --------
+    >>> round(pipeline_velocity(40, 0.25, 25_000, 90), 2)
+    2777.78
+    """
+    opportunities = v.non_negative("opportunities", opportunities)
+    rate = v.share("win_rate", win_rate, zero_ok=True)
+    deal_size = v.non_negative("deal_size", deal_size)
+    cycle_days = v.positive("cycle_days", cycle_days)
+    return opportunities * rate * deal_size / cycle_days
+
+
+def delivered(top: float, rates: Sequence[float]) -> float:
+    """What ``top`` entries deliver at the bottom of the funnel on average.
+
+    ::
+
+        delivered = top * rates[0] * ... * rates[n-1]
+
+    >>> delivered(100, [0.5, 0.2])
+    10.0
+    """
+    result = v.non_negative("top", top)
+    for rate in _rates(rates):
+        result *= rate
+    return result
