@@ -14,8 +14,13 @@ from udfs.funnel import (
     WIN_RATE,
     XLSALES_VERSION,
 )
+from udfs.pareto import ABC_CLASS, ABC_COMPUTED, ABC_LIMITS, PARETO_CUTOFF
 
 __all__ = [
+    "ABC_CLASS",
+    "ABC_COMPUTED",
+    "ABC_LIMITS",
+    "PARETO_CUTOFF",
     "CUMULATIVE_CONVERSION",
     "FUNNEL_SCHEDULE",
     "PIPELINE_VELOCITY",

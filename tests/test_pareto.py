@@ -1,0 +1,160 @@
+"""xlsales.pareto: published cABCanalysis results, hand-worked cases, properties."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from conftest import load_oracle
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from xlsales import pareto
+from xlsales.errors import InputError, UndefinedError
+
+ABC = load_oracle("abc_published.json")["cases"]
+
+
+def index_sets(classes):
+    """1-based positions per class, as the oracle lists them."""
+    return {k: sorted(i + 1 for i, c in enumerate(classes) if c == k) for k in "ABC"}
+
+
+@pytest.mark.parametrize("name", sorted(ABC))
+def test_computed_abc_matches_cabcanalysis_item_by_item(name):
+    case = ABC[name]
+    got = index_sets(pareto.computed_abc(case["data"]).classes)
+    assert [len(got[k]) for k in "ABC"] == case["sizes"]
+    for k in "ABC":
+        assert got[k] == sorted(case[k]), k
+
+
+def test_swiss_inhabitants_sizes():
+    assert ABC["swiss"]["sizes"] == [640, 437, 1819]  # as published with the R package
+    assert len(ABC["swiss"]["data"]) == 2896
+
+
+def test_computed_abc_cleans_and_reports():
+    # text, a blank and a negative count as 0: three cleaned, the two 3s lead
+    r = pareto.computed_abc([1, "x", None, -5, 3, 3])
+    assert r.cleaned == 3
+    assert r.classes[4] == r.classes[5] == "A"
+
+
+def test_computed_abc_one_item_and_all_equal():
+    assert pareto.computed_abc([42]).classes == ["A"]
+    r = pareto.computed_abc([7, 7, 7])
+    assert r.classes == ["A", "A", "A"] and r.all_equal
+
+
+def test_fixed_abc_worked_example_from_the_issue():
+    # 50, 30, 10, 5, 3, 2 (total 100). Larger-than shares: 0, .5, .8, .9, .95, .98
+    assert pareto.abc_classes([50, 30, 10, 5, 3, 2]) == ["A", "A", "B", "B", "C", "C"]
+
+
+def test_fixed_abc_crossing_item_is_still_a_and_ties_share():
+    # 60, 30, 30, 10 (total 130): 30s see 60/130 = .46 larger -> A, both of them;
+    # 10 sees 120/130 = .92 -> B
+    assert pareto.abc_classes([60, 30, 30, 10]) == ["A", "A", "A", "B"]
+    # custom limits 0.5 / 0.9: 10 -> .92 >= .9 -> C
+    assert pareto.abc_classes([60, 30, 30, 10], a=0.5, b=0.9) == ["A", "A", "A", "C"]
+
+
+def test_fixed_abc_negatives_last_in_c():
+    # -10 ranks last; the total of the rest is 100: 60 -> A (0), 40 -> A (.6)
+    summary = pareto.abc_summary([40, -10, 60], negatives="last")
+    assert summary.classes == ["A", "C", "A"]
+    assert summary.negatives == 1 and summary.counts == {"A": 2, "B": 0, "C": 1}
+
+
+def test_pareto_cutoff_by_hand():
+    # 50 + 30 = 80 of 100: two accounts, threshold 30, 80 % reached
+    assert pareto.pareto_cutoff([10, 50, 3, 30, 5, 2]) == (2, 30.0, 0.8)
+    count, threshold, share = pareto.pareto_cutoff([50, 30, 10, 5, 3, 2], share=0.85)
+    assert (count, threshold, share) == (3, 10.0, 0.9)
+    # ties at the cut stay together: 40 + 20 = 60 of 100 reaches .55, the other 20 joins
+    assert pareto.pareto_cutoff([40, 20, 20, 20], 0.55) == (4, 20.0, 1.0)
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: pareto.abc_classes([]), "values is empty"),
+        (lambda: pareto.abc_classes([5, "ten", 3]), "values[1]='ten' is not a number"),
+        (lambda: pareto.abc_classes([5, None, 3]), "values[1] is blank"),
+        (lambda: pareto.abc_classes([5, float("nan")]), "values[1]=nan must be a finite number"),
+        (lambda: pareto.abc_classes([5, -2]), "values[1]=-2 is negative: refused"),
+        (lambda: pareto.abc_classes([5, 3], a=0.9, b=0.8), "a=0.9 must be less than b=0.8"),
+        (lambda: pareto.abc_classes([5, 3], a=1.2), "a=1.2 must be in (0, 1]"),
+        (lambda: pareto.abc_classes([5, 3], negatives="drop"), "negatives='drop' must be one of"),
+        (lambda: pareto.pareto_cutoff([5, 3], share=0), "share=0 must be in (0, 1]"),
+        (lambda: pareto.pareto_cutoff([5, 3], share=1.5), "share=1.5 must be in (0, 1]"),
+        (lambda: pareto.computed_abc([]), "values is empty"),
+    ],
+)
+def test_bad_input_message(call, message):
+    with pytest.raises(InputError) as info:
+        call()
+    assert message in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: pareto.abc_classes([0, 0, 0]),
+        lambda: pareto.pareto_cutoff([0, 0]),
+        lambda: pareto.computed_abc([0, "x", -1]),
+        lambda: pareto.abc_classes([-1, -2], negatives="last"),
+    ],
+)
+def test_all_zero_is_undefined_not_a_class(call):
+    with pytest.raises(UndefinedError):
+        call()
+
+
+values_st = st.lists(st.integers(min_value=0, max_value=10**6), min_size=1, max_size=300).filter(
+    lambda xs: sum(xs) > 0
+)
+RANK = {"A": 0, "B": 1, "C": 2}
+
+
+@pytest.mark.parametrize("classify", [pareto.abc_classes, lambda xs: pareto.computed_abc(xs).classes])
+@settings(max_examples=60, deadline=None)
+@given(values=values_st, seed=st.integers(0, 2**32 - 1), factor=st.integers(1, 1000))
+def test_abc_properties(classify, values, seed, factor):
+    classes = classify(values)
+    # every item gets exactly one class
+    assert len(classes) == len(values) and set(classes) <= {"A", "B", "C"}
+    # a larger value never gets a worse class
+    for x, cx in zip(values, classes):
+        for y, cy in zip(values, classes):
+            if x > y:
+                assert RANK[cx] <= RANK[cy]
+    # shuffling changes no item's class
+    perm = np.random.default_rng(seed).permutation(len(values))
+    shuffled = classify([values[i] for i in perm])
+    assert [classes[i] for i in perm] == shuffled
+    # a positive scale changes nothing
+    assert classify([x * factor for x in values]) == classes
+
+
+@given(values_st, st.floats(min_value=0.01, max_value=1.0))
+def test_pareto_cutoff_reaches_share_with_the_fewest_items(values, share):
+    count, threshold, reached = pareto.pareto_cutoff(values, share)
+    desc = sorted(values, reverse=True)
+    total = sum(values)
+    assert reached == pytest.approx(sum(desc[:count]) / total)
+    assert reached >= share - 1e-12
+    assert desc[count - 1] == threshold
+    assert count == len(desc) or desc[count] < threshold  # ties kept together
+    below = [i for i in range(count) if desc[i] > threshold]
+    if below:  # without the tie group the share was not reached
+        assert sum(desc[: below[-1] + 1]) / total < share + 1e-12
+
+
+def test_large_input_accepts_numpy_and_lists_alike():
+    x = np.random.default_rng(7).lognormal(8, 1.2, 5000)
+    assert pareto.abc_classes(x) == pareto.abc_classes(x.tolist())
+    assert pareto.computed_abc(x).classes == pareto.computed_abc(list(x)).classes
+    assert math.isclose(pareto.pareto_cutoff(x).share, pareto.pareto_cutoff(list(x)).share)

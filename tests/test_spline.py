@@ -1,0 +1,60 @@
+"""The FMM spline and Hyman's filter against their published properties.
+
+* FMM (Forsythe, Malcolm & Moler 1977): the end conditions match the third derivative
+  of the cubic through the four end points, so data taken from any cubic are
+  reproduced exactly, inside and beyond the knots.
+* Hyman (1983): on monotone data the filtered spline is monotone. The test data are
+  Akima's (1970) set, the standard example where an unfiltered spline overshoots.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from xlsales import _spline
+
+AKIMA_X = np.array([0, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15], dtype=float)
+AKIMA_Y = np.array([10, 10, 10, 10, 10, 10, 10.5, 15, 50, 60, 85], dtype=float)
+
+
+def cubic(x):
+    return 2.0 - 1.5 * x + 0.75 * x**2 - 0.125 * x**3
+
+
+def test_fmm_reproduces_a_cubic():
+    x = np.array([0.0, 0.7, 1.5, 2.0, 3.1, 4.0, 5.5])
+    s = _spline.fmm(x, cubic(x))
+    u = np.linspace(-0.5, 6.0, 57)
+    assert _spline.evaluate(s, u) == pytest.approx(cubic(u), abs=1e-12)
+    slope = -1.5 + 1.5 * u - 0.375 * u**2
+    assert _spline.evaluate(s, u, deriv=1) == pytest.approx(slope, abs=1e-11)
+
+
+def test_fmm_two_and_three_points():
+    line = _spline.fmm(np.array([0.0, 2.0]), np.array([1.0, 5.0]))
+    assert _spline.evaluate(line, np.array([1.0, 3.0])).tolist() == [3.0, 7.0]
+    x = np.array([0.0, 1.0, 3.0])
+    parabola = _spline.fmm(x, x**2)
+    assert _spline.evaluate(parabola, np.array([2.0]))[0] == pytest.approx(4.0)
+
+
+def test_plain_fmm_overshoots_akima_and_hyman_does_not():
+    u = np.linspace(0, 15, 1501)
+    plain = _spline.evaluate(_spline.fmm(AKIMA_X, AKIMA_Y), u)
+    assert (np.diff(plain) < -1e-9).any()  # the reason Hyman's filter exists
+    filtered = _spline.hyman(_spline.fmm(AKIMA_X, AKIMA_Y))
+    values = _spline.evaluate(filtered, u)
+    assert (np.diff(values) >= -1e-12).all()
+    assert _spline.evaluate(filtered, AKIMA_X) == pytest.approx(AKIMA_Y)  # still interpolates
+
+
+def test_hyman_leaves_a_monotone_safe_spline_alone():
+    x = np.linspace(0, 1, 9)
+    s = _spline.fmm(x, 3 * x + 1)  # a straight line: slopes are already within the limits
+    assert _spline.hyman(s).b == pytest.approx(s.b)
+
+
+def test_hyman_refuses_non_monotone_data():
+    with pytest.raises(ValueError):
+        _spline.hyman(_spline.fmm(np.array([0.0, 1, 2, 3]), np.array([0.0, 1, 0, 1])))

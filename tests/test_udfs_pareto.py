@@ -1,0 +1,72 @@
+"""The Pareto UDFs through xlwings' own conversion code."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import excel_call, excel_error, load_oracle
+
+import udfs
+
+ABC = load_oracle("abc_published.json")["cases"]
+
+
+def test_abc_class_column_in_column_out():
+    got = excel_call(udfs, "ABC_CLASS", [[x] for x in [50, 30, 10, 5, 3, 2]])
+    assert got == [["A"], ["A"], ["B"], ["B"], ["C"], ["C"]]
+
+
+def test_abc_class_row_with_trailing_blanks_and_block():
+    assert excel_call(udfs, "ABC_CLASS", [[50, 30, 10, 5, 3, 2, "", ""]]) == [
+        ["A", "A", "B", "B", "C", "C"]
+    ]
+    assert excel_call(udfs, "ABC_CLASS", [[50, 30], [10, 5], [3, 2]]) == [
+        ["A", "A"], ["B", "B"], ["C", "C"]
+    ]
+
+
+def test_abc_class_negatives_choice():
+    assert "values[1]=-10 is negative" in excel_error(udfs, "ABC_CLASS", [[40, -10, 60]])
+    got = excel_call(udfs, "ABC_CLASS", [[40, -10, 60]], "", "", "last")
+    assert got == [["A", "C", "A"]]
+
+
+def test_abc_computed_swiss_sizes():
+    case = ABC["swiss"]
+    got = excel_call(udfs, "ABC_COMPUTED", [[x] for x in case["data"]])
+    flat = [r[0] for r in got]
+    assert [flat.count(k) for k in "ABC"] == case["sizes"]
+    assert sorted(i + 1 for i, c in enumerate(flat) if c == "A") == sorted(case["A"])
+
+
+def test_abc_limits_table():
+    case = ABC["test8"]
+    got = excel_call(udfs, "ABC_LIMITS", [case["data"]])
+    labels = [r[0] for r in got]
+    assert labels[:4] == ["item", "Pareto point", "break-even point", "submarginal point"]
+    sizes = dict((r[0], r[1]) for r in got)["A, B, C items"]
+    assert sizes == ", ".join(str(s) for s in case["sizes"])
+    for row in got[1:4]:
+        assert 0 <= row[1] <= 1 and 0 <= row[2] <= 1
+
+
+def test_pareto_cutoff_udf():
+    # 50 + 30 = 80 of 100
+    assert excel_call(udfs, "PARETO_CUTOFF", [[10, 50, 3, 30, 5, 2]]) == [[2, 30, 0.8]]
+    got = excel_call(udfs, "PARETO_CUTOFF", [[10, 50, 3, 30, 5, 2]], 0.8, True)
+    assert got[0] == ["count", "threshold", "share"]
+
+
+@pytest.mark.parametrize(
+    "func, args, message",
+    [
+        ("ABC_CLASS", ([["", ""]],), "ABC_CLASS: values is empty"),
+        ("ABC_CLASS", ([[0, 0, 0]],), "values add up to 0"),
+        ("ABC_CLASS", ([[5, "ten", 3]],), "values[1]='ten' is not a number"),
+        ("ABC_CLASS", ([[5, "", 3]],), "values[1] is blank"),
+        ("ABC_CLASS", ([[5, 3]], 0.95, 0.8), "a=0.95 must be less than b=0.8"),
+        ("PARETO_CUTOFF", ([[5, 3]], 1.5), "share=1.5 must be in (0, 1]"),
+        ("ABC_COMPUTED", ([[0, "x"]],), "values add up to 0 after cleaning 1"),
+    ],
+)
+def test_bad_input_is_one_line(func, args, message):
+    assert message in excel_error(udfs, func, *args)
