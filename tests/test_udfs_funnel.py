@@ -45,6 +45,16 @@ def test_required_leads_rounding_modes_published():
         assert got == [case[mode]]
 
 
+def test_required_leads_column_of_targets_gives_a_row_each():
+    case = ORACLE["rounding"]
+    # 7 wins is the published case; 14 wins doubles each exact need before rounding up:
+    # 414.81 -> 415, 103.70 -> 104, 31.11 -> 32, 14
+    got = excel_call(udfs, "REQUIRED_LEADS", [[7], [14]], [case["rates"]])
+    assert got == [case["end"], [415, 104, 32, 14]]
+    got = excel_call(udfs, "REQUIRED_LEADS", [[7, 14]], [case["rates"]])  # a row of targets
+    assert got == [list(col) for col in zip(case["end"], [415, 104, 32, 14])]
+
+
 def test_required_leads_blank_optional_arguments_take_defaults():
     case = ORACLE["rounding"]
     got = excel_call(udfs, "REQUIRED_LEADS", case["target"], [case["rates"]], "", "")
@@ -126,7 +136,8 @@ def test_version_for_the_audit_trail():
         ("REQUIRED_LEADS", ("ten", [[0.5]]), "REQUIRED_LEADS: target='ten' is not a number"),
         ("REQUIRED_LEADS", (-3, [[0.5]]), "REQUIRED_LEADS: target=-3 must be 0 or more"),
         ("REQUIRED_LEADS", (3, [[0.5]], "up"), "REQUIRED_LEADS: rounding='up' must be one of"),
-        ("REQUIRED_LEADS", ([[1, 2]], [[0.5]]), "target is a range of 2 cells"),
+        ("REQUIRED_LEADS", ([[1], [-2]], [[0.5]]), "REQUIRED_LEADS: targets[1]=-2 must be 0"),
+        ("REQUIRED_LEADS", ([[1], ["x"]], [[0.5]]), "REQUIRED_LEADS: targets[1]='x' is not a"),
         ("REQUIRED_LEADS", (3, [[0.5]], "end", "maybe"), "show_working='maybe' must be TRUE"),
         ("STAGE_CONVERSION", ([[100, 150]],), "counts[1]=150 is more than counts[0]=100"),
         ("STAGE_CONVERSION", ([[100, 0, 0]],), "counts[1]=0: the conversion from stage 1"),

@@ -83,10 +83,10 @@ def orient(table: list[list], like: Vector) -> list[list]:
 def scalar(name: str, value: Any, default: Any = None) -> Any:
     """One cell: a blank gives ``default``; a range of several cells is refused."""
     if isinstance(value, list):
-        cells = [x for x in vector(name, value).values]
-        if len(cells) != 1:
+        cells = vector(name, value).values
+        if len(cells) > 1:
             raise InputError(f"{name} is a range of {len(cells)} cells: one cell is required")
-        value = cells[0]
+        value = cells[0] if cells else None
     return default if _blank(value) else value
 
 

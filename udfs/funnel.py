@@ -38,7 +38,7 @@ def CUMULATIVE_CONVERSION(counts):
 
 
 @xw.func
-@xw.arg("target", doc="Wins needed at the bottom of the funnel, e.g. 10 new customers.")
+@xw.arg("target", ndim=2, doc="Wins needed, e.g. 10; a column of targets gives one row each.")
 @xw.arg("rates", ndim=2, doc=_RATES)
 @xw.arg("rounding", doc=_ROUNDING)
 @xw.arg("show_working", doc=_WORKING)
@@ -47,8 +47,12 @@ def CUMULATIVE_CONVERSION(counts):
 def REQUIRED_LEADS(target, rates, rounding="end", show_working=False, stages=None):
     """Volume each funnel stage needs to win the target, working back through the conversion rates (top first, ending with the target). To win 10 at 10% approach 100. Rounding "end" rounds each stage up once."""
     selection = vector("rates", rates)
-    target = scalar("target", target)
     rounding = scalar("rounding", rounding, "end")
+    targets = vector("target", target)
+    if len(targets.values) > 1:  # scenarios: one row of volumes per target
+        table = funnel.required_volumes_table(targets.values, selection.values, rounding)
+        return orient(table.tolist(), targets)
+    target = scalar("target", target)
     if flag("show_working", show_working):
         rows = funnel.required_working(target, selection.values, rounding, _names(stages))
         header = ["stage", "rate to next", "exact need", f"volume ({rounding})"]

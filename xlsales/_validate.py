@@ -6,6 +6,8 @@ import math
 import numbers
 from collections.abc import Iterable, Sequence
 
+import numpy as np
+
 from xlsales.errors import InputError
 
 
@@ -63,7 +65,8 @@ def sequence(name: str, values: object, *, min_len: int = 1) -> list:
     """A non-empty list; a lone string or number is refused so it is not read letter by letter."""
     if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
         raise InputError(f"{name}={_show(values)} must be a list of values")
-    values = list(values)
+    if not (isinstance(values, list) or hasattr(values, "dtype")):  # keep numpy arrays whole
+        values = list(values)
     if len(values) < min_len:
         what = "is empty" if not values else f"has {len(values)} value(s)"
         raise InputError(f"{name} {what}: at least {min_len} value(s) are required")
@@ -82,3 +85,18 @@ def choice(name: str, value: object, allowed: Sequence[str]) -> str:
     if text not in allowed:
         raise InputError(f"{name}={_show(value)} must be one of: {', '.join(allowed)}")
     return text
+
+
+def number_array(name: str, values: object, *, min_len: int = 1) -> np.ndarray:
+    """A list of numbers as a float array; the first bad item is named as in :func:`number`.
+
+    Real numbers take a fast path through numpy; anything else (text, blanks, booleans,
+    NaN) is looked at item by item so that the message names it.
+    """
+    items = sequence(name, values, min_len=min_len)
+    arr = items if isinstance(items, np.ndarray) else np.array(items)
+    if arr.ndim == 1 and arr.dtype.kind in "iuf":
+        arr = arr.astype(float, copy=False)
+        if np.isfinite(arr).all():
+            return arr
+    return np.array([number(f"{name}[{i}]", x) for i, x in enumerate(items)], dtype=float)

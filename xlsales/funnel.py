@@ -16,6 +16,8 @@ import math
 from collections.abc import Sequence
 from typing import Literal, NamedTuple
 
+import numpy as np
+
 from xlsales import _validate as v
 from xlsales.errors import InputError, UndefinedError
 
@@ -24,16 +26,25 @@ ROUNDINGS: tuple[str, ...] = ("end", "stage", "none")
 PERIODS: tuple[str, ...] = ("once", "day", "week", "month")
 
 
-def ceil_count(x: float) -> int:
-    """Round a need up to a whole count, as Excel's and LibreOffice's ROUNDUP(x, 0) do.
+def ceil_counts(x: np.ndarray) -> np.ndarray:
+    """Round needs up to whole counts, as Excel's and LibreOffice's ROUNDUP(x, 0) do.
 
     Both engines look at 15 significant digits before rounding, so float noise such as
-    ``14 / 0.007 = 2000.0000000000002`` asks for 2000, not 2001.
+    ``14 / 0.007 = 2000.0000000000002`` asks for 2000, not 2001::
 
-    >>> ceil_count(2000.0000000000002), ceil_count(207.4074), ceil_count(7.0)
-    (2000, 208, 7)
+        k = the whole number nearest x
+        ceil = k      if |x - k| < 0.5 * 10^(floor(log10|x|) - 14)   (x is k to 15 digits)
+        ceil = ROUNDUP(x, 0) otherwise
+
+    >>> ceil_counts(np.array([2000.0000000000002, 207.4074, 7.0, 0.0])).tolist()
+    [2000, 208, 7, 0]
     """
-    return math.ceil(float(f"{x:.15g}"))
+    x = np.asarray(x, dtype=float)
+    k = np.rint(x)
+    with np.errstate(divide="ignore"):
+        digits = np.floor(np.log10(np.abs(x)))
+    near = np.abs(x - k) < 0.5 * np.power(10.0, digits - 14)
+    return np.where(near | (x == 0), k, np.ceil(x)).astype(np.int64)
 
 
 def _counts(counts: object) -> list[int]:
@@ -166,7 +177,7 @@ def required_volumes(
         stage[i]  = ROUNDUP(stage[i+1] / rates[i], 0)
 
     Rounding up uses 15 significant digits, like Excel and LibreOffice (see
-    :func:`ceil_count`). ``"end"`` is the default because it is the smallest whole
+    :func:`ceil_counts`). ``"end"`` is the default because it is the smallest whole
     plan that still delivers the target on average: rounding at every stage compounds
     (each step rounds up a number that was already rounded up), so ``"stage"`` asks
     the top of the funnel for more than the rates need, while ``"end"`` rounds each
@@ -192,20 +203,41 @@ def required_volumes(
     [207.41, 51.85, 15.56, 7.0]
     """
     target = v.non_negative("target", target)
+    table = required_volumes_table([target], rates, rounding)[0]
+    return table.tolist()
+
+
+def required_volumes_table(
+    targets: Sequence[float], rates: Sequence[float], rounding: Rounding = "end"
+) -> np.ndarray:
+    """:func:`required_volumes` for many targets at once: one row per target.
+
+    Same formula and rounding; the rates are checked once, the rows are computed
+    with numpy. Rows are ints when rounded, floats for ``"none"``.
+
+    >>> required_volumes_table([7, 14], [0.25, 0.3, 0.45]).tolist()
+    [[208, 52, 16, 7], [415, 104, 32, 14]]
+    """
+    target = v.number_array("targets", targets)
+    low = np.flatnonzero(target < 0)
+    if len(low):
+        i = int(low[0])
+        name = "target" if len(target) == 1 else f"targets[{i}]"
+        raise InputError(f"{name}={target[i]:g} must be 0 or more")
     checked = _rates(rates)
     mode = v.choice("rounding", rounding, ROUNDINGS)
     n = len(checked)
     if mode == "stage":
-        volumes: list = [ceil_count(target)]
-        for rate in reversed(checked):
-            volumes.append(ceil_count(volumes[-1] / rate))
-        return volumes[::-1]
-    exact = [target] * (n + 1)
+        out = np.empty((len(target), n + 1), dtype=np.int64)
+        out[:, n] = ceil_counts(target)
+        for i in range(n - 1, -1, -1):
+            out[:, i] = ceil_counts(out[:, i + 1] / checked[i])
+        return out
+    exact = np.empty((len(target), n + 1))
+    exact[:, n] = target
     for i in range(n - 1, -1, -1):
-        exact[i] = exact[i + 1] / checked[i]
-    if mode == "none":
-        return exact
-    return [ceil_count(x) for x in exact]
+        exact[:, i] = exact[:, i + 1] / checked[i]
+    return exact if mode == "none" else ceil_counts(exact)
 
 
 class StageNeed(NamedTuple):

@@ -16,21 +16,10 @@ NEGATIVES = ("refuse", "last")
 SHARE_DECIMALS = 12  # shares are compared at 12 decimals (see abc_classes, Notes)
 
 
-def _as_floats(items: list) -> np.ndarray | None:
-    """The items as a float array when every one is a real number (fast path), else None."""
-    arr = np.array(items) if not isinstance(items, np.ndarray) else items
-    if arr.dtype.kind in "iuf" and arr.ndim == 1:
-        return arr.astype(float, copy=False)
-    return None
-
-
 def _values(name: str, values: object, negatives: str) -> tuple[np.ndarray, int]:
     """Checked values as floats, and how many were negative (ranked last under "last")."""
-    items = v.sequence(name, values)
     negatives = v.choice("negatives", negatives, NEGATIVES)
-    out = _as_floats(items)
-    if out is None or not np.isfinite(out).all():
-        out = np.array([v.number(f"{name}[{i}]", x) for i, x in enumerate(items)])
+    out = v.number_array(name, values)
     low = out < 0
     if low.any() and negatives == "refuse":
         i = int(np.argmax(low))
@@ -41,17 +30,25 @@ def _values(name: str, values: object, negatives: str) -> tuple[np.ndarray, int]
     return out, int(low.sum())
 
 
-def _larger_share(values: np.ndarray) -> tuple[np.ndarray, float]:
-    """For each item, the share of the total held by items strictly larger than it."""
-    asc = np.sort(values)
-    csum = np.concatenate([[0.0], np.cumsum(asc[::-1])])
-    total = csum[-1]
+def _larger_share(values: np.ndarray) -> np.ndarray:
+    """For each item, the share of the total held by items strictly larger than it.
+
+    One sort: in descending order, the sum before each tie group is what is larger
+    than every member of the group.
+    """
+    order = np.argsort(-values)  # the order inside a tie group does not matter here
+    desc = values[order]
+    before = np.cumsum(desc) - desc  # sum of the items ahead of each position
+    total = before[-1] + desc[-1]
     if total <= 0:
         raise UndefinedError(
             f"values add up to {total:g}: shares of the total are undefined (all zero)"
         )
-    larger_count = len(values) - np.searchsorted(asc, values, side="right")
-    return np.round(csum[larger_count] / total, SHARE_DECIMALS), total
+    starts = np.concatenate([[True], desc[1:] != desc[:-1]])
+    group_start = np.maximum.accumulate(np.where(starts, np.arange(len(desc)), 0))
+    shares = np.empty(len(desc))
+    shares[order] = before[group_start] / total
+    return np.round(shares, SHARE_DECIMALS)
 
 
 class ParetoCut(NamedTuple):
@@ -159,9 +156,9 @@ def abc_classes(
     x, _ = _values("values", values, negatives)
     _limits(a, b)
     keep = x >= 0
-    shares, _ = _larger_share(np.where(keep, x, 0.0)) if keep.any() else (None, 0)
-    if shares is None:
+    if not keep.any():
         raise UndefinedError("values has no value of 0 or more: nothing to classify")
+    shares = _larger_share(np.where(keep, x, 0.0))
     cls = np.where(shares < round(a, SHARE_DECIMALS), "A", np.where(shares < round(b, SHARE_DECIMALS), "B", "C"))
     cls[~keep] = "C"
     return cls.tolist()
@@ -216,12 +213,13 @@ class ComputedABC(NamedTuple):
 def _clean(values: object) -> tuple[np.ndarray, int]:
     """Step 1 of cABCanalysis: non-numbers, non-finite and negative values count as 0."""
     items = v.sequence("values", values)
-    arr = _as_floats(items)
-    if arr is None:
+    arr = items if isinstance(items, np.ndarray) else np.array(items)
+    if arr.ndim != 1 or arr.dtype.kind not in "iuf":
         arr = np.array(
             [x if isinstance(x, numbers.Real) and not isinstance(x, bool) else np.nan for x in items],
             dtype=float,
         )
+    arr = arr.astype(float, copy=False)
     bad = ~(np.isfinite(arr) & (arr >= 0))
     return np.where(bad, 0.0, arr), int(bad.sum())
 
