@@ -81,10 +81,12 @@ def same_length(name_a: str, a: Sequence, name_b: str, b: Sequence) -> None:
 
 
 def choice(name: str, value: object, allowed: Sequence[str]) -> str:
-    text = str(value).strip().lower() if isinstance(value, str) else value
-    if text not in allowed:
-        raise InputError(f"{name}={_show(value)} must be one of: {', '.join(allowed)}")
-    return text
+    """One of ``allowed``, matched without regard to case or surrounding blanks."""
+    if isinstance(value, str):
+        for item in allowed:
+            if value.strip().lower() == item.lower():
+                return item
+    raise InputError(f"{name}={_show(value)} must be one of: {', '.join(allowed)}")
 
 
 def number_array(name: str, values: object, *, min_len: int = 1) -> np.ndarray:

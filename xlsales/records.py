@@ -1,0 +1,177 @@
+"""Reading a user's accounts or activities file: every row checked, none dropped.
+
+A problem is refused with the file, the row (as a spreadsheet shows it: the header is
+row 1) and the column. What is read is reported with its provenance (file name, rows,
+SHA-256) so that a workbook built from it can say where its numbers came from.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from xlsales.errors import DataError
+
+YES_NO = {"yes": "yes", "y": "yes", "true": "yes", "1": "yes", "no": "no", "n": "no",
+          "false": "no", "0": "no"}
+
+ACCOUNT_COLUMNS = {
+    "account": "text", "owner": "text", "cluster": "text", "icp_fit": "yes/no",
+    "revenue": "amount", "gross_margin": "share", "effort_hours": "amount",
+    "hourly_cost": "amount", "influenceable": "yes/no",
+}
+ACTIVITY_COLUMNS = {
+    "date": "date", "rep": "text", "type": "activity", "prospect": "text",
+    "outcome": "text", "pipeline_value": "amount", "won_value": "amount",
+    "won_date": "optional date",
+}
+ACTIVITY_TYPES = ("call", "e-mail", "LinkedIn message", "meeting", "other")
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a data set came from, for the cover sheet."""
+
+    source: str
+    rows: int
+    sha256: str
+
+
+def provenance(path: Path, rows: int) -> Provenance:
+    digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    return Provenance(Path(path).name, rows, digest)
+
+
+def read_table(path: str | Path) -> pd.DataFrame:
+    """A CSV or Excel file as text cells (nothing guessed), blanks as ''."""
+    path = Path(path)
+    if not path.exists():
+        raise DataError(f"{path}: no such file")
+    suffix = path.suffix.lower()
+    try:
+        if suffix in (".xlsx", ".xlsm", ".xls"):
+            frame = pd.read_excel(path, dtype=object)
+        elif suffix in (".csv", ".txt"):
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
+        else:
+            raise DataError(f"{path.name}: use a .csv or .xlsx file (got {suffix or 'no suffix'})")
+    except (ValueError, OSError, UnicodeDecodeError) as exc:
+        raise DataError(f"{path.name}: cannot be read as a table ({exc})") from None
+    frame.columns = [str(c).strip() for c in frame.columns]
+    return frame.fillna("")
+
+
+def _cell_checker(kind: str) -> Callable[[object], object]:
+    def amount(value: object) -> float:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            number = float(value)
+        else:
+            text = str(value).strip().replace(",", "")
+            if text == "":
+                raise ValueError("is blank: a number is required")
+            number = float(text)  # ValueError names the text
+        if number != number or number in (float("inf"), float("-inf")):
+            raise ValueError("must be a finite number")
+        return number
+
+    def date(value: object) -> dt.date:
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        text = str(value).strip()
+        if text == "":
+            raise ValueError("is blank: a date is required (YYYY-MM-DD)")
+        return dt.date.fromisoformat(text[:10] if len(text) > 10 and text[10] in " T" else text)
+
+    def optional_date(value: object) -> dt.date | None:
+        return None if str(value).strip() == "" else date(value)
+
+    def yes_no(value: object) -> str:
+        key = str(value).strip().lower()
+        if key not in YES_NO:
+            raise ValueError("must be yes or no")
+        return YES_NO[key]
+
+    def share(value: object) -> float:
+        number = amount(value)
+        if not 0 <= number <= 1:
+            raise ValueError("must be a share between 0 and 1 (0.35 for 35%)")
+        return number
+
+    def text(value: object) -> str:
+        return str(value).strip()
+
+    def activity(value: object) -> str:
+        key = str(value).strip()
+        for known in ACTIVITY_TYPES:
+            if key.lower() == known.lower():
+                return known
+        raise ValueError(f"must be one of: {', '.join(ACTIVITY_TYPES)}")
+
+    return {"amount": amount, "date": date, "optional date": optional_date, "yes/no": yes_no,
+            "share": share, "text": text, "activity": activity}[kind]
+
+
+def _check(frame: pd.DataFrame, columns: dict[str, str], name: str,
+           non_negative: tuple[str, ...]) -> pd.DataFrame:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise DataError(
+            f"{name}: missing column(s) {', '.join(missing)}; expected {', '.join(columns)}"
+        )
+    extra = [c for c in frame.columns if c not in columns]
+    if extra:
+        raise DataError(f"{name}: unknown column(s) {', '.join(extra)}; expected {', '.join(columns)}")
+    if frame.empty:
+        raise DataError(f"{name}: has a header but no rows")
+    out = {}
+    for column, kind in columns.items():
+        check = _cell_checker(kind)
+        values = []
+        for i, raw in enumerate(frame[column].tolist()):
+            try:
+                value = check(raw)
+            except ValueError as exc:
+                reason = str(exc)
+                if not reason.startswith(("is ", "must ")):
+                    reason = f"is not a valid {kind}"
+                raise DataError(f"{name} row {i + 2}, column {column}: {str(raw)!r} {reason}") from None
+            if column in non_negative and value < 0:
+                raise DataError(f"{name} row {i + 2}, column {column}: {raw!r} must be 0 or more")
+            values.append(value)
+        out[column] = values
+    result = pd.DataFrame(out)
+    result.insert(0, "source_row", range(2, len(result) + 2))
+    return result
+
+
+def load_accounts(path: str | Path) -> tuple[pd.DataFrame, Provenance]:
+    """Accounts from a CSV or Excel file with the columns of :data:`ACCOUNT_COLUMNS`.
+
+    Returns the checked rows (plus ``source_row``: the row in the file) and their
+    provenance. Revenue, effort and hourly cost must be >= 0; the gross margin is a
+    share in [0, 1]; icp_fit and influenceable are yes or no.
+    """
+    path = Path(path)
+    frame = _check(read_table(path), ACCOUNT_COLUMNS, path.name,
+                   ("revenue", "effort_hours", "hourly_cost"))
+    return frame, provenance(path, len(frame))
+
+
+def load_activities(path: str | Path) -> tuple[pd.DataFrame, Provenance]:
+    """Activities from a CSV or Excel file with the columns of :data:`ACTIVITY_COLUMNS`.
+
+    ``won_date`` may be blank (nothing won yet); a won value needs a won date.
+    """
+    path = Path(path)
+    frame = _check(read_table(path), ACTIVITY_COLUMNS, path.name, ("pipeline_value", "won_value"))
+    for i, (won, when) in enumerate(zip(frame["won_value"], frame["won_date"])):
+        if won > 0 and when is None:
+            raise DataError(f"{path.name} row {i + 2}, column won_date: blank, but won_value is {won:g}")
+    return frame, provenance(path, len(frame))
