@@ -21,7 +21,7 @@ YES_NO = {"yes": "yes", "y": "yes", "true": "yes", "1": "yes", "no": "no", "n": 
           "false": "no", "0": "no"}
 
 ACCOUNT_COLUMNS = {
-    "account": "text", "owner": "text", "cluster": "text", "icp_fit": "yes/no",
+    "account": "name", "owner": "text", "cluster": "text", "icp_fit": "yes/no",
     "revenue": "amount", "gross_margin": "share", "effort_hours": "amount",
     "hourly_cost": "amount", "influenceable": "yes/no",
 }
@@ -107,6 +107,11 @@ def _cell_checker(kind: str) -> Callable[[object], object]:
     def text(value: object) -> str:
         return str(value).strip()
 
+    def name(value: object) -> str:
+        if str(value).strip() == "":
+            raise ValueError("is blank: a name is required")
+        return str(value).strip()
+
     def activity(value: object) -> str:
         key = str(value).strip()
         for known in ACTIVITY_TYPES:
@@ -115,7 +120,7 @@ def _cell_checker(kind: str) -> Callable[[object], object]:
         raise ValueError(f"must be one of: {', '.join(ACTIVITY_TYPES)}")
 
     return {"amount": amount, "date": date, "optional date": optional_date, "yes/no": yes_no,
-            "share": share, "text": text, "activity": activity}[kind]
+            "share": share, "text": text, "name": name, "activity": activity}[kind]
 
 
 def _check(frame: pd.DataFrame, columns: dict[str, str], name: str,

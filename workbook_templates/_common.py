@@ -1,0 +1,291 @@
+"""Shared pieces of every template: styles, cover, inputs, tables, checks, print, protection.
+
+Conventions (FAST Standard, ICAEW Financial Modelling Code): inputs are yellow with blue
+text and unlocked; formulas are black and locked; every sheet is protected without a
+password so a formula is not overwritten by accident (Review > Unprotect Sheet to
+change the structure). Formulas use only functions that Excel 2016+ and LibreOffice 7.4
+both evaluate, and name every number they use (inputs and defined names), apart from
+the structural 0 and 1.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.table import Table, TableColumn, TableFormula, TableStyleInfo
+from openpyxl.worksheet.worksheet import Worksheet
+
+import xlsales
+from xlsales.records import Provenance
+
+INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
+INPUT_FONT = Font(color="1F4E79")
+HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
+HEADER_FONT = Font(color="FFFFFF", bold=True)
+TITLE_FONT = Font(size=14, bold=True, color="1F4E79")
+NOTE_FONT = Font(italic=True, color="595959")
+THIN = Side(style="thin", color="BFBFBF")
+BOX = Border(top=THIN, bottom=THIN, left=THIN, right=THIN)
+UNLOCKED = Protection(locked=False)
+
+FORMATS = {
+    "amount": "#,##0.00", "money": "#,##0", "share": "0.0%", "rate": "0.0%", "hours": "#,##0.0",
+    "count": "#,##0", "date": "yyyy-mm-dd", "text": "@", "general": "General", "ratio": "0.00",
+}
+
+FIRST_ROW = 5  # tables: title in row 1, note in row 2, header in row 4, data from row 5
+HEADER_ROW = FIRST_ROW - 1
+
+
+def safe_text(cell, value: object) -> None:
+    """Write user text as text, never as a formula (=, +, -, @ stay literal)."""
+    cell.value = "" if value is None else str(value)
+    cell.data_type = "s"
+
+
+def new_workbook() -> Workbook:
+    wb = Workbook()
+    wb.remove(wb.active)
+    return wb
+
+
+def define_name(wb: Workbook, name: str, ws: Worksheet, ref: str) -> None:
+    """A workbook-level name for a cell or range, e.g. ``ALimit`` -> ``Inputs!$C$5``."""
+    col, row = ref.rstrip("0123456789"), ref[len(ref.rstrip("0123456789")):]
+    absolute = f"${col}${row}" if ":" not in ref else ref
+    wb.defined_names[name] = DefinedName(name, attr_text=f"{quote_sheetname(ws.title)}!{absolute}")
+
+
+def title(ws: Worksheet, text: str, note: str) -> None:
+    ws["A1"] = text
+    ws["A1"].font = TITLE_FONT
+    ws["A2"] = note
+    ws["A2"].font = NOTE_FONT
+
+
+def header(ws: Worksheet, row: int, labels: Sequence[str], first_col: int = 1) -> None:
+    for i, label in enumerate(labels):
+        cell = ws.cell(row=row, column=first_col + i, value=label)
+        cell.fill, cell.font = HEADER_FILL, HEADER_FONT
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+
+
+def style_input(cell, number_format: str = "general") -> None:
+    cell.fill, cell.font, cell.protection = INPUT_FILL, INPUT_FONT, UNLOCKED
+    cell.number_format = FORMATS.get(number_format, number_format)
+    cell.border = BOX
+
+
+@dataclass
+class Setting:
+    """One named input on the Inputs sheet."""
+
+    name: str  # defined name, e.g. ALimit
+    label: str
+    value: object
+    fmt: str = "general"
+    note: str = ""
+    validation: DataValidation | None = None
+
+
+def settings_block(wb: Workbook, ws: Worksheet, row: int, heading: str,
+                   settings: Sequence[Setting]) -> int:
+    """Label | value | note rows; each value an input cell with its own defined name."""
+    ws.cell(row=row, column=1, value=heading).font = Font(bold=True)
+    for i, s in enumerate(settings, start=row + 1):
+        ws.cell(row=i, column=1, value=s.label)
+        cell = ws.cell(row=i, column=3, value=s.value)
+        style_input(cell, s.fmt)
+        ws.cell(row=i, column=4, value=s.note).font = NOTE_FONT
+        ws.cell(row=i, column=2, value=s.name).font = NOTE_FONT
+        define_name(wb, s.name, ws, cell.coordinate)
+        if s.validation is not None:
+            ws.add_data_validation(s.validation)
+            s.validation.add(cell.coordinate)
+    return row + len(settings) + 2
+
+
+def validation(kind: str, *, low: object = None, high: object = None, items: str = "",
+               prompt: str = "") -> DataValidation:
+    """Data validation with an error message a reader understands."""
+    if kind == "list":
+        dv = DataValidation(type="list", formula1=items if items.startswith("=") else f'"{items}"',
+                            allow_blank=True)
+        message = f"Choose one of: {items.lstrip('=')}"
+    elif kind == "date":
+        dv = DataValidation(type="date", operator="greaterThan", formula1="1", allow_blank=True)
+        message = "Enter a date (yyyy-mm-dd)."
+    elif low is not None and high is not None:
+        dv = DataValidation(type=kind, operator="between", formula1=str(low), formula2=str(high),
+                            allow_blank=True)
+        message = f"Enter a number from {low} to {high}."
+    else:
+        dv = DataValidation(type=kind, operator="greaterThanOrEqual", formula1=str(low or 0),
+                            allow_blank=True)
+        message = f"Enter a number of {low or 0} or more."
+    dv.error, dv.errorTitle, dv.showErrorMessage = message, "xlsales", True
+    if prompt:
+        dv.prompt, dv.showInputMessage = prompt, True
+    return dv
+
+
+@dataclass
+class Column:
+    """A column of a data table: an input (``formula`` None) or a calculated column.
+
+    ``formula`` is a template with ``{r}`` for this row and ``{p}`` for the row above,
+    e.g. ``"=F{r}*G{r}"``; the same formula runs down the whole column.
+    """
+
+    name: str
+    fmt: str = "general"
+    formula: str | None = None
+    width: float = 12
+    validation: DataValidation | None = None
+    key: str = ""  # the data field feeding an input column (default: name)
+    extra: dict = field(default_factory=dict)
+
+
+def data_table(ws: Worksheet, table_name: str, columns: Sequence[Column], rows: Sequence[dict],
+               *, blank_rows: int = 1) -> tuple[int, int]:
+    """Write an Excel table: inputs from ``rows``, calculated columns as formulas.
+
+    With no rows, ``blank_rows`` empty input rows keep the table valid and ready to fill.
+    Returns (first data row, last data row).
+    """
+    header(ws, HEADER_ROW, [c.name for c in columns])
+    count = max(len(rows), blank_rows if not rows else 0)
+    last = FIRST_ROW + count - 1
+    for j, col in enumerate(columns, start=1):
+        letter = get_column_letter(j)
+        ws.column_dimensions[letter].width = col.width
+        fmt = FORMATS.get(col.fmt, col.fmt)
+        for i in range(count):
+            r = FIRST_ROW + i
+            cell = ws.cell(row=r, column=j)
+            if col.formula is not None:
+                cell.value = col.formula.format(r=r, p=r - 1)
+            else:
+                value = rows[i].get(col.key or col.name) if i < len(rows) else None
+                if isinstance(value, str):
+                    safe_text(cell, value)
+                else:
+                    cell.value = value
+                cell.fill, cell.font, cell.protection = INPUT_FILL, INPUT_FONT, UNLOCKED
+            cell.number_format = fmt
+        if col.validation is not None:
+            ws.add_data_validation(col.validation)
+            col.validation.add(f"{letter}{FIRST_ROW}:{letter}{FIRST_ROW + max(count, 1000) - 1}")
+    ref = f"A{HEADER_ROW}:{get_column_letter(len(columns))}{last}"
+    table = Table(displayName=table_name, ref=ref)
+    table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
+    table.tableColumns = [
+        TableColumn(
+            id=j, name=col.name,
+            calculatedColumnFormula=(
+                TableFormula(attr_text=col.formula.format(r=FIRST_ROW, p=HEADER_ROW)[1:])
+                if col.formula else None
+            ),
+        )
+        for j, col in enumerate(columns, start=1)
+    ]
+    ws.add_table(table)
+    ws.freeze_panes = f"A{FIRST_ROW}"
+    return FIRST_ROW, last
+
+
+def column_ref(table_name: str, column: str) -> str:
+    """A structured reference to a whole table column, e.g. ``tblAccounts[revenue]``."""
+    return f"{table_name}[{column}]"
+
+
+def finish(ws: Worksheet, *, landscape: bool = True, title_rows: str | None = None,
+           widths: dict[str, float] | None = None, protect: bool = True) -> None:
+    """Print settings (A4, fit to width, repeated titles) and protection without a password."""
+    for letter, width in (widths or {}).items():
+        ws.column_dimensions[letter].width = width
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.gridLines = False
+    if title_rows:
+        ws.print_title_rows = title_rows
+    ws.oddFooter.center.text = "&A, page &P of &N"
+    if protect:
+        ws.protection.sheet = True
+        ws.protection.autoFilter = False
+        ws.protection.sort = False
+        ws.protection.formatColumns = False
+
+
+def cover(wb: Workbook, name: str, purpose: str, how_to: Sequence[str],
+          sheets: Sequence[tuple[str, str]], sources: Sequence[Provenance]) -> Worksheet:
+    """The first sheet: purpose, how to use it, what each sheet does, provenance."""
+    ws = wb.create_sheet("Cover", 0)
+    title(ws, name, purpose)
+    row = 4
+    ws.cell(row=row, column=1, value="Master check").font = Font(bold=True)
+    ws.cell(row=row, column=2, value="=MasterCheck").font = Font(bold=True)
+    row += 2
+    ws.cell(row=row, column=1, value="How to use it").font = Font(bold=True)
+    for i, step in enumerate(how_to, start=1):
+        ws.cell(row=row + i, column=1, value=f"{i}.")
+        ws.cell(row=row + i, column=2, value=step)
+    row += len(how_to) + 2
+    ws.cell(row=row, column=1, value="Sheets").font = Font(bold=True)
+    for i, (sheet, what) in enumerate(sheets, start=1):
+        ws.cell(row=row + i, column=1, value=sheet)
+        ws.cell(row=row + i, column=2, value=what)
+    row += len(sheets) + 2
+    ws.cell(row=row, column=1, value="Provenance (for auditors)").font = Font(bold=True)
+    facts = [
+        ("Generated by", f"xlsales {xlsales.__version__}"),
+        ("Generated at (UTC)", dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S")),
+    ]
+    for p in sources:
+        facts += [("Source file", p.source), ("Rows read", p.rows), ("SHA-256", p.sha256)]
+    if not sources:
+        facts.append(("Source file", "none: an empty template (or built-in sample data)"))
+    for i, (label, value) in enumerate(facts, start=1):
+        ws.cell(row=row + i, column=1, value=label)
+        cell = ws.cell(row=row + i, column=2)
+        if isinstance(value, str):
+            safe_text(cell, value)
+        else:
+            cell.value = value
+    ws.column_dimensions["A"].width = 24
+    ws.column_dimensions["B"].width = 100
+    finish(ws, landscape=False)
+    return ws
+
+
+def checks_sheet(wb: Workbook, checks: Sequence[tuple[str, str, str]]) -> Worksheet:
+    """Checks: each row a check (what, the formula's result, TRUE when fine); master on top.
+
+    ``checks`` are (description, value formula, pass formula with ``{v}`` for the value
+    cell). The master check is ``MasterCheck``: "OK" or "CHECK FAILED".
+    """
+    ws = wb.create_sheet("Checks", 1)
+    title(ws, "Checks", "Every check must be TRUE; the master check sums them up.")
+    ws["A3"], ws["B3"] = "Master check", None
+    ws["A3"].font = Font(bold=True)
+    header(ws, HEADER_ROW, ["check", "value", "passes"])
+    for i, (what, value, passes) in enumerate(checks):
+        r = FIRST_ROW + i
+        ws.cell(row=r, column=1, value=what)
+        ws.cell(row=r, column=2, value=value).number_format = "#,##0.##"
+        ws.cell(row=r, column=3, value=passes.format(v=f"B{r}"))
+    last = FIRST_ROW + len(checks) - 1
+    ws["B3"] = f'=IF(AND(C{FIRST_ROW}:C{last}),"OK","CHECK FAILED")'
+    ws["B3"].font = Font(bold=True)
+    define_name(wb, "MasterCheck", ws, "B3")
+    finish(ws, landscape=False, widths={"A": 70, "B": 16, "C": 10}, title_rows="4:4")
+    return ws
