@@ -11,6 +11,7 @@ the structural 0 and 1.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -199,6 +200,15 @@ def data_table(ws: Worksheet, table_name: str, columns: Sequence[Column], rows: 
     ws.add_table(table)
     ws.freeze_panes = f"A{FIRST_ROW}"
     return FIRST_ROW, last
+
+
+def fill_letters(template: str, letters: dict[str, str]) -> str:
+    """Replace ``[key]`` in a formula template with the column letter of ``key``.
+
+    A structured reference such as ``tblLog[date]`` (a name right before the bracket)
+    is left as it is.
+    """
+    return re.sub(r"(?<![\w\]])\[(\w+)\]", lambda m: letters[m.group(1)], template)
 
 
 def column_ref(table_name: str, column: str) -> str:

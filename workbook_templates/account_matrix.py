@@ -9,7 +9,6 @@ first, to mend it).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 import pandas as pd
@@ -20,7 +19,7 @@ from openpyxl.utils import get_column_letter
 
 from workbook_templates._common import (
     FIRST_ROW, FORMATS, HEADER_ROW, Column, Setting, checks_sheet, column_ref, cover, data_table,
-    define_name, finish, header, new_workbook, safe_text, settings_block, style_input, title,
+    define_name, fill_letters, finish, header, new_workbook, safe_text, settings_block, style_input, title,
     validation,
 )
 from xlsales.accounts import AccountRules
@@ -78,7 +77,7 @@ HEADERS = {key: head for key, head, *_rest in _COLUMNS}
 
 
 def _letters(template: str) -> str:
-    return re.sub(r"\[(\w+)\]", lambda m: LETTERS[m.group(1)], template)
+    return fill_letters(template, LETTERS)
 
 
 def col(key: str) -> str:
