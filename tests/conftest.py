@@ -58,3 +58,26 @@ def excel_error(module, func_name: str, *args) -> str:
     message = str(info.value)
     assert "\n" not in message and "Traceback" not in message
     return message
+
+
+def recalculate(workbooks: dict, folder: Path) -> dict:
+    """Save openpyxl workbooks, recalculate them all in one LibreOffice run, load the values.
+
+    Returns {name: (formulas workbook, values workbook)}. LibreOffice's copies are read
+    for their values only.
+    """
+    from openpyxl import load_workbook
+
+    from workbook_templates import engine
+
+    paths = []
+    for name, wb in workbooks.items():
+        path = folder / f"{name}.xlsx"
+        wb.save(path)
+        paths.append(path)
+    engine.convert(paths, folder / "calc")
+    return {
+        name: (load_workbook(folder / f"{name}.xlsx"),
+               load_workbook(folder / "calc" / f"{name}.xlsx", data_only=True))
+        for name in workbooks
+    }

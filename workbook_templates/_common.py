@@ -283,7 +283,7 @@ def checks_sheet(wb: Workbook, checks: Sequence[tuple[str, str, str]]) -> Worksh
     ``checks`` are (description, value formula, pass formula with ``{v}`` for the value
     cell). The master check is ``MasterCheck``: "OK" or "CHECK FAILED".
     """
-    ws = wb.create_sheet("Checks", 1)
+    ws = wb.create_sheet("Checks", 0)  # the cover goes in front of it
     title(ws, "Checks", "Every check must be TRUE; the master check sums them up.")
     ws["A3"], ws["B3"] = "Master check", None
     ws["A3"].font = Font(bold=True)

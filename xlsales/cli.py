@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from xlsales import __version__, funnel
 from xlsales.errors import XlsalesError
@@ -47,6 +49,107 @@ def _cmd_funnel(args: argparse.Namespace) -> None:
             print(f"  period {r.period} due {r.due}: {r.stage:<{width}} {r.volume:>6} by {r.start}")
 
 
+ACCOUNTS_HELP = (
+    "accounts file (.csv or .xlsx) with the columns: account, owner, cluster, icp_fit (yes/no), "
+    "revenue, gross_margin (0-1), effort_hours, hourly_cost, influenceable (yes/no)"
+)
+ACTIVITIES_HELP = (
+    "activities file (.csv or .xlsx) with the columns: date (YYYY-MM-DD), rep, type (call, "
+    "e-mail, LinkedIn message, meeting, other), prospect, outcome, pipeline_value, won_value, "
+    "won_date (blank when nothing was won)"
+)
+DEMO_FUNNEL = {
+    "target": 10, "rates": [0.3, 0.5, 0.6, 0.4], "stage_days": [7, 7, 14, 21],
+    "stages": ["approached", "conversation", "meeting", "proposal", "won"],
+    "actual": [251, 80, 40, 23, 9],
+}
+
+
+def _date(text: str | None, name: str) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise XlsalesError(f"--{name}={text!r} is not a date (use YYYY-MM-DD)") from None
+
+
+def _write(wb, path: Path, force: bool) -> None:
+    from workbook_templates import save
+
+    save(wb, path, force)
+    print(f"wrote {path}")
+
+
+def _demo_funnel(due: dt.date):
+    from workbook_templates import funnel_planner
+
+    return funnel_planner.build(due=due, **DEMO_FUNNEL)
+
+
+def _cmd_templates(args: argparse.Namespace) -> None:
+    from workbook_templates import account_matrix, funnel_planner, prospecting_log
+
+    out = Path(args.out)
+    builders = {"account-matrix": account_matrix.build, "prospecting-log": prospecting_log.build,
+                "funnel-planner": funnel_planner.build}
+    _refuse_existing(out, builders, args.force)
+    for name, build in builders.items():
+        _write(build(), out / f"{name}.xlsx", args.force)
+
+
+def _refuse_existing(out: Path, names, force: bool) -> None:
+    """Check every target first, so that nothing is written when one would be refused."""
+    if force:
+        return
+    taken = [str(out / f"{n}.xlsx") for n in names if (out / f"{n}.xlsx").exists()]
+    if taken:
+        raise XlsalesError(f"{', '.join(taken)} exist(s): nothing written (use --force to replace)")
+
+
+def _cmd_demo(args: argparse.Namespace) -> None:
+    from workbook_templates import account_matrix, prospecting_log
+    from xlsales import samples
+
+    out = Path(args.out)
+    _refuse_existing(out, ("account-matrix", "prospecting-log", "funnel-planner"), args.force)
+    accounts = samples.sample_accounts()
+    activities = samples.sample_activities()
+    as_of = max(activities["date"])
+    _write(account_matrix.build(accounts), out / "account-matrix.xlsx", args.force)
+    _write(prospecting_log.build(activities, target_wins=12), out / "prospecting-log.xlsx", args.force)
+    _write(_demo_funnel(as_of + dt.timedelta(days=60)), out / "funnel-planner.xlsx", args.force)
+    print(f"built-in sample data: {len(accounts)} accounts, {len(activities)} activities; "
+          "open the files in Excel or LibreOffice (they calculate on open)")
+
+
+def _cmd_template(args: argparse.Namespace) -> None:
+    from workbook_templates import account_matrix, prospecting_log
+    from xlsales import records
+
+    out = Path(args.out)
+    if out.exists() and not args.force:
+        raise XlsalesError(f"{out} exists: not overwritten (use --force to replace it)")
+    if args.kind == "account-matrix":
+        if not args.accounts:
+            raise XlsalesError("template account-matrix needs --accounts FILE")
+        frame, source = records.load_accounts(args.accounts)
+        wb = account_matrix.build(frame, sources=[source])
+        what = "accounts (sorted by revenue, largest first)"
+    else:
+        if not args.activities:
+            raise XlsalesError("template prospecting-log needs --activities FILE")
+        frame, source = records.load_activities(args.activities)
+        wb = prospecting_log.build(
+            frame, start=_date(args.start, "start"), as_of=_date(args.as_of, "as-of"),
+            target_wins=args.target_wins, sources=[source],
+        )
+        what = "activities (oldest first)"
+    _write(wb, out, args.force)
+    print(f"{source.source}: {source.rows} rows read, {len(frame)} {what} written; "
+          f"sha256 {source.sha256[:12]}...")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="xlsales", description=__doc__)
     parser.add_argument("--version", action="version", version=f"xlsales {__version__}")
@@ -67,6 +170,31 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--every", default="once", choices=funnel.PERIODS)
     p.add_argument("--periods", type=int, default=1)
     p.set_defaults(run=_cmd_funnel)
+
+    p = sub.add_parser("templates", help="write the three empty template workbooks")
+    p.add_argument("--out", required=True, help="folder to write into")
+    p.add_argument("--force", action="store_true", help="replace existing files")
+    p.set_defaults(run=_cmd_templates)
+
+    p = sub.add_parser("demo", help="write the three templates filled with built-in sample data")
+    p.add_argument("--out", required=True, help="folder to write into")
+    p.add_argument("--force", action="store_true", help="replace existing files")
+    p.set_defaults(run=_cmd_demo)
+
+    p = sub.add_parser(
+        "template", help="fill a template from your own file",
+        description="Fill a template from a CSV or Excel file. Every row is checked: a bad "
+        "value is refused with the file, row and column, and nothing is written.",
+    )
+    p.add_argument("kind", choices=["account-matrix", "prospecting-log"])
+    p.add_argument("--accounts", help=ACCOUNTS_HELP)
+    p.add_argument("--activities", help=ACTIVITIES_HELP)
+    p.add_argument("--out", required=True, help="the .xlsx file to write")
+    p.add_argument("--force", action="store_true", help="replace an existing file")
+    p.add_argument("--start", help="prospecting log: first day of block 1 (default: first activity)")
+    p.add_argument("--as-of", help="prospecting log: last day of data (default: last activity)")
+    p.add_argument("--target-wins", type=float, help="prospecting log: wins needed in the plan month")
+    p.set_defaults(run=_cmd_template)
     return parser
 
 

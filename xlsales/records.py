@@ -145,7 +145,8 @@ def _check(frame: pd.DataFrame, columns: dict[str, str], name: str,
             except ValueError as exc:
                 reason = str(exc)
                 if not reason.startswith(("is ", "must ")):
-                    reason = f"is not a valid {kind}"
+                    reason = ("is not a date (use YYYY-MM-DD)" if "date" in kind
+                              else "is not a number")
                 raise DataError(f"{name} row {i + 2}, column {column}: {str(raw)!r} {reason}") from None
             if column in non_negative and value < 0:
                 raise DataError(f"{name} row {i + 2}, column {column}: {raw!r} must be 0 or more")

@@ -1,0 +1,105 @@
+"""The xlsales command as a user runs it: messages, exit codes, files written or not."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from openpyxl import load_workbook
+
+from xlsales import samples
+
+ACCOUNTS_HEADER = "account,owner,cluster,icp_fit,revenue,gross_margin,effort_hours,hourly_cost,influenceable"
+
+
+def run(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "xlsales.cli", *args], capture_output=True,
+                          text=True, cwd=cwd)
+
+
+def test_funnel_prints_a_plan():
+    out = run("funnel", "--target", "14", "--rates", "0.1,0.35,0.5,0.4")
+    assert out.returncode == 0
+    assert "2000" in out.stdout and "2001" not in out.stdout  # sales-math: 2,000 calls
+
+
+def test_funnel_bad_rate_is_one_line():
+    out = run("funnel", "--rates", "0.5,1.4")
+    assert out.returncode == 2
+    assert out.stderr.strip() == "xlsales: error: rates[1]=1.4 must be in (0, 1] (a rate, 0.25 for 25%)"
+
+
+def test_demo_writes_three_files_and_never_overwrites(tmp_path):
+    out = run("demo", "--out", str(tmp_path))
+    assert out.returncode == 0, out.stderr
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == ["account-matrix.xlsx", "funnel-planner.xlsx", "prospecting-log.xlsx"]
+    before = (tmp_path / "account-matrix.xlsx").read_bytes()
+    again = run("demo", "--out", str(tmp_path))
+    assert again.returncode == 2 and "use --force" in again.stderr
+    assert (tmp_path / "account-matrix.xlsx").read_bytes() == before
+    assert run("demo", "--out", str(tmp_path), "--force").returncode == 0
+
+
+def test_templates_writes_empty_workbooks(tmp_path):
+    assert run("templates", "--out", str(tmp_path)).returncode == 0
+    assert len(list(tmp_path.glob("*.xlsx"))) == 3
+
+
+@pytest.mark.parametrize(
+    "row, message",
+    [
+        ("Acme,Ann,Retail,yes,abc,0.4,10,60,yes", "accounts.csv row 3, column revenue: 'abc' is not a number"),
+        ("Acme,Ann,Retail,maybe,100,0.4,10,60,yes", "row 3, column icp_fit: 'maybe' must be yes or no"),
+        ("Acme,Ann,Retail,yes,100,1.4,10,60,yes", "row 3, column gross_margin: '1.4' must be a share"),
+        ("Acme,Ann,Retail,yes,-5,0.4,10,60,yes", "row 3, column revenue: '-5' must be 0 or more"),
+        (",Ann,Retail,yes,100,0.4,10,60,yes", "row 3, column account: '' is blank"),
+    ],
+)
+def test_bad_account_row_named_and_nothing_written(tmp_path, row, message):
+    csv = tmp_path / "accounts.csv"
+    csv.write_text(f"{ACCOUNTS_HEADER}\nGood,Ann,Retail,yes,100,0.4,10,60,yes\n{row}\n")
+    target = tmp_path / "out.xlsx"
+    out = run("template", "account-matrix", "--accounts", str(csv), "--out", str(target))
+    assert out.returncode == 2
+    assert message in out.stderr
+    assert not target.exists() and list(tmp_path.glob("*.tmp")) == []
+
+
+def test_missing_column_is_named(tmp_path):
+    csv = tmp_path / "accounts.csv"
+    csv.write_text("account,owner\nAcme,Ann\n")
+    out = run("template", "account-matrix", "--accounts", str(csv), "--out", str(tmp_path / "o.xlsx"))
+    assert out.returncode == 2 and "missing column(s) cluster, icp_fit" in out.stderr
+
+
+def test_account_matrix_from_file_reports_rows(tmp_path):
+    csv = tmp_path / "accounts.csv"
+    samples.sample_accounts(25).drop(columns="source_row").to_csv(csv, index=False)
+    target = tmp_path / "matrix.xlsx"
+    out = run("template", "account-matrix", "--accounts", str(csv), "--out", str(target))
+    assert out.returncode == 0, out.stderr
+    assert "accounts.csv: 25 rows read, 25 accounts" in out.stdout
+    ws = load_workbook(target)["Accounts"]
+    assert ws.max_row - 4 == 25
+    refused = run("template", "account-matrix", "--accounts", str(csv), "--out", str(target))
+    assert refused.returncode == 2 and "not overwritten" in refused.stderr
+
+
+def test_prospecting_log_from_file(tmp_path):
+    csv = tmp_path / "log.csv"
+    samples.sample_activities(40).drop(columns="source_row").to_csv(csv, index=False)
+    target = tmp_path / "log.xlsx"
+    out = run("template", "prospecting-log", "--activities", str(csv), "--out", str(target))
+    assert out.returncode == 0, out.stderr
+    assert "log.csv: 40 rows read, 40 activities" in out.stdout
+
+
+def test_bad_activity_date_named(tmp_path):
+    csv = tmp_path / "log.csv"
+    csv.write_text("date,rep,type,prospect,outcome,pipeline_value,won_value,won_date\n"
+                   "2026-01-05,Ann,call,Acme,ok,0,0,\n31/01/2026,Ann,call,Acme,ok,0,0,\n")
+    out = run("template", "prospecting-log", "--activities", str(csv), "--out", str(tmp_path / "o.xlsx"))
+    assert out.returncode == 2
+    assert "log.csv row 3, column date: '31/01/2026' is not a date (use YYYY-MM-DD)" in out.stderr
