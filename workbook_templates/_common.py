@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from copy import copy
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -167,20 +168,22 @@ def data_table(ws: Worksheet, table_name: str, columns: Sequence[Column], rows: 
     for j, col in enumerate(columns, start=1):
         letter = get_column_letter(j)
         ws.column_dimensions[letter].width = col.width
-        fmt = FORMATS.get(col.fmt, col.fmt)
+        proto = ws.cell(row=FIRST_ROW, column=j)  # styled once; the rest copy its style
+        proto.number_format = FORMATS.get(col.fmt, col.fmt)
+        if col.formula is None:
+            proto.fill, proto.font, proto.protection = INPUT_FILL, INPUT_FONT, UNLOCKED
         for i in range(count):
             r = FIRST_ROW + i
             cell = ws.cell(row=r, column=j)
+            cell._style = copy(proto._style)  # openpyxl's cheap way to share one style
             if col.formula is not None:
                 cell.value = col.formula.format(r=r, p=r - 1)
+                continue
+            value = rows[i].get(col.key or col.name) if i < len(rows) else None
+            if isinstance(value, str):
+                safe_text(cell, value)
             else:
-                value = rows[i].get(col.key or col.name) if i < len(rows) else None
-                if isinstance(value, str):
-                    safe_text(cell, value)
-                else:
-                    cell.value = value
-                cell.fill, cell.font, cell.protection = INPUT_FILL, INPUT_FONT, UNLOCKED
-            cell.number_format = fmt
+                cell.value = value
         if col.validation is not None:
             ws.add_data_validation(col.validation)
             col.validation.add(f"{letter}{FIRST_ROW}:{letter}{FIRST_ROW + max(count, 1000) - 1}")
