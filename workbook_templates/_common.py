@@ -77,6 +77,8 @@ def header(ws: Worksheet, row: int, labels: Sequence[str], first_col: int = 1) -
         cell = ws.cell(row=row, column=first_col + i, value=label)
         cell.fill, cell.font = HEADER_FILL, HEADER_FONT
         cell.alignment = Alignment(wrap_text=True, vertical="center")
+    if any(len(str(label)) > 10 for label in labels):
+        ws.row_dimensions[row].height = 45  # room for wrapped headers
 
 
 def style_input(cell, number_format: str = "general") -> None:

@@ -269,6 +269,8 @@ def _summary(wb: Workbook, first: int, last: int) -> None:
     line.y_axis.title = "cumulative share"
     line.y_axis.crosses = "max"
     line.y_axis.number_format = "0%"
+    for series in line.series:
+        series.smooth = False
     bars += line
     bars.height, bars.width = 9, 18
     ws.add_chart(bars, "D4")

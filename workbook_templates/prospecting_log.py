@@ -213,6 +213,8 @@ def _weeks(wb: Workbook, weeks: int) -> None:
     chart.add_data(Reference(ws, min_col=4, max_col=5, min_row=HEADER_ROW, max_row=last),
                    titles_from_data=True)
     chart.set_categories(Reference(ws, min_col=2, min_row=FIRST_ROW, max_row=last))
+    for series in chart.series:
+        series.smooth = False
     chart.height, chart.width = 8, 18
     ws.add_chart(chart, "G4")
     finish(ws, widths={"A": 7, "B": 12, "C": 12, "D": 11, "E": 16}, title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
@@ -250,6 +252,8 @@ def _blocks(wb: Workbook, blocks: int) -> tuple[int, int]:
     line.y_axis.axId = 200
     line.y_axis.title = "won in the window"
     line.y_axis.crosses = "max"
+    for series in line.series:
+        series.smooth = False
     bars += line
     bars.height, bars.width = 9, 20
     ws.add_chart(bars, f"A{last + 3}")
