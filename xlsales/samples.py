@@ -91,3 +91,60 @@ def sample_activities(
         "won_value": won_value,
         "won_date": won_date,
     })
+
+
+CRM_STAGES = ("Lead", "Qualified", "Meeting", "Proposal", "Won")
+_STEP_RATES = (0.45, 0.6, 0.55, 0.4)  # the true rates the generator draws from
+_STAGE_MEDIAN_DAYS = (6, 10, 14, 21)
+
+
+def sample_crm(deals: int = 3000, as_of: dt.date = dt.date(2026, 10, 31), seed: int = 5) -> pd.DataFrame:
+    """A synthetic CRM stage-history export: one row per deal and stage entered.
+
+    Deals are created over the year before ``as_of`` and move down Lead, Qualified,
+    Meeting, Proposal, Won with the step rates 45 %, 60 %, 55 %, 40 % and lognormal
+    days per stage (medians 6, 10, 14, 21). On the way: about 5 % of intermediate
+    stages are skipped (no row), a deal whose next step would fall after ``as_of`` is
+    still open, about 4 % of lost deals are reopened (the stage they were lost at is
+    entered again, a duplicate, and they go on), about 1 % of rows are exported twice,
+    and about 0.5 % of deals carry one stage date that runs backwards. Columns:
+    deal_id, stage, entered_at, status, amount, owner, closed_at.
+    """
+    rng = np.random.default_rng(seed)
+    rows: list[tuple] = []
+    start = as_of - dt.timedelta(days=365)
+    for k in range(deals):
+        deal = f"D{k + 1:05d}"
+        owner = OWNERS[int(rng.integers(len(OWNERS)))]
+        amount = float(np.round(rng.lognormal(9.8, 0.7), -2))
+        day = start + dt.timedelta(days=int(rng.integers(0, 365)))
+        entries = [(0, day)]
+        stage, status, reopened = 0, "open", False
+        while stage < len(CRM_STAGES) - 1:
+            wait = int(np.ceil(rng.lognormal(np.log(_STAGE_MEDIAN_DAYS[stage]), 0.5)))
+            next_day = entries[-1][1] + dt.timedelta(days=wait)
+            if next_day > as_of:
+                break  # still open at this stage
+            if rng.uniform() >= _STEP_RATES[stage]:
+                if not reopened and rng.uniform() < 0.04:  # lost, then reopened
+                    reopened = True
+                    entries.append((stage, next_day))
+                    continue
+                status = "lost"
+                break
+            stage += 1
+            skip = 0 < stage < len(CRM_STAGES) - 1 and rng.uniform() < 0.05
+            if not skip:
+                entries.append((stage, next_day))
+        if stage == len(CRM_STAGES) - 1:
+            status = "won"
+        if rng.uniform() < 0.005 and len(entries) > 2:  # a date typed wrongly
+            i = int(rng.integers(1, len(entries)))
+            entries[i] = (entries[i][0], entries[0][1] - dt.timedelta(days=3))
+        closed = entries[-1][1] + dt.timedelta(days=int(rng.integers(0, 5))) if status != "open" else None
+        for stage_index, when in entries:
+            rows.append((deal, CRM_STAGES[stage_index], when, status, amount, owner, closed))
+            if rng.uniform() < 0.01:
+                rows.append(rows[-1])  # exported twice
+    return pd.DataFrame(rows, columns=["deal_id", "stage", "entered_at", "status", "amount",
+                                       "owner", "closed_at"])

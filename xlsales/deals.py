@@ -1,0 +1,439 @@
+"""Real conversion rates, lead times and stalled deals from a CRM export.
+
+Two shapes of export are read:
+
+* a **stage history**: one row per deal and stage entered (``deal_id, stage,
+  entered_at``, optionally ``status`` open/won/lost, ``amount``, ``owner``,
+  ``closed_at``);
+* a **snapshot**: one row per deal (``deal_id, stage`` current or last reached,
+  ``status, created_at, last_change_at, amount, owner``).
+
+Column names can be mapped to the user's own; the stage order is the user's, top of
+the funnel first, the last stage being the win. Every check names the file (or
+"deals"), the row as a spreadsheet shows it (header = row 1) and the column.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from xlsales import _validate as v
+from xlsales.errors import DataError, InputError, UndefinedError
+from xlsales.funnel import required_volumes
+from xlsales.records import read_table
+
+STATUSES = ("open", "won", "lost")
+HISTORY = ("deal_id", "stage", "entered_at")
+SNAPSHOT = ("deal_id", "stage", "status", "created_at", "last_change_at")
+
+
+@dataclass
+class Deals:
+    """A checked CRM export, one row per deal, with what was found on the way.
+
+    ``deals`` columns: deal_id, furthest (index of the furthest stage reached, won
+    deals at the last stage), status, amount, owner, created, last_change, closed.
+    ``history`` (stage-history exports only): deal_id, stage_index, entered_at, one row
+    per deal and stage after duplicates are removed.
+    """
+
+    stages: list[str]
+    deals: pd.DataFrame
+    history: pd.DataFrame | None
+    rows_read: int
+    duplicates: pd.DataFrame  # the repeated (deal_id, stage) rows that were counted once
+    out_of_order: list  # deal ids whose stage dates run against the stage order
+    source: str
+
+    @property
+    def shape(self) -> str:
+        return "history" if self.history is not None else "snapshot"
+
+
+def _stages(stages: object) -> list[str]:
+    if isinstance(stages, str):
+        stages = [s for s in stages.split(",")]
+    names = [str(s).strip() for s in v.sequence("stages", stages, min_len=2)]
+    if any(not s for s in names):
+        raise InputError("stages has a blank name: give every stage a name, top first")
+    if len(set(n.lower() for n in names)) != len(names):
+        raise InputError(f"stages={names} names a stage twice")
+    return names
+
+
+def _bad(source: str, rows: pd.Index, column: str, values: pd.Series, rule: str) -> DataError:
+    i = rows[0]
+    return DataError(f"{source} row {i + 2}, column {column}: {values.loc[i]!r} {rule}")
+
+
+def _dates(frame: pd.DataFrame, column: str, source: str, *, required: bool) -> pd.Series:
+    raw = frame[column]
+    text = raw.astype(str).str.strip()
+    blank = raw.isna() | (text == "") | (text.str.lower().isin(["nat", "none", "nan"]))
+    parsed = pd.to_datetime(raw.where(~blank), errors="coerce", format="mixed")
+    bad = parsed.isna() & ~blank
+    if bad.any():
+        raise _bad(source, frame.index[bad], column, raw, "is not a date (use YYYY-MM-DD)")
+    if required and blank.any():
+        raise _bad(source, frame.index[blank], column, raw, "is blank: a date is required")
+    return parsed.dt.normalize()
+
+
+def _amounts(frame: pd.DataFrame, column: str, source: str) -> pd.Series:
+    raw = frame[column]
+    text = raw.astype(str).str.strip().str.replace(",", "", regex=False)
+    blank = raw.isna() | (text == "")
+    number = pd.to_numeric(text.where(~blank), errors="coerce")
+    bad = number.isna() & ~blank
+    if bad.any():
+        raise _bad(source, frame.index[bad], column, raw, "is not a number")
+    negative = number < 0
+    if negative.any():
+        raise _bad(source, frame.index[negative], column, raw, "must be 0 or more")
+    return number.fillna(0.0)
+
+
+def _text(frame: pd.DataFrame, column: str) -> pd.Series:
+    return frame[column].fillna("").astype(str).str.strip()
+
+
+def read_deals(
+    data: str | Path | pd.DataFrame,
+    stages: Sequence[str] | str,
+    columns: Mapping[str, str] | None = None,
+) -> Deals:
+    """Check a CRM export and reduce it to one row per deal.
+
+    Parameters
+    ----------
+    data : path or DataFrame
+        A .csv or .xlsx file, or a DataFrame, in the history or the snapshot shape
+        (a history has ``entered_at``).
+    stages : list of str or "A,B,C"
+        The stage order, top first; the last stage is the win.
+    columns : mapping, optional
+        The user's column names to ours, e.g. ``{"Opportunity ID": "deal_id"}``.
+
+    Notes
+    -----
+    A repeated row for the same deal and stage is a duplicate: it is reported and the
+    earliest entry is kept. A deal that skipped a stage counts as having passed it (its
+    furthest stage is what counts). A won deal has reached the last stage. A deal whose
+    stage dates run against the stage order is reported and still counted by stage
+    order. A reopened deal is read by its latest status.
+    """
+    stage_names = _stages(stages)
+    if isinstance(data, pd.DataFrame):
+        frame, source = data.copy(), "deals"
+    else:
+        frame, source = read_table(data), Path(data).name
+    frame = frame.rename(columns={k: v_ for k, v_ in (columns or {}).items()})
+    frame.columns = [str(c).strip() for c in frame.columns]
+    frame = frame.reset_index(drop=True)
+    if frame.empty:
+        raise DataError(f"{source}: has a header but no rows")
+    is_history = "entered_at" in frame.columns
+    needed = HISTORY if is_history else SNAPSHOT
+    missing = [c for c in needed if c not in frame.columns]
+    if missing:
+        shape = "stage history" if is_history else "snapshot (or add entered_at for a history)"
+        raise DataError(f"{source}: missing column(s) {', '.join(missing)} for a {shape}; "
+                        "map your names with columns={'Your name': 'deal_id', ...}")
+    ids = _text(frame, "deal_id")
+    if (ids == "").any():
+        raise _bad(source, frame.index[ids == ""], "deal_id", frame["deal_id"], "is blank")
+    lookup = {name.lower(): i for i, name in enumerate(stage_names)}
+    stage_index = _text(frame, "stage").str.lower().map(lookup)
+    if stage_index.isna().any():
+        raise _bad(source, frame.index[stage_index.isna()], "stage", frame["stage"],
+                   f"is not one of the stages: {', '.join(stage_names)}")
+    status = (_text(frame, "status").str.lower() if "status" in frame else
+              pd.Series("open", index=frame.index))
+    status = status.replace("", "open")
+    if not status.isin(STATUSES).all():
+        raise _bad(source, frame.index[~status.isin(STATUSES)], "status", frame["status"],
+                   "must be open, won or lost")
+    amount = _amounts(frame, "amount", source) if "amount" in frame else pd.Series(0.0, index=frame.index)
+    owner = _text(frame, "owner") if "owner" in frame else pd.Series("", index=frame.index)
+    rows = pd.DataFrame({"deal_id": ids, "stage_index": stage_index.astype(int), "status": status,
+                         "amount": amount, "owner": owner})
+    last = len(stage_names) - 1
+    if is_history:
+        rows["entered_at"] = _dates(frame, "entered_at", source, required=True)
+        rows["closed"] = (_dates(frame, "closed_at", source, required=False)
+                          if "closed_at" in frame else pd.NaT)
+        rows["row"] = frame.index + 2
+        dup = rows.sort_values(["deal_id", "stage_index", "entered_at"], kind="stable")
+        repeated = dup.duplicated(["deal_id", "stage_index"], keep="first")
+        duplicates = dup[repeated][["row", "deal_id", "stage_index"]].assign(
+            stage=lambda d: [stage_names[i] for i in d["stage_index"]])
+        history = dup[~repeated]
+        latest = rows.sort_values(["deal_id", "entered_at", "row"], kind="stable").groupby(
+            "deal_id", sort=False).tail(1).set_index("deal_id")
+        grouped = history.groupby("deal_id", sort=False)
+        deals = pd.DataFrame({
+            "furthest": grouped["stage_index"].max(),
+            "created": grouped["entered_at"].min(),
+            "last_change": grouped["entered_at"].max(),
+        })
+        deals["status"] = latest["status"]
+        deals["amount"] = latest["amount"]
+        deals["owner"] = latest["owner"]
+        deals["closed"] = rows.groupby("deal_id", sort=False)["closed"].max()
+        by_stage = history.sort_values(["deal_id", "stage_index"], kind="stable")
+        step = by_stage.groupby("deal_id", sort=False)["entered_at"].diff()
+        out_of_order = sorted(set(by_stage.loc[step < pd.Timedelta(0), "deal_id"]))
+        history = history[["deal_id", "stage_index", "entered_at"]].reset_index(drop=True)
+    else:
+        rows["created"] = _dates(frame, "created_at", source, required=True)
+        rows["last_change"] = _dates(frame, "last_change_at", source, required=True)
+        rows["row"] = frame.index + 2
+        repeated = rows.duplicated(["deal_id"], keep="first")
+        duplicates = rows[repeated][["row", "deal_id", "stage_index"]].assign(
+            stage=lambda d: [stage_names[i] for i in d["stage_index"]])
+        deals = rows[~repeated].set_index("deal_id").rename(columns={"stage_index": "furthest"})
+        deals["closed"] = pd.NaT
+        out_of_order = sorted(deals.index[deals["last_change"] < deals["created"]])
+        history = None
+    deals.loc[deals["status"] == "won", "furthest"] = last
+    deals = deals.reset_index()[["deal_id", "furthest", "status", "amount", "owner", "created",
+                                 "last_change", "closed"]]
+    return Deals(stage_names, deals, history, len(frame), duplicates.reset_index(drop=True),
+                 out_of_order, source)
+
+
+def conversion(deals: Deals, by: str | None = None, period: str = "M") -> pd.DataFrame:
+    """Conversion per stage: of the deals that reached a stage and were decided there,
+    the share that went on to the next.
+
+    Parameters
+    ----------
+    by : None, "owner", "cohort"
+        One table, or one per owner, or one per creation period (cohort).
+    period : pandas period code for cohorts ("M" month, "Q" quarter, "W" week).
+
+    Returns
+    -------
+    DataFrame
+        group (when ``by``), stage, reached, went_on, open_here, rate. ``rate`` is None
+        where no deal was decided at that stage (it is undefined, not 0 %).
+
+    Notes
+    -----
+    ::
+
+        reached[i]   = deals whose furthest stage is i or later (a skipped stage is passed)
+        went_on[i]   = reached[i + 1]
+        open_here[i] = open deals whose furthest stage is i: still undecided there
+        rate[i]      = went_on[i] / (reached[i] - open_here[i])
+
+    A lost deal counts up to the last stage it reached. Open deals are not counted as
+    lost, so a young cohort, whose deals are mostly still open, is not read as a bad
+    one. The plain **snapshot view** (:func:`snapshot_conversion`) divides by
+    ``reached[i]`` with the open deals in it: it is what the pipeline looks like today,
+    and it reads low while many deals are young; the two agree once every deal is
+    decided.
+
+    Examples
+    --------
+    >>> history = pd.DataFrame({
+    ...     "deal_id": ["a", "a", "a", "b", "b", "c", "d"],
+    ...     "stage": ["Lead", "Proposal", "Won", "Lead", "Proposal", "Lead", "Lead"],
+    ...     "entered_at": ["2026-01-02", "2026-01-10", "2026-02-01", "2026-01-03",
+    ...                    "2026-01-20", "2026-01-05", "2026-03-01"],
+    ...     "status": ["won", "won", "won", "lost", "lost", "lost", "open"]})
+    >>> table = conversion(read_deals(history, "Lead,Proposal,Won"))
+    >>> table[["stage", "reached", "open_here"]].values.tolist()
+    [['Lead', 4, 1], ['Proposal', 2, 0], ['Won', 1, 0]]
+    >>> table["rate"].tolist()  # Lead: 2 went on of 3 decided (d is still open)
+    [0.6666666666666666, 0.5, None]
+    """
+    table = deals.deals
+    if by is None:
+        return _conversion_table(table, deals.stages)
+    if by == "owner":
+        keys = table["owner"].replace("", "(no owner)")
+    elif by == "cohort":
+        keys = table["created"].dt.to_period(period).astype(str)
+    else:
+        raise InputError(f"by={by!r} must be None, 'owner' or 'cohort'")
+    parts = [
+        _conversion_table(group, deals.stages).assign(group=key)
+        for key, group in table.groupby(keys, sort=True)
+    ]
+    out = pd.concat(parts, ignore_index=True)
+    return out[["group"] + [c for c in out.columns if c != "group"]]
+
+
+def _conversion_table(table: pd.DataFrame, stages: list[str]) -> pd.DataFrame:
+    n = len(stages)
+    furthest = table["furthest"].to_numpy()
+    at = np.bincount(furthest, minlength=n)
+    reached = at[::-1].cumsum()[::-1]
+    open_at = np.bincount(furthest[(table["status"] == "open").to_numpy()], minlength=n)
+    rows = []
+    for i, stage in enumerate(stages):
+        went_on = int(reached[i + 1]) if i + 1 < n else None
+        decided = int(reached[i] - open_at[i])
+        rate = went_on / decided if went_on is not None and decided > 0 else None
+        rows.append({"stage": stage, "reached": int(reached[i]), "went_on": went_on,
+                     "open_here": int(open_at[i]), "rate": rate})
+    return _keep_none(rows, ("went_on", "rate"))
+
+
+def _keep_none(rows: list[dict], columns: Sequence[str]) -> pd.DataFrame:
+    """A frame from ``rows`` whose undefined values stay None (object columns), never NaN."""
+    frame = pd.DataFrame(rows)
+    for column in columns:
+        frame[column] = pd.Series([r[column] for r in rows], index=frame.index, dtype=object)
+    return frame
+
+
+def snapshot_conversion(deals: Deals) -> pd.DataFrame:
+    """The plain snapshot view: reached[i + 1] / reached[i], open deals included.
+
+    ::
+
+        rate[i] = reached[i + 1] / reached[i]
+
+    See :func:`conversion` for when and why the two views differ.
+    """
+    table = conversion(deals)
+    reached = table["reached"].tolist()
+    table["rate"] = pd.Series(
+        [reached[i + 1] / reached[i] if i + 1 < len(reached) and reached[i] else None
+         for i in range(len(reached))], dtype=object)
+    return table.drop(columns=["open_here"])
+
+
+def stage_durations(deals: Deals) -> pd.DataFrame:
+    """Days spent in each stage before entering the next one reached (history only).
+
+    ::
+
+        days = entered_at(next stage reached) - entered_at(this stage)
+
+    Per stage: count, median, 25th and 75th percentile (pandas' linear interpolation)
+    of the deals that moved on; a skipped stage adds no time; steps whose dates run
+    backwards (see ``out_of_order``) are left out. The last stage has none. The medians
+    feed :func:`xlsales.funnel.funnel_schedule` as ``stage_days``.
+    """
+    if deals.history is None:
+        raise InputError("stage durations need a stage history (one row per deal and stage)")
+    h = deals.history.sort_values(["deal_id", "stage_index"], kind="stable")
+    days = (h.groupby("deal_id", sort=False)["entered_at"].shift(-1) - h["entered_at"]).dt.days
+    h = h.assign(days=days)
+    h = h[h["days"].notna() & (h["days"] >= 0)]
+    rows = []
+    for i, stage in enumerate(deals.stages[:-1]):
+        d = h.loc[h["stage_index"] == i, "days"]
+        rows.append({"stage": stage, "deals": len(d),
+                     "median_days": float(d.median()) if len(d) else None,
+                     "p25_days": float(d.quantile(0.25)) if len(d) else None,
+                     "p75_days": float(d.quantile(0.75)) if len(d) else None})
+    return _keep_none(rows, ("median_days", "p25_days", "p75_days"))
+
+
+def record_metrics(deals: Deals) -> dict:
+    """Win rate and pipeline velocity computed from the records.
+
+    ::
+
+        win_rate     = won / (won + lost)
+        opportunities= open deals
+        deal_size    = mean amount of won deals
+        cycle_days   = median days from a won deal's first stage to its close
+                       (closed_at, or its last stage change when closed_at is blank)
+        velocity     = opportunities * win_rate * deal_size / cycle_days
+    """
+    table = deals.deals
+    won = table[table["status"] == "won"]
+    lost = int((table["status"] == "lost").sum())
+    if len(won) + lost == 0:
+        raise UndefinedError("no won or lost deal: the win rate is undefined")
+    rate = len(won) / (len(won) + lost)
+    closed = won["closed"].fillna(won["last_change"])
+    cycle = float((closed - won["created"]).dt.days.median()) if len(won) else None
+    size = float(won["amount"].mean()) if len(won) else None
+    opportunities = int((table["status"] == "open").sum())
+    velocity = (opportunities * rate * size / cycle) if cycle and size is not None else None
+    return {"won": len(won), "lost": lost, "open": opportunities, "win_rate": rate,
+            "deal_size": size, "cycle_days": cycle, "velocity_per_day": velocity}
+
+
+def stalled(deals: Deals, as_of: dt.date, stall_days: float | Mapping[str, float]) -> pd.DataFrame:
+    """Open deals with no stage change for longer than the limit of their stage.
+
+    ::
+
+        idle_days = as_of - last stage change
+        stalled   = idle_days > limit(stage)
+
+    ``stall_days`` is one limit for all stages or a limit per stage name (stages not
+    named have no limit). Sorted by amount, largest first: the prospects to force to
+    a decision.
+    """
+    as_of = pd.Timestamp(as_of)
+    table = deals.deals[deals.deals["status"] == "open"].copy()
+    if isinstance(stall_days, Mapping):
+        unknown = [s for s in stall_days if s not in deals.stages]
+        if unknown:
+            raise InputError(f"stall_days names unknown stage(s) {unknown}: use {deals.stages}")
+        limits = np.array([float(stall_days.get(s, np.inf)) for s in deals.stages])
+    else:
+        limits = np.full(len(deals.stages), v.non_negative("stall_days", stall_days))
+    table["stage"] = [deals.stages[i] for i in table["furthest"]]
+    table["idle_days"] = (as_of - table["last_change"]).dt.days
+    table["limit_days"] = limits[table["furthest"].to_numpy()]
+    out = table[table["idle_days"] > table["limit_days"]]
+    return out.sort_values(["amount", "idle_days"], ascending=[False, False], kind="stable")[
+        ["deal_id", "stage", "owner", "amount", "idle_days", "limit_days", "last_change"]
+    ].reset_index(drop=True)
+
+
+def plan_vs_actual(
+    deals: Deals, planned_rates: Sequence[float], target: float, period: str = "M",
+    rounding: str = "end",
+) -> pd.DataFrame:
+    """Per period and stage: actual entries against the volume the plan asked for.
+
+    ::
+
+        required[i]   = required_volumes(target, planned_rates, rounding)[i]
+        actual[i]     = deals entering stage i in the period (history), or deals
+                        created in the period that reached stage i (snapshot)
+        variance      = actual - required,  on_course = actual >= required
+        actual_rate[i]= actual[i + 1] / actual[i] in the same period (None when 0)
+    """
+    required = required_volumes(target, planned_rates, rounding)
+    if len(required) != len(deals.stages):
+        raise InputError(f"planned_rates has {len(planned_rates)} rate(s) but there are "
+                         f"{len(deals.stages)} stages: give one rate per step ({len(deals.stages) - 1})")
+    if deals.history is not None:
+        h = deals.history
+        keys = h["entered_at"].dt.to_period(period).astype(str)
+        counts = pd.crosstab(keys, h["stage_index"])
+    else:
+        table = deals.deals
+        keys = table["created"].dt.to_period(period).astype(str)
+        at = pd.crosstab(keys, table["furthest"])
+        counts = at.iloc[:, ::-1].cumsum(axis=1).iloc[:, ::-1]
+    counts = counts.reindex(columns=range(len(deals.stages)), fill_value=0)
+    rows = []
+    for key, actual in counts.iterrows():
+        for i, stage in enumerate(deals.stages):
+            a = int(actual[i])
+            nxt = int(actual[i + 1]) if i + 1 < len(deals.stages) else None
+            rows.append({
+                "period": key, "stage": stage, "required": required[i], "actual": a,
+                "variance": a - required[i], "on_course": a >= required[i],
+                "planned_rate": planned_rates[i] if i < len(planned_rates) else None,
+                "actual_rate": (nxt / a) if nxt is not None and a else None,
+            })
+    return _keep_none(rows, ("planned_rate", "actual_rate"))
