@@ -14,9 +14,14 @@ from udfs.funnel import (
     WIN_RATE,
     XLSALES_VERSION,
 )
+from udfs.deals import CONVERSION_FROM_STAGES, DAYS_IN_STAGE, PLAN_VS_ACTUAL, STALLED
 from udfs.pareto import ABC_CLASS, ABC_COMPUTED, ABC_LIMITS, PARETO_CUTOFF
 
 __all__ = [
+    "CONVERSION_FROM_STAGES",
+    "DAYS_IN_STAGE",
+    "PLAN_VS_ACTUAL",
+    "STALLED",
     "ABC_CLASS",
     "ABC_COMPUTED",
     "ABC_LIMITS",

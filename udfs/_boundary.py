@@ -132,6 +132,12 @@ def excel_date(name: str, value: Any) -> dt.date:
     raise InputError(f"{name}={value!r} is not an Excel date")
 
 
+def excel_dates(name: str, selection: Any) -> tuple[list[dt.date], Vector]:
+    """A selection of Excel dates, each checked as :func:`excel_date` checks one."""
+    cells = vector(name, selection)
+    return [excel_date(f"{name}[{i}]", x) for i, x in enumerate(cells.values)], cells
+
+
 def _on_server_or_lite() -> bool:
     return os.environ.get("XLWINGS_ON_SERVER") == "true" or sys.platform == "emscripten"
 

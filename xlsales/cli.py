@@ -58,11 +58,6 @@ ACTIVITIES_HELP = (
     "e-mail, LinkedIn message, meeting, other), prospect, outcome, pipeline_value, won_value, "
     "won_date (blank when nothing was won)"
 )
-DEMO_FUNNEL = {
-    "target": 10, "rates": [0.3, 0.5, 0.6, 0.4], "stage_days": [7, 7, 14, 21],
-    "stages": ["approached", "conversation", "meeting", "proposal", "won"],
-    "actual": [251, 80, 40, 23, 9],
-}
 
 
 def _date(text: str | None, name: str) -> dt.date | None:
@@ -79,12 +74,6 @@ def _write(wb, path: Path, force: bool) -> None:
 
     save(wb, path, force)
     print(f"wrote {path}")
-
-
-def _demo_funnel(due: dt.date):
-    from workbook_templates import funnel_planner
-
-    return funnel_planner.build(due=due, **DEMO_FUNNEL)
 
 
 def _cmd_templates(args: argparse.Namespace) -> None:
@@ -109,7 +98,7 @@ def _refuse_existing(out: Path, names, force: bool) -> None:
 
 def _cmd_demo(args: argparse.Namespace) -> None:
     from workbook_templates import account_matrix, prospecting_log
-    from xlsales import samples
+    from xlsales import deals, samples
 
     out = Path(args.out)
     _refuse_existing(out, ("account-matrix", "prospecting-log", "funnel-planner"), args.force)
@@ -118,8 +107,11 @@ def _cmd_demo(args: argparse.Namespace) -> None:
     as_of = max(activities["date"])
     _write(account_matrix.build(accounts), out / "account-matrix.xlsx", args.force)
     _write(prospecting_log.build(activities, target_wins=12), out / "prospecting-log.xlsx", args.force)
-    _write(_demo_funnel(as_of + dt.timedelta(days=60)), out / "funnel-planner.xlsx", args.force)
-    print(f"built-in sample data: {len(accounts)} accounts, {len(activities)} activities; "
+    crm = deals.read_deals(samples.sample_crm(), samples.CRM_STAGES)
+    crm_as_of = max(crm.deals["last_change"]).date()
+    _write(_planner_from(crm, 10, crm_as_of), out / "funnel-planner.xlsx", args.force)
+    print(f"built-in sample data: {len(accounts)} accounts, {len(activities)} activities, "
+          f"{len(crm.deals)} CRM deals (the planner uses their measured rates and lead times); "
           "open the files in Excel or LibreOffice (they calculate on open)")
 
 
@@ -148,6 +140,80 @@ def _cmd_template(args: argparse.Namespace) -> None:
     _write(wb, out, args.force)
     print(f"{source.source}: {source.rows} rows read, {len(frame)} {what} written; "
           f"sha256 {source.sha256[:12]}...")
+
+
+def _pct(rate) -> str:
+    return "n/a" if rate is None else f"{rate:.1%}"
+
+
+def _cmd_analyze(args: argparse.Namespace) -> None:
+    from xlsales import deals, samples
+
+    if args.file is None and not args.sample:
+        raise XlsalesError("give a CRM export FILE, or --sample for the built-in one")
+    stages = args.stages or ",".join(samples.CRM_STAGES)
+    mapping = dict(pair.split("=", 1) for pair in args.map.split(",")) if args.map else None
+    data = samples.sample_crm() if args.file is None else args.file
+    found = deals.read_deals(data, stages, mapping, source="built-in sample CRM export")
+    table = found.deals
+    as_of = _date(args.as_of, "as-of") or max(table["last_change"]).date()
+    print(f"{found.source}: {found.rows_read} rows read ({found.shape}), {len(table)} deals, "
+          f"as of {as_of}")
+    if len(found.duplicates):
+        first = ", ".join(f"row {r.row} ({r.deal_id} {r.stage})"
+                          for r in found.duplicates.head(5).itertuples())
+        print(f"duplicates: {len(found.duplicates)} repeated deal/stage rows counted once: {first}"
+              + (" ..." if len(found.duplicates) > 5 else ""))
+    if found.out_of_order:
+        print(f"stage dates against the stage order: {len(found.out_of_order)} deal(s): "
+              f"{', '.join(found.out_of_order[:5])}{' ...' if len(found.out_of_order) > 5 else ''}")
+    real = deals.conversion(found)
+    snap = deals.snapshot_conversion(found)
+    width = max(len(s) for s in found.stages)
+    print("\nReal funnel (open deals are not counted as lost):")
+    print(f"  {'stage':<{width}}  {'reached':>8}  {'went on':>8}  {'open':>6}  {'rate':>7}  {'snapshot':>8}")
+    for r, s in zip(real.itertuples(), snap.itertuples()):
+        went = "" if r.went_on is None else r.went_on
+        rate = "" if r.went_on is None else _pct(r.rate)
+        snap_rate = "" if r.went_on is None else _pct(s.rate)
+        print(f"  {r.stage:<{width}}  {r.reached:>8}  {went:>8}  {r.open_here:>6}  {rate:>7}  {snap_rate:>8}")
+    if found.history is not None:
+        print("\nStage lead times (days before the next stage: median, 25th-75th percentile):")
+        for d in deals.stage_durations(found).itertuples():
+            spread = "no deal moved on" if d.median_days is None else (
+                f"{d.median_days:g} ({d.p25_days:g}-{d.p75_days:g}), {d.deals} deals")
+            print(f"  {d.stage:<{width}}  {spread}")
+    m = deals.record_metrics(found)
+    velocity = "n/a" if m["velocity_per_day"] is None else f"{m['velocity_per_day']:,.0f} per day"
+    print(f"\nWin rate {_pct(m['win_rate'])} ({m['won']} won, {m['lost']} lost, {m['open']} open); "
+          f"pipeline velocity {velocity}")
+    late = deals.stalled(found, as_of, args.stall_days)
+    print(f"\nStalled: {len(late)} open deal(s) without a stage change for over {args.stall_days:g} days"
+          " (largest first; force a decision):")
+    for r in late.head(args.show).itertuples():
+        print(f"  {r.deal_id}  {r.stage:<{width}}  {r.owner:<14}  {r.amount:>12,.0f}  {r.idle_days} days")
+    if len(late) > args.show:
+        print(f"  ... and {len(late) - args.show} more (--show N lists more)")
+    rates, _days = deals.measured_plan(found)
+    plan = funnel.required_volumes(args.target, rates)
+    print(f"\nTo win {args.target:g} at the measured rates: "
+          + ", ".join(f"{s} {v}" for s, v in zip(found.stages, plan)))
+    if args.planner:
+        _write(_planner_from(found, args.target, as_of), Path(args.planner), args.force)
+
+
+def _planner_from(found, target: float, as_of: dt.date):
+    """A funnel planner with the measured rates and lead times, due a month after they run
+    out, and the last full month's entries per stage as this period's actuals."""
+    from workbook_templates import funnel_planner
+    from xlsales import deals
+
+    rates, days = deals.measured_plan(found)
+    due = as_of + dt.timedelta(days=int(sum(days)) + 30)
+    last_month = (as_of.replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
+    gaps = deals.plan_vs_actual(found, rates, target)
+    actual = gaps.loc[gaps["period"] == last_month, "actual"].tolist() or None
+    return funnel_planner.build(target, rates, days, found.stages, due, actual=actual)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -195,6 +261,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--as-of", help="prospecting log: last day of data (default: last activity)")
     p.add_argument("--target-wins", type=float, help="prospecting log: wins needed in the plan month")
     p.set_defaults(run=_cmd_template)
+
+    p = sub.add_parser(
+        "analyze", help="real conversion, lead times and stalled deals from a CRM export",
+        description="Read a CRM export (a stage history: deal_id, stage, entered_at[, status, "
+        "amount, owner, closed_at]; or a snapshot: deal_id, stage, status, created_at, "
+        "last_change_at[, amount, owner]) and print the real funnel.",
+    )
+    p.add_argument("file", nargs="?", help="the export (.csv or .xlsx)")
+    p.add_argument("--sample", action="store_true", help="use the built-in synthetic CRM export")
+    p.add_argument("--stages", help='stage order, top first, e.g. "Lead,Qualified,Proposal,Won"')
+    p.add_argument("--map", help='your column names to ours: "Opportunity=deal_id,Phase=stage"')
+    p.add_argument("--as-of", help="date to measure idle days to (default: the latest date)")
+    p.add_argument("--stall-days", type=float, default=30, help="idle days before a deal stalls")
+    p.add_argument("--target", type=float, default=10, help="wins to plan for (default 10)")
+    p.add_argument("--show", type=int, default=10, help="stalled deals to list (default 10)")
+    p.add_argument("--planner", help="write a funnel planner .xlsx with the measured rates")
+    p.add_argument("--force", action="store_true", help="replace an existing planner file")
+    p.set_defaults(run=_cmd_analyze)
     return parser
 
 

@@ -25,7 +25,7 @@ import pandas as pd
 
 from xlsales import _validate as v
 from xlsales.errors import DataError, InputError, UndefinedError
-from xlsales.funnel import required_volumes
+from xlsales.funnel import plan_gap
 from xlsales.records import read_table
 
 STATUSES = ("open", "won", "lost")
@@ -107,6 +107,7 @@ def read_deals(
     data: str | Path | pd.DataFrame,
     stages: Sequence[str] | str,
     columns: Mapping[str, str] | None = None,
+    source: str | None = None,
 ) -> Deals:
     """Check a CRM export and reduce it to one row per deal.
 
@@ -119,6 +120,8 @@ def read_deals(
         The stage order, top first; the last stage is the win.
     columns : mapping, optional
         The user's column names to ours, e.g. ``{"Opportunity ID": "deal_id"}``.
+    source : str, optional
+        The name messages use for a DataFrame (default "deals").
 
     Notes
     -----
@@ -130,7 +133,7 @@ def read_deals(
     """
     stage_names = _stages(stages)
     if isinstance(data, pd.DataFrame):
-        frame, source = data.copy(), "deals"
+        frame, source = data.copy(), source or "deals"
     else:
         frame, source = read_table(data), Path(data).name
     frame = frame.rename(columns={k: v_ for k, v_ in (columns or {}).items()})
@@ -405,14 +408,13 @@ def plan_vs_actual(
 
     ::
 
-        required[i]   = required_volumes(target, planned_rates, rounding)[i]
-        actual[i]     = deals entering stage i in the period (history), or deals
-                        created in the period that reached stage i (snapshot)
-        variance      = actual - required,  on_course = actual >= required
-        actual_rate[i]= actual[i + 1] / actual[i] in the same period (None when 0)
+        actual[i] = deals entering stage i in the period (history), or deals created
+                    in the period that reached stage i (snapshot)
+
+    then :func:`xlsales.funnel.plan_gap` per period: required, variance, on_course,
+    planned and actual rates.
     """
-    required = required_volumes(target, planned_rates, rounding)
-    if len(required) != len(deals.stages):
+    if len(planned_rates) != len(deals.stages) - 1:
         raise InputError(f"planned_rates has {len(planned_rates)} rate(s) but there are "
                          f"{len(deals.stages)} stages: give one rate per step ({len(deals.stages) - 1})")
     if deals.history is not None:
@@ -425,15 +427,99 @@ def plan_vs_actual(
         at = pd.crosstab(keys, table["furthest"])
         counts = at.iloc[:, ::-1].cumsum(axis=1).iloc[:, ::-1]
     counts = counts.reindex(columns=range(len(deals.stages)), fill_value=0)
-    rows = []
-    for key, actual in counts.iterrows():
-        for i, stage in enumerate(deals.stages):
-            a = int(actual[i])
-            nxt = int(actual[i + 1]) if i + 1 < len(deals.stages) else None
-            rows.append({
-                "period": key, "stage": stage, "required": required[i], "actual": a,
-                "variance": a - required[i], "on_course": a >= required[i],
-                "planned_rate": planned_rates[i] if i < len(planned_rates) else None,
-                "actual_rate": (nxt / a) if nxt is not None and a else None,
-            })
+    rows = [
+        {"period": key, **gap._asdict()}
+        for key, actual in counts.iterrows()
+        for gap in plan_gap(actual.tolist(), planned_rates, target, rounding, deals.stages)
+    ]
     return _keep_none(rows, ("planned_rate", "actual_rate"))
+
+
+def _per_deal(last_stages: Sequence, statuses: Sequence, stages: Sequence[str]) -> tuple[list[str], pd.DataFrame]:
+    """Per-row stage index and status for the Excel functions (one row = one deal)."""
+    names = _stages(stages)
+    last = v.sequence("last_stages", last_stages)
+    status = v.sequence("statuses", statuses)
+    v.same_length("last_stages", last, "statuses", status)
+    lookup = {n.lower(): i for i, n in enumerate(names)}
+    furthest, states = [], []
+    for i, (stage, state) in enumerate(zip(last, status)):
+        key = str(stage).strip().lower() if stage is not None else ""
+        if key not in lookup:
+            raise InputError(f"last_stages[{i}]={stage!r} is not one of the stages: {', '.join(names)}")
+        text = str(state).strip().lower() if state is not None else ""
+        text = text or "open"
+        if text not in STATUSES:
+            raise InputError(f"statuses[{i}]={state!r} must be open, won or lost")
+        furthest.append(len(names) - 1 if text == "won" else lookup[key])
+        states.append(text)
+    return names, pd.DataFrame({"furthest": furthest, "status": states})
+
+
+def conversion_from_stages(last_stages: Sequence, statuses: Sequence, stages: Sequence[str]) -> pd.DataFrame:
+    """:func:`conversion` from one column of last-reached stages and one of statuses.
+
+    >>> conversion_from_stages(["Won", "Proposal", "Lead", "Lead"], ["won", "lost", "lost", "open"],
+    ...                        ["Lead", "Proposal", "Won"])["rate"].tolist()
+    [0.6666666666666666, 0.5, None]
+    """
+    names, table = _per_deal(last_stages, statuses, stages)
+    return _conversion_table(table, names)
+
+
+def days_since(dates: Sequence, as_of: dt.date, name: str = "dates") -> list[int]:
+    """Whole days from each date to ``as_of`` (days in the current stage).
+
+    >>> days_since([dt.date(2026, 1, 1), dt.date(2026, 1, 31)], dt.date(2026, 2, 1))
+    [31, 1]
+    """
+    out = []
+    for i, day in enumerate(v.sequence(name, dates)):
+        if not isinstance(day, dt.date):
+            raise InputError(f"{name}[{i}]={day!r} is not a date")
+        day = day.date() if isinstance(day, dt.datetime) else day
+        if day > as_of:
+            raise InputError(f"{name}[{i}]={day} is after as_of={as_of}")
+        out.append((as_of - day).days)
+    return out
+
+
+def stalled_flags(
+    last_stages: Sequence, last_changes: Sequence, statuses: Sequence, stages: Sequence[str],
+    stall_days: float | Sequence[float], as_of: dt.date,
+) -> list[bool]:
+    """Per deal: open and idle longer than its stage's limit (see :func:`stalled`).
+
+    ``stall_days`` is one limit or one per stage.
+
+    >>> stalled_flags(["Lead", "Lead", "Won"], [dt.date(2026, 1, 1)] * 3, ["open", "lost", "won"],
+    ...               ["Lead", "Won"], 30, dt.date(2026, 3, 1))
+    [True, False, False]
+    """
+    names, table = _per_deal(last_stages, statuses, stages)
+    idle = days_since(last_changes, as_of, "last_change_dates")
+    v.same_length("last_stages", table, "last_change_dates", idle)
+    if isinstance(stall_days, (int, float)) and not isinstance(stall_days, bool):
+        limits = [v.non_negative("stall_days", stall_days)] * len(names)
+    else:
+        limits = [v.non_negative(f"stall_days[{i}]", x) for i, x in enumerate(v.sequence("stall_days", stall_days))]
+        v.same_length("stages", names, "stall_days", limits)
+    return [state == "open" and days > limits[stage]
+            for stage, state, days in zip(table["furthest"], table["status"], idle)]
+
+
+def measured_plan(deals: Deals) -> tuple[list[float], list[float]]:
+    """The measured step rates and median stage days, ready for a funnel plan.
+
+    Raises ``UndefinedError`` when a step has no decided deal or a rate of 0 (a plan
+    through it would need infinitely many leads). Stage days are 0 for a snapshot.
+    """
+    rates = conversion(deals)["rate"].tolist()[:-1]
+    for stage, rate in zip(deals.stages, rates):
+        if rate is None or rate == 0:
+            raise UndefinedError(f"the measured rate from {stage} is {'undefined' if rate is None else 0}: "
+                                 "no plan can be worked back through it")
+    if deals.history is None:
+        return rates, [0.0] * len(rates)
+    days = stage_durations(deals)["median_days"].tolist()
+    return rates, [0.0 if d is None else float(d) for d in days]

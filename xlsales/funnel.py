@@ -477,6 +477,59 @@ def pipeline_velocity(
     return opportunities * rate * deal_size / cycle_days
 
 
+class PlanGap(NamedTuple):
+    """One stage of a plan-versus-actual comparison."""
+
+    stage: str
+    required: float
+    actual: float
+    variance: float
+    on_course: bool
+    planned_rate: float | None
+    actual_rate: float | None
+
+
+def plan_gap(
+    actual: Sequence[float], rates: Sequence[float], target: float, rounding: Rounding = "end",
+    stages: Sequence[str] | None = None,
+) -> list[PlanGap]:
+    """Actual volumes per stage against the volumes :func:`required_volumes` asks for.
+
+    Notes
+    -----
+    ::
+
+        required[i]    = required_volumes(target, rates, rounding)[i]
+        variance[i]    = actual[i] - required[i]
+        on_course[i]   = actual[i] >= required[i]
+        actual_rate[i] = actual[i + 1] / actual[i]   (None when actual[i] = 0 or i is last)
+
+    Examples
+    --------
+    Plan: 7 wins at 25 %, 30 %, 45 %; this period 200 leads, 60 qualified, 15 proposals,
+    8 wins:
+
+    >>> [(g.required, g.variance, g.on_course) for g in plan_gap([200, 60, 15, 8], [0.25, 0.3, 0.45], 7)]
+    [(208, -8.0, False), (52, 8.0, True), (16, -1.0, False), (7, 1.0, True)]
+    """
+    required = required_volumes(target, rates, rounding)
+    values = v.sequence("actual", actual)
+    if len(values) != len(required):
+        raise InputError(f"actual has {len(values)} value(s) but the rates describe "
+                         f"{len(required)} stages: give one actual volume per stage")
+    got = [v.non_negative(f"actual[{i}]", a) for i, a in enumerate(values)]
+    names = stage_names(stages, len(required))
+    rows = []
+    for i, (name, need, have) in enumerate(zip(names, required, got)):
+        nxt = got[i + 1] if i + 1 < len(got) else None
+        rows.append(PlanGap(
+            name, need, have, have - need, have >= need,
+            float(rates[i]) if i < len(rates) else None,
+            nxt / have if nxt is not None and have else None,
+        ))
+    return rows
+
+
 def delivered(top: float, rates: Sequence[float]) -> float:
     """What ``top`` entries deliver at the bottom of the funnel on average.
 
