@@ -103,3 +103,43 @@ def test_bad_activity_date_named(tmp_path):
     out = run("template", "prospecting-log", "--activities", str(csv), "--out", str(tmp_path / "o.xlsx"))
     assert out.returncode == 2
     assert "log.csv row 3, column date: '31/01/2026' is not a date (use YYYY-MM-DD)" in out.stderr
+
+
+def test_analyze_a_hand_export(tmp_path):
+    csv = tmp_path / "crm.csv"
+    csv.write_text(
+        "Opportunity,Phase,entered_at,status,amount,owner\n"
+        "A,Lead,2026-01-05,won,1000,Ann\nA,Proposal,2026-01-20,won,1000,Ann\nA,Won,2026-02-10,won,1000,Ann\n"
+        "B,Lead,2026-01-06,lost,500,Bob\nB,Lead,2026-01-06,lost,500,Bob\n"
+        "C,Lead,2026-02-01,open,900,Ann\n"
+    )
+    out = run("analyze", str(csv), "--stages", "Lead,Proposal,Won", "--map",
+              "Opportunity=deal_id,Phase=stage", "--as-of", "2026-03-20", "--stall-days", "30",
+              "--target", "2")
+    assert out.returncode == 0, out.stderr
+    text = out.stdout
+    assert "crm.csv: 6 rows read (history), 3 deals" in text
+    assert "duplicates: 1 repeated deal/stage rows counted once: row 6 (B Lead)" in text
+    # Lead: reached 3, went on 1, open 1 -> 1 of 2 decided = 50.0 %
+    assert any(line.split()[:5] == ["Lead", "3", "1", "1", "50.0%"] for line in text.splitlines())
+    assert "C  Lead" in text and "47 days" in text  # stalled since 1 Feb
+    assert "Win rate 50.0% (1 won, 1 lost, 1 open)" in text
+    # to win 2 at 50 % and 100 %: 4 leads, 2 proposals, 2 won
+    assert "To win 2 at the measured rates: Lead 4, Proposal 2, Won 2" in text
+
+
+def test_analyze_unknown_stage_is_named(tmp_path):
+    csv = tmp_path / "crm.csv"
+    csv.write_text("deal_id,stage,entered_at\nA,Lead,2026-01-05\nA,Demo,2026-01-09\n")
+    out = run("analyze", str(csv), "--stages", "Lead,Won")
+    assert out.returncode == 2
+    assert "crm.csv row 3, column stage: 'Demo' is not one of the stages: Lead, Won" in out.stderr
+
+
+def test_analyze_sample_writes_a_planner(tmp_path):
+    target = tmp_path / "planner.xlsx"
+    out = run("analyze", "--sample", "--planner", str(target))
+    assert out.returncode == 0, out.stderr
+    ws = load_workbook(target)["Inputs"]
+    names = [ws.cell(row=r, column=1).value for r in range(1, 40)]
+    assert "Qualified" in names

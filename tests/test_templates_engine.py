@@ -65,6 +65,8 @@ def books(tmp_path_factory):
         "fp_noise": fp.build(SALES_MATH["target"], SALES_MATH["rates"], [5, 5, 5, 5],
                              SALES_MATH["stages"], DUE),
         "fp_empty": fp.build(),
+        "fp_fraction": fp.build(ROUNDING["target"], ROUNDING["rates"], [7, 10.5, 22.5],
+                                plan["stages"], DUE, every="week"),
         "pl_sample": pl.build(samples.sample_activities(), target_wins=12),
         "pl_hand": pl.build(HAND_LOG, start=dt.date(2026, 1, 1), as_of=dt.date(2026, 2, 15),
                             target_wins=2, plan_start=dt.date(2026, 3, 2),
@@ -92,7 +94,8 @@ def test_no_error_and_no_empty_formula_cells(books):
 
 
 @pytest.mark.parametrize("name", ["am_sample", "am_hand", "am_empty", "fp_end", "fp_stage",
-                                  "fp_none", "fp_week", "fp_noise", "fp_empty", "pl_sample",
+                                  "fp_none", "fp_week", "fp_noise", "fp_empty", "fp_fraction",
+                                  "pl_sample",
                                   "pl_hand", "pl_empty"])
 def test_master_check_ok(books, name):
     assert books[name][1]["Checks"]["B3"].value == "OK"
@@ -179,6 +182,18 @@ def test_funnel_planner_recurring_schedule(books, every):
     values = books["fp_end" if every == "month" else "fp_week"][1]
     rows = funnel.funnel_schedule(ROUNDING["target"], ROUNDING["rates"], [10, 14, 21], DUE,
                                   every=every, periods=fp.PERIODS)
+    got = [day(values["Schedule"][f"{chr(ord('C') + i)}{FIRST + k}"].value)
+           for k in range(fp.PERIODS) for i in range(4)]
+    assert got == [r.start for r in rows]
+
+
+def test_funnel_planner_fractional_days_round_up_once(books):
+    # 7 + 10.5 + 22.5 = 40 days before the due date, not 7 + 11 + 23 = 41
+    values = books["fp_fraction"][1]
+    rows = funnel.funnel_schedule(ROUNDING["target"], ROUNDING["rates"], [7, 10.5, 22.5], DUE,
+                                  every="week", periods=fp.PERIODS)
+    assert day(values["Plan"][f"H{FIRST}"].value) == DUE - dt.timedelta(days=40)
+    assert [day(v) for v in column(values, "Plan", "H", 4)] == [r.start for r in rows[:4]]
     got = [day(values["Schedule"][f"{chr(ord('C') + i)}{FIRST + k}"].value)
            for k in range(fp.PERIODS) for i in range(4)]
     assert got == [r.start for r in rows]

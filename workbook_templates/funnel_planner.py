@@ -161,8 +161,8 @@ def _plan(wb: Workbook, slots: int) -> None:
             f"ROUNDUP(N(TargetWins),0)))",
             f"=ROUNDUP(C{r},0)",
             f'=IF(Rounding="none",C{r},IF(Rounding="stage",D{r},E{r}))',
-            f"=IF(LEN({name})=0,0,IF(ISNUMBER({rate}),ROUNDUP(N({days})+{nxt('G')},0),0))",
-            f'=IF(ISNUMBER(DueDate),DueDate-G{r},"set a due date")',
+            f"=IF(LEN({name})=0,0,IF(ISNUMBER({rate}),N({days})+{nxt('G')},0))",
+            f'=IF(ISNUMBER(DueDate),DueDate-ROUNDUP(G{r},0),"set a due date")',
             f'=IF(ISNUMBER({actual}),{actual},"not entered")',
             f'=IF(ISNUMBER({actual}),{actual}-F{r},"not entered")',
             f'=IF(LEN({name})=0,"(empty slot)",IF(ISNUMBER({actual}),IF({actual}>=F{r},"on course","behind"),'
@@ -214,7 +214,7 @@ def _schedule(wb: Workbook, slots: int) -> None:
         for i in range(slots):
             c = 3 + i
             ws.cell(row=r, column=c, value=(
-                f'=IF(ISNUMBER(B{r}),B{r}-Plan!$G${FIRST_ROW + i},B{r})'
+                f'=IF(ISNUMBER(B{r}),B{r}-ROUNDUP(Plan!$G${FIRST_ROW + i},0),B{r})'
             )).number_format = "yyyy-mm-dd"
     finish(ws, widths={"A": 8, "B": 14, **{get_column_letter(c): 14 for c in range(3, 3 + slots)}},
            title_rows=f"{HEADER_ROW}:{HEADER_ROW}")

@@ -76,7 +76,7 @@ def _dates(frame: pd.DataFrame, column: str, source: str, *, required: bool) -> 
     raw = frame[column]
     text = raw.astype(str).str.strip()
     blank = raw.isna() | (text == "") | (text.str.lower().isin(["nat", "none", "nan"]))
-    parsed = pd.to_datetime(raw.where(~blank), errors="coerce", format="mixed")
+    parsed = pd.to_datetime(raw.where(~blank), errors="coerce", format="ISO8601")
     bad = parsed.isna() & ~blank
     if bad.any():
         raise _bad(source, frame.index[bad], column, raw, "is not a date (use YYYY-MM-DD)")
