@@ -39,8 +39,8 @@ class Deals:
 
     ``deals`` columns: deal_id, furthest (index of the furthest stage reached, won
     deals at the last stage), status, amount, owner, created, last_change, closed.
-    ``history`` (stage-history exports only): deal_id, stage_index, entered_at, one row
-    per deal and stage after duplicates are removed.
+    ``history`` (stage-history exports only): deal_id, deal (an integer key),
+    stage_index, entered_at, one row per deal and stage after duplicates are removed.
     """
 
     stages: list[str]
@@ -72,12 +72,17 @@ def _bad(source: str, rows: pd.Index, column: str, values: pd.Series, rule: str)
     return DataError(f"{source} row {i + 2}, column {column}: {values.loc[i]!r} {rule}")
 
 
+def _blank(raw: pd.Series) -> pd.Series:
+    return raw.isna() | (_text(raw) == "")
+
+
 def _dates(frame: pd.DataFrame, column: str, source: str, *, required: bool) -> pd.Series:
     raw = frame[column]
-    text = raw.astype(str).str.strip()
-    blank = raw.isna() | (text == "") | (text.str.lower().isin(["nat", "none", "nan"]))
-    parsed = pd.to_datetime(raw.where(~blank), errors="coerce", format="ISO8601")
-    bad = parsed.isna() & ~blank
+    parsed = pd.to_datetime(raw, errors="coerce", format="ISO8601")
+    failed = parsed.isna()
+    blank = pd.Series(False, index=raw.index)
+    blank[failed] = _blank(raw[failed])  # only the cells that did not parse are looked at
+    bad = failed & ~blank
     if bad.any():
         raise _bad(source, frame.index[bad], column, raw, "is not a date (use YYYY-MM-DD)")
     if required and blank.any():
@@ -87,20 +92,25 @@ def _dates(frame: pd.DataFrame, column: str, source: str, *, required: bool) -> 
 
 def _amounts(frame: pd.DataFrame, column: str, source: str) -> pd.Series:
     raw = frame[column]
-    text = raw.astype(str).str.strip().str.replace(",", "", regex=False)
-    blank = raw.isna() | (text == "")
-    number = pd.to_numeric(text.where(~blank), errors="coerce")
-    bad = number.isna() & ~blank
-    if bad.any():
-        raise _bad(source, frame.index[bad], column, raw, "is not a number")
+    number = pd.to_numeric(raw, errors="coerce")
+    failed = number.isna()
+    if failed.any():  # thousands separators, blanks: look at those cells only
+        text = _text(raw[failed]).str.replace(",", "", regex=False)
+        number[failed] = pd.to_numeric(text.where(text != ""), errors="coerce")
+        bad = failed & number.isna() & (_text(raw) != "")
+        if bad.any():
+            raise _bad(source, frame.index[bad], column, raw, "is not a number")
     negative = number < 0
     if negative.any():
         raise _bad(source, frame.index[negative], column, raw, "must be 0 or more")
-    return number.fillna(0.0)
+    return number.fillna(0.0).astype(float)
 
 
-def _text(frame: pd.DataFrame, column: str) -> pd.Series:
-    return frame[column].fillna("").astype(str).str.strip()
+def _text(raw: pd.Series) -> pd.Series:
+    """Cells as stripped text ('' for blanks), working on the distinct values only."""
+    codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+    cleaned = np.array(["" if pd.isna(u) else str(u).strip() for u in uniques] + [""], dtype=object)
+    return pd.Series(cleaned[codes], index=raw.index, dtype=object)
 
 
 def read_deals(
@@ -148,22 +158,22 @@ def read_deals(
         shape = "stage history" if is_history else "snapshot (or add entered_at for a history)"
         raise DataError(f"{source}: missing column(s) {', '.join(missing)} for a {shape}; "
                         "map your names with columns={'Your name': 'deal_id', ...}")
-    ids = _text(frame, "deal_id")
+    ids = _text(frame["deal_id"])
     if (ids == "").any():
         raise _bad(source, frame.index[ids == ""], "deal_id", frame["deal_id"], "is blank")
     lookup = {name.lower(): i for i, name in enumerate(stage_names)}
-    stage_index = _text(frame, "stage").str.lower().map(lookup)
+    stage_index = _text(frame["stage"]).str.lower().map(lookup)
     if stage_index.isna().any():
         raise _bad(source, frame.index[stage_index.isna()], "stage", frame["stage"],
                    f"is not one of the stages: {', '.join(stage_names)}")
-    status = (_text(frame, "status").str.lower() if "status" in frame else
+    status = (_text(frame["status"]).str.lower() if "status" in frame else
               pd.Series("open", index=frame.index))
     status = status.replace("", "open")
     if not status.isin(STATUSES).all():
         raise _bad(source, frame.index[~status.isin(STATUSES)], "status", frame["status"],
                    "must be open, won or lost")
     amount = _amounts(frame, "amount", source) if "amount" in frame else pd.Series(0.0, index=frame.index)
-    owner = _text(frame, "owner") if "owner" in frame else pd.Series("", index=frame.index)
+    owner = _text(frame["owner"]) if "owner" in frame else pd.Series("", index=frame.index)
     rows = pd.DataFrame({"deal_id": ids, "stage_index": stage_index.astype(int), "status": status,
                          "amount": amount, "owner": owner})
     last = len(stage_names) - 1
@@ -172,27 +182,30 @@ def read_deals(
         rows["closed"] = (_dates(frame, "closed_at", source, required=False)
                           if "closed_at" in frame else pd.NaT)
         rows["row"] = frame.index + 2
-        dup = rows.sort_values(["deal_id", "stage_index", "entered_at"], kind="stable")
-        repeated = dup.duplicated(["deal_id", "stage_index"], keep="first")
+        rows["deal"] = pd.factorize(ids)[0]  # integer keys: sorting and grouping stay fast
+        dup = rows.sort_values(["deal", "stage_index", "entered_at"], kind="stable")
+        repeated = dup.duplicated(["deal", "stage_index"], keep="first")
         duplicates = dup[repeated][["row", "deal_id", "stage_index"]].assign(
             stage=lambda d: [stage_names[i] for i in d["stage_index"]])
         history = dup[~repeated]
-        latest = rows.sort_values(["deal_id", "entered_at", "row"], kind="stable").groupby(
-            "deal_id", sort=False).tail(1).set_index("deal_id")
-        grouped = history.groupby("deal_id", sort=False)
+        latest = rows.sort_values(["deal", "entered_at", "row"], kind="stable").groupby(
+            "deal", sort=False).tail(1).set_index("deal")
+        grouped = history.groupby("deal", sort=False)
         deals = pd.DataFrame({
             "furthest": grouped["stage_index"].max(),
             "created": grouped["entered_at"].min(),
             "last_change": grouped["entered_at"].max(),
         })
+        deals["deal_id"] = latest["deal_id"]
         deals["status"] = latest["status"]
         deals["amount"] = latest["amount"]
         deals["owner"] = latest["owner"]
-        deals["closed"] = rows.groupby("deal_id", sort=False)["closed"].max()
-        by_stage = history.sort_values(["deal_id", "stage_index"], kind="stable")
-        step = by_stage.groupby("deal_id", sort=False)["entered_at"].diff()
+        deals["closed"] = rows.groupby("deal", sort=False)["closed"].max()
+        by_stage = history.sort_values(["deal", "stage_index"], kind="stable")
+        step = by_stage.groupby("deal", sort=False)["entered_at"].diff()
         out_of_order = sorted(set(by_stage.loc[step < pd.Timedelta(0), "deal_id"]))
-        history = history[["deal_id", "stage_index", "entered_at"]].reset_index(drop=True)
+        history = history[["deal_id", "deal", "stage_index", "entered_at"]].reset_index(drop=True)
+        deals = deals.set_index("deal_id")
     else:
         rows["created"] = _dates(frame, "created_at", source, required=True)
         rows["last_change"] = _dates(frame, "last_change_at", source, required=True)
@@ -329,8 +342,8 @@ def stage_durations(deals: Deals) -> pd.DataFrame:
     """
     if deals.history is None:
         raise InputError("stage durations need a stage history (one row per deal and stage)")
-    h = deals.history.sort_values(["deal_id", "stage_index"], kind="stable")
-    days = (h.groupby("deal_id", sort=False)["entered_at"].shift(-1) - h["entered_at"]).dt.days
+    h = deals.history.sort_values(["deal", "stage_index"], kind="stable")
+    days = (h.groupby("deal", sort=False)["entered_at"].shift(-1) - h["entered_at"]).dt.days
     h = h.assign(days=days)
     h = h[h["days"].notna() & (h["days"] >= 0)]
     rows = []
