@@ -36,7 +36,11 @@ def _remember_pyodide_is_absent() -> None:
     for "not importable") makes each later attempt raise ImportError at once, so
     xlwings' answer (not JsNull) and its conversion semantics are unchanged.
     Under Pyodide (xlwings Lite), or wherever pyodide is importable, nothing is done.
+    ``XLSALES_PYODIDE_PROBE=keep`` leaves xlwings as it is (for the before/after
+    benchmark in bench/bench_server.py).
     """
+    if os.environ.get("XLSALES_PYODIDE_PROBE") == "keep":
+        return
     if sys.platform != "emscripten" and "pyodide" not in sys.modules:
         if importlib.util.find_spec("pyodide") is None:
             sys.modules["pyodide"] = None  # type: ignore[assignment]

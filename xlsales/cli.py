@@ -216,6 +216,45 @@ def _planner_from(found, target: float, as_of: dt.date):
     return funnel_planner.build(target, rates, days, found.stages, due, actual=actual)
 
 
+NAMESPACE = "XLSALES"
+
+
+def server_environment() -> dict[str, str]:
+    """Settings for xlwings Server running the xlsales functions (namespace XLSALES).
+
+    They must be in the environment before xlwings is first imported, so the project
+    folder is found without importing :mod:`udfs`.
+    """
+    import importlib.util
+
+    udfs_dir = importlib.util.find_spec("udfs").submodule_search_locations[0]
+    return {
+        "XLWINGS_PROJECT_DIR": str(Path(udfs_dir) / "_server"),
+        "XLWINGS_ON_SERVER": "true",
+        "XLWINGS_FUNCTIONS_NAMESPACE": NAMESPACE,
+        "XLWINGS_PROJECT_NAME": "xlsales",
+        "XLWINGS_ENVIRONMENT": "prod",  # the namespace stays XLSALES (dev adds _DEV)
+        "XLWINGS_ENABLE_HOTRELOAD": "false",
+        "XLWINGS_ENABLE_EXAMPLES": "false",
+    }
+
+
+def _cmd_serve(args: argparse.Namespace) -> None:
+    import os
+
+    if "XLWINGS_LICENSE_KEY" not in os.environ:
+        print("XLWINGS_LICENSE_KEY is not set: using 'noncommercial', which is for noncommercial "
+              "use only; commercial use of xlwings Server needs an xlwings licence key.")
+        os.environ["XLWINGS_LICENSE_KEY"] = "noncommercial"
+    os.environ.update(server_environment())
+    import uvicorn
+
+    print(f"xlsales functions as ={NAMESPACE}.REQUIRED_LEADS(...) at http://127.0.0.1:{args.port}; "
+          f"manifest: http://127.0.0.1:{args.port}/manifest.xml (Ctrl+C stops)", flush=True)
+    uvicorn.run("xlwings_server.main:main_app", host="127.0.0.1", port=args.port,
+                log_level=args.log_level)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="xlsales", description=__doc__)
     parser.add_argument("--version", action="version", version=f"xlsales {__version__}")
@@ -279,6 +318,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--planner", help="write a funnel planner .xlsx with the measured rates")
     p.add_argument("--force", action="store_true", help="replace an existing planner file")
     p.set_defaults(run=_cmd_analyze)
+
+    p = sub.add_parser(
+        "serve", help="serve the Excel functions with xlwings Server on 127.0.0.1",
+        description="Start xlwings Server with the xlsales functions (namespace XLSALES) on "
+        "127.0.0.1, for trying them out in Excel and for tests. Needs the 'server' extra "
+        "(pip install 'xlsales[server]'); commercial use of xlwings Server needs a licence.",
+    )
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--log-level", default="warning")
+    p.set_defaults(run=_cmd_serve)
     return parser
 
 

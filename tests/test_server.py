@@ -1,0 +1,136 @@
+"""xlwings Server with the xlsales functions, started for real on a loopback port.
+
+The tests talk to it as Office.js does: the manifest, the functions' metadata and
+JavaScript, and POSTs to /xlwings/custom-functions-call.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import xml.etree.ElementTree as ET
+
+import httpx
+import pytest
+from conftest import load_oracle
+
+import udfs
+
+ORACLE = load_oracle("funnel_examples.json")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server():
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("XLWINGS_")}
+    env["XLWINGS_LICENSE_KEY"] = "noncommercial"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "xlsales.cli", "serve", "--port", str(port)],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    try:
+        while True:
+            try:
+                if httpx.get(f"{base}/manifest.xml", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                pytest.fail(f"xlsales serve did not start: {proc.stdout.read()}")
+            time.sleep(0.2)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def call(base, func, *args, timeout=30):
+    body = {
+        "func_name": func, "args": [a if isinstance(a, list) else [[a]] for a in args],
+        "caller_address": "[Book1.xlsx]Sheet1!A1", "version": "ignored for Office.js",
+        "runtime": "1.4", "culture_info_name": "en-US", "date_format": "M/d/yyyy",
+        "client": "Office.js", "session_id": "test",
+    }
+    return httpx.post(f"{base}/xlwings/custom-functions-call", json=body, timeout=timeout)
+
+
+def test_manifest_names_the_xlsales_namespace(server):
+    response = httpx.get(f"{server}/manifest.xml")
+    root = ET.fromstring(response.text)  # well-formed XML
+    strings = {e.get("id"): e.get("DefaultValue") for e in root.iter() if e.get("id")}
+    assert strings["Functions.Namespace"] == "XLSALES"
+    assert f"{server}/xlwings/custom-functions-meta" in response.text
+
+
+def test_metadata_lists_every_function_with_help(server):
+    meta = httpx.get(f"{server}/xlwings/custom-functions-meta").json()
+    listed = {f["name"]: f for f in meta["functions"]}
+    assert set(udfs.__all__) <= set(listed)
+    for name in udfs.__all__:
+        assert not listed[name]["description"].startswith("Python function"), name
+        for p in listed[name]["parameters"]:
+            assert p["description"] and not p["description"].startswith("Positional"), (name, p)
+
+
+def test_javascript_associates_every_function(server):
+    js = httpx.get(f"{server}/xlwings/custom-functions-code").text
+    for name in udfs.__all__:
+        assert f'CustomFunctions.associate("{name}", {name});' in js
+    assert "/xlwings/custom-functions-call" in js
+
+
+def test_call_published_reverse_funnel(server):
+    case = next(c for c in ORACLE["reverse_funnel"] if c["name"] == "sales-math")
+    response = call(server, "REQUIRED_LEADS", case["target"], [case["rates"]])
+    assert response.status_code == 200
+    assert response.json() == {"result": [case["volumes"]]}
+
+
+def test_call_with_blanks_and_dates(server):
+    # blank optional arguments take their defaults; trailing blank cells are ignored
+    case = ORACLE["rounding"]
+    response = call(server, "REQUIRED_LEADS", case["target"], [case["rates"] + ["", ""]], "", "")
+    assert response.json()["result"] == [case["end"]]
+    # due 2026-03-02 (serial 46083), 14 days: start 2026-02-16 (serial 46069)
+    response = call(server, "FUNNEL_SCHEDULE", 10, [[0.1]], [[14]], 46083)
+    starts = [row[1]["basicValue"] for row in response.json()["result"]]
+    assert starts == [46069, 46083]
+
+
+@pytest.mark.parametrize(
+    "func, args, message",
+    [
+        ("REQUIRED_LEADS", (10, [[0.5, 1.3]]), "REQUIRED_LEADS: rates[1]=1.3 must be in (0, 1] (a rate, 0.25 for 25%)"),
+        ("ABC_CLASS", ([[5, "ten", 3]],), "ABC_CLASS: values[1]='ten' is not a number"),
+        ("WIN_RATE", (0, 0), "WIN_RATE: won=0 and lost=0: the win rate is undefined (no closed deals)"),
+    ],
+)
+def test_bad_input_is_400_with_the_message(server, func, args, message):
+    response = call(server, func, *args)
+    assert response.status_code == 400  # not 500, which Office.js retries three times
+    assert response.text == message
+
+
+def test_abc_class_over_100000_cells(server):
+    values = [[float((i * 7919) % 100_003 + 1)] for i in range(100_000)]
+    response = call(server, "ABC_CLASS", values, timeout=120)
+    assert response.status_code == 200
+    got = [row[0] for row in response.json()["result"]]
+    from xlsales.pareto import abc_classes
+
+    assert got == abc_classes([v[0] for v in values])  # what the core gives, cell for cell

@@ -1,0 +1,1 @@
+"""xlwings Server's custom scripts: xlsales has none (its functions are formulas)."""
