@@ -134,3 +134,40 @@ def test_abc_class_over_100000_cells(server):
     from xlsales.pareto import abc_classes
 
     assert got == abc_classes([v[0] for v in values])  # what the core gives, cell for cell
+
+
+def run_in_excel_js(base, calls):
+    """Run the server's custom-functions JavaScript in Node.js (Office globals stubbed)."""
+    import shutil
+    from pathlib import Path
+
+    node = shutil.which("node")
+    if node is None:
+        pytest.fail("Node.js is not installed: run scripts/system-deps.sh")
+    harness = Path(__file__).parent / "js" / "excel_harness.mjs"
+    import json
+
+    done = subprocess.run([node, str(harness), base, json.dumps(calls)], capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return [json.loads(line) for line in done.stdout.splitlines()], done.stderr
+
+
+def test_excel_javascript_against_the_live_server(server):
+    case = next(c for c in ORACLE["reverse_funnel"] if c["name"] == "sales-math")
+    rounding = ORACLE["rounding"]
+    results, log = run_in_excel_js(server, [
+        ["REQUIRED_LEADS", [[[case["target"]]], [case["rates"]]]],
+        # a blank cell at the end of the selection, and an omitted optional argument (null)
+        ["REQUIRED_LEADS", [[[rounding["target"]]], [rounding["rates"] + [""]], None]],
+        ["REQUIRED_LEADS", [[[10]], [[0.5, 1.3]]]],
+        ["XLSALES_VERSION", []],
+    ])
+    assert results[0] == {"ok": True, "result": [case["volumes"]]}
+    assert results[1] == {"ok": True, "result": [rounding["end"]]}
+    assert results[2] == {"ok": False, "code": "#VALUE!",
+                          "message": "REQUIRED_LEADS: rates[1]=1.3 must be in (0, 1] (a rate, 0.25 for 25%)"}
+    assert log.count("Attempt") == 1  # a 400 is not retried
+    import xlsales
+
+    assert results[3]["result"] == [[xlsales.__version__]]
