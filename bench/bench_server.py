@@ -28,8 +28,12 @@ def measure(keep_probe: bool) -> float:
     env["XLWINGS_LICENSE_KEY"] = "noncommercial"
     if keep_probe:
         env["XLSALES_PYODIDE_PROBE"] = "keep"
-    proc = subprocess.Popen([sys.executable, "-m", "xlsales.cli", "serve", "--port", str(port)],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "xlsales.cli", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(300):
@@ -39,9 +43,16 @@ def measure(keep_probe: bool) -> float:
             except httpx.TransportError:
                 time.sleep(0.1)
         values = [[float((i * 7919) % 100_003 + 1)] for i in range(100_000)]
-        body = {"func_name": "ABC_CLASS", "args": [values], "caller_address": "[B]S!A1",
-                "version": "", "runtime": "1.4", "culture_info_name": "en-US",
-                "date_format": "M/d/yyyy", "client": "Office.js"}
+        body = {
+            "func_name": "ABC_CLASS",
+            "args": [values],
+            "caller_address": "[B]S!A1",
+            "version": "",
+            "runtime": "1.4",
+            "culture_info_name": "en-US",
+            "date_format": "M/d/yyyy",
+            "client": "Office.js",
+        }
         times = []
         for _ in range(4):
             start = time.perf_counter()
@@ -57,5 +68,7 @@ def measure(keep_probe: bool) -> float:
 if __name__ == "__main__":
     before = measure(keep_probe=True)
     after = measure(keep_probe=False)
-    print(f"ABC_CLASS over 100,000 cells via HTTP: stock xlwings probe {before:.2f} s, "
-          f"with xlsales' one-time answer {after:.2f} s ({before / after:.1f}x)")
+    print(
+        f"ABC_CLASS over 100,000 cells via HTTP: stock xlwings probe {before:.2f} s, "
+        f"with xlsales' one-time answer {after:.2f} s ({before / after:.1f}x)"
+    )

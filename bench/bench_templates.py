@@ -36,8 +36,9 @@ def main() -> None:
             t2 = time.perf_counter()
             engine.convert([path], folder / "calc")
             t3 = time.perf_counter()
-            master = load_workbook(folder / "calc" / path.name, read_only=True,
-                                   data_only=True)["Checks"]["B3"].value
+            master = load_workbook(folder / "calc" / path.name, read_only=True, data_only=True)[
+                "Checks"
+            ]["B3"].value
             print(f"{n:>9,}  {t1 - t0:>10.2f}  {t2 - t1:>7.2f}  {t3 - t2:>8.2f}  {master:>6}")
 
 

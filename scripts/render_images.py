@@ -24,9 +24,12 @@ PAGES = {  # workbook: sheet titles to show
 
 
 def page_titles(pdf: Path) -> list[str]:
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
-                          text=True, check=True).stdout
-    return [page.strip().splitlines()[0].strip() if page.strip() else "" for page in text.split("\f")]
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    return [
+        page.strip().splitlines()[0].strip() if page.strip() else "" for page in text.split("\f")
+    ]
 
 
 def main() -> None:
@@ -34,15 +37,33 @@ def main() -> None:
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        subprocess.run([sys.executable, "-m", "xlsales.cli", "demo", "--out", str(folder)], check=True)
-        pdfs = engine.convert([folder / f"{name}.xlsx" for name in PAGES], folder / "pdf", fmt="pdf")
+        subprocess.run(
+            [sys.executable, "-m", "xlsales.cli", "demo", "--out", str(folder)], check=True
+        )
+        pdfs = engine.convert(
+            [folder / f"{name}.xlsx" for name in PAGES], folder / "pdf", fmt="pdf"
+        )
         for pdf, (name, sheets) in zip(pdfs, PAGES.items()):
             titles = page_titles(pdf)
             for sheet in sheets:
                 page = titles.index(sheet) + 1
                 target = out / f"{name}-{sheet.lower()}"
-                subprocess.run(["pdftoppm", "-f", str(page), "-l", str(page), "-r", "70", "-png",
-                                "-singlefile", str(pdf), str(target)], check=True)
+                subprocess.run(
+                    [
+                        "pdftoppm",
+                        "-f",
+                        str(page),
+                        "-l",
+                        str(page),
+                        "-r",
+                        "70",
+                        "-png",
+                        "-singlefile",
+                        str(pdf),
+                        str(target),
+                    ],
+                    check=True,
+                )
                 print(f"wrote {target}.png")
 
 

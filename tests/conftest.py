@@ -77,7 +77,9 @@ def recalculate(workbooks: dict, folder: Path) -> dict:
         paths.append(path)
     engine.convert(paths, folder / "calc")
     return {
-        name: (load_workbook(folder / f"{name}.xlsx"),
-               load_workbook(folder / "calc" / f"{name}.xlsx", data_only=True))
+        name: (
+            load_workbook(folder / f"{name}.xlsx"),
+            load_workbook(folder / "calc" / f"{name}.xlsx", data_only=True),
+        )
         for name in workbooks
     }

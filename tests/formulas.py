@@ -10,9 +10,29 @@ from openpyxl.formula.tokenizer import Token
 # Functions that Excel 2016+ and LibreOffice 7.4 both evaluate, none volatile, none
 # dynamic-array. A template formula must use nothing else.
 ALLOWED = {
-    "ABS", "AND", "COUNT", "COUNTIF", "COUNTIFS", "EDATE", "IF", "INT", "ISNUMBER", "LEN",
-    "MEDIAN", "N", "NETWORKDAYS", "NOT", "OR", "ROUND", "ROUNDUP", "ROW", "ROWS", "SUM",
-    "SUMIFS", "SUMPRODUCT", "TRIM",
+    "ABS",
+    "AND",
+    "COUNT",
+    "COUNTIF",
+    "COUNTIFS",
+    "EDATE",
+    "IF",
+    "INT",
+    "ISNUMBER",
+    "LEN",
+    "MEDIAN",
+    "N",
+    "NETWORKDAYS",
+    "NOT",
+    "OR",
+    "ROUND",
+    "ROUNDUP",
+    "ROW",
+    "ROWS",
+    "SUM",
+    "SUMIFS",
+    "SUMPRODUCT",
+    "TRIM",
 }
 VOLATILE = {"NOW", "TODAY", "RAND", "RANDBETWEEN", "OFFSET", "INDIRECT", "CELL", "INFO"}
 STRUCTURAL = {"0", "1"}  # a first row, a +1 step, ROUNDUP(x, 0): structure, not data
@@ -22,14 +42,18 @@ def functions(formula: str) -> set[str]:
     tokens = Tokenizer(formula).items
     return {
         t.value.rstrip("(").upper().removeprefix("_XLFN.")
-        for t in tokens if t.type == Token.FUNC and t.subtype == Token.OPEN
+        for t in tokens
+        if t.type == Token.FUNC and t.subtype == Token.OPEN
     }
 
 
 def constants(formula: str) -> list[str]:
     """Numeric literals in a formula (text literals are labels and criteria, not numbers)."""
-    return [t.value for t in Tokenizer(formula).items
-            if t.type == Token.OPERAND and t.subtype == Token.NUMBER]
+    return [
+        t.value
+        for t in Tokenizer(formula).items
+        if t.type == Token.OPERAND and t.subtype == Token.NUMBER
+    ]
 
 
 def problems(formula: str) -> list[str]:

@@ -10,12 +10,15 @@ from openpyxl import load_workbook
 
 from xlsales import samples
 
-ACCOUNTS_HEADER = "account,owner,cluster,icp_fit,revenue,gross_margin,effort_hours,hourly_cost,influenceable"
+ACCOUNTS_HEADER = (
+    "account,owner,cluster,icp_fit,revenue,gross_margin,effort_hours,hourly_cost,influenceable"
+)
 
 
 def run(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "xlsales.cli", *args], capture_output=True,
-                          text=True, cwd=cwd)
+    return subprocess.run(
+        [sys.executable, "-m", "xlsales.cli", *args], capture_output=True, text=True, cwd=cwd
+    )
 
 
 def test_funnel_prints_a_plan():
@@ -27,7 +30,10 @@ def test_funnel_prints_a_plan():
 def test_funnel_bad_rate_is_one_line():
     out = run("funnel", "--rates", "0.5,1.4")
     assert out.returncode == 2
-    assert out.stderr.strip() == "xlsales: error: rates[1]=1.4 must be in (0, 1] (a rate, 0.25 for 25%)"
+    assert (
+        out.stderr.strip()
+        == "xlsales: error: rates[1]=1.4 must be in (0, 1] (a rate, 0.25 for 25%)"
+    )
 
 
 def test_demo_writes_three_files_and_never_overwrites(tmp_path):
@@ -50,9 +56,18 @@ def test_templates_writes_empty_workbooks(tmp_path):
 @pytest.mark.parametrize(
     "row, message",
     [
-        ("Acme,Ann,Retail,yes,abc,0.4,10,60,yes", "accounts.csv row 3, column revenue: 'abc' is not a number"),
-        ("Acme,Ann,Retail,maybe,100,0.4,10,60,yes", "row 3, column icp_fit: 'maybe' must be yes or no"),
-        ("Acme,Ann,Retail,yes,100,1.4,10,60,yes", "row 3, column gross_margin: '1.4' must be a share"),
+        (
+            "Acme,Ann,Retail,yes,abc,0.4,10,60,yes",
+            "accounts.csv row 3, column revenue: 'abc' is not a number",
+        ),
+        (
+            "Acme,Ann,Retail,maybe,100,0.4,10,60,yes",
+            "row 3, column icp_fit: 'maybe' must be yes or no",
+        ),
+        (
+            "Acme,Ann,Retail,yes,100,1.4,10,60,yes",
+            "row 3, column gross_margin: '1.4' must be a share",
+        ),
         ("Acme,Ann,Retail,yes,-5,0.4,10,60,yes", "row 3, column revenue: '-5' must be 0 or more"),
         (",Ann,Retail,yes,100,0.4,10,60,yes", "row 3, column account: '' is blank"),
     ],
@@ -70,7 +85,9 @@ def test_bad_account_row_named_and_nothing_written(tmp_path, row, message):
 def test_missing_column_is_named(tmp_path):
     csv = tmp_path / "accounts.csv"
     csv.write_text("account,owner\nAcme,Ann\n")
-    out = run("template", "account-matrix", "--accounts", str(csv), "--out", str(tmp_path / "o.xlsx"))
+    out = run(
+        "template", "account-matrix", "--accounts", str(csv), "--out", str(tmp_path / "o.xlsx")
+    )
     assert out.returncode == 2 and "missing column(s) cluster, icp_fit" in out.stderr
 
 
@@ -98,9 +115,13 @@ def test_prospecting_log_from_file(tmp_path):
 
 def test_bad_activity_date_named(tmp_path):
     csv = tmp_path / "log.csv"
-    csv.write_text("date,rep,type,prospect,outcome,pipeline_value,won_value,won_date\n"
-                   "2026-01-05,Ann,call,Acme,ok,0,0,\n31/01/2026,Ann,call,Acme,ok,0,0,\n")
-    out = run("template", "prospecting-log", "--activities", str(csv), "--out", str(tmp_path / "o.xlsx"))
+    csv.write_text(
+        "date,rep,type,prospect,outcome,pipeline_value,won_value,won_date\n"
+        "2026-01-05,Ann,call,Acme,ok,0,0,\n31/01/2026,Ann,call,Acme,ok,0,0,\n"
+    )
+    out = run(
+        "template", "prospecting-log", "--activities", str(csv), "--out", str(tmp_path / "o.xlsx")
+    )
     assert out.returncode == 2
     assert "log.csv row 3, column date: '31/01/2026' is not a date (use YYYY-MM-DD)" in out.stderr
 
@@ -113,9 +134,20 @@ def test_analyze_a_hand_export(tmp_path):
         "B,Lead,2026-01-06,lost,500,Bob\nB,Lead,2026-01-06,lost,500,Bob\n"
         "C,Lead,2026-02-01,open,900,Ann\n"
     )
-    out = run("analyze", str(csv), "--stages", "Lead,Proposal,Won", "--map",
-              "Opportunity=deal_id,Phase=stage", "--as-of", "2026-03-20", "--stall-days", "30",
-              "--target", "2")
+    out = run(
+        "analyze",
+        str(csv),
+        "--stages",
+        "Lead,Proposal,Won",
+        "--map",
+        "Opportunity=deal_id,Phase=stage",
+        "--as-of",
+        "2026-03-20",
+        "--stall-days",
+        "30",
+        "--target",
+        "2",
+    )
     assert out.returncode == 0, out.stderr
     text = out.stdout
     assert "crm.csv: 6 rows read (history), 3 deals" in text

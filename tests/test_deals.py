@@ -16,7 +16,9 @@ STAGES = ["Lead", "Qualified", "Proposal", "Won"]
 
 
 def history(rows):
-    return pd.DataFrame(rows, columns=["deal_id", "stage", "entered_at", "status", "amount", "owner"])
+    return pd.DataFrame(
+        rows, columns=["deal_id", "stage", "entered_at", "status", "amount", "owner"]
+    )
 
 
 # Worked by hand (dates 2026):
@@ -28,20 +30,30 @@ def history(rows):
 #   F: Lead 03-02                                                   open (young)
 #   G: Lead 01-09, Qualified 01-20, lost, reopened: Qualified 02-01, Proposal 02-15, Won 03-01
 #   H: Lead 01-10, Qualified 01-05 (typed before the Lead date)     lost at Qualified
-HAND = history([
-    ("A", "Lead", "2026-01-05", "won", 1000, "Ann"), ("A", "Qualified", "2026-01-12", "won", 1000, "Ann"),
-    ("A", "Proposal", "2026-01-20", "won", 1000, "Ann"), ("A", "Won", "2026-02-10", "won", 1000, "Ann"),
-    ("B", "Lead", "2026-01-06", "lost", 500, "Bob"), ("B", "Proposal", "2026-01-16", "lost", 500, "Bob"),
-    ("C", "Lead", "2026-01-07", "lost", 300, "Bob"),
-    ("D", "Lead", "2026-01-08", "lost", 200, "Ann"), ("D", "Qualified", "2026-01-15", "lost", 200, "Ann"),
-    ("D", "Qualified", "2026-01-15", "lost", 200, "Ann"),
-    ("E", "Lead", "2026-02-20", "open", 900, "Ann"), ("E", "Qualified", "2026-03-01", "open", 900, "Ann"),
-    ("F", "Lead", "2026-03-02", "open", 400, "Bob"),
-    ("G", "Lead", "2026-01-09", "won", 700, "Bob"), ("G", "Qualified", "2026-01-20", "won", 700, "Bob"),
-    ("G", "Qualified", "2026-02-01", "won", 700, "Bob"), ("G", "Proposal", "2026-02-15", "won", 700, "Bob"),
-    ("G", "Won", "2026-03-01", "won", 700, "Bob"),
-    ("H", "Lead", "2026-01-10", "lost", 100, "Ann"), ("H", "Qualified", "2026-01-05", "lost", 100, "Ann"),
-])
+HAND = history(
+    [
+        ("A", "Lead", "2026-01-05", "won", 1000, "Ann"),
+        ("A", "Qualified", "2026-01-12", "won", 1000, "Ann"),
+        ("A", "Proposal", "2026-01-20", "won", 1000, "Ann"),
+        ("A", "Won", "2026-02-10", "won", 1000, "Ann"),
+        ("B", "Lead", "2026-01-06", "lost", 500, "Bob"),
+        ("B", "Proposal", "2026-01-16", "lost", 500, "Bob"),
+        ("C", "Lead", "2026-01-07", "lost", 300, "Bob"),
+        ("D", "Lead", "2026-01-08", "lost", 200, "Ann"),
+        ("D", "Qualified", "2026-01-15", "lost", 200, "Ann"),
+        ("D", "Qualified", "2026-01-15", "lost", 200, "Ann"),
+        ("E", "Lead", "2026-02-20", "open", 900, "Ann"),
+        ("E", "Qualified", "2026-03-01", "open", 900, "Ann"),
+        ("F", "Lead", "2026-03-02", "open", 400, "Bob"),
+        ("G", "Lead", "2026-01-09", "won", 700, "Bob"),
+        ("G", "Qualified", "2026-01-20", "won", 700, "Bob"),
+        ("G", "Qualified", "2026-02-01", "won", 700, "Bob"),
+        ("G", "Proposal", "2026-02-15", "won", 700, "Bob"),
+        ("G", "Won", "2026-03-01", "won", 700, "Bob"),
+        ("H", "Lead", "2026-01-10", "lost", 100, "Ann"),
+        ("H", "Qualified", "2026-01-05", "lost", 100, "Ann"),
+    ]
+)
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +65,9 @@ def test_hand_duplicates_and_out_of_order(hand):
     assert hand.rows_read == 20
     # D's repeated Qualified row and G's second Qualified entry (the reopening)
     assert sorted(zip(hand.duplicates["deal_id"], hand.duplicates["stage"])) == [
-        ("D", "Qualified"), ("G", "Qualified")]
+        ("D", "Qualified"),
+        ("G", "Qualified"),
+    ]
     assert hand.out_of_order == ["H"]
     assert len(hand.deals) == 8 and hand.deals["deal_id"].is_unique
 
@@ -111,11 +125,15 @@ def test_plan_vs_actual(hand):
 
 
 def test_snapshot_shape_and_mapping():
-    snap = pd.DataFrame({
-        "Opportunity": ["1", "2", "3"], "Phase": ["Lead", "Proposal", "Won"],
-        "status": ["lost", "open", "won"], "created_at": ["2026-01-01"] * 3,
-        "last_change_at": ["2026-01-02", "2026-01-20", "2026-02-01"],
-    })
+    snap = pd.DataFrame(
+        {
+            "Opportunity": ["1", "2", "3"],
+            "Phase": ["Lead", "Proposal", "Won"],
+            "status": ["lost", "open", "won"],
+            "created_at": ["2026-01-01"] * 3,
+            "last_change_at": ["2026-01-02", "2026-01-20", "2026-02-01"],
+        }
+    )
     found = deals.read_deals(snap, STAGES, {"Opportunity": "deal_id", "Phase": "stage"})
     assert found.shape == "snapshot"
     assert deals.conversion(found)["reached"].tolist() == [3, 2, 2, 1]
@@ -127,9 +145,15 @@ def test_snapshot_shape_and_mapping():
     "change, message",
     [
         (("stage", 2, "Demo"), "deals row 4, column stage: 'Demo' is not one of the stages"),
-        (("entered_at", 1, "31/01/2026"), "deals row 3, column entered_at: '31/01/2026' is not a date"),
+        (
+            ("entered_at", 1, "31/01/2026"),
+            "deals row 3, column entered_at: '31/01/2026' is not a date",
+        ),
         (("deal_id", 0, ""), "deals row 2, column deal_id: '' is blank"),
-        (("status", 3, "pending"), "deals row 5, column status: 'pending' must be open, won or lost"),
+        (
+            ("status", 3, "pending"),
+            "deals row 5, column status: 'pending' must be open, won or lost",
+        ),
         (("amount", 4, "lots"), "deals row 6, column amount: 'lots' is not a number"),
     ],
 )
@@ -150,20 +174,28 @@ def test_bad_stage_list():
 
 
 deal_rows = st.lists(
-    st.tuples(st.integers(0, 30), st.sampled_from(STAGES), st.integers(0, 90),
-              st.sampled_from(["open", "won", "lost"])),
-    min_size=1, max_size=80,
+    st.tuples(
+        st.integers(0, 30),
+        st.sampled_from(STAGES),
+        st.integers(0, 90),
+        st.sampled_from(["open", "won", "lost"]),
+    ),
+    min_size=1,
+    max_size=80,
 )
 
 
 @settings(max_examples=60, deadline=None)
 @given(deal_rows)
 def test_properties(rows):
-    frame = pd.DataFrame({
-        "deal_id": [f"d{r[0]}" for r in rows], "stage": [r[1] for r in rows],
-        "entered_at": [dt.date(2026, 1, 1) + dt.timedelta(days=r[2]) for r in rows],
-        "status": [r[3] for r in rows],
-    })
+    frame = pd.DataFrame(
+        {
+            "deal_id": [f"d{r[0]}" for r in rows],
+            "stage": [r[1] for r in rows],
+            "entered_at": [dt.date(2026, 1, 1) + dt.timedelta(days=r[2]) for r in rows],
+            "status": [r[3] for r in rows],
+        }
+    )
     found = deals.read_deals(frame, STAGES)
     # every input row is accounted for: kept or reported as a duplicate
     assert len(found.history) + len(found.duplicates) == len(frame)

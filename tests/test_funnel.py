@@ -99,7 +99,10 @@ def test_schedule_fractional_days_round_up():
 @pytest.mark.parametrize(
     "call, message",
     [
-        (lambda: funnel.stage_conversion([100, 120, 5]), "counts[1]=120 is more than counts[0]=100"),
+        (
+            lambda: funnel.stage_conversion([100, 120, 5]),
+            "counts[1]=120 is more than counts[0]=100",
+        ),
         (lambda: funnel.stage_conversion([100, -1]), "counts[1]=-1 must be 0 or more"),
         (lambda: funnel.stage_conversion([100, 2.5]), "counts[1]=2.5 must be a whole number"),
         (lambda: funnel.stage_conversion([100, "ten"]), "counts[1]='ten' is not a number"),

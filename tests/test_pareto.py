@@ -119,7 +119,9 @@ values_st = st.lists(st.integers(min_value=0, max_value=10**6), min_size=1, max_
 RANK = {"A": 0, "B": 1, "C": 2}
 
 
-@pytest.mark.parametrize("classify", [pareto.abc_classes, lambda xs: pareto.computed_abc(xs).classes])
+@pytest.mark.parametrize(
+    "classify", [pareto.abc_classes, lambda xs: pareto.computed_abc(xs).classes]
+)
 @settings(max_examples=60, deadline=None)
 @given(values=values_st, seed=st.integers(0, 2**32 - 1), factor=st.integers(1, 1000))
 def test_abc_properties(classify, values, seed, factor):

@@ -35,7 +35,10 @@ def server():
     env["XLWINGS_LICENSE_KEY"] = "noncommercial"
     proc = subprocess.Popen(
         [sys.executable, "-m", "xlsales.cli", "serve", "--port", str(port)],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -61,10 +64,15 @@ def server():
 
 def call(base, func, *args, timeout=30):
     body = {
-        "func_name": func, "args": [a if isinstance(a, list) else [[a]] for a in args],
-        "caller_address": "[Book1.xlsx]Sheet1!A1", "version": "ignored for Office.js",
-        "runtime": "1.4", "culture_info_name": "en-US", "date_format": "M/d/yyyy",
-        "client": "Office.js", "session_id": "test",
+        "func_name": func,
+        "args": [a if isinstance(a, list) else [[a]] for a in args],
+        "caller_address": "[Book1.xlsx]Sheet1!A1",
+        "version": "ignored for Office.js",
+        "runtime": "1.4",
+        "culture_info_name": "en-US",
+        "date_format": "M/d/yyyy",
+        "client": "Office.js",
+        "session_id": "test",
     }
     return httpx.post(f"{base}/xlwings/custom-functions-call", json=body, timeout=timeout)
 
@@ -115,9 +123,17 @@ def test_call_with_blanks_and_dates(server):
 @pytest.mark.parametrize(
     "func, args, message",
     [
-        ("REQUIRED_LEADS", (10, [[0.5, 1.3]]), "REQUIRED_LEADS: rates[1]=1.3 must be in (0, 1] (a rate, 0.25 for 25%)"),
+        (
+            "REQUIRED_LEADS",
+            (10, [[0.5, 1.3]]),
+            "REQUIRED_LEADS: rates[1]=1.3 must be in (0, 1] (a rate, 0.25 for 25%)",
+        ),
         ("ABC_CLASS", ([[5, "ten", 3]],), "ABC_CLASS: values[1]='ten' is not a number"),
-        ("WIN_RATE", (0, 0), "WIN_RATE: won=0 and lost=0: the win rate is undefined (no closed deals)"),
+        (
+            "WIN_RATE",
+            (0, 0),
+            "WIN_RATE: won=0 and lost=0: the win rate is undefined (no closed deals)",
+        ),
     ],
 )
 def test_bad_input_is_400_with_the_message(server, func, args, message):
@@ -147,8 +163,9 @@ def run_in_excel_js(base, calls):
     harness = Path(__file__).parent / "js" / "excel_harness.mjs"
     import json
 
-    done = subprocess.run([node, str(harness), base, json.dumps(calls)], capture_output=True,
-                          text=True, timeout=120)
+    done = subprocess.run(
+        [node, str(harness), base, json.dumps(calls)], capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 0, done.stderr
     return [json.loads(line) for line in done.stdout.splitlines()], done.stderr
 
@@ -156,17 +173,23 @@ def run_in_excel_js(base, calls):
 def test_excel_javascript_against_the_live_server(server):
     case = next(c for c in ORACLE["reverse_funnel"] if c["name"] == "sales-math")
     rounding = ORACLE["rounding"]
-    results, log = run_in_excel_js(server, [
-        ["REQUIRED_LEADS", [[[case["target"]]], [case["rates"]]]],
-        # a blank cell at the end of the selection, and an omitted optional argument (null)
-        ["REQUIRED_LEADS", [[[rounding["target"]]], [rounding["rates"] + [""]], None]],
-        ["REQUIRED_LEADS", [[[10]], [[0.5, 1.3]]]],
-        ["XLSALES_VERSION", []],
-    ])
+    results, log = run_in_excel_js(
+        server,
+        [
+            ["REQUIRED_LEADS", [[[case["target"]]], [case["rates"]]]],
+            # a blank cell at the end of the selection, and an omitted optional argument (null)
+            ["REQUIRED_LEADS", [[[rounding["target"]]], [rounding["rates"] + [""]], None]],
+            ["REQUIRED_LEADS", [[[10]], [[0.5, 1.3]]]],
+            ["XLSALES_VERSION", []],
+        ],
+    )
     assert results[0] == {"ok": True, "result": [case["volumes"]]}
     assert results[1] == {"ok": True, "result": [rounding["end"]]}
-    assert results[2] == {"ok": False, "code": "#VALUE!",
-                          "message": "REQUIRED_LEADS: rates[1]=1.3 must be in (0, 1] (a rate, 0.25 for 25%)"}
+    assert results[2] == {
+        "ok": False,
+        "code": "#VALUE!",
+        "message": "REQUIRED_LEADS: rates[1]=1.3 must be in (0, 1] (a rate, 0.25 for 25%)",
+    }
     assert log.count("Attempt") == 1  # a 400 is not retried
     import xlsales
 

@@ -53,8 +53,9 @@ def test_inputs_unlocked_formulas_locked_sheets_protected(name):
         assert str(ws.page_setup.paperSize) == ws.PAPERSIZE_A4
     for sheet, ref, _ in all_formulas(wb):
         assert wb[sheet][ref].protection.locked, f"{sheet}!{ref}"
-    unlocked = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row
-                if not c.protection.locked]
+    unlocked = [
+        c for ws in wb.worksheets for row in ws.iter_rows() for c in row if not c.protection.locked
+    ]
     assert unlocked and all(c.data_type != "f" for c in unlocked)
     assert wb.sheetnames[:2] == ["Cover", "Checks"]
     assert "MasterCheck" in wb.defined_names

@@ -24,25 +24,44 @@ def test_conversion_from_stages_by_hand():
 
 
 def test_conversion_undefined_is_said():
-    got = excel_call(udfs, "CONVERSION_FROM_STAGES", [["Lead"], ["Lead"]], [["open"], ["open"]], ORDER)
+    got = excel_call(
+        udfs, "CONVERSION_FROM_STAGES", [["Lead"], ["Lead"]], [["open"], ["open"]], ORDER
+    )
     assert got == [["undefined (no decided deals)", "undefined (no decided deals)"]]
 
 
 def test_days_in_stage_and_stalled():
     dates = [[JAN_1], [FEB_1]]
     assert excel_call(udfs, "DAYS_IN_STAGE", dates, MAR_1) == [[59], [28]]
-    flags = excel_call(udfs, "STALLED", [["Lead"], ["Lead"]], dates, [["open"], ["open"]], ORDER,
-                       30, MAR_1)
+    flags = excel_call(
+        udfs, "STALLED", [["Lead"], ["Lead"]], dates, [["open"], ["open"]], ORDER, 30, MAR_1
+    )
     assert flags == [[True], [False]]  # 59 idle days > 30; 28 are not
-    per_stage = excel_call(udfs, "STALLED", [["Lead"], ["Proposal"]], dates, [["open"], ["open"]],
-                           ORDER, [[90, 20, 0]], MAR_1)
+    per_stage = excel_call(
+        udfs,
+        "STALLED",
+        [["Lead"], ["Proposal"]],
+        dates,
+        [["open"], ["open"]],
+        ORDER,
+        [[90, 20, 0]],
+        MAR_1,
+    )
     assert per_stage == [[False], [True]]
 
 
 def test_plan_vs_actual_published_rounding_case():
     # 7 wins at 25 %, 30 %, 45 % need 208, 52, 16, 7 (shared oracle, "end" rounding)
     got = excel_call(udfs, "PLAN_VS_ACTUAL", [[200, 60, 15, 8]], [[0.25, 0.3, 0.45]], 7)
-    assert got[0] == ["stage", "required", "actual", "variance", "on course", "planned rate", "actual rate"]
+    assert got[0] == [
+        "stage",
+        "required",
+        "actual",
+        "variance",
+        "on course",
+        "planned rate",
+        "actual rate",
+    ]
     assert [r[1] for r in got[1:]] == [208, 52, 16, 7]
     assert [r[3] for r in got[1:]] == [-8, 8, -1, 1]
     assert [r[4] for r in got[1:]] == [False, True, False, True]
@@ -52,13 +71,33 @@ def test_plan_vs_actual_published_rounding_case():
 @pytest.mark.parametrize(
     "func, args, message",
     [
-        ("CONVERSION_FROM_STAGES", ([["Demo"]], [["open"]], ORDER), "last_stages[0]='Demo' is not one of"),
-        ("CONVERSION_FROM_STAGES", ([["Lead"]], [["maybe"]], ORDER), "statuses[0]='maybe' must be open"),
-        ("CONVERSION_FROM_STAGES", ([["Lead"], ["Won"]], [["open"]], ORDER), "statuses has 1 value(s) but"),
+        (
+            "CONVERSION_FROM_STAGES",
+            ([["Demo"]], [["open"]], ORDER),
+            "last_stages[0]='Demo' is not one of",
+        ),
+        (
+            "CONVERSION_FROM_STAGES",
+            ([["Lead"]], [["maybe"]], ORDER),
+            "statuses[0]='maybe' must be open",
+        ),
+        (
+            "CONVERSION_FROM_STAGES",
+            ([["Lead"], ["Won"]], [["open"]], ORDER),
+            "statuses has 1 value(s) but",
+        ),
         ("DAYS_IN_STAGE", ([[MAR_1]], JAN_1), "is after as_of=2026-01-01"),
         ("DAYS_IN_STAGE", ([["soon"]], JAN_1), "last_change_dates[0]='soon' is not an Excel date"),
-        ("STALLED", ([["Lead"]], [[JAN_1]], [["open"]], ORDER, [[1, 2]], MAR_1), "stall_days has 2 value(s)"),
-        ("PLAN_VS_ACTUAL", ([[1, 2]], [[0.5, 0.5]], 1), "actual has 2 value(s) but the rates describe 3"),
+        (
+            "STALLED",
+            ([["Lead"]], [[JAN_1]], [["open"]], ORDER, [[1, 2]], MAR_1),
+            "stall_days has 2 value(s)",
+        ),
+        (
+            "PLAN_VS_ACTUAL",
+            ([[1, 2]], [[0.5, 0.5]], 1),
+            "actual has 2 value(s) but the rates describe 3",
+        ),
     ],
 )
 def test_bad_input_is_one_line(func, args, message):

@@ -158,8 +158,13 @@ def test_metadata_documents_every_function_and_argument():
 
     meta = {f["name"]: f for f in server.custom_functions_meta(udfs)["functions"]}
     expected = {
-        "STAGE_CONVERSION", "CUMULATIVE_CONVERSION", "REQUIRED_LEADS", "FUNNEL_SCHEDULE",
-        "WIN_RATE", "PIPELINE_VELOCITY", "XLSALES_VERSION",
+        "STAGE_CONVERSION",
+        "CUMULATIVE_CONVERSION",
+        "REQUIRED_LEADS",
+        "FUNNEL_SCHEDULE",
+        "WIN_RATE",
+        "PIPELINE_VELOCITY",
+        "XLSALES_VERSION",
     }
     assert expected <= set(meta)
     for name in expected:

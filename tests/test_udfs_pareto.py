@@ -20,7 +20,9 @@ def test_abc_class_row_with_trailing_blanks_and_block():
         ["A", "A", "B", "B", "C", "C"]
     ]
     assert excel_call(udfs, "ABC_CLASS", [[50, 30], [10, 5], [3, 2]]) == [
-        ["A", "A"], ["B", "B"], ["C", "C"]
+        ["A", "A"],
+        ["B", "B"],
+        ["C", "C"],
     ]
 
 

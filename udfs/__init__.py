@@ -5,6 +5,7 @@ Point xlwings at this package: ``UDF_MODULES = udfs`` for the classic add-in,
 ``custom_functions`` module.
 """
 
+from udfs.deals import CONVERSION_FROM_STAGES, DAYS_IN_STAGE, PLAN_VS_ACTUAL, STALLED
 from udfs.funnel import (
     CUMULATIVE_CONVERSION,
     FUNNEL_SCHEDULE,
@@ -14,7 +15,6 @@ from udfs.funnel import (
     WIN_RATE,
     XLSALES_VERSION,
 )
-from udfs.deals import CONVERSION_FROM_STAGES, DAYS_IN_STAGE, PLAN_VS_ACTUAL, STALLED
 from udfs.pareto import ABC_CLASS, ABC_COMPUTED, ABC_LIMITS, PARETO_CUTOFF
 
 __all__ = [

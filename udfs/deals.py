@@ -26,11 +26,18 @@ def CONVERSION_FROM_STAGES(last_stages, statuses, stage_order, show_table=False)
     )
     if flag("show_table", show_table):
         return [["stage", "reached", "went on", "open here", "rate"]] + [
-            [r.stage, r.reached, "last stage" if r.went_on is None else r.went_on, r.open_here,
-             "last stage" if r.went_on is None else ("undefined" if r.rate is None else r.rate)]
+            [
+                r.stage,
+                r.reached,
+                "last stage" if r.went_on is None else r.went_on,
+                r.open_here,
+                "last stage" if r.went_on is None else ("undefined" if r.rate is None else r.rate),
+            ]
             for r in table.itertuples()
         ]
-    rates = ["undefined (no decided deals)" if r is None else r for r in table["rate"].tolist()[:-1]]
+    rates = [
+        "undefined (no decided deals)" if r is None else r for r in table["rate"].tolist()[:-1]
+    ]
     return spill(rates, order)
 
 
@@ -49,7 +56,11 @@ def DAYS_IN_STAGE(last_change_dates, as_of):
 @xw.arg("last_change_dates", ndim=2, doc="Date of each deal's last stage change.")
 @xw.arg("statuses", ndim=2, doc=_STATUS)
 @xw.arg("stage_order", ndim=2, doc=_STAGES)
-@xw.arg("stall_days", ndim=2, doc="Days without change before a deal stalls: one number, or one per stage.")
+@xw.arg(
+    "stall_days",
+    ndim=2,
+    doc="Days without change before a deal stalls: one number, or one per stage.",
+)
 @xw.arg("as_of", doc="The date to count to (e.g. the export date).")
 @cell_errors
 def STALLED(last_stages, last_change_dates, statuses, stage_order, stall_days, as_of):
@@ -58,9 +69,12 @@ def STALLED(last_stages, last_change_dates, statuses, stage_order, stall_days, a
     dates, _ = excel_dates("last_change_dates", last_change_dates)
     limits = vector("stall_days", stall_days).values
     flags = deals.stalled_flags(
-        stages.values, dates, vector("statuses", statuses).values,
+        stages.values,
+        dates,
+        vector("statuses", statuses).values,
         vector("stage_order", stage_order).values,
-        limits[0] if len(limits) == 1 else limits, excel_date("as_of", as_of),
+        limits[0] if len(limits) == 1 else limits,
+        excel_date("as_of", as_of),
     )
     return spill(flags, stages)
 
@@ -74,13 +88,21 @@ def STALLED(last_stages, last_change_dates, statuses, stage_order, stall_days, a
 def PLAN_VS_ACTUAL(actual_volumes, planned_rates, target, rounding="end"):
     """Plan against actual per stage: required volume (REQUIRED_LEADS), actual, variance and on course, with planned and actual rates. Spills a labelled table, one row per stage."""
     gaps = funnel.plan_gap(
-        vector("actual_volumes", actual_volumes).values, vector("planned_rates", planned_rates).values,
-        scalar("target", target), scalar("rounding", rounding, "end"),
+        vector("actual_volumes", actual_volumes).values,
+        vector("planned_rates", planned_rates).values,
+        scalar("target", target),
+        scalar("rounding", rounding, "end"),
     )
     header = ["stage", "required", "actual", "variance", "on course", "planned rate", "actual rate"]
     return [header] + [
-        [g.stage, g.required, g.actual, g.variance, g.on_course,
-         "last stage" if g.planned_rate is None else g.planned_rate,
-         "n/a" if g.actual_rate is None else g.actual_rate]
+        [
+            g.stage,
+            g.required,
+            g.actual,
+            g.variance,
+            g.on_course,
+            "last stage" if g.planned_rate is None else g.planned_rate,
+            "n/a" if g.actual_rate is None else g.actual_rate,
+        ]
         for g in gaps
     ]

@@ -63,7 +63,9 @@ def REQUIRED_LEADS(target, rates, rounding="end", show_working=False, stages=Non
 @xw.func
 @xw.arg("target", doc="Wins needed per period (or once).")
 @xw.arg("rates", ndim=2, doc=_RATES)
-@xw.arg("stage_days", ndim=2, doc="Days an entry spends in each stage before the next; one per rate.")
+@xw.arg(
+    "stage_days", ndim=2, doc="Days an entry spends in each stage before the next; one per rate."
+)
 @xw.arg("due", doc="Date the (first) target must be won.")
 @xw.arg("rounding", doc=_ROUNDING)
 @xw.arg("every", doc='"once" (default) or "day", "week", "month" for a recurring target.')
@@ -72,8 +74,15 @@ def REQUIRED_LEADS(target, rates, rounding="end", show_working=False, stages=Non
 @xw.arg("stages", ndim=2, doc=_STAGES)
 @cell_errors
 def FUNNEL_SCHEDULE(
-    target, rates, stage_days, due, rounding="end", every="once", periods=1,
-    show_working=False, stages=None,
+    target,
+    rates,
+    stage_days,
+    due,
+    rounding="end",
+    every="once",
+    periods=1,
+    show_working=False,
+    stages=None,
 ):
     """Backward schedule: per stage, the volume and the date it must be entered by so the target is won on the due date (start = due - days of the stages after it). Spills volume, then one start date per period."""
     selection = vector("rates", rates)
@@ -97,7 +106,9 @@ def FUNNEL_SCHEDULE(
             for i, r in enumerate(rows)
         ]
     n = len(selection.values) + 1
-    table = [[rows[i].volume] + [rows[k * n + i].start for k in range(len(rows) // n)] for i in range(n)]
+    table = [
+        [rows[i].volume] + [rows[k * n + i].start for k in range(len(rows) // n)] for i in range(n)
+    ]
     return orient(table, selection)
 
 

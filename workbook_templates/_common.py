@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from copy import copy
 from collections.abc import Sequence
+from copy import copy
 from dataclasses import dataclass, field
 
 from openpyxl import Workbook
@@ -38,8 +38,16 @@ BOX = Border(top=THIN, bottom=THIN, left=THIN, right=THIN)
 UNLOCKED = Protection(locked=False)
 
 FORMATS = {
-    "amount": "#,##0.00", "money": "#,##0", "share": "0.0%", "rate": "0.0%", "hours": "#,##0.0",
-    "count": "#,##0", "date": "yyyy-mm-dd", "text": "@", "general": "General", "ratio": "0.00",
+    "amount": "#,##0.00",
+    "money": "#,##0",
+    "share": "0.0%",
+    "rate": "0.0%",
+    "hours": "#,##0.0",
+    "count": "#,##0",
+    "date": "yyyy-mm-dd",
+    "text": "@",
+    "general": "General",
+    "ratio": "0.00",
 }
 
 FIRST_ROW = 5  # tables: title in row 1, note in row 2, header in row 4, data from row 5
@@ -60,7 +68,7 @@ def new_workbook() -> Workbook:
 
 def define_name(wb: Workbook, name: str, ws: Worksheet, ref: str) -> None:
     """A workbook-level name for a cell or range, e.g. ``ALimit`` -> ``Inputs!$C$5``."""
-    col, row = ref.rstrip("0123456789"), ref[len(ref.rstrip("0123456789")):]
+    col, row = ref.rstrip("0123456789"), ref[len(ref.rstrip("0123456789")) :]
     absolute = f"${col}${row}" if ":" not in ref else ref
     wb.defined_names[name] = DefinedName(name, attr_text=f"{quote_sheetname(ws.title)}!{absolute}")
 
@@ -99,8 +107,9 @@ class Setting:
     validation: DataValidation | None = None
 
 
-def settings_block(wb: Workbook, ws: Worksheet, row: int, heading: str,
-                   settings: Sequence[Setting]) -> int:
+def settings_block(
+    wb: Workbook, ws: Worksheet, row: int, heading: str, settings: Sequence[Setting]
+) -> int:
     """Label | value | note rows; each value an input cell with its own defined name."""
     ws.cell(row=row, column=1, value=heading).font = Font(bold=True)
     for i, s in enumerate(settings, start=row + 1):
@@ -116,23 +125,27 @@ def settings_block(wb: Workbook, ws: Worksheet, row: int, heading: str,
     return row + len(settings) + 2
 
 
-def validation(kind: str, *, low: object = None, high: object = None, items: str = "",
-               prompt: str = "") -> DataValidation:
+def validation(
+    kind: str, *, low: object = None, high: object = None, items: str = "", prompt: str = ""
+) -> DataValidation:
     """Data validation with an error message a reader understands."""
     if kind == "list":
-        dv = DataValidation(type="list", formula1=items if items.startswith("=") else f'"{items}"',
-                            allow_blank=True)
+        dv = DataValidation(
+            type="list", formula1=items if items.startswith("=") else f'"{items}"', allow_blank=True
+        )
         message = f"Choose one of: {items.lstrip('=')}"
     elif kind == "date":
         dv = DataValidation(type="date", operator="greaterThan", formula1="1", allow_blank=True)
         message = "Enter a date (yyyy-mm-dd)."
     elif low is not None and high is not None:
-        dv = DataValidation(type=kind, operator="between", formula1=str(low), formula2=str(high),
-                            allow_blank=True)
+        dv = DataValidation(
+            type=kind, operator="between", formula1=str(low), formula2=str(high), allow_blank=True
+        )
         message = f"Enter a number from {low} to {high}."
     else:
-        dv = DataValidation(type=kind, operator="greaterThanOrEqual", formula1=str(low or 0),
-                            allow_blank=True)
+        dv = DataValidation(
+            type=kind, operator="greaterThanOrEqual", formula1=str(low or 0), allow_blank=True
+        )
         message = f"Enter a number of {low or 0} or more."
     dv.error, dv.errorTitle, dv.showErrorMessage = message, "xlsales", True
     if prompt:
@@ -157,8 +170,14 @@ class Column:
     extra: dict = field(default_factory=dict)
 
 
-def data_table(ws: Worksheet, table_name: str, columns: Sequence[Column], rows: Sequence[dict],
-               *, blank_rows: int = 1) -> tuple[int, int]:
+def data_table(
+    ws: Worksheet,
+    table_name: str,
+    columns: Sequence[Column],
+    rows: Sequence[dict],
+    *,
+    blank_rows: int = 1,
+) -> tuple[int, int]:
     """Write an Excel table: inputs from ``rows``, calculated columns as formulas.
 
     With no rows, ``blank_rows`` empty input rows keep the table valid and ready to fill.
@@ -194,10 +213,12 @@ def data_table(ws: Worksheet, table_name: str, columns: Sequence[Column], rows: 
     table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
     table.tableColumns = [
         TableColumn(
-            id=j, name=col.name,
+            id=j,
+            name=col.name,
             calculatedColumnFormula=(
                 TableFormula(attr_text=col.formula.format(r=FIRST_ROW, p=HEADER_ROW)[1:])
-                if col.formula else None
+                if col.formula
+                else None
             ),
         )
         for j, col in enumerate(columns, start=1)
@@ -221,8 +242,67 @@ def column_ref(table_name: str, column: str) -> str:
     return f"{table_name}[{column}]"
 
 
-def finish(ws: Worksheet, *, landscape: bool = True, title_rows: str | None = None,
-           widths: dict[str, float] | None = None, protect: bool = True) -> None:
+class TableSpec:
+    """The columns of a template's data table, by key: letters, headers, references.
+
+    ``specs`` are (key, header, format, width, formula template or None); a template
+    names columns as ``[key]`` and rows as ``{r}`` (this row) and ``{p}`` (the row above).
+    """
+
+    def __init__(self, name: str, specs: Sequence[tuple]):
+        self.name = name
+        self.specs = list(specs)
+        self.letters = {key: get_column_letter(i) for i, (key, *_r) in enumerate(self.specs, 1)}
+        self.headers = {key: head for key, head, *_r in self.specs}
+
+    def ref(self, key: str) -> str:
+        """Structured reference to a whole column, e.g. ``tblAccounts[revenue]``."""
+        return column_ref(self.name, self.headers[key])
+
+    def index(self, key: str) -> int:
+        return list(self.letters).index(key) + 1
+
+    def columns(self, validations: dict[str, DataValidation]) -> list[Column]:
+        return [
+            Column(
+                head,
+                fmt,
+                fill_letters(formula, self.letters) if formula else None,
+                width,
+                validations.get(key),
+                key,
+            )
+            for key, head, fmt, width, formula in self.specs
+        ]
+
+
+def named_facts(
+    wb: Workbook,
+    ws: Worksheet,
+    row: int,
+    facts: Sequence[tuple[str, str, str, str]],
+    value_column: int = 2,
+) -> int:
+    """Label | formula rows, each value cell with its own defined name; returns the next row.
+
+    ``facts`` are (defined name, label, formula, number format key or pattern).
+    """
+    for i, (name, label, formula, fmt) in enumerate(facts, start=row):
+        ws.cell(row=i, column=1, value=label)
+        cell = ws.cell(row=i, column=value_column, value=formula)
+        cell.number_format = FORMATS.get(fmt, fmt)
+        define_name(wb, name, ws, cell.coordinate)
+    return row + len(facts)
+
+
+def finish(
+    ws: Worksheet,
+    *,
+    landscape: bool = True,
+    title_rows: str | None = None,
+    widths: dict[str, float] | None = None,
+    protect: bool = True,
+) -> None:
     """Print settings (A4, fit to width, repeated titles) and protection without a password."""
     for letter, width in (widths or {}).items():
         ws.column_dimensions[letter].width = width
@@ -241,8 +321,14 @@ def finish(ws: Worksheet, *, landscape: bool = True, title_rows: str | None = No
         ws.protection.formatColumns = False
 
 
-def cover(wb: Workbook, name: str, purpose: str, how_to: Sequence[str],
-          sheets: Sequence[tuple[str, str]], sources: Sequence[Provenance]) -> Worksheet:
+def cover(
+    wb: Workbook,
+    name: str,
+    purpose: str,
+    how_to: Sequence[str],
+    sheets: Sequence[tuple[str, str]],
+    sources: Sequence[Provenance],
+) -> Worksheet:
     """The first sheet: purpose, how to use it, what each sheet does, provenance."""
     ws = wb.create_sheet("Cover", 0)
     title(ws, name, purpose)

@@ -18,8 +18,22 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from workbook_templates._common import (
-    FIRST_ROW, FORMATS, HEADER_ROW, Column, Setting, checks_sheet, column_ref, cover, data_table,
-    define_name, fill_letters, finish, header, new_workbook, safe_text, settings_block, style_input, title,
+    FIRST_ROW,
+    HEADER_ROW,
+    Setting,
+    TableSpec,
+    checks_sheet,
+    cover,
+    data_table,
+    define_name,
+    finish,
+    header,
+    named_facts,
+    new_workbook,
+    safe_text,
+    settings_block,
+    style_input,
+    title,
     validation,
 )
 from xlsales.accounts import AccountRules
@@ -43,46 +57,88 @@ _COLUMNS = [
     ("gross_profit", "gross profit", "money", 12, "=[revenue]{r}*[gross_margin]{r}"),
     ("effort_cost", "effort cost", "money", 11, "=[effort_hours]{r}*[hourly_cost]{r}"),
     ("profit", "profit after effort", "money", 12, "=[gross_profit]{r}-[effort_cost]{r}"),
-    ("revenue_share", "share of revenue", "share", 9,
-     "=IF(TotalRevenue=0,0,[revenue]{r}/TotalRevenue)"),
+    (
+        "revenue_share",
+        "share of revenue",
+        "share",
+        9,
+        "=IF(TotalRevenue=0,0,[revenue]{r}/TotalRevenue)",
+    ),
     ("running", "running revenue", "money", 12, "=N([running]{p})+[revenue]{r}"),
-    ("ahead", "revenue of larger accounts", "money", 12,
-     "=IF([revenue]{r}=N([revenue]{p}),N([ahead]{p}),N([running]{p}))"),
-    ("ahead_share", "share held by larger accounts", "share", 10,
-     "=IF(TotalRevenue=0,0,ROUND([ahead]{r}/TotalRevenue,SharePrecision))"),
-    ("abc", "ABC class", "text", 7,
-     '=IF([ahead_share]{r}<ALimit,"A",IF([ahead_share]{r}<BLimit,"B","C"))'),
+    (
+        "ahead",
+        "revenue of larger accounts",
+        "money",
+        12,
+        "=IF([revenue]{r}=N([revenue]{p}),N([ahead]{p}),N([running]{p}))",
+    ),
+    (
+        "ahead_share",
+        "share held by larger accounts",
+        "share",
+        10,
+        "=IF(TotalRevenue=0,0,ROUND([ahead]{r}/TotalRevenue,SharePrecision))",
+    ),
+    (
+        "abc",
+        "ABC class",
+        "text",
+        7,
+        '=IF([ahead_share]{r}<ALimit,"A",IF([ahead_share]{r}<BLimit,"B","C"))',
+    ),
     ("go_class", "GO: class good enough", "general", 9, "=[abc]{r}<=GoMaxClass"),
     ("go_influence", "GO: can be influenced", "general", 9, '=[influenceable]{r}="yes"'),
     ("go_owner", "GO: has an owner", "general", 9, "=LEN(TRIM([owner]{r}))>0"),
-    ("go_return", "GO: effort pays back", "general", 9,
-     "=IF([effort_cost]{r}=0,TRUE,ROUND([gross_profit]{r}/[effort_cost]{r},SharePrecision)"
-     ">=MinReturnOnEffort)"),
-    ("decision", "GO / NO-GO", "text", 8,
-     '=IF(AND([go_class]{r},[go_influence]{r},[go_owner]{r},[go_return]{r}),"GO","NO-GO")'),
-    ("quadrant", "sweet-spot quadrant", "text", 15,
-     '=IF([profit]{r}>=ProfitMedian,IF([effort_hours]{r}<=EffortMedian,"Sweet spot",'
-     '"Worth the effort"),IF([effort_hours]{r}<=EffortMedian,"Low effort","Effort trap"))'),
-    ("cumulative_share", "cumulative share of revenue", "share", 10,
-     "=IF(TotalRevenue=0,0,[running]{r}/TotalRevenue)"),
-    ("check_order", "check: in revenue order", "general", 9,
-     "=OR(NOT(ISNUMBER([revenue]{p})),[revenue]{r}<=[revenue]{p})"),
-    ("check_inputs", "check: inputs valid", "general", 9,
-     '=OR(LEN([account]{r})=0,AND([revenue]{r}>=0,[gross_margin]{r}>=0,[gross_margin]{r}<=1,'
-     '[effort_hours]{r}>=0,[hourly_cost]{r}>=0,OR([icp_fit]{r}="yes",[icp_fit]{r}="no"),'
-     'OR([influenceable]{r}="yes",[influenceable]{r}="no"),COUNTIF(ClusterList,[cluster]{r})>0))'),
+    (
+        "go_return",
+        "GO: effort pays back",
+        "general",
+        9,
+        "=IF([effort_cost]{r}=0,TRUE,ROUND([gross_profit]{r}/[effort_cost]{r},SharePrecision)"
+        ">=MinReturnOnEffort)",
+    ),
+    (
+        "decision",
+        "GO / NO-GO",
+        "text",
+        8,
+        '=IF(AND([go_class]{r},[go_influence]{r},[go_owner]{r},[go_return]{r}),"GO","NO-GO")',
+    ),
+    (
+        "quadrant",
+        "sweet-spot quadrant",
+        "text",
+        15,
+        '=IF([profit]{r}>=ProfitMedian,IF([effort_hours]{r}<=EffortMedian,"Sweet spot",'
+        '"Worth the effort"),IF([effort_hours]{r}<=EffortMedian,"Low effort","Effort trap"))',
+    ),
+    (
+        "cumulative_share",
+        "cumulative share of revenue",
+        "share",
+        10,
+        "=IF(TotalRevenue=0,0,[running]{r}/TotalRevenue)",
+    ),
+    (
+        "check_order",
+        "check: in revenue order",
+        "general",
+        9,
+        "=OR(NOT(ISNUMBER([revenue]{p})),[revenue]{r}<=[revenue]{p})",
+    ),
+    (
+        "check_inputs",
+        "check: inputs valid",
+        "general",
+        9,
+        "=OR(LEN([account]{r})=0,AND([revenue]{r}>=0,[gross_margin]{r}>=0,[gross_margin]{r}<=1,"
+        '[effort_hours]{r}>=0,[hourly_cost]{r}>=0,OR([icp_fit]{r}="yes",[icp_fit]{r}="no"),'
+        'OR([influenceable]{r}="yes",[influenceable]{r}="no"),COUNTIF(ClusterList,[cluster]{r})>0))',
+    ),
 ]
-LETTERS = {key: get_column_letter(i) for i, (key, *_rest) in enumerate(_COLUMNS, start=1)}
-HEADERS = {key: head for key, head, *_rest in _COLUMNS}
-
-
-def _letters(template: str) -> str:
-    return fill_letters(template, LETTERS)
-
-
-def col(key: str) -> str:
-    """Structured reference to a column of the accounts table."""
-    return column_ref(TABLE, HEADERS[key])
+SPEC = TableSpec(TABLE, _COLUMNS)
+LETTERS = SPEC.letters
+col = SPEC.ref
 
 
 def build(
@@ -116,21 +172,37 @@ def build(
     _summary(wb, first, last)
     _clusters(wb, len(clusters) + SPARE)
     _capacity(wb, len(owners) + SPARE)
-    checks_sheet(wb, [
-        ("Account rows whose inputs break a rule (blank account rows are skipped)",
-         f"=ROWS({col('check_inputs')})-COUNTIF({col('check_inputs')},TRUE)", "={v}=0"),
-        ("Account rows out of revenue order (sort the table by revenue, largest first)",
-         f"=ROWS({col('check_order')})-COUNTIF({col('check_order')},TRUE)", "={v}=0"),
-        ("Revenue by cluster minus total revenue", "=ClusterRevenue-TotalRevenue",
-         "=ABS({v})<=Tolerance"),
-        ("Accounts by cluster minus accounts", "=ClusterAccounts-AccountCount", "={v}=0"),
-        ("A + B + C accounts minus table rows", "=CountA+CountB+CountC-AccountRows", "={v}=0"),
-        ("Hours needed by owner (listed + unlisted) minus total effort",
-         "=OwnerHours+UnlistedOwnerHours-TotalEffort", "=ABS({v})<=Tolerance"),
-        ("ABC limits in order (a < b)", "=BLimit-ALimit", "={v}>0"),
-    ])
+    checks_sheet(
+        wb,
+        [
+            (
+                "Account rows whose inputs break a rule (blank account rows are skipped)",
+                f"=ROWS({col('check_inputs')})-COUNTIF({col('check_inputs')},TRUE)",
+                "={v}=0",
+            ),
+            (
+                "Account rows out of revenue order (sort the table by revenue, largest first)",
+                f"=ROWS({col('check_order')})-COUNTIF({col('check_order')},TRUE)",
+                "={v}=0",
+            ),
+            (
+                "Revenue by cluster minus total revenue",
+                "=ClusterRevenue-TotalRevenue",
+                "=ABS({v})<=Tolerance",
+            ),
+            ("Accounts by cluster minus accounts", "=ClusterAccounts-AccountCount", "={v}=0"),
+            ("A + B + C accounts minus table rows", "=CountA+CountB+CountC-AccountRows", "={v}=0"),
+            (
+                "Hours needed by owner (listed + unlisted) minus total effort",
+                "=OwnerHours+UnlistedOwnerHours-TotalEffort",
+                "=ABS({v})<=Tolerance",
+            ),
+            ("ABC limits in order (a < b)", "=BLimit-ALimit", "={v}>0"),
+        ],
+    )
     cover(
-        wb, "Account matrix",
+        wb,
+        "Account matrix",
         "Which accounts carry the revenue and the profit, which to work (GO/NO-GO), "
         "and whether the owners have the hours to work them.",
         [
@@ -145,8 +217,11 @@ def build(
             ("Checks", "Row checks and the master check."),
             ("Inputs", "ABC limits, GO/NO-GO criteria, cluster list, owners and their hours."),
             ("Accounts", "One row per account: inputs, then profit, ABC class, GO/NO-GO criteria."),
-            ("Summary", "Totals, medians, ABC counts, share of revenue outside the ideal "
-                        "profile, Pareto chart."),
+            (
+                "Summary",
+                "Totals, medians, ABC counts, share of revenue outside the ideal "
+                "profile, Pareto chart.",
+            ),
             ("Clusters", "Accounts, revenue, effort, profit and share of A accounts per cluster."),
             ("Capacity", "Hours needed against hours available per owner."),
         ],
@@ -155,27 +230,69 @@ def build(
     return wb
 
 
-def _inputs(wb: Workbook, rules: AccountRules, clusters: list[str], hours: dict[str, float]) -> None:
+def _inputs(
+    wb: Workbook, rules: AccountRules, clusters: list[str], hours: dict[str, float]
+) -> None:
     ws = wb.create_sheet("Inputs")
     title(ws, "Inputs", "Yellow cells are inputs; everything else in the workbook is calculated.")
     share = validation("decimal", low=0, high=1)
-    row = settings_block(wb, ws, 4, "ABC classes and GO/NO-GO", [
-        Setting("ALimit", "A limit: share of revenue held by larger accounts below", rules.a,
-                "share", "an account is A while larger ones hold less than this", share),
-        Setting("BLimit", "B limit", rules.b, "share", "B below this, C from here", share),
-        Setting("GoMaxClass", "Worst ABC class that can be GO", rules.go_max_class, "text",
-                "A, B or C", validation("list", items="A,B,C")),
-        Setting("MinReturnOnEffort", "Gross profit per unit of effort cost, at least",
-                rules.min_return_on_effort, "ratio", "1.5 means 1.50 back for every 1.00 spent",
-                validation("decimal", low=0)),
-    ])
-    row = settings_block(wb, ws, row, "Technical settings", [
-        Setting("SharePrecision", "Decimals used to compare shares", 12, "count",
+    row = settings_block(
+        wb,
+        ws,
+        4,
+        "ABC classes and GO/NO-GO",
+        [
+            Setting(
+                "ALimit",
+                "A limit: share of revenue held by larger accounts below",
+                rules.a,
+                "share",
+                "an account is A while larger ones hold less than this",
+                share,
+            ),
+            Setting("BLimit", "B limit", rules.b, "share", "B below this, C from here", share),
+            Setting(
+                "GoMaxClass",
+                "Worst ABC class that can be GO",
+                rules.go_max_class,
+                "text",
+                "A, B or C",
+                validation("list", items="A,B,C"),
+            ),
+            Setting(
+                "MinReturnOnEffort",
+                "Gross profit per unit of effort cost, at least",
+                rules.min_return_on_effort,
+                "ratio",
+                "1.5 means 1.50 back for every 1.00 spent",
+                validation("decimal", low=0),
+            ),
+        ],
+    )
+    row = settings_block(
+        wb,
+        ws,
+        row,
+        "Technical settings",
+        [
+            Setting(
+                "SharePrecision",
+                "Decimals used to compare shares",
+                12,
+                "count",
                 "so float noise never moves an account across a limit",
-                validation("whole", low=0, high=15)),
-        Setting("Tolerance", "Tolerance of the money checks", 0.005, "amount",
-                "sums may differ by rounding noise only", validation("decimal", low=0)),
-    ])
+                validation("whole", low=0, high=15),
+            ),
+            Setting(
+                "Tolerance",
+                "Tolerance of the money checks",
+                0.005,
+                "amount",
+                "sums may differ by rounding noise only",
+                validation("decimal", low=0),
+            ),
+        ],
+    )
     header(ws, row, ["cluster"])
     first = row + 1
     for i in range(len(clusters) + SPARE):
@@ -191,8 +308,10 @@ def _inputs(wb: Workbook, rules: AccountRules, clusters: list[str], hours: dict[
         name = ws.cell(row=first + i, column=3)
         safe_text(name, owners[i] if i < len(owners) else "")
         style_input(name, "text")
-        style_input(ws.cell(row=first + i, column=4, value=hours[owners[i]] if i < len(owners) else 0),
-                    "hours")
+        style_input(
+            ws.cell(row=first + i, column=4, value=hours[owners[i]] if i < len(owners) else 0),
+            "hours",
+        )
     define_name(wb, "OwnerList", ws, f"$C${first}:$C${first + len(owners) + SPARE - 1}")
     define_name(wb, "OwnerFirst", ws, f"C{first}")
     hours_check = validation("decimal", low=0)
@@ -203,8 +322,12 @@ def _inputs(wb: Workbook, rules: AccountRules, clusters: list[str], hours: dict[
 
 def _accounts(wb: Workbook, rows: list[dict]) -> tuple[int, int]:
     ws = wb.create_sheet("Accounts")
-    title(ws, "Accounts", "Largest revenue first. Yellow columns are inputs; the rest are "
-          "formulas. Amounts in the currency of the revenue; effort in hours.")
+    title(
+        ws,
+        "Accounts",
+        "Largest revenue first. Yellow columns are inputs; the rest are "
+        "formulas. Amounts in the currency of the revenue; effort in hours.",
+    )
     yes_no = "yes,no"
     checks = {
         "icp_fit": validation("list", items=yes_no),
@@ -216,11 +339,7 @@ def _accounts(wb: Workbook, rows: list[dict]) -> tuple[int, int]:
         "cluster": validation("list", items="=ClusterList"),
         "owner": validation("list", items="=OwnerList"),
     }
-    columns = [
-        Column(head, fmt, _letters(formula) if formula else None, width, checks.get(key), key)
-        for key, head, fmt, width, formula in _COLUMNS
-    ]
-    first, last = data_table(ws, TABLE, columns, rows)
+    first, last = data_table(ws, TABLE, SPEC.columns(checks), rows)
     finish(ws, title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
     return first, last
 
@@ -229,42 +348,56 @@ def _summary(wb: Workbook, first: int, last: int) -> None:
     ws = wb.create_sheet("Summary")
     title(ws, "Summary", "Totals and medians the Accounts sheet uses, and what they say.")
     facts = [
-        ("AccountCount", "Accounts (rows with a name)",
-         f"=SUMPRODUCT(--(LEN({col('account')})>0))", "count"),
+        (
+            "AccountCount",
+            "Accounts (rows with a name)",
+            f"=SUMPRODUCT(--(LEN({col('account')})>0))",
+            "count",
+        ),
         ("AccountRows", "Rows in the accounts table", f"=ROWS({col('account')})", "count"),
         ("TotalRevenue", "Revenue", f"=SUM({col('revenue')})", "money"),
         ("TotalProfit", "Profit after effort", f"=SUM({col('profit')})", "money"),
         ("TotalEffort", "Effort (hours)", f"=SUM({col('effort_hours')})", "hours"),
-        ("ProfitMedian", "Median profit after effort (quadrant line)",
-         f"=IF(COUNT({col('profit')})=0,0,MEDIAN({col('profit')}))", "money"),
-        ("EffortMedian", "Median effort hours (quadrant line)",
-         f"=IF(COUNT({col('effort_hours')})=0,0,MEDIAN({col('effort_hours')}))", "hours"),
+        (
+            "ProfitMedian",
+            "Median profit after effort (quadrant line)",
+            f"=IF(COUNT({col('profit')})=0,0,MEDIAN({col('profit')}))",
+            "money",
+        ),
+        (
+            "EffortMedian",
+            "Median effort hours (quadrant line)",
+            f"=IF(COUNT({col('effort_hours')})=0,0,MEDIAN({col('effort_hours')}))",
+            "hours",
+        ),
         ("CountA", "A accounts", f'=COUNTIF({col("abc")},"A")', "count"),
         ("CountB", "B accounts", f'=COUNTIF({col("abc")},"B")', "count"),
         ("CountC", "C accounts", f'=COUNTIF({col("abc")},"C")', "count"),
         ("CountGo", "GO accounts", f'=COUNTIF({col("decision")},"GO")', "count"),
-        ("OutsideIcpShare", "Share of revenue from accounts outside the ideal profile",
-         f'=IF(TotalRevenue=0,0,SUMIFS({col("revenue")},{col("icp_fit")},"no")/TotalRevenue)',
-         "share"),
+        (
+            "OutsideIcpShare",
+            "Share of revenue from accounts outside the ideal profile",
+            f'=IF(TotalRevenue=0,0,SUMIFS({col("revenue")},{col("icp_fit")},"no")/TotalRevenue)',
+            "share",
+        ),
     ]
     header(ws, HEADER_ROW, ["what", "value"])
-    for i, (name, label, formula, fmt) in enumerate(facts):
-        r = FIRST_ROW + i
-        ws.cell(row=r, column=1, value=label)
-        cell = ws.cell(row=r, column=2, value=formula)
-        cell.number_format = FORMATS[fmt]
-        define_name(wb, name, ws, cell.coordinate)
+    named_facts(wb, ws, FIRST_ROW, facts)
     chart_rows = min(last, first + 199)  # the 200 largest accounts keep the chart legible
     bars = BarChart()
     bars.title = "Pareto: revenue by account (bars) and cumulative share (line)"
     accounts = wb["Accounts"]
-    bars.add_data(Reference(accounts, min_col=6, min_row=HEADER_ROW, max_row=chart_rows),
-                  titles_from_data=True)
+    bars.add_data(
+        Reference(accounts, min_col=SPEC.index("revenue"), min_row=HEADER_ROW, max_row=chart_rows),
+        titles_from_data=True,
+    )
     bars.y_axis.title = "revenue"
     line = LineChart()
-    cum = list(LETTERS).index("cumulative_share") + 1
-    line.add_data(Reference(accounts, min_col=cum, min_row=HEADER_ROW, max_row=chart_rows),
-                  titles_from_data=True)
+    cum = SPEC.index("cumulative_share")
+    line.add_data(
+        Reference(accounts, min_col=cum, min_row=HEADER_ROW, max_row=chart_rows),
+        titles_from_data=True,
+    )
     line.y_axis.axId = 200
     line.y_axis.title = "cumulative share"
     line.y_axis.crosses = "max"
@@ -280,29 +413,65 @@ def _summary(wb: Workbook, first: int, last: int) -> None:
 def _clusters(wb: Workbook, slots: int) -> None:
     ws = wb.create_sheet("Clusters")
     title(ws, "Clusters", "One row per cluster listed on Inputs; teams work a cluster at a time.")
-    header(ws, HEADER_ROW, ["cluster", "accounts", "revenue", "effort hours", "profit after effort",
-                            "A accounts", "share of A accounts"])
-    cl, rev, eff, prof, abc = col("cluster"), col("revenue"), col("effort_hours"), col("profit"), col("abc")
+    header(
+        ws,
+        HEADER_ROW,
+        [
+            "cluster",
+            "accounts",
+            "revenue",
+            "effort hours",
+            "profit after effort",
+            "A accounts",
+            "share of A accounts",
+        ],
+    )
+    cl, rev, eff, prof, abc = (
+        col("cluster"),
+        col("revenue"),
+        col("effort_hours"),
+        col("profit"),
+        col("abc"),
+    )
     for i in range(slots):
         r = FIRST_ROW + i
-        ws.cell(row=r, column=1, value=f'=IF(LEN(Inputs!{_cluster_cell(wb, i)})=0,"(empty slot)",'
-                                        f'Inputs!{_cluster_cell(wb, i)})')
+        ws.cell(
+            row=r,
+            column=1,
+            value=f'=IF(LEN(Inputs!{_cluster_cell(wb, i)})=0,"(empty slot)",'
+            f"Inputs!{_cluster_cell(wb, i)})",
+        )
         key = f"Inputs!{_cluster_cell(wb, i)}"
-        ws.cell(row=r, column=2, value=f"=IF(LEN({key})=0,0,COUNTIFS({cl},{key}))").number_format = "#,##0"
-        for c, (ref, fmt) in enumerate([(rev, "#,##0"), (eff, "#,##0.0"), (prof, "#,##0")], start=3):
-            ws.cell(row=r, column=c, value=f"=IF(LEN({key})=0,0,SUMIFS({ref},{cl},{key}))").number_format = fmt
-        ws.cell(row=r, column=6, value=f'=IF(LEN({key})=0,0,COUNTIFS({cl},{key},{abc},"A"))').number_format = "#,##0"
-        ws.cell(row=r, column=7, value=f'=IF(B{r}=0,"no accounts",F{r}/B{r})').number_format = "0.0%"
+        ws.cell(
+            row=r, column=2, value=f"=IF(LEN({key})=0,0,COUNTIFS({cl},{key}))"
+        ).number_format = "#,##0"
+        for c, (ref, fmt) in enumerate(
+            [(rev, "#,##0"), (eff, "#,##0.0"), (prof, "#,##0")], start=3
+        ):
+            ws.cell(
+                row=r, column=c, value=f"=IF(LEN({key})=0,0,SUMIFS({ref},{cl},{key}))"
+            ).number_format = fmt
+        ws.cell(
+            row=r, column=6, value=f'=IF(LEN({key})=0,0,COUNTIFS({cl},{key},{abc},"A"))'
+        ).number_format = "#,##0"
+        ws.cell(
+            row=r, column=7, value=f'=IF(B{r}=0,"no accounts",F{r}/B{r})'
+        ).number_format = "0.0%"
     last = FIRST_ROW + slots - 1
     total = last + 1
     ws.cell(row=total, column=1, value="Total").font = Font(bold=True)
     for c in range(2, 7):
         letter = get_column_letter(c)
-        ws.cell(row=total, column=c, value=f"=SUM({letter}{FIRST_ROW}:{letter}{last})").font = Font(bold=True)
+        ws.cell(row=total, column=c, value=f"=SUM({letter}{FIRST_ROW}:{letter}{last})").font = Font(
+            bold=True
+        )
     define_name(wb, "ClusterAccounts", ws, f"B{total}")
     define_name(wb, "ClusterRevenue", ws, f"C{total}")
-    finish(ws, widths={"A": 22, "B": 10, "C": 14, "D": 12, "E": 16, "F": 11, "G": 14},
-           title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
+    finish(
+        ws,
+        widths={"A": 22, "B": 10, "C": 14, "D": 12, "E": 16, "F": 11, "G": 14},
+        title_rows=f"{HEADER_ROW}:{HEADER_ROW}",
+    )
 
 
 def _cluster_cell(wb: Workbook, i: int) -> str:
@@ -318,15 +487,22 @@ def _owner_cell(wb: Workbook, i: int, column: str = "C") -> str:
 def _capacity(wb: Workbook, slots: int) -> None:
     ws = wb.create_sheet("Capacity")
     title(ws, "Capacity", "Hours the accounts need (effort) against the hours each owner has.")
-    header(ws, HEADER_ROW, ["owner", "accounts", "hours needed", "hours available", "utilisation",
-                            "status"])
+    header(
+        ws,
+        HEADER_ROW,
+        ["owner", "accounts", "hours needed", "hours available", "utilisation", "status"],
+    )
     owner, effort = col("owner"), col("effort_hours")
     for i in range(slots):
         r = FIRST_ROW + i
         name, avail = f"Inputs!{_owner_cell(wb, i)}", f"Inputs!{_owner_cell(wb, i, 'D')}"
         ws.cell(row=r, column=1, value=f'=IF(LEN({name})=0,"(empty slot)",{name})')
-        ws.cell(row=r, column=2, value=f"=IF(LEN({name})=0,0,COUNTIFS({owner},{name}))").number_format = "#,##0"
-        ws.cell(row=r, column=3, value=f"=IF(LEN({name})=0,0,SUMIFS({effort},{owner},{name}))").number_format = "#,##0.0"
+        ws.cell(
+            row=r, column=2, value=f"=IF(LEN({name})=0,0,COUNTIFS({owner},{name}))"
+        ).number_format = "#,##0"
+        ws.cell(
+            row=r, column=3, value=f"=IF(LEN({name})=0,0,SUMIFS({effort},{owner},{name}))"
+        ).number_format = "#,##0.0"
         ws.cell(row=r, column=4, value=f"={avail}").number_format = "#,##0.0"
         ws.cell(row=r, column=5, value=f'=IF(D{r}=0,"no hours set",C{r}/D{r})').number_format = "0%"
         ws.cell(row=r, column=6, value=f'=IF(C{r}>D{r},"OVER CAPACITY","ok")')
@@ -335,34 +511,57 @@ def _capacity(wb: Workbook, slots: int) -> None:
     ws.cell(row=total, column=1, value="Listed owners").font = Font(bold=True)
     for c in (2, 3, 4):
         letter = get_column_letter(c)
-        ws.cell(row=total, column=c, value=f"=SUM({letter}{FIRST_ROW}:{letter}{last})").number_format = "#,##0.0"
+        ws.cell(
+            row=total, column=c, value=f"=SUM({letter}{FIRST_ROW}:{letter}{last})"
+        ).number_format = "#,##0.0"
     define_name(wb, "OwnerHours", ws, f"C{total}")
     team = [
         ("OwnerCount", "Owners listed", "=SUMPRODUCT(--(LEN(OwnerList)>0))", "#,##0"),
-        ("AccountsPerOwner", "Accounts per listed owner",
-         '=IF(OwnerCount=0,"no owners listed",AccountCount/OwnerCount)', "#,##0.0"),
-        ("UnlistedOwnerAccounts", "Accounts whose owner is blank or not listed",
-         f"=AccountCount-B{total}", "#,##0"),
-        ("UnlistedOwnerHours", "Hours needed by those accounts", f"=TotalEffort-C{total}", "#,##0.0"),
-        ("TeamUtilisation", "Team: hours needed / hours available",
-         f'=IF(D{total}=0,"no hours set",TotalEffort/D{total})', "0%"),
-        ("OwnersOver", "Owners over capacity", f'=COUNTIF(F{FIRST_ROW}:F{last},"OVER CAPACITY")',
-         "#,##0"),
+        (
+            "AccountsPerOwner",
+            "Accounts per listed owner",
+            '=IF(OwnerCount=0,"no owners listed",AccountCount/OwnerCount)',
+            "#,##0.0",
+        ),
+        (
+            "UnlistedOwnerAccounts",
+            "Accounts whose owner is blank or not listed",
+            f"=AccountCount-B{total}",
+            "#,##0",
+        ),
+        (
+            "UnlistedOwnerHours",
+            "Hours needed by those accounts",
+            f"=TotalEffort-C{total}",
+            "#,##0.0",
+        ),
+        (
+            "TeamUtilisation",
+            "Team: hours needed / hours available",
+            f'=IF(D{total}=0,"no hours set",TotalEffort/D{total})',
+            "0%",
+        ),
+        (
+            "OwnersOver",
+            "Owners over capacity",
+            f'=COUNTIF(F{FIRST_ROW}:F{last},"OVER CAPACITY")',
+            "#,##0",
+        ),
     ]
-    for i, (name, label, formula, fmt) in enumerate(team, start=total + 2):
-        ws.cell(row=i, column=1, value=label)
-        cell = ws.cell(row=i, column=3, value=formula)
-        cell.number_format = fmt
-        define_name(wb, name, ws, cell.coordinate)
+    named_facts(wb, ws, total + 2, team, value_column=3)
     chart = BarChart()
     chart.title = "Hours needed against hours available"
-    chart.add_data(Reference(ws, min_col=3, max_col=4, min_row=HEADER_ROW, max_row=last),
-                   titles_from_data=True)
+    chart.add_data(
+        Reference(ws, min_col=3, max_col=4, min_row=HEADER_ROW, max_row=last), titles_from_data=True
+    )
     chart.set_categories(Reference(ws, min_col=1, min_row=FIRST_ROW, max_row=last))
     chart.height, chart.width = 8, 16
     ws.add_chart(chart, "H4")
-    finish(ws, widths={"A": 36, "B": 10, "C": 14, "D": 14, "E": 12, "F": 16},
-           title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
+    finish(
+        ws,
+        widths={"A": 36, "B": 10, "C": 14, "D": 14, "E": 12, "F": 16},
+        title_rows=f"{HEADER_ROW}:{HEADER_ROW}",
+    )
 
 
-__all__ = ["ACCOUNT_COLUMNS", "build", "col", "LETTERS", "HEADERS", "TABLE"]
+__all__ = ["ACCOUNT_COLUMNS", "build", "col", "LETTERS", "SPEC", "TABLE"]

@@ -39,13 +39,23 @@ def profile_dir(root: Path) -> Path:
     return root
 
 
-def convert(paths: Sequence[Path], out_dir: Path, fmt: str = "xlsx", timeout: float = 600) -> list[Path]:
+def convert(
+    paths: Sequence[Path], out_dir: Path, fmt: str = "xlsx", timeout: float = 600
+) -> list[Path]:
     """Open each file in LibreOffice (recalculating it) and save a copy as ``fmt`` in out_dir."""
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="xlsales-lo-") as tmp:
         profile = profile_dir(Path(tmp))
-        cmd = [soffice(), f"-env:UserInstallation={profile.as_uri()}", "--headless",
-               "--convert-to", fmt, "--outdir", str(out_dir), *map(str, paths)]
+        cmd = [
+            soffice(),
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--convert-to",
+            fmt,
+            "--outdir",
+            str(out_dir),
+            *map(str, paths),
+        ]
         done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
     outputs = [out_dir / (Path(p).stem + "." + fmt.split(":")[0]) for p in paths]
     missing = [str(p) for p in outputs if not p.exists()]

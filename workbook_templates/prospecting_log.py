@@ -15,8 +15,21 @@ from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.utils import get_column_letter
 
 from workbook_templates._common import (
-    FIRST_ROW, FORMATS, HEADER_ROW, Column, Setting, checks_sheet, column_ref, cover, data_table,
-    define_name, fill_letters, finish, header, new_workbook, settings_block, style_input, title,
+    FIRST_ROW,
+    HEADER_ROW,
+    Setting,
+    TableSpec,
+    checks_sheet,
+    cover,
+    data_table,
+    define_name,
+    finish,
+    header,
+    named_facts,
+    new_workbook,
+    settings_block,
+    style_input,
+    title,
     validation,
 )
 from xlsales.records import ACTIVITY_TYPES, Provenance
@@ -33,37 +46,59 @@ _COLUMNS = [
     ("pipeline_value", "pipeline_value", "money", 11, None),
     ("won_value", "won_value", "money", 11, None),
     ("won_date", "won_date", "date", 11, None),
-    ("block", "30-day block", "count", 8,
-     "=IF(NOT(ISNUMBER([date]{r})),0,IF([date]{r}<ReportStart,0,"
-     "INT(([date]{r}-ReportStart)/BlockDays)+1))"),
+    (
+        "block",
+        "30-day block",
+        "count",
+        8,
+        "=IF(NOT(ISNUMBER([date]{r})),0,IF([date]{r}<ReportStart,0,"
+        "INT(([date]{r}-ReportStart)/BlockDays)+1))",
+    ),
     ("opens", "payoff window opens", "date", 11, "=ReportStart+[block]{r}*BlockDays"),
     ("closes", "payoff window over (first day after)", "date", 11, "=[opens]{r}+PayoffDays"),
-    ("won_early", "won before the window", "money", 11,
-     "=IF(AND([block]{r}>0,ISNUMBER([won_date]{r})),IF([won_date]{r}<[opens]{r},[won_value]{r},0),0)"),
-    ("won_in_window", "won in the 90-day window", "money", 11,
-     "=IF(AND([block]{r}>0,ISNUMBER([won_date]{r})),IF(AND([won_date]{r}>=[opens]{r},"
-     "[won_date]{r}<[closes]{r}),[won_value]{r},0),0)"),
-    ("won_later", "won after the window", "money", 11,
-     "=IF(AND([block]{r}>0,ISNUMBER([won_date]{r})),IF([won_date]{r}>=[closes]{r},[won_value]{r},0),0)"),
+    (
+        "won_early",
+        "won before the window",
+        "money",
+        11,
+        "=IF(AND([block]{r}>0,ISNUMBER([won_date]{r})),IF([won_date]{r}<[opens]{r},[won_value]{r},0),0)",
+    ),
+    (
+        "won_in_window",
+        "won in the 90-day window",
+        "money",
+        11,
+        "=IF(AND([block]{r}>0,ISNUMBER([won_date]{r})),IF(AND([won_date]{r}>=[opens]{r},"
+        "[won_date]{r}<[closes]{r}),[won_value]{r},0),0)",
+    ),
+    (
+        "won_later",
+        "won after the window",
+        "money",
+        11,
+        "=IF(AND([block]{r}>0,ISNUMBER([won_date]{r})),IF([won_date]{r}>=[closes]{r},[won_value]{r},0),0)",
+    ),
     ("prospect_pipeline", "prospect's pipeline in the next 90 days", "money", 12, None),
-    ("poor", "poor prospect (no pipeline in 90 days)", "general", 11,
-     "=[prospect_pipeline]{r}=0"),
-    ("check_inputs", "check: inputs valid", "general", 9,
-     '=OR(AND(NOT(ISNUMBER([date]{r})),LEN([prospect]{r})=0),AND(ISNUMBER([date]{r}),'
-     "[pipeline_value]{r}>=0,[won_value]{r}>=0,OR([won_value]{r}=0,ISNUMBER([won_date]{r})),"
-     "COUNTIF(TypeList,[type]{r})>0))"),
+    ("poor", "poor prospect (no pipeline in 90 days)", "general", 11, "=[prospect_pipeline]{r}=0"),
+    (
+        "check_inputs",
+        "check: inputs valid",
+        "general",
+        9,
+        "=OR(AND(NOT(ISNUMBER([date]{r})),LEN([prospect]{r})=0),AND(ISNUMBER([date]{r}),"
+        "[pipeline_value]{r}>=0,[won_value]{r}>=0,OR([won_value]{r}=0,ISNUMBER([won_date]{r})),"
+        "COUNTIF(TypeList,[type]{r})>0))",
+    ),
 ]
-LETTERS = {key: get_column_letter(i) for i, (key, *_rest) in enumerate(_COLUMNS, start=1)}
-HEADERS = {key: head for key, head, *_rest in _COLUMNS}
-
-
-def col(key: str) -> str:
-    return column_ref(TABLE, HEADERS[key])
-
-
-# the one formula that needs whole-column references of its own table
-_COLUMNS[list(LETTERS).index("prospect_pipeline")] = (
-    "prospect_pipeline", HEADERS["prospect_pipeline"], "money", 12,
+SPEC = TableSpec(TABLE, _COLUMNS)
+col = SPEC.ref
+# the one formula that needs whole-column references of its own table (one SUMIFS a row:
+# its cost grows with the square of the rows, fine for a rep's log of a few thousand)
+SPEC.specs[SPEC.index("prospect_pipeline") - 1] = (
+    "prospect_pipeline",
+    SPEC.headers["prospect_pipeline"],
+    "money",
+    12,
     f"=SUMIFS({col('pipeline_value')},{col('prospect')},[prospect]{{r}},"
     f'{col("date")},">="&[date]{{r}},{col("date")},"<"&([date]{{r}}+PayoffDays))',
 )
@@ -107,23 +142,39 @@ def build(
     _weeks(wb, weeks)
     first_block, last_block = _blocks(wb, blocks)
     _summary(wb)
-    checks_sheet(wb, [
-        ("Log rows whose inputs break a rule (blank rows are skipped)",
-         f"=ROWS({col('check_inputs')})-COUNTIF({col('check_inputs')},TRUE)", "={v}=0"),
-        ("Activities in blocks + before the start + after the last block minus all activities",
-         f"=SUM(Blocks!E{first_block}:E{last_block})+ActivitiesBefore+ActivitiesAfter-ActivityCount",
-         "={v}=0"),
-        ("Activities dated after the as-of date (the report would miss them)",
-         "=ActivitiesAfter", "={v}=0"),
-        ("Won value split early / in window / later minus won value of activities in blocks",
-         f"=SUM(Blocks!G{first_block}:I{last_block})-SUMIFS({col('won_value')},{col('block')},\">0\")",
-         "=ABS({v})<=Tolerance"),
-        ("Block length and payoff window are whole days of 1 or more",
-         "=AND(BlockDays>=1,PayoffDays>=1,BlockDays=INT(BlockDays),PayoffDays=INT(PayoffDays))",
-         "={v}"),
-    ])
+    checks_sheet(
+        wb,
+        [
+            (
+                "Log rows whose inputs break a rule (blank rows are skipped)",
+                f"=ROWS({col('check_inputs')})-COUNTIF({col('check_inputs')},TRUE)",
+                "={v}=0",
+            ),
+            (
+                "Activities in blocks + before the start + after the last block minus all activities",
+                f"=SUM(Blocks!E{first_block}:E{last_block})+ActivitiesBefore+ActivitiesAfter-ActivityCount",
+                "={v}=0",
+            ),
+            (
+                "Activities dated after the as-of date (the report would miss them)",
+                "=ActivitiesAfter",
+                "={v}=0",
+            ),
+            (
+                "Won value split early / in window / later minus won value of activities in blocks",
+                f'=SUM(Blocks!G{first_block}:I{last_block})-SUMIFS({col("won_value")},{col("block")},">0")',
+                "=ABS({v})<=Tolerance",
+            ),
+            (
+                "Block length and payoff window are whole days of 1 or more",
+                "=AND(BlockDays>=1,PayoffDays>=1,BlockDays=INT(BlockDays),PayoffDays=INT(PayoffDays))",
+                "={v}",
+            ),
+        ],
+    )
     cover(
-        wb, "30/90-day prospecting log",
+        wb,
+        "30/90-day prospecting log",
         "What you prospect in any 30 days pays off over the next 90 (Jeb Blount's 30-day rule): "
         "log the activity, and see the pipeline and revenue each 30-day block brought.",
         [
@@ -138,12 +189,21 @@ def build(
         [
             ("Checks", "Row checks and the master check."),
             ("Inputs", "Report start, as-of date, block and window lengths, plan, activity types."),
-            ("Log", "One row per activity: inputs, then its block, payoff window and poor-prospect flag."),
+            (
+                "Log",
+                "One row per activity: inputs, then its block, payoff window and poor-prospect flag.",
+            ),
             ("Weeks", "Activities per week and the rolling 30-day count."),
-            ("Blocks", "Each 30-day block: activities, pipeline, revenue won before, in and after "
-                       "its 90-day window; chart."),
-            ("Summary", "Activity needed per working day, share of activity on poor prospects, "
-                        "projection of the pipeline the last 30 days should bring."),
+            (
+                "Blocks",
+                "Each 30-day block: activities, pipeline, revenue won before, in and after "
+                "its 90-day window; chart.",
+            ),
+            (
+                "Summary",
+                "Activity needed per working day, share of activity on poor prospects, "
+                "projection of the pipeline the last 30 days should bring.",
+            ),
         ],
         sources,
     )
@@ -154,23 +214,59 @@ def _inputs(wb, start, as_of, target_wins, plan_start, plan_end) -> None:
     ws = wb.create_sheet("Inputs")
     title(ws, "Inputs", "Yellow cells are inputs; everything else in the workbook is calculated.")
     date = validation("date")
-    row = settings_block(wb, ws, 4, "Report", [
-        Setting("ReportStart", "Report start (first day of block 1)", start, "date", "", date),
-        Setting("AsOf", "As-of date (last day of data)", as_of, "date", "", validation("date")),
-        Setting("BlockDays", "Prospecting block (days)", 30, "count", "the 30 of the 30-day rule",
-                validation("whole", low=1, high=366)),
-        Setting("PayoffDays", "Payoff window (days)", 90, "count", "the 90 days it pays off over",
-                validation("whole", low=1, high=1000)),
-        Setting("DaysPerWeek", "Days in a week", 7, "count", "for the weekly view"),
-    ])
-    row = settings_block(wb, ws, row, "Plan", [
-        Setting("TargetWins", "Wins needed in the plan period", target_wins, "count", "",
-                validation("decimal", low=0)),
-        Setting("PlanStart", "Plan period starts", plan_start, "date", "", validation("date")),
-        Setting("PlanEnd", "Plan period ends", plan_end, "date", "working days: Monday to Friday",
-                validation("date")),
-        Setting("Tolerance", "Tolerance of the money checks", 0.005, "amount", ""),
-    ])
+    row = settings_block(
+        wb,
+        ws,
+        4,
+        "Report",
+        [
+            Setting("ReportStart", "Report start (first day of block 1)", start, "date", "", date),
+            Setting("AsOf", "As-of date (last day of data)", as_of, "date", "", validation("date")),
+            Setting(
+                "BlockDays",
+                "Prospecting block (days)",
+                30,
+                "count",
+                "the 30 of the 30-day rule",
+                validation("whole", low=1, high=366),
+            ),
+            Setting(
+                "PayoffDays",
+                "Payoff window (days)",
+                90,
+                "count",
+                "the 90 days it pays off over",
+                validation("whole", low=1, high=1000),
+            ),
+            Setting("DaysPerWeek", "Days in a week", 7, "count", "for the weekly view"),
+        ],
+    )
+    row = settings_block(
+        wb,
+        ws,
+        row,
+        "Plan",
+        [
+            Setting(
+                "TargetWins",
+                "Wins needed in the plan period",
+                target_wins,
+                "count",
+                "",
+                validation("decimal", low=0),
+            ),
+            Setting("PlanStart", "Plan period starts", plan_start, "date", "", validation("date")),
+            Setting(
+                "PlanEnd",
+                "Plan period ends",
+                plan_end,
+                "date",
+                "working days: Monday to Friday",
+                validation("date"),
+            ),
+            Setting("Tolerance", "Tolerance of the money checks", 0.005, "amount", ""),
+        ],
+    )
     header(ws, row, ["activity types"])
     for i, kind in enumerate(ACTIVITY_TYPES, start=row + 1):
         style_input(ws.cell(row=i, column=1, value=kind), "text")
@@ -182,63 +278,94 @@ def _log(wb: Workbook, rows: list[dict]) -> None:
     ws = wb.create_sheet("Log")
     title(ws, "Log", "One row per activity, oldest first. Yellow columns are inputs.")
     checks = {
-        "date": validation("date"), "won_date": validation("date"),
+        "date": validation("date"),
+        "won_date": validation("date"),
         "type": validation("list", items="=TypeList"),
-        "pipeline_value": validation("decimal", low=0), "won_value": validation("decimal", low=0),
+        "pipeline_value": validation("decimal", low=0),
+        "won_value": validation("decimal", low=0),
     }
-    columns = [
-        Column(head, fmt, fill_letters(formula, LETTERS) if formula else None, width,
-               checks.get(key), key)
-        for key, head, fmt, width, formula in _COLUMNS
-    ]
-    data_table(ws, TABLE, columns, rows)
+    data_table(ws, TABLE, SPEC.columns(checks), rows)
     finish(ws, title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
 
 
 def _weeks(wb: Workbook, weeks: int) -> None:
     ws = wb.create_sheet("Weeks")
     title(ws, "Weeks", "Activities per week, and in the 30 days up to each week's last day.")
-    header(ws, HEADER_ROW, ["week", "starts", "ends", "activities", "activities in the last 30 days"])
+    header(
+        ws, HEADER_ROW, ["week", "starts", "ends", "activities", "activities in the last 30 days"]
+    )
     date = col("date")
     for i in range(weeks):
         r = FIRST_ROW + i
         ws.cell(row=r, column=1, value=1 if i == 0 else f"=A{r - 1}+1")
-        ws.cell(row=r, column=2, value=f"=ReportStart+(A{r}-1)*DaysPerWeek").number_format = "yyyy-mm-dd"
+        ws.cell(
+            row=r, column=2, value=f"=ReportStart+(A{r}-1)*DaysPerWeek"
+        ).number_format = "yyyy-mm-dd"
         ws.cell(row=r, column=3, value=f"=B{r}+DaysPerWeek-1").number_format = "yyyy-mm-dd"
         ws.cell(row=r, column=4, value=f'=COUNTIFS({date},">="&B{r},{date},"<="&C{r})')
         ws.cell(row=r, column=5, value=f'=COUNTIFS({date},">"&(C{r}-BlockDays),{date},"<="&C{r})')
     last = FIRST_ROW + weeks - 1
     chart = LineChart()
     chart.title = "Activities per week and rolling 30 days"
-    chart.add_data(Reference(ws, min_col=4, max_col=5, min_row=HEADER_ROW, max_row=last),
-                   titles_from_data=True)
+    chart.add_data(
+        Reference(ws, min_col=4, max_col=5, min_row=HEADER_ROW, max_row=last), titles_from_data=True
+    )
     chart.set_categories(Reference(ws, min_col=2, min_row=FIRST_ROW, max_row=last))
     for series in chart.series:
         series.smooth = False
     chart.height, chart.width = 8, 18
     ws.add_chart(chart, "G4")
-    finish(ws, widths={"A": 7, "B": 12, "C": 12, "D": 11, "E": 16}, title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
+    finish(
+        ws,
+        widths={"A": 7, "B": 12, "C": 12, "D": 11, "E": 16},
+        title_rows=f"{HEADER_ROW}:{HEADER_ROW}",
+    )
 
 
 def _blocks(wb: Workbook, blocks: int) -> tuple[int, int]:
     ws = wb.create_sheet("Blocks")
-    title(ws, "Blocks", "Each 30-day block and what its activities brought: pipeline, and revenue "
-          "won before, inside and after the 90 days that follow the block.")
-    header(ws, HEADER_ROW, ["block", "starts", "ends", "window closes", "activities", "pipeline",
-                            "won before the window", "won in the 90-day window",
-                            "won after the window", "share won in the window", "window fully seen"])
+    title(
+        ws,
+        "Blocks",
+        "Each 30-day block and what its activities brought: pipeline, and revenue "
+        "won before, inside and after the 90 days that follow the block.",
+    )
+    header(
+        ws,
+        HEADER_ROW,
+        [
+            "block",
+            "starts",
+            "ends",
+            "window closes",
+            "activities",
+            "pipeline",
+            "won before the window",
+            "won in the 90-day window",
+            "won after the window",
+            "share won in the window",
+            "window fully seen",
+        ],
+    )
     block = col("block")
     for i in range(blocks):
         r = FIRST_ROW + i
         ws.cell(row=r, column=1, value=1 if i == 0 else f"=A{r - 1}+1")
-        ws.cell(row=r, column=2, value=f"=ReportStart+(A{r}-1)*BlockDays").number_format = "yyyy-mm-dd"
+        ws.cell(
+            row=r, column=2, value=f"=ReportStart+(A{r}-1)*BlockDays"
+        ).number_format = "yyyy-mm-dd"
         ws.cell(row=r, column=3, value=f"=B{r}+BlockDays-1").number_format = "yyyy-mm-dd"
         ws.cell(row=r, column=4, value=f"=C{r}+PayoffDays").number_format = "yyyy-mm-dd"
         ws.cell(row=r, column=5, value=f"=COUNTIFS({block},A{r})")
-        for c, key in zip(range(6, 10), ("pipeline_value", "won_early", "won_in_window", "won_later")):
-            ws.cell(row=r, column=c, value=f"=SUMIFS({col(key)},{block},A{r})").number_format = "#,##0"
-        ws.cell(row=r, column=10, value=f'=IF(SUM(G{r}:I{r})=0,"nothing won",H{r}/SUM(G{r}:I{r}))'
-                ).number_format = "0%"
+        for c, key in zip(
+            range(6, 10), ("pipeline_value", "won_early", "won_in_window", "won_later")
+        ):
+            ws.cell(
+                row=r, column=c, value=f"=SUMIFS({col(key)},{block},A{r})"
+            ).number_format = "#,##0"
+        ws.cell(
+            row=r, column=10, value=f'=IF(SUM(G{r}:I{r})=0,"nothing won",H{r}/SUM(G{r}:I{r}))'
+        ).number_format = "0%"
         ws.cell(row=r, column=11, value=f"=D{r}<=AsOf")
     last = FIRST_ROW + blocks - 1
     define_name(wb, "LastBlock", ws, f"A{last}")
@@ -257,8 +384,11 @@ def _blocks(wb: Workbook, blocks: int) -> tuple[int, int]:
     bars += line
     bars.height, bars.width = 9, 20
     ws.add_chart(bars, f"A{last + 3}")
-    finish(ws, widths={get_column_letter(c): 13 for c in range(1, 12)},
-           title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
+    finish(
+        ws,
+        widths={get_column_letter(c): 13 for c in range(1, 12)},
+        title_rows=f"{HEADER_ROW}:{HEADER_ROW}",
+    )
     return FIRST_ROW, last
 
 
@@ -268,33 +398,63 @@ def _summary(wb: Workbook) -> None:
     date, block = col("date"), col("block")
     facts = [
         ("ActivityCount", "Activities logged", f"=COUNT({date})", "count"),
-        ("ActivitiesBefore", "Activities before the report start",
-         f"=COUNTIFS({date},\"<\"&ReportStart)", "count"),
-        ("ActivitiesAfter", "Activities after the last block",
-         f"=COUNTIFS({block},\">\"&LastBlock)", "count"),
+        (
+            "ActivitiesBefore",
+            "Activities before the report start",
+            f'=COUNTIFS({date},"<"&ReportStart)',
+            "count",
+        ),
+        (
+            "ActivitiesAfter",
+            "Activities after the last block",
+            f'=COUNTIFS({block},">"&LastBlock)',
+            "count",
+        ),
         ("WinCount", "Activities that led to a win", f'=COUNTIF({col("won_value")},">0")', "count"),
-        ("ActivitiesPerWin", "Activities per win (measured)",
-         '=IF(WinCount=0,"no wins yet",ActivityCount/WinCount)', "#,##0.0"),
-        ("PlanWorkdays", "Working days in the plan period",
-         '=IF(AND(ISNUMBER(PlanStart),ISNUMBER(PlanEnd)),NETWORKDAYS(PlanStart,PlanEnd),"set the plan dates")',
-         "count"),
-        ("NeededPerDay", "Activities needed per working day to win the target",
-         '=IF(WinCount=0,"no wins yet",IF(ISNUMBER(PlanWorkdays),IF(PlanWorkdays>0,'
-         'N(TargetWins)*ActivitiesPerWin/PlanWorkdays,"no working days"),PlanWorkdays))', "#,##0.0"),
-        ("PoorShare", "Share of activity on prospects with no pipeline in the next 90 days",
-         f'=IF(ActivityCount=0,"no activities",COUNTIF({col("poor")},TRUE)/ActivityCount)', "share"),
-        ("YieldPerActivity", "Pipeline created per activity (measured)",
-         f'=IF(ActivityCount=0,"no activities",SUM({col("pipeline_value")})/ActivityCount)', "money"),
-        ("RecentActivities", "Activities in the last 30 days",
-         f'=COUNTIFS({date},">"&(AsOf-BlockDays),{date},"<="&AsOf)', "count"),
-        ("ProjectedPipeline", "Pipeline the last 30 days should bring in the next 90",
-         '=IF(ActivityCount=0,"no activities",RecentActivities*YieldPerActivity)', "money"),
+        (
+            "ActivitiesPerWin",
+            "Activities per win (measured)",
+            '=IF(WinCount=0,"no wins yet",ActivityCount/WinCount)',
+            "#,##0.0",
+        ),
+        (
+            "PlanWorkdays",
+            "Working days in the plan period",
+            '=IF(AND(ISNUMBER(PlanStart),ISNUMBER(PlanEnd)),NETWORKDAYS(PlanStart,PlanEnd),"set the plan dates")',
+            "count",
+        ),
+        (
+            "NeededPerDay",
+            "Activities needed per working day to win the target",
+            '=IF(WinCount=0,"no wins yet",IF(ISNUMBER(PlanWorkdays),IF(PlanWorkdays>0,'
+            'N(TargetWins)*ActivitiesPerWin/PlanWorkdays,"no working days"),PlanWorkdays))',
+            "#,##0.0",
+        ),
+        (
+            "PoorShare",
+            "Share of activity on prospects with no pipeline in the next 90 days",
+            f'=IF(ActivityCount=0,"no activities",COUNTIF({col("poor")},TRUE)/ActivityCount)',
+            "share",
+        ),
+        (
+            "YieldPerActivity",
+            "Pipeline created per activity (measured)",
+            f'=IF(ActivityCount=0,"no activities",SUM({col("pipeline_value")})/ActivityCount)',
+            "money",
+        ),
+        (
+            "RecentActivities",
+            "Activities in the last 30 days",
+            f'=COUNTIFS({date},">"&(AsOf-BlockDays),{date},"<="&AsOf)',
+            "count",
+        ),
+        (
+            "ProjectedPipeline",
+            "Pipeline the last 30 days should bring in the next 90",
+            '=IF(ActivityCount=0,"no activities",RecentActivities*YieldPerActivity)',
+            "money",
+        ),
     ]
     header(ws, HEADER_ROW, ["what", "value"])
-    for i, (name, label, formula, fmt) in enumerate(facts):
-        r = FIRST_ROW + i
-        ws.cell(row=r, column=1, value=label)
-        cell = ws.cell(row=r, column=2, value=formula)
-        cell.number_format = FORMATS.get(fmt, fmt)
-        define_name(wb, name, ws, cell.coordinate)
+    named_facts(wb, ws, FIRST_ROW, facts)
     finish(ws, landscape=False, widths={"A": 64, "B": 16})

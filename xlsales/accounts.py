@@ -100,7 +100,9 @@ def account_matrix(accounts: pd.DataFrame, rules: AccountRules = AccountRules())
     m["go_influence"] = m["influenceable"] == "yes"
     m["go_owner"] = m["owner"].str.strip() != ""
     ratio = m["gross_profit"] / m["effort_cost"].where(m["effort_cost"] != 0)
-    m["go_return"] = (m["effort_cost"] == 0) | (ratio.round(SHARE_DECIMALS) >= rules.min_return_on_effort)
+    m["go_return"] = (m["effort_cost"] == 0) | (
+        ratio.round(SHARE_DECIMALS) >= rules.min_return_on_effort
+    )
     go = m[["go_class", "go_influence", "go_owner", "go_return"]].all(axis=1)
     m["decision"] = go.map({True: "GO", False: "NO-GO"})
     high_profit = m["profit"] >= m["profit"].median()
@@ -116,8 +118,10 @@ def cluster_summary(matrix: pd.DataFrame) -> pd.DataFrame:
     """
     groups = matrix.groupby("cluster", sort=False)
     out = groups.agg(
-        accounts=("account", "size"), revenue=("revenue", "sum"),
-        effort_hours=("effort_hours", "sum"), profit=("profit", "sum"),
+        accounts=("account", "size"),
+        revenue=("revenue", "sum"),
+        effort_hours=("effort_hours", "sum"),
+        profit=("profit", "sum"),
         a_accounts=("abc", lambda s: int((s == "A").sum())),
     ).reset_index()
     out["a_share"] = out["a_accounts"] / out["accounts"]
@@ -138,12 +142,16 @@ def capacity(matrix: pd.DataFrame, hours_available: dict[str, float]) -> pd.Data
         mine = matrix[matrix["owner"] == owner]
         needed = float(mine["effort_hours"].sum())
         available = float(hours_available.get(owner, 0.0))
-        rows.append({
-            "owner": owner, "accounts": len(mine), "hours_needed": needed,
-            "hours_available": available,
-            "utilisation": needed / available if available else None,
-            "over_capacity": needed > available,
-        })
+        rows.append(
+            {
+                "owner": owner,
+                "accounts": len(mine),
+                "hours_needed": needed,
+                "hours_available": available,
+                "utilisation": needed / available if available else None,
+                "over_capacity": needed > available,
+            }
+        )
     return pd.DataFrame(rows)
 
 

@@ -80,8 +80,11 @@ def _cmd_templates(args: argparse.Namespace) -> None:
     from workbook_templates import account_matrix, funnel_planner, prospecting_log
 
     out = Path(args.out)
-    builders = {"account-matrix": account_matrix.build, "prospecting-log": prospecting_log.build,
-                "funnel-planner": funnel_planner.build}
+    builders = {
+        "account-matrix": account_matrix.build,
+        "prospecting-log": prospecting_log.build,
+        "funnel-planner": funnel_planner.build,
+    }
     _refuse_existing(out, builders, args.force)
     for name, build in builders.items():
         _write(build(), out / f"{name}.xlsx", args.force)
@@ -104,15 +107,18 @@ def _cmd_demo(args: argparse.Namespace) -> None:
     _refuse_existing(out, ("account-matrix", "prospecting-log", "funnel-planner"), args.force)
     accounts = samples.sample_accounts()
     activities = samples.sample_activities()
-    as_of = max(activities["date"])
     _write(account_matrix.build(accounts), out / "account-matrix.xlsx", args.force)
-    _write(prospecting_log.build(activities, target_wins=12), out / "prospecting-log.xlsx", args.force)
+    _write(
+        prospecting_log.build(activities, target_wins=12), out / "prospecting-log.xlsx", args.force
+    )
     crm = deals.read_deals(samples.sample_crm(), samples.CRM_STAGES)
     crm_as_of = max(crm.deals["last_change"]).date()
     _write(_planner_from(crm, 10, crm_as_of), out / "funnel-planner.xlsx", args.force)
-    print(f"built-in sample data: {len(accounts)} accounts, {len(activities)} activities, "
-          f"{len(crm.deals)} CRM deals (the planner uses their measured rates and lead times); "
-          "open the files in Excel or LibreOffice (they calculate on open)")
+    print(
+        f"built-in sample data: {len(accounts)} accounts, {len(activities)} activities, "
+        f"{len(crm.deals)} CRM deals (the planner uses their measured rates and lead times); "
+        "open the files in Excel or LibreOffice (they calculate on open)"
+    )
 
 
 def _cmd_template(args: argparse.Namespace) -> None:
@@ -133,13 +139,18 @@ def _cmd_template(args: argparse.Namespace) -> None:
             raise XlsalesError("template prospecting-log needs --activities FILE")
         frame, source = records.load_activities(args.activities)
         wb = prospecting_log.build(
-            frame, start=_date(args.start, "start"), as_of=_date(args.as_of, "as-of"),
-            target_wins=args.target_wins, sources=[source],
+            frame,
+            start=_date(args.start, "start"),
+            as_of=_date(args.as_of, "as-of"),
+            target_wins=args.target_wins,
+            sources=[source],
         )
         what = "activities (oldest first)"
     _write(wb, out, args.force)
-    print(f"{source.source}: {source.rows} rows read, {len(frame)} {what} written; "
-          f"sha256 {source.sha256[:12]}...")
+    print(
+        f"{source.source}: {source.rows} rows read, {len(frame)} {what} written; "
+        f"sha256 {source.sha256[:12]}..."
+    )
 
 
 def _pct(rate) -> str:
@@ -157,47 +168,69 @@ def _cmd_analyze(args: argparse.Namespace) -> None:
     found = deals.read_deals(data, stages, mapping, source="built-in sample CRM export")
     table = found.deals
     as_of = _date(args.as_of, "as-of") or max(table["last_change"]).date()
-    print(f"{found.source}: {found.rows_read} rows read ({found.shape}), {len(table)} deals, "
-          f"as of {as_of}")
+    print(
+        f"{found.source}: {found.rows_read} rows read ({found.shape}), {len(table)} deals, "
+        f"as of {as_of}"
+    )
     if len(found.duplicates):
-        first = ", ".join(f"row {r.row} ({r.deal_id} {r.stage})"
-                          for r in found.duplicates.head(5).itertuples())
-        print(f"duplicates: {len(found.duplicates)} repeated deal/stage rows counted once: {first}"
-              + (" ..." if len(found.duplicates) > 5 else ""))
+        first = ", ".join(
+            f"row {r.row} ({r.deal_id} {r.stage})" for r in found.duplicates.head(5).itertuples()
+        )
+        print(
+            f"duplicates: {len(found.duplicates)} repeated deal/stage rows counted once: {first}"
+            + (" ..." if len(found.duplicates) > 5 else "")
+        )
     if found.out_of_order:
-        print(f"stage dates against the stage order: {len(found.out_of_order)} deal(s): "
-              f"{', '.join(found.out_of_order[:5])}{' ...' if len(found.out_of_order) > 5 else ''}")
+        print(
+            f"stage dates against the stage order: {len(found.out_of_order)} deal(s): "
+            f"{', '.join(found.out_of_order[:5])}{' ...' if len(found.out_of_order) > 5 else ''}"
+        )
     real = deals.conversion(found)
     snap = deals.snapshot_conversion(found)
     width = max(len(s) for s in found.stages)
     print("\nReal funnel (open deals are not counted as lost):")
-    print(f"  {'stage':<{width}}  {'reached':>8}  {'went on':>8}  {'open':>6}  {'rate':>7}  {'snapshot':>8}")
+    print(
+        f"  {'stage':<{width}}  {'reached':>8}  {'went on':>8}  {'open':>6}  {'rate':>7}  {'snapshot':>8}"
+    )
     for r, s in zip(real.itertuples(), snap.itertuples()):
         went = "" if r.went_on is None else r.went_on
         rate = "" if r.went_on is None else _pct(r.rate)
         snap_rate = "" if r.went_on is None else _pct(s.rate)
-        print(f"  {r.stage:<{width}}  {r.reached:>8}  {went:>8}  {r.open_here:>6}  {rate:>7}  {snap_rate:>8}")
+        print(
+            f"  {r.stage:<{width}}  {r.reached:>8}  {went:>8}  {r.open_here:>6}  {rate:>7}  {snap_rate:>8}"
+        )
     if found.history is not None:
         print("\nStage lead times (days before the next stage: median, 25th-75th percentile):")
         for d in deals.stage_durations(found).itertuples():
-            spread = "no deal moved on" if d.median_days is None else (
-                f"{d.median_days:g} ({d.p25_days:g}-{d.p75_days:g}), {d.deals} deals")
+            spread = (
+                "no deal moved on"
+                if d.median_days is None
+                else (f"{d.median_days:g} ({d.p25_days:g}-{d.p75_days:g}), {d.deals} deals")
+            )
             print(f"  {d.stage:<{width}}  {spread}")
     m = deals.record_metrics(found)
     velocity = "n/a" if m["velocity_per_day"] is None else f"{m['velocity_per_day']:,.0f} per day"
-    print(f"\nWin rate {_pct(m['win_rate'])} ({m['won']} won, {m['lost']} lost, {m['open']} open); "
-          f"pipeline velocity {velocity}")
+    print(
+        f"\nWin rate {_pct(m['win_rate'])} ({m['won']} won, {m['lost']} lost, {m['open']} open); "
+        f"pipeline velocity {velocity}"
+    )
     late = deals.stalled(found, as_of, args.stall_days)
-    print(f"\nStalled: {len(late)} open deal(s) without a stage change for over {args.stall_days:g} days"
-          " (largest first; force a decision):")
+    print(
+        f"\nStalled: {len(late)} open deal(s) without a stage change for over {args.stall_days:g} days"
+        " (largest first; force a decision):"
+    )
     for r in late.head(args.show).itertuples():
-        print(f"  {r.deal_id}  {r.stage:<{width}}  {r.owner:<14}  {r.amount:>12,.0f}  {r.idle_days} days")
+        print(
+            f"  {r.deal_id}  {r.stage:<{width}}  {r.owner:<14}  {r.amount:>12,.0f}  {r.idle_days} days"
+        )
     if len(late) > args.show:
         print(f"  ... and {len(late) - args.show} more (--show N lists more)")
     rates, _days = deals.measured_plan(found)
     plan = funnel.required_volumes(args.target, rates)
-    print(f"\nTo win {args.target:g} at the measured rates: "
-          + ", ".join(f"{s} {v}" for s, v in zip(found.stages, plan)))
+    print(
+        f"\nTo win {args.target:g} at the measured rates: "
+        + ", ".join(f"{s} {v}" for s, v in zip(found.stages, plan))
+    )
     if args.planner:
         _write(_planner_from(found, args.target, as_of), Path(args.planner), args.force)
 
@@ -243,16 +276,22 @@ def _cmd_serve(args: argparse.Namespace) -> None:
     import os
 
     if "XLWINGS_LICENSE_KEY" not in os.environ:
-        print("XLWINGS_LICENSE_KEY is not set: using 'noncommercial', which is for noncommercial "
-              "use only; commercial use of xlwings Server needs an xlwings licence key.")
+        print(
+            "XLWINGS_LICENSE_KEY is not set: using 'noncommercial', which is for noncommercial "
+            "use only; commercial use of xlwings Server needs an xlwings licence key."
+        )
         os.environ["XLWINGS_LICENSE_KEY"] = "noncommercial"
     os.environ.update(server_environment())
     import uvicorn
 
-    print(f"xlsales functions as ={NAMESPACE}.REQUIRED_LEADS(...) at http://127.0.0.1:{args.port}; "
-          f"manifest: http://127.0.0.1:{args.port}/manifest.xml (Ctrl+C stops)", flush=True)
-    uvicorn.run("xlwings_server.main:main_app", host="127.0.0.1", port=args.port,
-                log_level=args.log_level)
+    print(
+        f"xlsales functions as ={NAMESPACE}.REQUIRED_LEADS(...) at http://127.0.0.1:{args.port}; "
+        f"manifest: http://127.0.0.1:{args.port}/manifest.xml (Ctrl+C stops)",
+        flush=True,
+    )
+    uvicorn.run(
+        "xlwings_server.main:main_app", host="127.0.0.1", port=args.port, log_level=args.log_level
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -266,11 +305,17 @@ def build_parser() -> argparse.ArgumentParser:
         description="Work back from a win target through the stage conversion rates. "
         "Without arguments it plans 10 wins on built-in sample rates.",
     )
-    p.add_argument("--target", type=float, default=SAMPLE["target"], help="wins needed (default 10)")
-    p.add_argument("--rates", default=SAMPLE["rates"], help="step rates, top first, comma-separated")
+    p.add_argument(
+        "--target", type=float, default=SAMPLE["target"], help="wins needed (default 10)"
+    )
+    p.add_argument(
+        "--rates", default=SAMPLE["rates"], help="step rates, top first, comma-separated"
+    )
     p.add_argument("--stages", default=SAMPLE["stages"], help="stage names, comma-separated")
     p.add_argument("--rounding", default="end", choices=funnel.ROUNDINGS)
-    p.add_argument("--stage-days", default=SAMPLE["stage_days"], help="days per stage, one per rate")
+    p.add_argument(
+        "--stage-days", default=SAMPLE["stage_days"], help="days per stage, one per rate"
+    )
     p.add_argument("--due", help="date the target must be won (YYYY-MM-DD): prints the schedule")
     p.add_argument("--every", default="once", choices=funnel.PERIODS)
     p.add_argument("--periods", type=int, default=1)
@@ -287,7 +332,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=_cmd_demo)
 
     p = sub.add_parser(
-        "template", help="fill a template from your own file",
+        "template",
+        help="fill a template from your own file",
         description="Fill a template from a CSV or Excel file. Every row is checked: a bad "
         "value is refused with the file, row and column, and nothing is written.",
     )
@@ -296,13 +342,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--activities", help=ACTIVITIES_HELP)
     p.add_argument("--out", required=True, help="the .xlsx file to write")
     p.add_argument("--force", action="store_true", help="replace an existing file")
-    p.add_argument("--start", help="prospecting log: first day of block 1 (default: first activity)")
+    p.add_argument(
+        "--start", help="prospecting log: first day of block 1 (default: first activity)"
+    )
     p.add_argument("--as-of", help="prospecting log: last day of data (default: last activity)")
-    p.add_argument("--target-wins", type=float, help="prospecting log: wins needed in the plan month")
+    p.add_argument(
+        "--target-wins", type=float, help="prospecting log: wins needed in the plan month"
+    )
     p.set_defaults(run=_cmd_template)
 
     p = sub.add_parser(
-        "analyze", help="real conversion, lead times and stalled deals from a CRM export",
+        "analyze",
+        help="real conversion, lead times and stalled deals from a CRM export",
         description="Read a CRM export (a stage history: deal_id, stage, entered_at[, status, "
         "amount, owner, closed_at]; or a snapshot: deal_id, stage, status, created_at, "
         "last_change_at[, amount, owner]) and print the real funnel.",
@@ -320,7 +371,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=_cmd_analyze)
 
     p = sub.add_parser(
-        "serve", help="serve the Excel functions with xlwings Server on 127.0.0.1",
+        "serve",
+        help="serve the Excel functions with xlwings Server on 127.0.0.1",
         description="Start xlwings Server with the xlsales functions (namespace XLSALES) on "
         "127.0.0.1, for trying them out in Excel and for tests. Needs the 'server' extra "
         "(pip install 'xlsales[server]'); commercial use of xlwings Server needs a licence.",

@@ -156,46 +156,80 @@ def read_deals(
     missing = [c for c in needed if c not in frame.columns]
     if missing:
         shape = "stage history" if is_history else "snapshot (or add entered_at for a history)"
-        raise DataError(f"{source}: missing column(s) {', '.join(missing)} for a {shape}; "
-                        "map your names with columns={'Your name': 'deal_id', ...}")
+        raise DataError(
+            f"{source}: missing column(s) {', '.join(missing)} for a {shape}; "
+            "map your names with columns={'Your name': 'deal_id', ...}"
+        )
     ids = _text(frame["deal_id"])
     if (ids == "").any():
         raise _bad(source, frame.index[ids == ""], "deal_id", frame["deal_id"], "is blank")
     lookup = {name.lower(): i for i, name in enumerate(stage_names)}
     stage_index = _text(frame["stage"]).str.lower().map(lookup)
     if stage_index.isna().any():
-        raise _bad(source, frame.index[stage_index.isna()], "stage", frame["stage"],
-                   f"is not one of the stages: {', '.join(stage_names)}")
-    status = (_text(frame["status"]).str.lower() if "status" in frame else
-              pd.Series("open", index=frame.index))
+        raise _bad(
+            source,
+            frame.index[stage_index.isna()],
+            "stage",
+            frame["stage"],
+            f"is not one of the stages: {', '.join(stage_names)}",
+        )
+    status = (
+        _text(frame["status"]).str.lower()
+        if "status" in frame
+        else pd.Series("open", index=frame.index)
+    )
     status = status.replace("", "open")
     if not status.isin(STATUSES).all():
-        raise _bad(source, frame.index[~status.isin(STATUSES)], "status", frame["status"],
-                   "must be open, won or lost")
-    amount = _amounts(frame, "amount", source) if "amount" in frame else pd.Series(0.0, index=frame.index)
+        raise _bad(
+            source,
+            frame.index[~status.isin(STATUSES)],
+            "status",
+            frame["status"],
+            "must be open, won or lost",
+        )
+    amount = (
+        _amounts(frame, "amount", source)
+        if "amount" in frame
+        else pd.Series(0.0, index=frame.index)
+    )
     owner = _text(frame["owner"]) if "owner" in frame else pd.Series("", index=frame.index)
-    rows = pd.DataFrame({"deal_id": ids, "stage_index": stage_index.astype(int), "status": status,
-                         "amount": amount, "owner": owner})
+    rows = pd.DataFrame(
+        {
+            "deal_id": ids,
+            "stage_index": stage_index.astype(int),
+            "status": status,
+            "amount": amount,
+            "owner": owner,
+        }
+    )
     last = len(stage_names) - 1
     if is_history:
         rows["entered_at"] = _dates(frame, "entered_at", source, required=True)
-        rows["closed"] = (_dates(frame, "closed_at", source, required=False)
-                          if "closed_at" in frame else pd.NaT)
+        rows["closed"] = (
+            _dates(frame, "closed_at", source, required=False) if "closed_at" in frame else pd.NaT
+        )
         rows["row"] = frame.index + 2
         rows["deal"] = pd.factorize(ids)[0]  # integer keys: sorting and grouping stay fast
         dup = rows.sort_values(["deal", "stage_index", "entered_at"], kind="stable")
         repeated = dup.duplicated(["deal", "stage_index"], keep="first")
         duplicates = dup[repeated][["row", "deal_id", "stage_index"]].assign(
-            stage=lambda d: [stage_names[i] for i in d["stage_index"]])
+            stage=lambda d: [stage_names[i] for i in d["stage_index"]]
+        )
         history = dup[~repeated]
-        latest = rows.sort_values(["deal", "entered_at", "row"], kind="stable").groupby(
-            "deal", sort=False).tail(1).set_index("deal")
+        latest = (
+            rows.sort_values(["deal", "entered_at", "row"], kind="stable")
+            .groupby("deal", sort=False)
+            .tail(1)
+            .set_index("deal")
+        )
         grouped = history.groupby("deal", sort=False)
-        deals = pd.DataFrame({
-            "furthest": grouped["stage_index"].max(),
-            "created": grouped["entered_at"].min(),
-            "last_change": grouped["entered_at"].max(),
-        })
+        deals = pd.DataFrame(
+            {
+                "furthest": grouped["stage_index"].max(),
+                "created": grouped["entered_at"].min(),
+                "last_change": grouped["entered_at"].max(),
+            }
+        )
         deals["deal_id"] = latest["deal_id"]
         deals["status"] = latest["status"]
         deals["amount"] = latest["amount"]
@@ -212,16 +246,25 @@ def read_deals(
         rows["row"] = frame.index + 2
         repeated = rows.duplicated(["deal_id"], keep="first")
         duplicates = rows[repeated][["row", "deal_id", "stage_index"]].assign(
-            stage=lambda d: [stage_names[i] for i in d["stage_index"]])
+            stage=lambda d: [stage_names[i] for i in d["stage_index"]]
+        )
         deals = rows[~repeated].set_index("deal_id").rename(columns={"stage_index": "furthest"})
         deals["closed"] = pd.NaT
         out_of_order = sorted(deals.index[deals["last_change"] < deals["created"]])
         history = None
     deals.loc[deals["status"] == "won", "furthest"] = last
-    deals = deals.reset_index()[["deal_id", "furthest", "status", "amount", "owner", "created",
-                                 "last_change", "closed"]]
-    return Deals(stage_names, deals, history, len(frame), duplicates.reset_index(drop=True),
-                 out_of_order, source)
+    deals = deals.reset_index()[
+        ["deal_id", "furthest", "status", "amount", "owner", "created", "last_change", "closed"]
+    ]
+    return Deals(
+        stage_names,
+        deals,
+        history,
+        len(frame),
+        duplicates.reset_index(drop=True),
+        out_of_order,
+        source,
+    )
 
 
 def conversion(deals: Deals, by: str | None = None, period: str = "M") -> pd.DataFrame:
@@ -298,8 +341,15 @@ def _conversion_table(table: pd.DataFrame, stages: list[str]) -> pd.DataFrame:
         went_on = int(reached[i + 1]) if i + 1 < n else None
         decided = int(reached[i] - open_at[i])
         rate = went_on / decided if went_on is not None and decided > 0 else None
-        rows.append({"stage": stage, "reached": int(reached[i]), "went_on": went_on,
-                     "open_here": int(open_at[i]), "rate": rate})
+        rows.append(
+            {
+                "stage": stage,
+                "reached": int(reached[i]),
+                "went_on": went_on,
+                "open_here": int(open_at[i]),
+                "rate": rate,
+            }
+        )
     return _keep_none(rows, ("went_on", "rate"))
 
 
@@ -323,8 +373,12 @@ def snapshot_conversion(deals: Deals) -> pd.DataFrame:
     table = conversion(deals)
     reached = table["reached"].tolist()
     table["rate"] = pd.Series(
-        [reached[i + 1] / reached[i] if i + 1 < len(reached) and reached[i] else None
-         for i in range(len(reached))], dtype=object)
+        [
+            reached[i + 1] / reached[i] if i + 1 < len(reached) and reached[i] else None
+            for i in range(len(reached))
+        ],
+        dtype=object,
+    )
     return table.drop(columns=["open_here"])
 
 
@@ -349,10 +403,15 @@ def stage_durations(deals: Deals) -> pd.DataFrame:
     rows = []
     for i, stage in enumerate(deals.stages[:-1]):
         d = h.loc[h["stage_index"] == i, "days"]
-        rows.append({"stage": stage, "deals": len(d),
-                     "median_days": float(d.median()) if len(d) else None,
-                     "p25_days": float(d.quantile(0.25)) if len(d) else None,
-                     "p75_days": float(d.quantile(0.75)) if len(d) else None})
+        rows.append(
+            {
+                "stage": stage,
+                "deals": len(d),
+                "median_days": float(d.median()) if len(d) else None,
+                "p25_days": float(d.quantile(0.25)) if len(d) else None,
+                "p75_days": float(d.quantile(0.75)) if len(d) else None,
+            }
+        )
     return _keep_none(rows, ("median_days", "p25_days", "p75_days"))
 
 
@@ -379,8 +438,15 @@ def record_metrics(deals: Deals) -> dict:
     size = float(won["amount"].mean()) if len(won) else None
     opportunities = int((table["status"] == "open").sum())
     velocity = (opportunities * rate * size / cycle) if cycle and size is not None else None
-    return {"won": len(won), "lost": lost, "open": opportunities, "win_rate": rate,
-            "deal_size": size, "cycle_days": cycle, "velocity_per_day": velocity}
+    return {
+        "won": len(won),
+        "lost": lost,
+        "open": opportunities,
+        "win_rate": rate,
+        "deal_size": size,
+        "cycle_days": cycle,
+        "velocity_per_day": velocity,
+    }
 
 
 def stalled(deals: Deals, as_of: dt.date, stall_days: float | Mapping[str, float]) -> pd.DataFrame:
@@ -414,7 +480,10 @@ def stalled(deals: Deals, as_of: dt.date, stall_days: float | Mapping[str, float
 
 
 def plan_vs_actual(
-    deals: Deals, planned_rates: Sequence[float], target: float, period: str = "M",
+    deals: Deals,
+    planned_rates: Sequence[float],
+    target: float,
+    period: str = "M",
     rounding: str = "end",
 ) -> pd.DataFrame:
     """Per period and stage: actual entries against the volume the plan asked for.
@@ -428,8 +497,10 @@ def plan_vs_actual(
     planned and actual rates.
     """
     if len(planned_rates) != len(deals.stages) - 1:
-        raise InputError(f"planned_rates has {len(planned_rates)} rate(s) but there are "
-                         f"{len(deals.stages)} stages: give one rate per step ({len(deals.stages) - 1})")
+        raise InputError(
+            f"planned_rates has {len(planned_rates)} rate(s) but there are "
+            f"{len(deals.stages)} stages: give one rate per step ({len(deals.stages) - 1})"
+        )
     if deals.history is not None:
         h = deals.history
         keys = h["entered_at"].dt.to_period(period).astype(str)
@@ -448,7 +519,9 @@ def plan_vs_actual(
     return _keep_none(rows, ("planned_rate", "actual_rate"))
 
 
-def _per_deal(last_stages: Sequence, statuses: Sequence, stages: Sequence[str]) -> tuple[list[str], pd.DataFrame]:
+def _per_deal(
+    last_stages: Sequence, statuses: Sequence, stages: Sequence[str]
+) -> tuple[list[str], pd.DataFrame]:
     """Per-row stage index and status for the Excel functions (one row = one deal)."""
     names = _stages(stages)
     last = v.sequence("last_stages", last_stages)
@@ -459,7 +532,9 @@ def _per_deal(last_stages: Sequence, statuses: Sequence, stages: Sequence[str]) 
     for i, (stage, state) in enumerate(zip(last, status)):
         key = str(stage).strip().lower() if stage is not None else ""
         if key not in lookup:
-            raise InputError(f"last_stages[{i}]={stage!r} is not one of the stages: {', '.join(names)}")
+            raise InputError(
+                f"last_stages[{i}]={stage!r} is not one of the stages: {', '.join(names)}"
+            )
         text = str(state).strip().lower() if state is not None else ""
         text = text or "open"
         if text not in STATUSES:
@@ -469,7 +544,9 @@ def _per_deal(last_stages: Sequence, statuses: Sequence, stages: Sequence[str]) 
     return names, pd.DataFrame({"furthest": furthest, "status": states})
 
 
-def conversion_from_stages(last_stages: Sequence, statuses: Sequence, stages: Sequence[str]) -> pd.DataFrame:
+def conversion_from_stages(
+    last_stages: Sequence, statuses: Sequence, stages: Sequence[str]
+) -> pd.DataFrame:
     """:func:`conversion` from one column of last-reached stages and one of statuses.
 
     >>> conversion_from_stages(["Won", "Proposal", "Lead", "Lead"], ["won", "lost", "lost", "open"],
@@ -498,8 +575,12 @@ def days_since(dates: Sequence, as_of: dt.date, name: str = "dates") -> list[int
 
 
 def stalled_flags(
-    last_stages: Sequence, last_changes: Sequence, statuses: Sequence, stages: Sequence[str],
-    stall_days: float | Sequence[float], as_of: dt.date,
+    last_stages: Sequence,
+    last_changes: Sequence,
+    statuses: Sequence,
+    stages: Sequence[str],
+    stall_days: float | Sequence[float],
+    as_of: dt.date,
 ) -> list[bool]:
     """Per deal: open and idle longer than its stage's limit (see :func:`stalled`).
 
@@ -515,10 +596,15 @@ def stalled_flags(
     if isinstance(stall_days, (int, float)) and not isinstance(stall_days, bool):
         limits = [v.non_negative("stall_days", stall_days)] * len(names)
     else:
-        limits = [v.non_negative(f"stall_days[{i}]", x) for i, x in enumerate(v.sequence("stall_days", stall_days))]
+        limits = [
+            v.non_negative(f"stall_days[{i}]", x)
+            for i, x in enumerate(v.sequence("stall_days", stall_days))
+        ]
         v.same_length("stages", names, "stall_days", limits)
-    return [state == "open" and days > limits[stage]
-            for stage, state, days in zip(table["furthest"], table["status"], idle)]
+    return [
+        state == "open" and days > limits[stage]
+        for stage, state, days in zip(table["furthest"], table["status"], idle)
+    ]
 
 
 def measured_plan(deals: Deals) -> tuple[list[float], list[float]]:
@@ -530,8 +616,10 @@ def measured_plan(deals: Deals) -> tuple[list[float], list[float]]:
     rates = conversion(deals)["rate"].tolist()[:-1]
     for stage, rate in zip(deals.stages, rates):
         if rate is None or rate == 0:
-            raise UndefinedError(f"the measured rate from {stage} is {'undefined' if rate is None else 0}: "
-                                 "no plan can be worked back through it")
+            raise UndefinedError(
+                f"the measured rate from {stage} is {'undefined' if rate is None else 0}: "
+                "no plan can be worked back through it"
+            )
     if deals.history is None:
         return rates, [0.0] * len(rates)
     days = stage_durations(deals)["median_days"].tolist()

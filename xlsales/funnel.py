@@ -394,7 +394,9 @@ def funnel_schedule(
     if periods < 1:
         raise InputError(f"periods={periods} must be 1 or more")
     if every == "once" and periods != 1:
-        raise InputError(f"periods={periods} needs every=day, week or month (a one-off target has 1)")
+        raise InputError(
+            f"periods={periods} needs every=day, week or month (a one-off target has 1)"
+        )
     names = stage_names(stages, len(volumes))
     offsets = [math.ceil(sum(lead[i:])) for i in range(len(lead))] + [0]
     rows = []
@@ -490,7 +492,10 @@ class PlanGap(NamedTuple):
 
 
 def plan_gap(
-    actual: Sequence[float], rates: Sequence[float], target: float, rounding: Rounding = "end",
+    actual: Sequence[float],
+    rates: Sequence[float],
+    target: float,
+    rounding: Rounding = "end",
     stages: Sequence[str] | None = None,
 ) -> list[PlanGap]:
     """Actual volumes per stage against the volumes :func:`required_volumes` asks for.
@@ -515,18 +520,26 @@ def plan_gap(
     required = required_volumes(target, rates, rounding)
     values = v.sequence("actual", actual)
     if len(values) != len(required):
-        raise InputError(f"actual has {len(values)} value(s) but the rates describe "
-                         f"{len(required)} stages: give one actual volume per stage")
+        raise InputError(
+            f"actual has {len(values)} value(s) but the rates describe "
+            f"{len(required)} stages: give one actual volume per stage"
+        )
     got = [v.non_negative(f"actual[{i}]", a) for i, a in enumerate(values)]
     names = stage_names(stages, len(required))
     rows = []
     for i, (name, need, have) in enumerate(zip(names, required, got)):
         nxt = got[i + 1] if i + 1 < len(got) else None
-        rows.append(PlanGap(
-            name, need, have, have - need, have >= need,
-            float(rates[i]) if i < len(rates) else None,
-            nxt / have if nxt is not None and have else None,
-        ))
+        rows.append(
+            PlanGap(
+                name,
+                need,
+                have,
+                have - need,
+                have >= need,
+                float(rates[i]) if i < len(rates) else None,
+                nxt / have if nxt is not None and have else None,
+            )
+        )
     return rows
 
 

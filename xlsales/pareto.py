@@ -159,7 +159,11 @@ def abc_classes(
     if not keep.any():
         raise UndefinedError("values has no value of 0 or more: nothing to classify")
     shares = _larger_share(np.where(keep, x, 0.0))
-    cls = np.where(shares < round(a, SHARE_DECIMALS), "A", np.where(shares < round(b, SHARE_DECIMALS), "B", "C"))
+    cls = np.where(
+        shares < round(a, SHARE_DECIMALS),
+        "A",
+        np.where(shares < round(b, SHARE_DECIMALS), "B", "C"),
+    )
     cls[~keep] = "C"
     return cls.tolist()
 
@@ -216,7 +220,10 @@ def _clean(values: object) -> tuple[np.ndarray, int]:
     arr = items if isinstance(items, np.ndarray) else np.array(items)
     if arr.ndim != 1 or arr.dtype.kind not in "iuf":
         arr = np.array(
-            [x if isinstance(x, numbers.Real) and not isinstance(x, bool) else np.nan for x in items],
+            [
+                x if isinstance(x, numbers.Real) and not isinstance(x, bool) else np.nan
+                for x in items
+            ],
             dtype=float,
         )
     arr = arr.astype(float, copy=False)
@@ -310,7 +317,9 @@ def computed_abc(values: Sequence[float]) -> ComputedABC:
     desc = x[order]
     if n == 1 or desc[0] == desc[-1]:
         point = CurvePoint(1.0, 1.0)
-        return ComputedABC(["A"] * n, point, point, point, False, cleaned, n > 1, desc[-1], desc[-1])
+        return ComputedABC(
+            ["A"] * n, point, point, point, False, cleaned, n > 1, desc[-1], desc[-1]
+        )
     p, yp = abc_curve(desc)
     m = len(p)
     slope = _spline.evaluate(_spline.fmm(p, yp), np.arange(1, m + 1) / m, deriv=1)
@@ -321,14 +330,24 @@ def computed_abc(values: Sequence[float]) -> ComputedABC:
     sub = int(np.argmin((p - p[right]) ** 2 + (1 - yp) ** 2))
     pos = np.arange(1, n + 1) / n
     rank = np.where(pos <= p[left], 0, np.where(pos <= p[sub], 1, 2))
-    limit_values = [desc[max(int(round(p[left] * n)), 1) - 1], desc[max(int(round(p[sub] * n)), 1) - 1]]
+    limit_values = [
+        desc[max(int(round(p[left] * n)), 1) - 1],
+        desc[max(int(round(p[sub] * n)), 1) - 1],
+    ]
     rank = _ties_together(desc, rank, limit_values)
     classes = np.empty(n, dtype="<U1")
     classes[order] = np.array(["A", "B", "C"])[rank]
     pt = lambda i: CurvePoint(float(p[i]), float(yp[i]))  # noqa: E731
     return ComputedABC(
-        classes.tolist(), pt(pareto), pt(even), pt(sub), bool(exchanged), cleaned, False,
-        float(limit_values[0]), float(limit_values[1]),
+        classes.tolist(),
+        pt(pareto),
+        pt(even),
+        pt(sub),
+        bool(exchanged),
+        cleaned,
+        False,
+        float(limit_values[0]),
+        float(limit_values[1]),
     )
 
 

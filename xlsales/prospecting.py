@@ -24,8 +24,11 @@ def _day(name: str, value: object) -> dt.date:
 
 
 def payoff_blocks(
-    activities: pd.DataFrame, start: dt.date, as_of: dt.date,
-    block_days: int = 30, payoff_days: int = 90,
+    activities: pd.DataFrame,
+    start: dt.date,
+    as_of: dt.date,
+    block_days: int = 30,
+    payoff_days: int = 90,
 ) -> pd.DataFrame:
     """Consecutive prospecting blocks and what each one brought in the window after it.
 
@@ -73,17 +76,19 @@ def payoff_blocks(
         mine = block == k
         won = activities["won_value"].where(mine, 0.0)
         when = won_dates.where(mine)
-        rows.append({
-            "block": k,
-            "start": (begin + pd.Timedelta(days=(k - 1) * block_days)).date(),
-            "end": (opens - pd.Timedelta(days=1)).date(),
-            "activities": int(mine.sum()),
-            "pipeline": float(activities["pipeline_value"].where(mine, 0.0).sum()),
-            "won_early": float(won[when < opens].sum()),
-            "won_in_window": float(won[(when >= opens) & (when < closes)].sum()),
-            "won_later": float(won[when >= closes].sum()),
-            "window_closed": closes <= pd.Timestamp(as_of) + pd.Timedelta(days=1),
-        })
+        rows.append(
+            {
+                "block": k,
+                "start": (begin + pd.Timedelta(days=(k - 1) * block_days)).date(),
+                "end": (opens - pd.Timedelta(days=1)).date(),
+                "activities": int(mine.sum()),
+                "pipeline": float(activities["pipeline_value"].where(mine, 0.0).sum()),
+                "won_early": float(won[when < opens].sum()),
+                "won_in_window": float(won[(when >= opens) & (when < closes)].sum()),
+                "won_later": float(won[when >= closes].sum()),
+                "window_closed": closes <= pd.Timestamp(as_of) + pd.Timedelta(days=1),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -104,11 +109,16 @@ def weekly_activity(
     for i in range(1, v.whole("weeks", weeks) + 1):
         first = begin + pd.Timedelta(days=7 * (i - 1))
         last = first + pd.Timedelta(days=6)
-        rows.append({
-            "week": i, "start": first.date(),
-            "activities": int(((dates >= first) & (dates <= last)).sum()),
-            "rolling": int(((dates > last - pd.Timedelta(days=block_days)) & (dates <= last)).sum()),
-        })
+        rows.append(
+            {
+                "week": i,
+                "start": first.date(),
+                "activities": int(((dates >= first) & (dates <= last)).sum()),
+                "rolling": int(
+                    ((dates > last - pd.Timedelta(days=block_days)) & (dates <= last)).sum()
+                ),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -123,10 +133,11 @@ def poor_prospect_share(activities: pd.DataFrame, payoff_days: int = 90) -> floa
     """
     if activities.empty:
         raise UndefinedError("no activities: the share of poor prospects is undefined")
+    activities = activities.reset_index(drop=True)
     dates = pd.to_datetime(activities["date"]).to_numpy()
     window = np.timedelta64(v.whole("payoff_days", payoff_days), "D")
     poor = 0
-    for prospect, group in activities.groupby("prospect", sort=False):
+    for _, group in activities.groupby("prospect", sort=False):
         d = dates[group.index]
         value = group["pipeline_value"].to_numpy()
         for day in d:

@@ -17,17 +17,36 @@ import pandas as pd
 
 from xlsales.errors import DataError
 
-YES_NO = {"yes": "yes", "y": "yes", "true": "yes", "1": "yes", "no": "no", "n": "no",
-          "false": "no", "0": "no"}
+YES_NO = {
+    "yes": "yes",
+    "y": "yes",
+    "true": "yes",
+    "1": "yes",
+    "no": "no",
+    "n": "no",
+    "false": "no",
+    "0": "no",
+}
 
 ACCOUNT_COLUMNS = {
-    "account": "name", "owner": "text", "cluster": "text", "icp_fit": "yes/no",
-    "revenue": "amount", "gross_margin": "share", "effort_hours": "amount",
-    "hourly_cost": "amount", "influenceable": "yes/no",
+    "account": "name",
+    "owner": "text",
+    "cluster": "text",
+    "icp_fit": "yes/no",
+    "revenue": "amount",
+    "gross_margin": "share",
+    "effort_hours": "amount",
+    "hourly_cost": "amount",
+    "influenceable": "yes/no",
 }
 ACTIVITY_COLUMNS = {
-    "date": "date", "rep": "text", "type": "activity", "prospect": "text",
-    "outcome": "text", "pipeline_value": "amount", "won_value": "amount",
+    "date": "date",
+    "rep": "text",
+    "type": "activity",
+    "prospect": "text",
+    "outcome": "text",
+    "pipeline_value": "amount",
+    "won_value": "amount",
     "won_date": "optional date",
 }
 ACTIVITY_TYPES = ("call", "e-mail", "LinkedIn message", "meeting", "other")
@@ -119,12 +138,21 @@ def _cell_checker(kind: str) -> Callable[[object], object]:
                 return known
         raise ValueError(f"must be one of: {', '.join(ACTIVITY_TYPES)}")
 
-    return {"amount": amount, "date": date, "optional date": optional_date, "yes/no": yes_no,
-            "share": share, "text": text, "name": name, "activity": activity}[kind]
+    return {
+        "amount": amount,
+        "date": date,
+        "optional date": optional_date,
+        "yes/no": yes_no,
+        "share": share,
+        "text": text,
+        "name": name,
+        "activity": activity,
+    }[kind]
 
 
-def _check(frame: pd.DataFrame, columns: dict[str, str], name: str,
-           non_negative: tuple[str, ...]) -> pd.DataFrame:
+def _check(
+    frame: pd.DataFrame, columns: dict[str, str], name: str, non_negative: tuple[str, ...]
+) -> pd.DataFrame:
     missing = [c for c in columns if c not in frame.columns]
     if missing:
         raise DataError(
@@ -132,7 +160,9 @@ def _check(frame: pd.DataFrame, columns: dict[str, str], name: str,
         )
     extra = [c for c in frame.columns if c not in columns]
     if extra:
-        raise DataError(f"{name}: unknown column(s) {', '.join(extra)}; expected {', '.join(columns)}")
+        raise DataError(
+            f"{name}: unknown column(s) {', '.join(extra)}; expected {', '.join(columns)}"
+        )
     if frame.empty:
         raise DataError(f"{name}: has a header but no rows")
     out = {}
@@ -145,9 +175,12 @@ def _check(frame: pd.DataFrame, columns: dict[str, str], name: str,
             except ValueError as exc:
                 reason = str(exc)
                 if not reason.startswith(("is ", "must ")):
-                    reason = ("is not a date (use YYYY-MM-DD)" if "date" in kind
-                              else "is not a number")
-                raise DataError(f"{name} row {i + 2}, column {column}: {str(raw)!r} {reason}") from None
+                    reason = (
+                        "is not a date (use YYYY-MM-DD)" if "date" in kind else "is not a number"
+                    )
+                raise DataError(
+                    f"{name} row {i + 2}, column {column}: {str(raw)!r} {reason}"
+                ) from None
             if column in non_negative and value < 0:
                 raise DataError(f"{name} row {i + 2}, column {column}: {raw!r} must be 0 or more")
             values.append(value)
@@ -165,8 +198,9 @@ def load_accounts(path: str | Path) -> tuple[pd.DataFrame, Provenance]:
     share in [0, 1]; icp_fit and influenceable are yes or no.
     """
     path = Path(path)
-    frame = _check(read_table(path), ACCOUNT_COLUMNS, path.name,
-                   ("revenue", "effort_hours", "hourly_cost"))
+    frame = _check(
+        read_table(path), ACCOUNT_COLUMNS, path.name, ("revenue", "effort_hours", "hourly_cost")
+    )
     return frame, provenance(path, len(frame))
 
 
@@ -179,5 +213,7 @@ def load_activities(path: str | Path) -> tuple[pd.DataFrame, Provenance]:
     frame = _check(read_table(path), ACTIVITY_COLUMNS, path.name, ("pipeline_value", "won_value"))
     for i, (won, when) in enumerate(zip(frame["won_value"], frame["won_date"])):
         if won > 0 and when is None:
-            raise DataError(f"{path.name} row {i + 2}, column won_date: blank, but won_value is {won:g}")
+            raise DataError(
+                f"{path.name} row {i + 2}, column won_date: blank, but won_value is {won:g}"
+            )
     return frame, provenance(path, len(frame))

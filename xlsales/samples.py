@@ -13,10 +13,40 @@ import pandas as pd
 OWNERS = ("Anna Berg", "Ben Okafor", "Chloe Martin", "David Novak")
 CLUSTERS = ("Manufacturing", "Retail", "Healthcare", "Logistics", "Software")
 REPS = ("Anna Berg", "Ben Okafor", "Chloe Martin")
-_FIRST = ("Nord", "Alpen", "Blue", "Cedar", "Delta", "Echo", "Falk", "Granit", "Helio", "Iris",
-          "Juno", "Kraft", "Lumen", "Mira", "Nova", "Orbit", "Pine", "Quant", "Rhein", "Sol")
-_SECOND = ("Tech", "Logistik", "Foods", "Medical", "Systems", "Retail", "Works", "Pharma",
-           "Energy", "Labs")
+_FIRST = (
+    "Nord",
+    "Alpen",
+    "Blue",
+    "Cedar",
+    "Delta",
+    "Echo",
+    "Falk",
+    "Granit",
+    "Helio",
+    "Iris",
+    "Juno",
+    "Kraft",
+    "Lumen",
+    "Mira",
+    "Nova",
+    "Orbit",
+    "Pine",
+    "Quant",
+    "Rhein",
+    "Sol",
+)
+_SECOND = (
+    "Tech",
+    "Logistik",
+    "Foods",
+    "Medical",
+    "Systems",
+    "Retail",
+    "Works",
+    "Pharma",
+    "Energy",
+    "Labs",
+)
 _FORM = ("GmbH", "AG", "Ltd", "Inc", "SA")
 
 
@@ -41,18 +71,20 @@ def sample_accounts(count: int = 120, seed: int = 7) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     revenue = np.round(rng.lognormal(10.3, 1.25, count), -2)
     effort = np.round(4 + 6 * np.sqrt(revenue / 1000) * rng.uniform(0.4, 1.6, count), 1)
-    return pd.DataFrame({
-        "source_row": np.arange(2, count + 2),
-        "account": _names(rng, count),
-        "owner": rng.choice(OWNERS, count, p=[0.35, 0.25, 0.25, 0.15]),
-        "cluster": rng.choice(CLUSTERS, count),
-        "icp_fit": rng.choice(["yes", "no"], count, p=[0.75, 0.25]),
-        "revenue": revenue,
-        "gross_margin": np.round(rng.uniform(0.18, 0.55, count), 3),
-        "effort_hours": effort,
-        "hourly_cost": rng.choice([55.0, 65.0, 80.0], count),
-        "influenceable": rng.choice(["yes", "no"], count, p=[0.8, 0.2]),
-    })
+    return pd.DataFrame(
+        {
+            "source_row": np.arange(2, count + 2),
+            "account": _names(rng, count),
+            "owner": rng.choice(OWNERS, count, p=[0.35, 0.25, 0.25, 0.15]),
+            "cluster": rng.choice(CLUSTERS, count),
+            "icp_fit": rng.choice(["yes", "no"], count, p=[0.75, 0.25]),
+            "revenue": revenue,
+            "gross_margin": np.round(rng.uniform(0.18, 0.55, count), 3),
+            "effort_hours": effort,
+            "hourly_cost": rng.choice([55.0, 65.0, 80.0], count),
+            "influenceable": rng.choice(["yes", "no"], count, p=[0.8, 0.2]),
+        }
+    )
 
 
 OUTCOMES = ("no answer", "not interested", "conversation", "meeting booked", "proposal sent")
@@ -79,18 +111,21 @@ def sample_activities(
     won_value = np.where(won, np.round(pipeline * rng.uniform(0.6, 1.0, count), -2), 0.0)
     lag = rng.integers(20, 150, count)
     won_date = [d + dt.timedelta(days=int(k)) if w else None for d, k, w in zip(dates, lag, won)]
-    return pd.DataFrame({
-        "source_row": np.arange(2, count + 2),
-        "date": dates,
-        "rep": rng.choice(REPS, count),
-        "type": rng.choice(["call", "e-mail", "LinkedIn message", "meeting"], count,
-                           p=[0.45, 0.3, 0.15, 0.1]),
-        "prospect": rng.choice(prospects, count),
-        "outcome": outcome,
-        "pipeline_value": pipeline,
-        "won_value": won_value,
-        "won_date": won_date,
-    })
+    return pd.DataFrame(
+        {
+            "source_row": np.arange(2, count + 2),
+            "date": dates,
+            "rep": rng.choice(REPS, count),
+            "type": rng.choice(
+                ["call", "e-mail", "LinkedIn message", "meeting"], count, p=[0.45, 0.3, 0.15, 0.1]
+            ),
+            "prospect": rng.choice(prospects, count),
+            "outcome": outcome,
+            "pipeline_value": pipeline,
+            "won_value": won_value,
+            "won_date": won_date,
+        }
+    )
 
 
 CRM_STAGES = ("Lead", "Qualified", "Meeting", "Proposal", "Won")
@@ -98,7 +133,9 @@ _STEP_RATES = (0.45, 0.6, 0.55, 0.4)  # the true rates the generator draws from
 _STAGE_MEDIAN_DAYS = (6, 10, 14, 21)
 
 
-def sample_crm(deals: int = 3000, as_of: dt.date = dt.date(2026, 10, 31), seed: int = 5) -> pd.DataFrame:
+def sample_crm(
+    deals: int = 3000, as_of: dt.date = dt.date(2026, 10, 31), seed: int = 5
+) -> pd.DataFrame:
     """A synthetic CRM stage-history export: one row per deal and stage entered.
 
     Deals are created over the year before ``as_of`` and move down Lead, Qualified,
@@ -141,10 +178,15 @@ def sample_crm(deals: int = 3000, as_of: dt.date = dt.date(2026, 10, 31), seed: 
         if rng.uniform() < 0.005 and len(entries) > 2:  # a date typed wrongly
             i = int(rng.integers(1, len(entries)))
             entries[i] = (entries[i][0], entries[0][1] - dt.timedelta(days=3))
-        closed = entries[-1][1] + dt.timedelta(days=int(rng.integers(0, 5))) if status != "open" else None
+        closed = (
+            entries[-1][1] + dt.timedelta(days=int(rng.integers(0, 5)))
+            if status != "open"
+            else None
+        )
         for stage_index, when in entries:
             rows.append((deal, CRM_STAGES[stage_index], when, status, amount, owner, closed))
             if rng.uniform() < 0.01:
                 rows.append(rows[-1])  # exported twice
-    return pd.DataFrame(rows, columns=["deal_id", "stage", "entered_at", "status", "amount",
-                                       "owner", "closed_at"])
+    return pd.DataFrame(
+        rows, columns=["deal_id", "stage", "entered_at", "status", "amount", "owner", "closed_at"]
+    )
