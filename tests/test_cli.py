@@ -175,3 +175,16 @@ def test_analyze_sample_writes_a_planner(tmp_path):
     ws = load_workbook(target)["Inputs"]
     names = [ws.cell(row=r, column=1).value for r in range(1, 40)]
     assert "Qualified" in names
+
+
+def test_analyze_by_owner(tmp_path):
+    csv = tmp_path / "crm.csv"
+    csv.write_text(
+        "deal_id,stage,entered_at,status,owner\n"
+        "A,Lead,2026-01-05,won,Ann\nA,Won,2026-02-10,won,Ann\n"
+        "B,Lead,2026-01-06,lost,Ann\nC,Lead,2026-01-07,lost,Bob\n"
+    )
+    out = run("analyze", str(csv), "--stages", "Lead,Won", "--by", "owner")
+    assert out.returncode == 0, out.stderr
+    lines = {line.split()[0]: line.split() for line in out.stdout.splitlines() if line.strip()}
+    assert lines["Ann"][1] == "50.0%" and lines["Bob"][1] == "0.0%"  # Ann 1 of 2, Bob 0 of 1

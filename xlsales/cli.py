@@ -199,6 +199,13 @@ def _cmd_analyze(args: argparse.Namespace) -> None:
         print(
             f"  {r.stage:<{width}}  {r.reached:>8}  {went:>8}  {r.open_here:>6}  {rate:>7}  {snap_rate:>8}"
         )
+    if args.by:
+        groups = deals.conversion(found, by=args.by, period=args.period)
+        label = "owner" if args.by == "owner" else f"cohort (created per {args.period})"
+        print(f"\nConversion per {label}: the rate of each step (deals in the group)")
+        for key, group in groups.groupby("group", sort=True):
+            steps = "  ".join(_pct(r) for r in group["rate"].tolist()[:-1])
+            print(f"  {key:<16} {steps}   ({group['reached'].iloc[0]} deals)")
     if found.history is not None:
         print("\nStage lead times (days before the next stage: median, 25th-75th percentile):")
         for d in deals.stage_durations(found).itertuples():
@@ -366,6 +373,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--stall-days", type=float, default=30, help="idle days before a deal stalls")
     p.add_argument("--target", type=float, default=10, help="wins to plan for (default 10)")
     p.add_argument("--show", type=int, default=10, help="stalled deals to list (default 10)")
+    p.add_argument("--by", choices=["owner", "cohort"], help="also break conversion down")
+    p.add_argument("--period", default="M", help="cohort period: M (month), Q, W (default M)")
     p.add_argument("--planner", help="write a funnel planner .xlsx with the measured rates")
     p.add_argument("--force", action="store_true", help="replace an existing planner file")
     p.set_defaults(run=_cmd_analyze)
