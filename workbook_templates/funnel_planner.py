@@ -55,10 +55,11 @@ def build(
     per stage (this period's actual volumes, for the steering review).
     """
     if rates:
-        funnel.required_volumes(target, rates, rounding)  # same checks as the core
+        funnel.required_volumes(target, rates, rounding)  # type: ignore[arg-type]  # core checks
+
         names = funnel.stage_names(stages, len(rates) + 1)
         if len(stage_days) != len(rates):
-            funnel.funnel_schedule(target, rates, stage_days, due or dt.date.today())
+            funnel.funnel_schedule(target, rates, stage_days, due or dt.date.today())  # type: ignore[arg-type]
     else:
         names = []
     wb = new_workbook()

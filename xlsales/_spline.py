@@ -81,8 +81,7 @@ def fmm(x: np.ndarray, y: np.ndarray) -> Spline:
         c[i] = 3.0 * c[i]
     c[n - 1] = 3.0 * c[n - 1]
     d[n - 1] = d[n - 2]
-    b, c, d = np.array(b), np.array(c), np.array(d)
-    return Spline(x, y, b, c, d)
+    return Spline(x, y, np.array(b), np.array(c), np.array(d))
 
 
 def hyman(spline: Spline) -> Spline:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -61,8 +62,9 @@ def share(name: str, value: object, *, zero_ok: bool = False) -> float:
     return value
 
 
-def sequence(name: str, values: object, *, min_len: int = 1) -> list:
-    """A non-empty list; a lone string or number is refused so it is not read letter by letter."""
+def sequence(name: str, values: Any, *, min_len: int = 1) -> Any:
+    """A non-empty list (or numpy array, kept whole); a lone string or number is refused
+    so that it is not read letter by letter."""
     if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
         raise InputError(f"{name}={_show(values)} must be a list of values")
     if not (isinstance(values, list) or hasattr(values, "dtype")):  # keep numpy arrays whole

@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from xlsales import __version__, funnel
 from xlsales.errors import XlsalesError
@@ -45,8 +46,11 @@ def _cmd_funnel(args: argparse.Namespace) -> None:
             args.target, rates, days, args.due, args.rounding, args.every, args.periods, stages
         )
         print(f"\nBackward schedule (stage days {args.stage_days}):")
-        for r in schedule:
-            print(f"  period {r.period} due {r.due}: {r.stage:<{width}} {r.volume:>6} by {r.start}")
+        for step in schedule:
+            print(
+                f"  period {step.period} due {step.due}: {step.stage:<{width}} {step.volume:>6} "
+                f"by {step.start}"
+            )
 
 
 ACCOUNTS_HELP = (
@@ -80,7 +84,7 @@ def _cmd_templates(args: argparse.Namespace) -> None:
     from workbook_templates import account_matrix, funnel_planner, prospecting_log
 
     out = Path(args.out)
-    builders = {
+    builders: dict[str, Callable[[], Any]] = {
         "account-matrix": account_matrix.build,
         "prospecting-log": prospecting_log.build,
         "funnel-planner": funnel_planner.build,
@@ -197,7 +201,8 @@ def _cmd_analyze(args: argparse.Namespace) -> None:
         rate = "" if r.went_on is None else _pct(r.rate)
         snap_rate = "" if r.went_on is None else _pct(s.rate)
         print(
-            f"  {r.stage:<{width}}  {r.reached:>8}  {went:>8}  {r.open_here:>6}  {rate:>7}  {snap_rate:>8}"
+            f"  {str(r.stage):<{width}}  {r.reached:>8}  {str(went):>8}  {r.open_here:>6}  "
+            f"{rate:>7}  {snap_rate:>8}"
         )
     if args.by:
         groups = deals.conversion(found, by=args.by, period=args.period)
@@ -205,16 +210,16 @@ def _cmd_analyze(args: argparse.Namespace) -> None:
         print(f"\nConversion per {label}: the rate of each step (deals in the group)")
         for key, group in groups.groupby("group", sort=True):
             steps = "  ".join(_pct(r) for r in group["rate"].tolist()[:-1])
-            print(f"  {key:<16} {steps}   ({group['reached'].iloc[0]} deals)")
+            print(f"  {str(key):<16} {steps}   ({group['reached'].iloc[0]} deals)")
     if found.history is not None:
         print("\nStage lead times (days before the next stage: median, 25th-75th percentile):")
-        for d in deals.stage_durations(found).itertuples():
+        for d in deals.stage_durations(found).to_dict("records"):
             spread = (
                 "no deal moved on"
-                if d.median_days is None
-                else (f"{d.median_days:g} ({d.p25_days:g}-{d.p75_days:g}), {d.deals} deals")
+                if d["median_days"] is None
+                else f"{d['median_days']:g} ({d['p25_days']:g}-{d['p75_days']:g}), {d['deals']} deals"
             )
-            print(f"  {d.stage:<{width}}  {spread}")
+            print(f"  {d['stage']:<{width}}  {spread}")
     m = deals.record_metrics(found)
     velocity = "n/a" if m["velocity_per_day"] is None else f"{m['velocity_per_day']:,.0f} per day"
     print(
@@ -267,7 +272,10 @@ def server_environment() -> dict[str, str]:
     """
     import importlib.util
 
-    udfs_dir = importlib.util.find_spec("udfs").submodule_search_locations[0]
+    spec = importlib.util.find_spec("udfs")
+    if spec is None or not spec.submodule_search_locations:
+        raise XlsalesError("the udfs package is not installed: pip install 'xlsales[server]'")
+    udfs_dir = list(spec.submodule_search_locations)[0]
     return {
         "XLWINGS_PROJECT_DIR": str(Path(udfs_dir) / "_server"),
         "XLWINGS_ON_SERVER": "true",
@@ -396,7 +404,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         args.run(args)
-    except XlsalesError as exc:
+    except (XlsalesError, OSError) as exc:  # bad input, or a file that cannot be read/written
         print(f"xlsales: error: {exc}", file=sys.stderr)
         return 2
     return 0

@@ -25,7 +25,7 @@ import pandas as pd
 
 from xlsales import _validate as v
 from xlsales.errors import DataError, InputError, UndefinedError
-from xlsales.funnel import plan_gap
+from xlsales.funnel import Rounding, plan_gap
 from xlsales.records import read_table
 
 STATUSES = ("open", "won", "lost")
@@ -484,7 +484,7 @@ def plan_vs_actual(
     planned_rates: Sequence[float],
     target: float,
     period: str = "M",
-    rounding: str = "end",
+    rounding: Rounding = "end",
 ) -> pd.DataFrame:
     """Per period and stage: actual entries against the volume the plan asked for.
 
@@ -592,7 +592,7 @@ def stalled_flags(
     """
     names, table = _per_deal(last_stages, statuses, stages)
     idle = days_since(last_changes, as_of, "last_change_dates")
-    v.same_length("last_stages", table, "last_change_dates", idle)
+    v.same_length("last_stages", list(table["furthest"]), "last_change_dates", idle)
     if isinstance(stall_days, (int, float)) and not isinstance(stall_days, bool):
         limits = [v.non_negative("stall_days", stall_days)] * len(names)
     else:

@@ -54,12 +54,12 @@ def _larger_share(values: np.ndarray) -> np.ndarray:
 class ParetoCut(NamedTuple):
     """How many of the largest items reach the share, the value at the cut, the share reached."""
 
-    count: int
+    count: int  # type: ignore[assignment]  # the issue names it count (shadows tuple.count)
     threshold: float
     share: float
 
 
-def pareto_cutoff(values: Sequence[float], share: float = 0.8) -> ParetoCut:
+def pareto_cutoff(values: Sequence[float] | np.ndarray, share: float = 0.8) -> ParetoCut:
     """How many of the largest items together hold at least ``share`` of the total.
 
     Parameters
@@ -113,7 +113,7 @@ def pareto_cutoff(values: Sequence[float], share: float = 0.8) -> ParetoCut:
 
 
 def abc_classes(
-    values: Sequence[float], a: float = 0.8, b: float = 0.95, negatives: str = "refuse"
+    values: Sequence[float] | np.ndarray, a: float = 0.8, b: float = 0.95, negatives: str = "refuse"
 ) -> list[str]:
     """Fixed ABC classes: "A", "B" or "C" per item, in input order.
 
@@ -258,7 +258,7 @@ def abc_curve(sorted_desc: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return p, yp
 
 
-def computed_abc(values: Sequence[float]) -> ComputedABC:
+def computed_abc(values: Sequence[float] | np.ndarray) -> ComputedABC:
     """Data-driven ABC limits (Ultsch & Lötsch 2015), as the R package cABCanalysis.
 
     Parameters

@@ -181,7 +181,7 @@ def _check(
                 raise DataError(
                     f"{name} row {i + 2}, column {column}: {str(raw)!r} {reason}"
                 ) from None
-            if column in non_negative and value < 0:
+            if column in non_negative and isinstance(value, float) and value < 0:
                 raise DataError(f"{name} row {i + 2}, column {column}: {raw!r} must be 0 or more")
             values.append(value)
         out[column] = values
@@ -212,7 +212,7 @@ def load_activities(path: str | Path) -> tuple[pd.DataFrame, Provenance]:
     path = Path(path)
     frame = _check(read_table(path), ACTIVITY_COLUMNS, path.name, ("pipeline_value", "won_value"))
     for i, (won, when) in enumerate(zip(frame["won_value"], frame["won_date"])):
-        if won > 0 and when is None:
+        if float(won) > 0 and when is None:
             raise DataError(
                 f"{path.name} row {i + 2}, column won_date: blank, but won_value is {won:g}"
             )

@@ -102,7 +102,7 @@ def sample_activities(
     rng = np.random.default_rng(seed)
     workdays = [start + dt.timedelta(days=i) for i in range(days)]
     workdays = [d for d in workdays if d.weekday() < 5]
-    dates = sorted(rng.choice(workdays, count))
+    dates = sorted(rng.choice(np.array(workdays, dtype=object), count))
     prospects = _names(rng, 160)
     outcome = rng.choice(OUTCOMES, count, p=[0.38, 0.2, 0.22, 0.12, 0.08])
     creates = np.isin(outcome, ["meeting booked", "proposal sent"])
