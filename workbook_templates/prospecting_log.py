@@ -339,7 +339,7 @@ def _blocks(wb: Workbook, blocks: int) -> tuple[int, int]:
             "ends",
             "window closes",
             "activities",
-            "pipeline",
+            "pipeline created",
             "won before the window",
             "won in the 90-day window",
             "won after the window",
