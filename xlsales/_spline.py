@@ -47,41 +47,41 @@ def fmm(x: np.ndarray, y: np.ndarray) -> Spline:
     if n < 3:
         slope = (y[1] - y[0]) / (x[1] - x[0])
         return Spline(x, y, np.full(n, slope), np.zeros(n), np.zeros(n))
-    # The recurrences below are sequential; plain Python floats on lists run them
-    # several times faster than numpy scalar indexing, with the same IEEE arithmetic.
-    xs, ys = x.tolist(), y.tolist()
-    b, c, d = [0.0] * n, [0.0] * n, [0.0] * n
-    # tridiagonal system: b diagonal, d off-diagonal, c right-hand side (0-based port)
-    d[0] = xs[1] - xs[0]
-    c[1] = (ys[1] - ys[0]) / d[0]
-    for i in range(1, n - 1):
-        d[i] = xs[i + 1] - xs[i]
-        b[i] = 2.0 * (d[i - 1] + d[i])
-        c[i + 1] = (ys[i + 1] - ys[i]) / d[i]
-        c[i] = c[i + 1] - c[i]
-    b[0] = -d[0]
-    b[n - 1] = -d[n - 2]
-    c[0] = c[n - 1] = 0.0
+    # Tridiagonal system (0-based port of R's fmm_spline): b diagonal, d off-diagonal,
+    # c right-hand side. The set-up and the final coefficients are elementwise and run
+    # in numpy; the elimination and back substitution are sequential and run on Python
+    # floats (faster than numpy scalars). Every operation is R's, in R's order, so the
+    # results agree to the last bit.
+    d = np.zeros(n)
+    d[: n - 1] = x[1:] - x[:-1]
+    secant = (y[1:] - y[:-1]) / d[: n - 1]
+    b = np.zeros(n)
+    b[1 : n - 1] = 2.0 * (d[: n - 2] + d[1 : n - 1])
+    b[0], b[n - 1] = -d[0], -d[n - 2]
+    c = np.zeros(n)
+    c[1 : n - 1] = secant[1:] - secant[:-1]
     if n > 3:
-        c[0] = c[2] / (xs[3] - xs[1]) - c[1] / (xs[2] - xs[0])
-        c[n - 1] = c[n - 2] / (xs[n - 1] - xs[n - 3]) - c[n - 3] / (xs[n - 2] - xs[n - 4])
-        c[0] = c[0] * d[0] * d[0] / (xs[3] - xs[0])
-        c[n - 1] = -c[n - 1] * d[n - 2] * d[n - 2] / (xs[n - 1] - xs[n - 4])
+        c[0] = c[2] / (x[3] - x[1]) - c[1] / (x[2] - x[0])
+        c[n - 1] = c[n - 2] / (x[n - 1] - x[n - 3]) - c[n - 3] / (x[n - 2] - x[n - 4])
+        c[0] = c[0] * d[0] * d[0] / (x[3] - x[0])
+        c[n - 1] = -c[n - 1] * d[n - 2] * d[n - 2] / (x[n - 1] - x[n - 4])
+    bl, cl, dl = b.tolist(), c.tolist(), d.tolist()
+    b_prev, c_prev = bl[0], cl[0]
     for i in range(1, n):  # Gaussian elimination
-        t = d[i - 1] / b[i - 1]
-        b[i] = b[i] - t * d[i - 1]
-        c[i] = c[i] - t * c[i - 1]
-    c[n - 1] = c[n - 1] / b[n - 1]  # backward substitution
+        t = dl[i - 1] / b_prev
+        b_prev = bl[i] = bl[i] - t * dl[i - 1]
+        c_prev = cl[i] = cl[i] - t * c_prev
+    c_next = cl[n - 1] = cl[n - 1] / bl[n - 1]  # backward substitution
     for i in range(n - 2, -1, -1):
-        c[i] = (c[i] - d[i] * c[i + 1]) / b[i]
-    b[n - 1] = (ys[n - 1] - ys[n - 2]) / d[n - 2] + d[n - 2] * (c[n - 2] + 2.0 * c[n - 1])
-    for i in range(n - 1):
-        b[i] = (ys[i + 1] - ys[i]) / d[i] - d[i] * (c[i + 1] + 2.0 * c[i])
-        d[i] = (c[i + 1] - c[i]) / d[i]
-        c[i] = 3.0 * c[i]
-    c[n - 1] = 3.0 * c[n - 1]
+        c_next = cl[i] = (cl[i] - dl[i] * c_next) / bl[i]
+    sigma = np.array(cl)
+    b = np.empty(n)
+    b[n - 1] = (y[n - 1] - y[n - 2]) / d[n - 2] + d[n - 2] * (sigma[n - 2] + 2.0 * sigma[n - 1])
+    b[: n - 1] = secant - d[: n - 1] * (sigma[1:] + 2.0 * sigma[:-1])
+    d[: n - 1] = (sigma[1:] - sigma[:-1]) / d[: n - 1]
     d[n - 1] = d[n - 2]
-    return Spline(x, y, np.array(b), np.array(c), np.array(d))
+    c = 3.0 * sigma
+    return Spline(x, y, b, c, d)
 
 
 def hyman(spline: Spline) -> Spline:

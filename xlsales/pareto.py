@@ -313,7 +313,7 @@ def computed_abc(values: Sequence[float] | np.ndarray) -> ComputedABC:
             f"values add up to 0 after cleaning {cleaned} non-number(s) or negative(s): "
             "there is nothing to rank"
         )
-    order = np.argsort(-x, kind="stable")
+    order = np.argsort(-x)  # ties are moved together below, so their order is free
     desc = x[order]
     if n == 1 or desc[0] == desc[-1]:
         point = CurvePoint(1.0, 1.0)
