@@ -188,3 +188,46 @@ def test_analyze_by_owner(tmp_path):
     assert out.returncode == 0, out.stderr
     lines = {line.split()[0]: line.split() for line in out.stdout.splitlines() if line.strip()}
     assert lines["Ann"][1] == "50.0%" and lines["Bob"][1] == "0.0%"  # Ann 1 of 2, Bob 0 of 1
+
+
+def test_account_matrix_limits_from_the_command_line(tmp_path):
+    csv = tmp_path / "accounts.csv"
+    samples.sample_accounts(8).drop(columns="source_row").to_csv(csv, index=False)
+    target = tmp_path / "m.xlsx"
+    out = run(
+        "template",
+        "account-matrix",
+        "--accounts",
+        str(csv),
+        "--out",
+        str(target),
+        "--a",
+        "0.7",
+        "--b",
+        "0.9",
+        "--hours-per-owner",
+        "800",
+    )
+    assert out.returncode == 0, out.stderr
+    wb = load_workbook(target)
+    inputs = {wb["Inputs"][f"B{r}"].value: wb["Inputs"][f"C{r}"].value for r in range(1, 20)}
+    assert inputs["ALimit"] == 0.7 and inputs["BLimit"] == 0.9
+    assert (
+        wb["Inputs"][
+            "D" + str(next(r for r in range(1, 40) if wb["Inputs"][f"C{r}"].value == "owner") + 1)
+        ].value
+        == 800
+    )
+    bad = run(
+        "template",
+        "account-matrix",
+        "--accounts",
+        str(csv),
+        "--out",
+        str(tmp_path / "x.xlsx"),
+        "--a",
+        "0.95",
+        "--b",
+        "0.9",
+    )
+    assert bad.returncode == 2 and "a=0.95 must be less than b=0.9" in bad.stderr

@@ -128,6 +128,7 @@ def _cmd_demo(args: argparse.Namespace) -> None:
 def _cmd_template(args: argparse.Namespace) -> None:
     from workbook_templates import account_matrix, prospecting_log
     from xlsales import records
+    from xlsales.accounts import AccountRules
 
     out = Path(args.out)
     if out.exists() and not args.force:
@@ -136,7 +137,10 @@ def _cmd_template(args: argparse.Namespace) -> None:
         if not args.accounts:
             raise XlsalesError("template account-matrix needs --accounts FILE")
         frame, source = records.load_accounts(args.accounts)
-        wb = account_matrix.build(frame, sources=[source])
+        rules = AccountRules(
+            args.a, args.b, args.go_max_class, args.min_return, args.hours_per_owner
+        )
+        wb = account_matrix.build(frame, rules, sources=[source])
         what = "accounts (sorted by revenue, largest first)"
     else:
         if not args.activities:
@@ -363,6 +367,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--as-of", help="prospecting log: last day of data (default: last activity)")
     p.add_argument(
         "--target-wins", type=float, help="prospecting log: wins needed in the plan month"
+    )
+    p.add_argument("--a", type=float, default=0.8, help="account matrix: A limit (default 0.8)")
+    p.add_argument("--b", type=float, default=0.95, help="account matrix: B limit (default 0.95)")
+    p.add_argument("--go-max-class", default="B", help="account matrix: worst class that is GO")
+    p.add_argument(
+        "--min-return",
+        type=float,
+        default=1.5,
+        help="account matrix: gross profit per unit of effort cost for GO (1.5)",
+    )
+    p.add_argument(
+        "--hours-per-owner",
+        type=float,
+        default=1200,
+        help="account matrix: hours a year each owner has (default 1200)",
     )
     p.set_defaults(run=_cmd_template)
 
