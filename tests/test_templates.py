@@ -110,3 +110,12 @@ def test_empty_frame_is_refused_not_silently_empty(tmp_path):
     pd.DataFrame(columns=list(records.ACCOUNT_COLUMNS)).to_csv(csv, index=False)
     with pytest.raises(records.DataError, match="has a header but no rows"):
         records.load_accounts(csv)
+
+
+def test_list_validations_are_stored_as_ooxml_formulas():
+    wb = BUILT["account-matrix"]()
+    lists = [
+        dv.formula1 for dv in wb["Accounts"].data_validations.dataValidation if dv.type == "list"
+    ]
+    assert '"yes,no"' in lists and "ClusterList" in lists and "OwnerList" in lists
+    assert not any(f.startswith("=") for f in lists)  # a leading = makes Excel repair the file

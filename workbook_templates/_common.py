@@ -128,10 +128,16 @@ def settings_block(
 def validation(
     kind: str, *, low: object = None, high: object = None, items: str = "", prompt: str = ""
 ) -> DataValidation:
-    """Data validation with an error message a reader understands."""
+    """Data validation with an error message a reader understands.
+
+    ``items`` is "a,b,c" for a fixed list or "=Name" for a named range; OOXML stores the
+    range without the "=".
+    """
     if kind == "list":
         dv = DataValidation(
-            type="list", formula1=items if items.startswith("=") else f'"{items}"', allow_blank=True
+            type="list",
+            formula1=items[1:] if items.startswith("=") else f'"{items}"',
+            allow_blank=True,
         )
         message = f"Choose one of: {items.lstrip('=')}"
     elif kind == "date":

@@ -78,7 +78,7 @@ _COLUMNS = [
         11,
         "=IF(AND([block]{r}>0,ISNUMBER([won_date]{r})),IF([won_date]{r}>=[closes]{r},[won_value]{r},0),0)",
     ),
-    ("prospect_pipeline", "prospect's pipeline in the next 90 days", "money", 12, None),
+    ("prospect_pipeline", "pipeline from the prospect in the next 90 days", "money", 12, None),
     ("poor", "poor prospect (no pipeline in 90 days)", "general", 11, "=[prospect_pipeline]{r}=0"),
     (
         "check_inputs",
