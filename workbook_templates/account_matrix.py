@@ -509,11 +509,11 @@ def _capacity(wb: Workbook, slots: int) -> None:
     last = FIRST_ROW + slots - 1
     total = last + 1
     ws.cell(row=total, column=1, value="Listed owners").font = Font(bold=True)
-    for c in (2, 3, 4):
+    for c, fmt in ((2, "#,##0"), (3, "#,##0.0"), (4, "#,##0.0")):
         letter = get_column_letter(c)
         ws.cell(
             row=total, column=c, value=f"=SUM({letter}{FIRST_ROW}:{letter}{last})"
-        ).number_format = "#,##0.0"
+        ).number_format = fmt
     define_name(wb, "OwnerHours", ws, f"C{total}")
     team = [
         ("OwnerCount", "Owners listed", "=SUMPRODUCT(--(LEN(OwnerList)>0))", "#,##0"),
