@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
+import sys
 import time
 import tracemalloc
+from pathlib import Path
 
 os.environ.setdefault("XLWINGS_ON_SERVER", "true")
 os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from officejs import excel_call, http_call, running_server  # noqa: E402, F401
 
 
 def best_of(func, repeat: int = 3) -> float:
@@ -27,22 +30,3 @@ def peak_mib(func) -> float:
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     return peak / 2**20
-
-
-def excel_call(module, func_name: str, *args):
-    """A UDF call through xlwings' conversion code, shaped as Office.js sends it."""
-    import xlwings as xw
-    from xlwings import server
-
-    data = {
-        "func_name": func_name,
-        "args": [a if isinstance(a, list) else [[a]] for a in args],
-        "caller_address": "Sheet1!A1",
-        "formula_name": func_name,
-        "version": xw.__version__,
-        "runtime": "1.4",
-        "culture_info_name": "en-US",
-        "date_format": "yyyy-mm-dd",
-        "client": "Office.js",
-    }
-    return asyncio.run(server.custom_functions_call(data, module))

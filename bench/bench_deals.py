@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-import tracemalloc
+
+from _common import peak_mib
 
 from xlsales import deals
 from xlsales.samples import CRM_STAGES, sample_crm
@@ -31,10 +32,7 @@ def main() -> None:
         start = time.perf_counter()
         found = analyse(history)
         seconds = time.perf_counter() - start
-        tracemalloc.start()
-        analyse(history)
-        peak = tracemalloc.get_traced_memory()[1] / 2**20
-        tracemalloc.stop()
+        peak = peak_mib(lambda: analyse(history))
         print(f"{len(history):>10,}  {len(found.deals):>8,}  {seconds:>8.2f}  {peak:>9.0f}")
 
 

@@ -7,7 +7,6 @@ set before its first import, and ``custom_functions_call`` needs a licence key:
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 from pathlib import Path
@@ -17,7 +16,7 @@ os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
 
 import pytest  # noqa: E402
 import xlwings as xw  # noqa: E402
-from xlwings import server  # noqa: E402
+from officejs import excel_call  # noqa: E402, F401  (the tests import it from here)
 
 ORACLES = Path(__file__).resolve().parents[1].parent / "shared" / "oracles"
 
@@ -28,27 +27,6 @@ def load_oracle(name: str) -> dict:
     if not path.exists():
         pytest.fail(f"oracle {path} is missing: the tests need ../shared/oracles beside the repo")
     return json.loads(path.read_text())
-
-
-def excel_call(module, func_name: str, *args):
-    """Call a UDF the way Office.js does: every argument a 2-D list, blanks as ''.
-
-    Scalars are wrapped as [[x]]; lists of lists are sent as they are. The call goes
-    through xlwings' own argument and result conversion.
-    """
-    payload_args = [a if isinstance(a, list) else [[a]] for a in args]
-    data = {
-        "func_name": func_name,
-        "args": payload_args,
-        "caller_address": "Sheet1!A1",
-        "formula_name": f"XLSALES.{func_name}",
-        "version": xw.__version__,
-        "runtime": "1.4",
-        "culture_info_name": "en-US",
-        "date_format": "yyyy-mm-dd",
-        "client": "Office.js",
-    }
-    return asyncio.run(server.custom_functions_call(data, module))
 
 
 def excel_error(module, func_name: str, *args) -> str:

@@ -6,75 +6,26 @@ JavaScript, and POSTs to /xlwings/custom-functions-call.
 
 from __future__ import annotations
 
-import os
-import socket
 import subprocess
-import sys
-import time
 import xml.etree.ElementTree as ET
 
 import httpx
 import pytest
 from conftest import load_oracle
+from officejs import http_call, running_server
 
 import udfs
 
 ORACLE = load_oracle("funnel_examples.json")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server():
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("XLWINGS_")}
-    env["XLWINGS_LICENSE_KEY"] = "noncommercial"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "xlsales.cli", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    try:
-        while True:
-            try:
-                if httpx.get(f"{base}/manifest.xml", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                pytest.fail(f"xlsales serve did not start: {proc.stdout.read()}")
-            time.sleep(0.2)
+    with running_server() as base:
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
-def call(base, func, *args, timeout=30):
-    body = {
-        "func_name": func,
-        "args": [a if isinstance(a, list) else [[a]] for a in args],
-        "caller_address": "[Book1.xlsx]Sheet1!A1",
-        "version": "ignored for Office.js",
-        "runtime": "1.4",
-        "culture_info_name": "en-US",
-        "date_format": "M/d/yyyy",
-        "client": "Office.js",
-        "session_id": "test",
-    }
-    return httpx.post(f"{base}/xlwings/custom-functions-call", json=body, timeout=timeout)
+call = http_call
 
 
 def test_manifest_names_the_xlsales_namespace(server):
