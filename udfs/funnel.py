@@ -97,14 +97,8 @@ def FUNNEL_SCHEDULE(
         _names(stages),
     )
     if flag("show_working", show_working):
-        rates_col = list(selection.values) + [None]
-        exact = funnel.required_volumes(scalar("target", target), selection.values, "none")
-        n = len(exact)
         header = ["period", "due", "stage", "rate to next", "exact need", "volume", "start by"]
-        return [header] + [
-            [r.period, r.due, r.stage, rates_col[i % n], exact[i % n], r.volume, r.start]
-            for i, r in enumerate(rows)
-        ]
+        return [header] + [list(r) for r in rows]
     n = len(selection.values) + 1
     table = [
         [rows[i].volume] + [rows[k * n + i].start for k in range(len(rows) // n)] for i in range(n)

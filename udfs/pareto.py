@@ -56,7 +56,7 @@ def ABC_COMPUTED(values):
 def ABC_LIMITS(values):
     """The computed ABC limits as a labelled table: Pareto, break-even and submarginal points (share of items, share of total), limit values, class sizes, exchanged, cleaned."""
     r = pareto.computed_abc(vector("values", values).values)
-    sizes = {k: r.classes.count(k) for k in "ABC"}
+    sizes = pareto.class_counts(r.classes)
     return [
         ["item", "effort (share of items)", "yield (share of total)"],
         ["Pareto point", r.pareto.effort, r.pareto.yield_],

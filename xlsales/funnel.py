@@ -290,6 +290,8 @@ class ScheduleRow(NamedTuple):
     period: int  # 1, 2, ... (1 for a one-off target)
     due: dt.date  # when this period's target must be won
     stage: str
+    rate: float | None  # conversion from this stage to the next; None for the last
+    exact: float  # the exact need before rounding
     volume: float
     start: dt.date  # the date by which this stage's volume must be entered
 
@@ -384,7 +386,7 @@ def funnel_schedule(
     [(1, 'stage 1', 100, '2026-02-16'), (1, 'stage 2', 10, '2026-03-02'), \
 (2, 'stage 1', 100, '2026-02-23'), (2, 'stage 2', 10, '2026-03-09')]
     """
-    volumes = required_volumes(target, rates, rounding)
+    working = required_working(target, rates, rounding, stages)
     days = v.sequence("stage_days", stage_days)
     v.same_length("rates", list(rates), "stage_days", days)
     lead = [v.non_negative(f"stage_days[{i}]", d) for i, d in enumerate(days)]
@@ -397,15 +399,13 @@ def funnel_schedule(
         raise InputError(
             f"periods={periods} needs every=day, week or month (a one-off target has 1)"
         )
-    names = stage_names(stages, len(volumes))
     offsets = [math.ceil(sum(lead[i:])) for i in range(len(lead))] + [0]
     rows = []
     for k in range(periods):
         period_due = add_period(due, every, k)
-        for name, volume, offset in zip(names, volumes, offsets):
-            rows.append(
-                ScheduleRow(k + 1, period_due, name, volume, period_due - dt.timedelta(days=offset))
-            )
+        for need, offset in zip(working, offsets):
+            start = period_due - dt.timedelta(days=offset)
+            rows.append(ScheduleRow(k + 1, period_due, need.stage, *need[1:], start))
     return rows
 
 

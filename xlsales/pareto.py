@@ -153,8 +153,12 @@ def abc_classes(
     >>> abc_classes([40, -10, 60], negatives="last")
     ['A', 'C', 'A']
     """
-    x, _ = _values("values", values, negatives)
-    _limits(a, b)
+    return _fixed_classes(_values("values", values, negatives)[0], a, b).tolist()
+
+
+def _fixed_classes(x: np.ndarray, a: object, b: object) -> np.ndarray:
+    """The fixed rule on checked values; negatives (if any are left) go last in C."""
+    a, b = _limits(a, b)
     keep = x >= 0
     if not keep.any():
         raise UndefinedError("values has no value of 0 or more: nothing to classify")
@@ -165,7 +169,7 @@ def abc_classes(
         np.where(shares < round(b, SHARE_DECIMALS), "B", "C"),
     )
     cls[~keep] = "C"
-    return cls.tolist()
+    return cls
 
 
 def _limits(a: object, b: object) -> tuple[float, float]:
@@ -190,9 +194,19 @@ def abc_summary(
     >>> abc_summary([40, -10, 60], negatives="last")
     ABCSummary(classes=['A', 'C', 'A'], counts={'A': 2, 'B': 0, 'C': 1}, negatives=1)
     """
-    classes = abc_classes(values, a, b, negatives)
-    _, low = _values("values", values, negatives)
-    return ABCSummary(classes, {k: classes.count(k) for k in "ABC"}, low)
+    x, low = _values("values", values, negatives)
+    classes = _fixed_classes(x, a, b)
+    return ABCSummary(classes.tolist(), class_counts(classes), low)
+
+
+def class_counts(classes: Sequence[str]) -> dict[str, int]:
+    """How many items are in A, B and C.
+
+    >>> class_counts(["A", "C", "A"])
+    {'A': 2, 'B': 0, 'C': 1}
+    """
+    labels = np.asarray(classes)
+    return {k: int((labels == k).sum()) for k in "ABC"}
 
 
 class CurvePoint(NamedTuple):
