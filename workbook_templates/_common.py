@@ -17,6 +17,7 @@ from copy import copy
 from dataclasses import dataclass, field
 
 from openpyxl import Workbook
+from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
@@ -396,3 +397,48 @@ def checks_sheet(wb: Workbook, checks: Sequence[tuple[str, str, str]]) -> Worksh
     define_name(wb, "MasterCheck", ws, "B3")
     finish(ws, landscape=False, widths={"A": 70, "B": 16, "C": 10}, title_rows="4:4")
     return ws
+
+
+def add_chart(
+    ws: Worksheet,
+    anchor: str,
+    title_text: str,
+    data: Reference,
+    categories: Reference | None = None,
+    *,
+    kind: str = "column",
+    line: Reference | None = None,
+    axis_titles: tuple[str, str] = ("", ""),
+    size: tuple[float, float] = (8, 16),
+    line_format: str = "General",
+) -> None:
+    """A native chart: columns, horizontal bars or lines; ``line`` adds a line series on
+    a second axis (e.g. a cumulative share over the bars). Lines are never smoothed,
+    so the chart shows the numbers the cells hold."""
+    chart = LineChart() if kind == "line" else BarChart()
+    if kind == "bar":
+        chart.type = "bar"
+        chart.x_axis.scaling.orientation = "maxMin"  # first category on top, like the table
+    chart.title = title_text
+    chart.add_data(data, titles_from_data=True)
+    if categories is not None:
+        chart.set_categories(categories)
+    chart.y_axis.title = axis_titles[0] or None
+    if line is not None:
+        second = LineChart()
+        second.add_data(line, titles_from_data=True)
+        second.y_axis.axId = 200
+        second.y_axis.title = axis_titles[1] or None
+        second.y_axis.crosses = "max"
+        second.y_axis.number_format = line_format
+        _straight(second)
+        chart += second
+    if kind == "line":
+        _straight(chart)
+    chart.height, chart.width = size
+    ws.add_chart(chart, anchor)
+
+
+def _straight(chart: LineChart) -> None:
+    for series in chart.series:
+        series.smooth = False

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.chart import Reference
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -22,6 +22,7 @@ from workbook_templates._common import (
     HEADER_ROW,
     Setting,
     TableSpec,
+    add_chart,
     checks_sheet,
     cover,
     data_table,
@@ -167,11 +168,11 @@ def build(
     hours = {o: (hours_available or {}).get(o, rules.hours_per_owner) for o in owners}
 
     wb = new_workbook()
-    _inputs(wb, rules, clusters, hours)
+    lists_row = _inputs(wb, rules, clusters, hours)
     first, last = _accounts(wb, rows)
     _summary(wb, first, last)
-    _clusters(wb, len(clusters) + SPARE)
-    _capacity(wb, len(owners) + SPARE)
+    _clusters(wb, len(clusters) + SPARE, lists_row)
+    _capacity(wb, len(owners) + SPARE, lists_row)
     checks_sheet(
         wb,
         [
@@ -230,9 +231,8 @@ def build(
     return wb
 
 
-def _inputs(
-    wb: Workbook, rules: AccountRules, clusters: list[str], hours: dict[str, float]
-) -> None:
+def _inputs(wb: Workbook, rules: AccountRules, clusters: list[str], hours: dict[str, float]) -> int:
+    """The Inputs sheet; returns the first row of the cluster (A) and owner (C, D) lists."""
     ws = wb.create_sheet("Inputs")
     title(ws, "Inputs", "Yellow cells are inputs; everything else in the workbook is calculated.")
     share = validation("decimal", low=0, high=1)
@@ -301,7 +301,6 @@ def _inputs(
         style_input(cell, "text")
     last = first + len(clusters) + SPARE - 1
     define_name(wb, "ClusterList", ws, f"$A${first}:$A${last}")
-    define_name(wb, "ClusterFirst", ws, f"A{first}")
     header(ws, row, ["owner", "hours available"], first_col=3)
     owners = list(hours)
     for i in range(len(owners) + SPARE):
@@ -313,11 +312,11 @@ def _inputs(
             "hours",
         )
     define_name(wb, "OwnerList", ws, f"$C${first}:$C${first + len(owners) + SPARE - 1}")
-    define_name(wb, "OwnerFirst", ws, f"C{first}")
     hours_check = validation("decimal", low=0)
     ws.add_data_validation(hours_check)
     hours_check.add(f"D{first}:D{first + len(owners) + SPARE - 1}")
     finish(ws, landscape=False, widths={"A": 52, "B": 18, "C": 20, "D": 44})
+    return first
 
 
 def _accounts(wb: Workbook, rows: list[dict]) -> tuple[int, int]:
@@ -384,33 +383,23 @@ def _summary(wb: Workbook, first: int, last: int) -> None:
     header(ws, HEADER_ROW, ["what", "value"])
     named_facts(wb, ws, FIRST_ROW, facts)
     chart_rows = min(last, first + 199)  # the 200 largest accounts keep the chart legible
-    bars = BarChart()
-    bars.title = "Pareto: revenue by account (bars) and cumulative share (line)"
     accounts = wb["Accounts"]
-    bars.add_data(
+    add_chart(
+        ws,
+        "D4",
+        "Pareto: revenue by account (bars) and cumulative share (line)",
         Reference(accounts, min_col=SPEC.index("revenue"), min_row=HEADER_ROW, max_row=chart_rows),
-        titles_from_data=True,
+        line=Reference(
+            accounts, min_col=SPEC.index("cumulative_share"), min_row=HEADER_ROW, max_row=chart_rows
+        ),
+        axis_titles=("revenue", "cumulative share"),
+        line_format="0%",
+        size=(9, 18),
     )
-    bars.y_axis.title = "revenue"
-    line = LineChart()
-    cum = SPEC.index("cumulative_share")
-    line.add_data(
-        Reference(accounts, min_col=cum, min_row=HEADER_ROW, max_row=chart_rows),
-        titles_from_data=True,
-    )
-    line.y_axis.axId = 200
-    line.y_axis.title = "cumulative share"
-    line.y_axis.crosses = "max"
-    line.y_axis.number_format = "0%"
-    for series in line.series:
-        series.smooth = False
-    bars += line
-    bars.height, bars.width = 9, 18
-    ws.add_chart(bars, "D4")
     finish(ws, widths={"A": 52, "B": 16})
 
 
-def _clusters(wb: Workbook, slots: int) -> None:
+def _clusters(wb: Workbook, slots: int, list_row: int) -> None:
     ws = wb.create_sheet("Clusters")
     title(ws, "Clusters", "One row per cluster listed on Inputs; teams work a cluster at a time.")
     header(
@@ -438,10 +427,9 @@ def _clusters(wb: Workbook, slots: int) -> None:
         ws.cell(
             row=r,
             column=1,
-            value=f'=IF(LEN(Inputs!{_cluster_cell(wb, i)})=0,"(empty slot)",'
-            f"Inputs!{_cluster_cell(wb, i)})",
+            value=f'=IF(LEN(Inputs!$A${list_row + i})=0,"(empty slot)",Inputs!$A${list_row + i})',
         )
-        key = f"Inputs!{_cluster_cell(wb, i)}"
+        key = f"Inputs!$A${list_row + i}"
         ws.cell(
             row=r, column=2, value=f"=IF(LEN({key})=0,0,COUNTIFS({cl},{key}))"
         ).number_format = "#,##0"
@@ -474,17 +462,7 @@ def _clusters(wb: Workbook, slots: int) -> None:
     )
 
 
-def _cluster_cell(wb: Workbook, i: int) -> str:
-    first = wb.defined_names["ClusterFirst"].attr_text.split("!")[1].replace("$", "")
-    return f"$A${int(first[1:]) + i}"
-
-
-def _owner_cell(wb: Workbook, i: int, column: str = "C") -> str:
-    first = wb.defined_names["OwnerFirst"].attr_text.split("!")[1].replace("$", "")
-    return f"${column}${int(first[1:]) + i}"
-
-
-def _capacity(wb: Workbook, slots: int) -> None:
+def _capacity(wb: Workbook, slots: int, list_row: int) -> None:
     ws = wb.create_sheet("Capacity")
     title(ws, "Capacity", "Hours the accounts need (effort) against the hours each owner has.")
     header(
@@ -495,7 +473,7 @@ def _capacity(wb: Workbook, slots: int) -> None:
     owner, effort = col("owner"), col("effort_hours")
     for i in range(slots):
         r = FIRST_ROW + i
-        name, avail = f"Inputs!{_owner_cell(wb, i)}", f"Inputs!{_owner_cell(wb, i, 'D')}"
+        name, avail = f"Inputs!$C${list_row + i}", f"Inputs!$D${list_row + i}"
         ws.cell(row=r, column=1, value=f'=IF(LEN({name})=0,"(empty slot)",{name})')
         ws.cell(
             row=r, column=2, value=f"=IF(LEN({name})=0,0,COUNTIFS({owner},{name}))"
@@ -549,14 +527,13 @@ def _capacity(wb: Workbook, slots: int) -> None:
         ),
     ]
     named_facts(wb, ws, total + 2, team, value_column=3)
-    chart = BarChart()
-    chart.title = "Hours needed against hours available"
-    chart.add_data(
-        Reference(ws, min_col=3, max_col=4, min_row=HEADER_ROW, max_row=last), titles_from_data=True
+    add_chart(
+        ws,
+        "H4",
+        "Hours needed against hours available",
+        Reference(ws, min_col=3, max_col=4, min_row=HEADER_ROW, max_row=last),
+        Reference(ws, min_col=1, min_row=FIRST_ROW, max_row=last),
     )
-    chart.set_categories(Reference(ws, min_col=1, min_row=FIRST_ROW, max_row=last))
-    chart.height, chart.width = 8, 16
-    ws.add_chart(chart, "H4")
     finish(
         ws,
         widths={"A": 36, "B": 10, "C": 14, "D": 14, "E": 12, "F": 16},

@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from openpyxl import Workbook
-from openpyxl.chart import BarChart, Reference
+from openpyxl.chart import Reference
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -19,6 +19,7 @@ from workbook_templates._common import (
     FORMATS,
     HEADER_ROW,
     Setting,
+    add_chart,
     checks_sheet,
     cover,
     define_name,
@@ -64,8 +65,8 @@ def build(
         names = []
     wb = new_workbook()
     slots = len(names) + SPARE if names else 6
-    _inputs(wb, target, rates, stage_days, names, due, rounding, every, actual, slots)
-    _plan(wb, slots)
+    stage_row = _inputs(wb, target, rates, stage_days, names, due, rounding, every, actual, slots)
+    _plan(wb, slots, stage_row)
     _schedule(wb, slots)
     r0, r1 = FIRST_ROW, FIRST_ROW + slots - 1
     checks_sheet(
@@ -123,7 +124,8 @@ def build(
     return wb
 
 
-def _inputs(wb, target, rates, stage_days, names, due, rounding, every, actual, slots) -> None:
+def _inputs(wb, target, rates, stage_days, names, due, rounding, every, actual, slots) -> int:
+    """The Inputs sheet; returns the row of the first stage."""
     ws = wb.create_sheet("Inputs")
     title(ws, "Inputs", "Yellow cells are inputs; everything else in the workbook is calculated.")
     row = settings_block(
@@ -206,17 +208,12 @@ def _inputs(wb, target, rates, stage_days, names, due, rounding, every, actual, 
     ):
         ws.add_data_validation(dv)
         dv.add(f"{letter}{first}:{letter}{last}")
-    define_name(wb, "StageFirstRow", ws, f"A{first}")
     define_name(wb, "StageNames", ws, f"$A${first}:$A${last}")
     finish(ws, landscape=False, widths={"A": 36, "B": 18, "C": 14, "D": 44})
+    return first
 
 
-def _stage_row(wb: Workbook, i: int) -> int:
-    ref = wb.defined_names["StageFirstRow"].attr_text.split("!")[1].replace("$", "")
-    return int(ref[1:]) + i
-
-
-def _plan(wb: Workbook, slots: int) -> None:
+def _plan(wb: Workbook, slots: int, stage_row: int) -> None:
     ws = wb.create_sheet("Plan")
     title(
         ws,
@@ -247,7 +244,7 @@ def _plan(wb: Workbook, slots: int) -> None:
     define_name(wb, "StageCount", ws, "B2")
     for i in range(slots):
         r, n = FIRST_ROW + i, FIRST_ROW + i + 1
-        src = _stage_row(wb, i)
+        src = stage_row + i
         name, rate, days, actual = (
             f"Inputs!$A${src}",
             f"Inputs!$B${src}",
@@ -305,20 +302,16 @@ def _plan(wb: Workbook, slots: int) -> None:
             ws.cell(row=r, column=c).number_format = FORMATS.get(fmt, fmt)
     last = FIRST_ROW + slots - 1
     ws["A2"] = "Stages named:"
-    ws["B2"] = (
-        f"=SUMPRODUCT(--(LEN(Inputs!$A${_stage_row(wb, 0)}:$A${_stage_row(wb, slots - 1)})>0))"
-    )
+    ws["B2"] = "=SUMPRODUCT(--(LEN(StageNames)>0))"
     ws["A2"].font = Font(italic=True)
-    chart = BarChart()
-    chart.type = "bar"
-    chart.title = "Funnel: planned volume per stage"
-    chart.add_data(
-        Reference(ws, min_col=6, min_row=HEADER_ROW, max_row=last), titles_from_data=True
+    add_chart(
+        ws,
+        f"A{last + 3}",
+        "Funnel: planned volume per stage",
+        Reference(ws, min_col=6, min_row=HEADER_ROW, max_row=last),
+        Reference(ws, min_col=1, min_row=FIRST_ROW, max_row=last),
+        kind="bar",
     )
-    chart.set_categories(Reference(ws, min_col=1, min_row=FIRST_ROW, max_row=last))
-    chart.x_axis.scaling.orientation = "maxMin"
-    chart.height, chart.width = 8, 16
-    ws.add_chart(chart, f"A{last + 3}")
     finish(
         ws,
         widths={

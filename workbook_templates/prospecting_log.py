@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.chart import Reference
 from openpyxl.utils import get_column_letter
 
 from workbook_templates._common import (
@@ -19,6 +19,7 @@ from workbook_templates._common import (
     HEADER_ROW,
     Setting,
     TableSpec,
+    add_chart,
     checks_sheet,
     cover,
     data_table,
@@ -305,16 +306,15 @@ def _weeks(wb: Workbook, weeks: int) -> None:
         ws.cell(row=r, column=4, value=f'=COUNTIFS({date},">="&B{r},{date},"<="&C{r})')
         ws.cell(row=r, column=5, value=f'=COUNTIFS({date},">"&(C{r}-BlockDays),{date},"<="&C{r})')
     last = FIRST_ROW + weeks - 1
-    chart = LineChart()
-    chart.title = "Activities per week and rolling 30 days"
-    chart.add_data(
-        Reference(ws, min_col=4, max_col=5, min_row=HEADER_ROW, max_row=last), titles_from_data=True
+    add_chart(
+        ws,
+        "G4",
+        "Activities per week and rolling 30 days",
+        Reference(ws, min_col=4, max_col=5, min_row=HEADER_ROW, max_row=last),
+        Reference(ws, min_col=2, min_row=FIRST_ROW, max_row=last),
+        kind="line",
+        size=(8, 18),
     )
-    chart.set_categories(Reference(ws, min_col=2, min_row=FIRST_ROW, max_row=last))
-    for series in chart.series:
-        series.smooth = False
-    chart.height, chart.width = 8, 18
-    ws.add_chart(chart, "G4")
     finish(
         ws,
         widths={"A": 7, "B": 12, "C": 12, "D": 11, "E": 16},
@@ -369,21 +369,16 @@ def _blocks(wb: Workbook, blocks: int) -> tuple[int, int]:
         ws.cell(row=r, column=11, value=f"=D{r}<=AsOf")
     last = FIRST_ROW + blocks - 1
     define_name(wb, "LastBlock", ws, f"A{last}")
-    bars = BarChart()
-    bars.title = "30-day activity (bars) against the revenue its 90-day window brought (line)"
-    bars.add_data(Reference(ws, min_col=5, min_row=HEADER_ROW, max_row=last), titles_from_data=True)
-    bars.set_categories(Reference(ws, min_col=2, min_row=FIRST_ROW, max_row=last))
-    bars.y_axis.title = "activities"
-    line = LineChart()
-    line.add_data(Reference(ws, min_col=8, min_row=HEADER_ROW, max_row=last), titles_from_data=True)
-    line.y_axis.axId = 200
-    line.y_axis.title = "won in the window"
-    line.y_axis.crosses = "max"
-    for series in line.series:
-        series.smooth = False
-    bars += line
-    bars.height, bars.width = 9, 20
-    ws.add_chart(bars, f"A{last + 3}")
+    add_chart(
+        ws,
+        f"A{last + 3}",
+        "30-day activity (bars) against the revenue its 90-day window brought (line)",
+        Reference(ws, min_col=5, min_row=HEADER_ROW, max_row=last),
+        Reference(ws, min_col=2, min_row=FIRST_ROW, max_row=last),
+        line=Reference(ws, min_col=8, min_row=HEADER_ROW, max_row=last),
+        axis_titles=("activities", "won in the window"),
+        size=(9, 20),
+    )
     finish(
         ws,
         widths={get_column_letter(c): 13 for c in range(1, 12)},
