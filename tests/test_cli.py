@@ -231,3 +231,35 @@ def test_account_matrix_limits_from_the_command_line(tmp_path):
         "0.9",
     )
     assert bad.returncode == 2 and "a=0.95 must be less than b=0.9" in bad.stderr
+
+
+def test_prospecting_log_refuses_as_of_before_start(tmp_path):
+    csv = tmp_path / "log.csv"
+    samples.sample_activities(10).drop(columns="source_row").to_csv(csv, index=False)
+    target = tmp_path / "log.xlsx"
+    out = run(
+        "template",
+        "prospecting-log",
+        "--activities",
+        str(csv),
+        "--out",
+        str(target),
+        "--start",
+        "2026-05-01",
+        "--as-of",
+        "2026-04-01",
+    )
+    assert out.returncode == 2
+    assert "as_of=2026-04-01 is before start=2026-05-01" in out.stderr
+    assert not target.exists()
+    out = run(
+        "template",
+        "prospecting-log",
+        "--activities",
+        str(csv),
+        "--out",
+        str(target),
+        "--target-wins",
+        "-3",
+    )
+    assert out.returncode == 2 and "target_wins=-3 must be 0 or more" in out.stderr

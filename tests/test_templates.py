@@ -119,3 +119,21 @@ def test_list_validations_are_stored_as_ooxml_formulas():
     ]
     assert '"yes,no"' in lists and "ClusterList" in lists and "OwnerList" in lists
     assert not any(f.startswith("=") for f in lists)  # a leading = makes Excel repair the file
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"stage_days": [7]}, "stage_days has 1 value(s) but rates has 2"),
+        ({"actual": [10, 5]}, "actual has 2 value(s) but the rates describe 3 stages"),
+        ({"every": "day"}, "every='day' must be one of: once, week, month"),
+        ({"rates": [0.3, 1.5]}, "rates[1]=1.5 must be in (0, 1]"),
+    ],
+)
+def test_funnel_planner_refuses_a_bad_plan(kwargs, message):
+    from xlsales.errors import InputError
+
+    plan = {"target": 10, "rates": [0.3, 0.5], "stage_days": [7, 7], "stages": ["a", "b", "c"]}
+    with pytest.raises(InputError) as info:
+        fp.build(**{**plan, **kwargs})
+    assert message in str(info.value)

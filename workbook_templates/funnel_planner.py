@@ -32,6 +32,7 @@ from workbook_templates._common import (
     title,
     validation,
 )
+from xlsales import _validate as v
 from xlsales import funnel
 from xlsales.records import Provenance
 
@@ -55,14 +56,14 @@ def build(
     ``rates`` and ``stage_days`` have one entry per step (stages - 1); ``actual`` one
     per stage (this period's actual volumes, for the steering review).
     """
-    if rates:
-        funnel.required_volumes(target, rates, rounding)  # type: ignore[arg-type]  # core checks
-
-        names = funnel.stage_names(stages, len(rates) + 1)
-        if len(stage_days) != len(rates):
-            funnel.funnel_schedule(target, rates, stage_days, due or dt.date.today())  # type: ignore[arg-type]
-    else:
-        names = []
+    every = v.choice("every", every, ("once", "week", "month"))  # what the Schedule sheet does
+    names: list[str] = []
+    if rates:  # the core's own checks: a bad plan is refused before a cell is written
+        day = due or dt.date.today()
+        rows = funnel.funnel_schedule(target, rates, stage_days, day, rounding, stages=stages)  # type: ignore[arg-type]
+        names = [row.stage for row in rows]
+        if actual is not None:
+            funnel.plan_gap(actual, rates, target, rounding, names)  # type: ignore[arg-type]
     wb = new_workbook()
     slots = len(names) + SPARE if names else 6
     stage_row = _inputs(wb, target, rates, stage_days, names, due, rounding, every, actual, slots)

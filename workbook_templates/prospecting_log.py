@@ -33,6 +33,8 @@ from workbook_templates._common import (
     title,
     validation,
 )
+from xlsales import _validate as v
+from xlsales import prospecting
 from xlsales.records import ACTIVITY_TYPES, Provenance
 
 TABLE = "tblActivities"
@@ -131,11 +133,11 @@ def build(
         start = dt.date.today().replace(day=1)
     if as_of is None:
         as_of = start + dt.timedelta(days=6 * 30 - 1)
-    if plan_start is None:
-        plan_start = (as_of.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
-        plan_end = (plan_start + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
-    weeks = (as_of - start).days // 7 + 1
-    blocks = (as_of - start).days // 30 + 1
+    default_start, default_end = prospecting.month_after(as_of)
+    plan_start, plan_end = plan_start or default_start, plan_end or default_end
+    weeks, blocks = prospecting.report_periods(start, as_of)
+    if target_wins is not None:
+        v.non_negative("target_wins", target_wins)
 
     wb = new_workbook()
     _inputs(wb, start, as_of, target_wins, plan_start, plan_end)

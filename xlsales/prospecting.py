@@ -23,6 +23,38 @@ def _day(name: str, value: object) -> dt.date:
     raise InputError(f"{name}={value!r} is not a date")
 
 
+def report_periods(start: dt.date, as_of: dt.date, block_days: int = 30) -> tuple[int, int]:
+    """How many weeks and how many blocks run from ``start`` to the one holding ``as_of``.
+
+    ::
+
+        weeks  = (as_of - start) // 7 + 1
+        blocks = (as_of - start) // block_days + 1
+
+    >>> report_periods(dt.date(2026, 1, 1), dt.date(2026, 1, 31))
+    (5, 2)
+    """
+    start, as_of = _day("start", start), _day("as_of", as_of)
+    block_days = v.whole("block_days", block_days)
+    if block_days < 1:
+        raise InputError(f"block_days={block_days} must be 1 or more")
+    if as_of < start:
+        raise InputError(f"as_of={as_of} is before start={start}")
+    days = (as_of - start).days
+    return days // 7 + 1, days // block_days + 1
+
+
+def month_after(day: dt.date) -> tuple[dt.date, dt.date]:
+    """The first and last day of the calendar month after ``day`` (the default plan period).
+
+    >>> month_after(dt.date(2026, 1, 31))
+    (datetime.date(2026, 2, 1), datetime.date(2026, 2, 28))
+    """
+    first = (_day("day", day).replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    last = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+    return first, last
+
+
 def payoff_blocks(
     activities: pd.DataFrame,
     start: dt.date,
@@ -58,13 +90,8 @@ def payoff_blocks(
     [[1.0, 1000.0, 800.0], [1.0, 500.0, 0.0]]
     """
     start, as_of = _day("start", start), _day("as_of", as_of)
-    block_days = v.whole("block_days", block_days)
     payoff_days = v.whole("payoff_days", payoff_days)
-    if block_days < 1:
-        raise InputError(f"block_days={block_days} must be 1 or more")
-    if as_of < start:
-        raise InputError(f"as_of={as_of} is before start={start}")
-    count = (as_of - start).days // block_days + 1
+    _, count = report_periods(start, as_of, block_days)
     dates = pd.to_datetime(activities["date"])
     won_dates = pd.to_datetime(activities["won_date"])
     begin = pd.Timestamp(start)
