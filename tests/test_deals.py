@@ -221,3 +221,10 @@ def test_sample_export_recovers_the_generator_rates():
     assert len(found.duplicates) > 0 and found.out_of_order
     medians = deals.stage_durations(found)["median_days"].tolist()
     assert medians == pytest.approx([6, 10, 14, 21], abs=2)  # lognormal medians + rounding up
+
+
+def test_no_amount_column_gives_no_velocity_rather_than_zero():
+    found = deals.read_deals(HAND.drop(columns="amount"), STAGES)
+    m = deals.record_metrics(found)
+    assert m["win_rate"] == pytest.approx(2 / 6)  # still known
+    assert m["deal_size"] is None and m["velocity_per_day"] is None

@@ -260,8 +260,8 @@ def _planner_from(found, target: float, as_of: dt.date):
     rates, days = deals.measured_plan(found)
     due = as_of + dt.timedelta(days=int(sum(days)) + 30)
     last_month = (as_of.replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
-    gaps = deals.plan_vs_actual(found, rates, target)
-    actual = gaps.loc[gaps["period"] == last_month, "actual"].tolist() or None
+    entries = deals.entries_per_period(found)
+    actual = entries.loc[last_month].tolist() if last_month in entries.index else None
     return funnel_planner.build(target, rates, days, found.stages, due, actual=actual)
 
 

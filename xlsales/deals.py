@@ -50,6 +50,7 @@ class Deals:
     duplicates: pd.DataFrame  # the repeated (deal_id, stage) rows that were counted once
     out_of_order: list  # deal ids whose stage dates run against the stage order
     source: str
+    has_amounts: bool = True  # False when the export has no amount column
 
     @property
     def shape(self) -> str:
@@ -264,6 +265,7 @@ def read_deals(
         duplicates.reset_index(drop=True),
         out_of_order,
         source,
+        "amount" in frame,
     )
 
 
@@ -422,7 +424,7 @@ def record_metrics(deals: Deals) -> dict:
 
         win_rate     = won / (won + lost)
         opportunities= open deals
-        deal_size    = mean amount of won deals
+        deal_size    = mean amount of won deals (None without an amount column: not 0)
         cycle_days   = median days from a won deal's first stage to its close
                        (closed_at, or its last stage change when closed_at is blank)
         velocity     = opportunities * win_rate * deal_size / cycle_days
@@ -435,7 +437,7 @@ def record_metrics(deals: Deals) -> dict:
     rate = len(won) / (len(won) + lost)
     closed = won["closed"].fillna(won["last_change"])
     cycle = float((closed - won["created"]).dt.days.median()) if len(won) else None
-    size = float(won["amount"].mean()) if len(won) else None
+    size = float(won["amount"].mean()) if len(won) and deals.has_amounts else None
     opportunities = int((table["status"] == "open").sum())
     velocity = (opportunities * rate * size / cycle) if cycle and size is not None else None
     return {
@@ -479,6 +481,25 @@ def stalled(deals: Deals, as_of: dt.date, stall_days: float | Mapping[str, float
     ].reset_index(drop=True)
 
 
+def entries_per_period(deals: Deals, period: str = "M") -> pd.DataFrame:
+    """Actual volume per stage and period: one row per period ("2026-01"), one column
+    per stage index.
+
+    ::
+
+        history:  deals entering stage i in the period
+        snapshot: deals created in the period that reached stage i
+    """
+    if deals.history is not None:
+        h = deals.history
+        counts = pd.crosstab(h["entered_at"].dt.to_period(period).astype(str), h["stage_index"])
+    else:
+        table = deals.deals
+        at = pd.crosstab(table["created"].dt.to_period(period).astype(str), table["furthest"])
+        counts = at.iloc[:, ::-1].cumsum(axis=1).iloc[:, ::-1]
+    return counts.reindex(columns=range(len(deals.stages)), fill_value=0)
+
+
 def plan_vs_actual(
     deals: Deals,
     planned_rates: Sequence[float],
@@ -501,16 +522,7 @@ def plan_vs_actual(
             f"planned_rates has {len(planned_rates)} rate(s) but there are "
             f"{len(deals.stages)} stages: give one rate per step ({len(deals.stages) - 1})"
         )
-    if deals.history is not None:
-        h = deals.history
-        keys = h["entered_at"].dt.to_period(period).astype(str)
-        counts = pd.crosstab(keys, h["stage_index"])
-    else:
-        table = deals.deals
-        keys = table["created"].dt.to_period(period).astype(str)
-        at = pd.crosstab(keys, table["furthest"])
-        counts = at.iloc[:, ::-1].cumsum(axis=1).iloc[:, ::-1]
-    counts = counts.reindex(columns=range(len(deals.stages)), fill_value=0)
+    counts = entries_per_period(deals, period)
     rows = [
         {"period": key, **gap._asdict()}
         for key, actual in counts.iterrows()
