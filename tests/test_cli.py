@@ -15,6 +15,14 @@ ACCOUNTS_HEADER = (
 )
 
 
+def sample_file(tmp_path, kind: str, rows: int):
+    """Built-in sample rows written as the CSV a user would give (no source_row column)."""
+    make = samples.sample_accounts if kind == "accounts" else samples.sample_activities
+    path = tmp_path / f"{kind}.csv"
+    make(rows).drop(columns="source_row").to_csv(path, index=False)
+    return path
+
+
 def run(*args, cwd=None):
     return subprocess.run(
         [sys.executable, "-m", "xlsales.cli", *args], capture_output=True, text=True, cwd=cwd
@@ -92,8 +100,7 @@ def test_missing_column_is_named(tmp_path):
 
 
 def test_account_matrix_from_file_reports_rows(tmp_path):
-    csv = tmp_path / "accounts.csv"
-    samples.sample_accounts(25).drop(columns="source_row").to_csv(csv, index=False)
+    csv = sample_file(tmp_path, "accounts", 25)
     target = tmp_path / "matrix.xlsx"
     out = run("template", "account-matrix", "--accounts", str(csv), "--out", str(target))
     assert out.returncode == 0, out.stderr
@@ -105,12 +112,11 @@ def test_account_matrix_from_file_reports_rows(tmp_path):
 
 
 def test_prospecting_log_from_file(tmp_path):
-    csv = tmp_path / "log.csv"
-    samples.sample_activities(40).drop(columns="source_row").to_csv(csv, index=False)
+    csv = sample_file(tmp_path, "activities", 40)
     target = tmp_path / "log.xlsx"
     out = run("template", "prospecting-log", "--activities", str(csv), "--out", str(target))
     assert out.returncode == 0, out.stderr
-    assert "log.csv: 40 rows read, 40 activities" in out.stdout
+    assert "activities.csv: 40 rows read, 40 activities" in out.stdout
 
 
 def test_bad_activity_date_named(tmp_path):
@@ -191,8 +197,7 @@ def test_analyze_by_owner(tmp_path):
 
 
 def test_account_matrix_limits_from_the_command_line(tmp_path):
-    csv = tmp_path / "accounts.csv"
-    samples.sample_accounts(8).drop(columns="source_row").to_csv(csv, index=False)
+    csv = sample_file(tmp_path, "accounts", 8)
     target = tmp_path / "m.xlsx"
     out = run(
         "template",
@@ -234,8 +239,7 @@ def test_account_matrix_limits_from_the_command_line(tmp_path):
 
 
 def test_prospecting_log_refuses_as_of_before_start(tmp_path):
-    csv = tmp_path / "log.csv"
-    samples.sample_activities(10).drop(columns="source_row").to_csv(csv, index=False)
+    csv = sample_file(tmp_path, "activities", 10)
     target = tmp_path / "log.xlsx"
     out = run(
         "template",

@@ -36,9 +36,15 @@ def test_swiss_inhabitants_sizes():
 
 
 def test_computed_abc_cleans_and_reports():
-    # text, a blank and a negative count as 0: three cleaned, the two 3s lead
+    # text, a blank and a negative count as 0: three cleaned, leaving 3, 3, 1, 0, 0, 0.
+    # By hand, the curve's knots (x = i/6, y = cumulative share of 7) and their squared
+    # distance to (0, 1): (1/6, 3/7) 0.354; (2/6, 6/7) 0.131; (3/6, 1) 0.250. So the
+    # Pareto point lies between x = 1/6 and 1/2. Position 1 (x = 1/6) is then in A; if
+    # the point falls short of x = 2/6 the tie of the two 3s is split 1:1 and step 7
+    # moves it to A, because 3 is the value at the A|B limit. Either way both 3s are A.
     r = pareto.computed_abc([1, "x", None, -5, 3, 3])
     assert r.cleaned == 3
+    assert 1 / 6 < r.pareto.effort <= 1 / 2 and not r.exchanged
     assert r.classes[4] == r.classes[5] == "A"
 
 
