@@ -261,7 +261,7 @@ def _planner_from(found, target: float, as_of: dt.date):
     due = as_of + dt.timedelta(days=int(sum(days)) + 30)
     last_month = (as_of.replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
     entries = deals.entries_per_period(found)
-    actual = entries.loc[last_month].tolist() if last_month in entries.index else None
+    actual = list(entries.loc[last_month]) if last_month in entries.index else None
     return funnel_planner.build(target, rates, days, found.stages, due, actual=actual)
 
 

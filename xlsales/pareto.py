@@ -199,7 +199,7 @@ def abc_summary(
     return ABCSummary(classes.tolist(), class_counts(classes), low)
 
 
-def class_counts(classes: Sequence[str]) -> dict[str, int]:
+def class_counts(classes: Sequence[str] | np.ndarray) -> dict[str, int]:
     """How many items are in A, B and C.
 
     >>> class_counts(["A", "C", "A"])
