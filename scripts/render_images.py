@@ -38,7 +38,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         subprocess.run(
-            [sys.executable, "-m", "xlsales.cli", "demo", "--out", str(folder)], check=True
+            [sys.executable, "-m", "frontdoors.cli", "demo", "--out", str(folder)], check=True
         )
         pdfs = engine.convert(
             [folder / f"{name}.xlsx" for name in PAGES], folder / "pdf", fmt="pdf"

@@ -18,15 +18,12 @@ import pytest  # noqa: E402
 import xlwings as xw  # noqa: E402
 from officejs import excel_call  # noqa: E402, F401  (the tests import it from here)
 
-ORACLES = Path(__file__).resolve().parents[1].parent / "shared" / "oracles"
+DATA = Path(__file__).resolve().parent / "data"
 
 
 def load_oracle(name: str) -> dict:
-    """A published example file from ../shared/oracles (read its 'about' field)."""
-    path = ORACLES / name
-    if not path.exists():
-        pytest.fail(f"oracle {path} is missing: the tests need ../shared/oracles beside the repo")
-    return json.loads(path.read_text())
+    """A published example file, kept in tests/data with its 'about' field."""
+    return json.loads((DATA / name).read_text())
 
 
 def excel_error(module, func_name: str, *args) -> str:

@@ -57,7 +57,7 @@ def running_server(extra_env: dict[str, str] | None = None, timeout: float = 60)
     env["XLWINGS_LICENSE_KEY"] = "noncommercial"
     env.update(extra_env or {})
     proc = subprocess.Popen(
-        [sys.executable, "-m", "xlsales.cli", "serve", "--port", str(port)],
+        [sys.executable, "-m", "frontdoors.cli", "serve", "--port", str(port)],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

@@ -25,7 +25,7 @@ def sample_file(tmp_path, kind: str, rows: int):
 
 def run(*args, cwd=None):
     return subprocess.run(
-        [sys.executable, "-m", "xlsales.cli", *args], capture_output=True, text=True, cwd=cwd
+        [sys.executable, "-m", "frontdoors.cli", *args], capture_output=True, text=True, cwd=cwd
     )
 
 

@@ -191,9 +191,9 @@ def test_classic_addin_shows_the_message_as_cell_text():
 def test_core_imports_with_xlwings_and_openpyxl_blocked():
     code = (
         "import sys\n"
-        "for name in ('xlwings', 'openpyxl'):\n"
+        "for name in ('xlwings', 'openpyxl', 'udfs', 'workbook_templates', 'frontdoors'):\n"
         "    sys.modules[name] = None  # any import of it now raises ImportError\n"
-        "import xlsales, xlsales.funnel, xlsales.cli\n"
+        "import xlsales, xlsales.funnel\n"
         "import pkgutil, importlib\n"
         "for m in pkgutil.iter_modules(xlsales.__path__):\n"
         "    importlib.import_module('xlsales.' + m.name)\n"
