@@ -30,9 +30,16 @@ def test_computed_abc_matches_cabcanalysis_item_by_item(name):
         assert got[k] == sorted(case[k]), k
 
 
-def test_swiss_inhabitants_sizes():
-    assert ABC["swiss"]["sizes"] == [640, 437, 1819]  # as published with the R package
-    assert len(ABC["swiss"]["data"]) == 2896
+def test_swiss_inhabitants_limit_points_match_cabcanalysis():
+    # cABCanalysis on the 2,896 SwissInhabitants values puts the A|B limit at the
+    # break-even point (it lies left of the Pareto point, so the two are exchanged) and
+    # the B|C limit at the submarginal point; the oracle lists both as (effort, yield).
+    case = ABC["swiss"]
+    r = pareto.computed_abc(case["data"])
+    assert r.exchanged
+    assert [r.break_even.effort, r.break_even.yield_] == pytest.approx(case["A_point"], rel=1e-9)
+    assert [r.submarginal.effort, r.submarginal.yield_] == pytest.approx(case["C_point"], rel=1e-9)
+    assert r.pareto.effort > r.break_even.effort
 
 
 def test_computed_abc_cleans_and_reports():

@@ -6,6 +6,7 @@ import pytest
 from conftest import excel_call, excel_error, load_oracle
 
 import udfs
+from xlsales import pareto
 
 ABC = load_oracle("abc_published.json")["cases"]
 
@@ -47,8 +48,10 @@ def test_abc_limits_table():
     assert labels[:4] == ["item", "Pareto point", "break-even point", "submarginal point"]
     sizes = dict((r[0], r[1]) for r in got)["A, B, C items"]
     assert sizes == ", ".join(str(s) for s in case["sizes"])
-    for row in got[1:4]:
-        assert 0 <= row[1] <= 1 and 0 <= row[2] <= 1
+    # the same points as the core's, row by row (effort, yield)
+    core = pareto.computed_abc(case["data"])
+    points = [core.pareto, core.break_even, core.submarginal]
+    assert [row[1:3] for row in got[1:4]] == [[p.effort, p.yield_] for p in points]
 
 
 def test_pareto_cutoff_udf():

@@ -48,7 +48,8 @@ def _remember_pyodide_is_absent() -> None:
 
 _remember_pyodide_is_absent()
 
-EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial 1 = 1900-01-01 after Excel's 1900 leap-year bug
+EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial 61 = 1900-03-01: day 0 after Excel's 1900 leap-year bug
+EXCEL_LAST_SERIAL = 2958465  # 9999-12-31, the last day Excel shows
 
 
 def _blank(value: object) -> bool:
@@ -125,15 +126,29 @@ def flag(name: str, value: Any) -> bool:
 
 
 def excel_date(name: str, value: Any) -> dt.date:
-    """An Excel date: a date cell (a serial number) or a date xlwings already converted."""
+    """An Excel date: a date cell (a serial number) or a date xlwings already converted.
+
+    ::
+
+        serial 1 .. 59          1899-12-31 + serial    (1 = 1900-01-01, 59 = 1900-02-28)
+        serial 60               refused: Excel's 1900-02-29, a day that never was
+        serial 61 .. 2958465    1899-12-30 + serial    (61 = 1900-03-01, 2958465 = 9999-12-31)
+
+    A time of day (the fraction) is dropped.
+    """
     value = scalar(name, value)
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and 1 <= value < 2958466:
-        return EXCEL_EPOCH + dt.timedelta(days=int(value))
-    raise InputError(f"{name}={value!r} is not an Excel date")
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if 61 <= value < EXCEL_LAST_SERIAL + 1:
+            return EXCEL_EPOCH + dt.timedelta(days=int(value))
+        if 1 <= value < 60:
+            return dt.date(1899, 12, 31) + dt.timedelta(days=int(value))
+        if 60 <= value < 61:
+            raise InputError(f"{name}={value!r} is Excel's 1900-02-29, a day that never was")
+    raise InputError(f"{name}={value!r} is not an Excel date (1 to {EXCEL_LAST_SERIAL})")
 
 
 def excel_dates(name: str, selection: Any) -> tuple[list[dt.date], Vector]:
