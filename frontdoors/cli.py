@@ -175,7 +175,7 @@ def _cmd_analyze(args: argparse.Namespace) -> None:
     data = samples.sample_crm() if args.file is None else args.file
     found = deals.read_deals(data, stages, mapping, source="built-in sample CRM export")
     table = found.deals
-    as_of = _date(args.as_of, "as-of") or max(table["last_change"]).date()
+    as_of = _date(args.as_of, "as-of") or deals.default_as_of(found)
     print(
         f"{found.source}: {found.rows_read} rows read ({found.shape}), {len(table)} deals, "
         f"as of {as_of}"
@@ -193,28 +193,30 @@ def _cmd_analyze(args: argparse.Namespace) -> None:
             f"stage dates against the stage order: {len(found.out_of_order)} deal(s): "
             f"{', '.join(found.out_of_order[:5])}{' ...' if len(found.out_of_order) > 5 else ''}"
         )
-    real = deals.conversion(found)
-    snap = deals.snapshot_conversion(found)
+    real = deals.conversion(found, as_of=as_of)
     width = max(len(s) for s in found.stages)
-    print("\nReal funnel (open deals are not counted as lost):")
     print(
-        f"  {'stage':<{width}}  {'reached':>8}  {'went on':>8}  {'open':>6}  {'rate':>7}  {'snapshot':>8}"
+        "\nStep conversion: of the deals that entered a stage, the share that reached the next "
+        "by the as-of date (open deals count as not yet converted):"
     )
-    for r, s in zip(real.itertuples(), snap.itertuples()):
+    print(f"  {'stage':<{width}}  {'entered':>8}  {'went on':>8}  {'rate':>7}  {'open':>6}")
+    for r in real.itertuples():
         went = "" if r.went_on is None else r.went_on
         rate = "" if r.went_on is None else _pct(r.rate)
-        snap_rate = "" if r.went_on is None else _pct(s.rate)
         print(
-            f"  {str(r.stage):<{width}}  {r.reached:>8}  {str(went):>8}  {r.open_here:>6}  "
-            f"{rate:>7}  {snap_rate:>8}"
+            f"  {str(r.stage):<{width}}  {r.entered:>8}  {str(went):>8}  {rate:>7}  "
+            f"{r.open_here:>6}"
         )
     if args.by:
-        groups = deals.conversion(found, by=args.by, period=args.period)
+        groups = deals.conversion(found, by=args.by, period=args.period, as_of=as_of)
         label = "owner" if args.by == "owner" else f"cohort (created per {args.period})"
-        print(f"\nConversion per {label}: the rate of each step (deals in the group)")
+        print(f"\nStep conversion per {label}: rate (went on / entered, open) per step")
         for key, group in groups.groupby("group", sort=True):
-            steps = "  ".join(_pct(r) for r in group["rate"].tolist()[:-1])
-            print(f"  {str(key):<16} {steps}   ({group['reached'].iloc[0]} deals)")
+            steps = "  ".join(
+                f"{_pct(r.rate)} ({r.went_on}/{r.entered}, {r.open_here} open)"
+                for r in group.iloc[:-1].itertuples()
+            )
+            print(f"  {str(key):<16} {steps}")
     if found.history is not None:
         print("\nStage lead times (days before the next stage: median, 25th-75th percentile):")
         for d in deals.stage_durations(found).to_dict("records"):
@@ -241,7 +243,7 @@ def _cmd_analyze(args: argparse.Namespace) -> None:
         )
     if len(late) > args.show:
         print(f"  ... and {len(late) - args.show} more (--show N lists more)")
-    rates, _days = deals.measured_plan(found)
+    rates, _days = deals.measured_plan(found, as_of)
     plan = funnel.required_volumes(args.target, rates)
     print(
         f"\nTo win {args.target:g} at the measured rates: "

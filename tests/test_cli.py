@@ -158,12 +158,12 @@ def test_analyze_a_hand_export(tmp_path):
     text = out.stdout
     assert "crm.csv: 6 rows read (history), 3 deals" in text
     assert "duplicates: 1 repeated deal/stage rows counted once: row 6 (B Lead)" in text
-    # Lead: reached 3, went on 1, open 1 -> 1 of 2 decided = 50.0 %
-    assert any(line.split()[:5] == ["Lead", "3", "1", "1", "50.0%"] for line in text.splitlines())
+    # Lead: entered 3, went on 1 (A), C open there -> 1 of 3 = 33.3 %, 1 open
+    assert any(line.split()[:5] == ["Lead", "3", "1", "33.3%", "1"] for line in text.splitlines())
     assert "C  Lead" in text and "47 days" in text  # stalled since 1 Feb
     assert "Win rate 50.0% (1 won, 1 lost, 1 open)" in text
-    # to win 2 at 50 % and 100 %: 4 leads, 2 proposals, 2 won
-    assert "To win 2 at the measured rates: Lead 4, Proposal 2, Won 2" in text
+    # to win 2 at 1/3 and 100 % (A went on from Proposal): 2 / (1/3) = 6 leads, 2 proposals
+    assert "To win 2 at the measured rates: Lead 6, Proposal 2, Won 2" in text
 
 
 def test_analyze_unknown_stage_is_named(tmp_path):

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xlsales import deals, samples
+from xlsales import deals, funnel, samples
 from xlsales.errors import DataError, InputError, UndefinedError
 
 STAGES = ["Lead", "Qualified", "Proposal", "Won"]
@@ -75,22 +75,73 @@ def test_hand_duplicates_and_out_of_order(hand):
 def test_hand_conversion(hand):
     table = deals.conversion(hand)
     # furthest: A Won, B Proposal, C Lead, D Qualified, E Qualified (open), F Lead (open),
-    # G Won, H Qualified. Reached: Lead 8, Qualified 6 (B skipped it: passed),
+    # G Won, H Qualified. Entered: Lead 8, Qualified 6 (B skipped it: passed),
     # Proposal 3, Won 2. Open: F at Lead, E at Qualified.
+    assert table["entered"].tolist() == [8, 6, 3, 2]
     assert table["reached"].tolist() == [8, 6, 3, 2]
+    assert table["went_on"].tolist() == [6, 3, 2, None]
     assert table["open_here"].tolist() == [1, 1, 0, 0]
-    # Lead: 6 went on of 8 - 1 open = 7; Qualified: 3 of 6 - 1 = 5; Proposal: 2 of 3
-    assert table["rate"].tolist() == [6 / 7, 3 / 5, 2 / 3, None]
-    snap = deals.snapshot_conversion(hand)
-    assert snap["rate"].tolist() == [6 / 8, 3 / 6, 2 / 3, None]  # open deals drag it down
+    # Lead: 6 of 8 went on (F, open, is not converted yet); Qualified 3 of 6; Proposal 2 of 3
+    assert table["rate"].tolist() == [6 / 8, 3 / 6, 2 / 3, None]
 
 
-def test_hand_cohorts_do_not_read_young_deals_as_lost(hand):
+def test_hand_cohorts_count_young_open_deals_as_not_yet_converted(hand):
     table = deals.conversion(hand, by="cohort")
-    march = table[table["group"] == "2026-03"]  # F only, still open
-    assert march["reached"].tolist()[0] == 1 and march["rate"].tolist()[0] is None
+    march = table[table["group"] == "2026-03"]  # F only, open at Lead: 0 of 1, 1 open
+    assert march["entered"].tolist()[0] == 1 and march["rate"].tolist()[0] == 0
+    assert march["open_here"].tolist()[0] == 1
     feb = table[table["group"] == "2026-02"]  # E: Lead -> Qualified, open there
-    assert feb["rate"].tolist()[:2] == [1.0, None]
+    assert feb["rate"].tolist()[:2] == [1.0, 0.0] and feb["open_here"].tolist()[:2] == [0, 1]
+
+
+def idle_leads():
+    """The issue's case: 22 leads; 12 went on to Qualified (6 won, 6 lost there); the
+    other 10 have sat open at Lead since 2025-10-01, five months before the as-of date."""
+    rows = []
+    for k in range(12):
+        status = "won" if k < 6 else "lost"
+        rows += [
+            (f"Q{k}", "Lead", "2025-10-01", status, 1000, "Ann"),
+            (f"Q{k}", "Qualified", "2025-10-15", status, 1000, "Ann"),
+        ]
+        if status == "won":
+            rows.append((f"Q{k}", "Won", "2025-11-30", status, 1000, "Ann"))
+    rows += [(f"I{k}", "Lead", "2025-10-01", "open", 1000, "Bob") for k in range(10)]
+    rows.append(("Z", "Lead", "2026-03-01", "lost", 0, "Bob"))  # the as-of date: a lost lead
+    return deals.read_deals(history(rows), ["Lead", "Qualified", "Won"])
+
+
+def test_idle_open_leads_are_not_converted():
+    found = idle_leads()
+    table = deals.conversion(found, as_of=dt.date(2026, 2, 28))  # Z not yet entered
+    # Lead: 12 of 22 went on, the 10 idle open leads beside it (not 12 / 12 = 100 %)
+    assert table["entered"].tolist()[0] == 22 and table["went_on"].tolist()[0] == 12
+    assert table["open_here"].tolist()[0] == 10
+    assert table["rate"].tolist()[:2] == [12 / 22, 6 / 12]
+    # the planner at these rates: 10 wins / (12/22 x 6/12) = 10 / (6/22) = 36.67 -> 37 leads;
+    # Qualified 10 / 0.5 = 20
+    rates, _days = deals.measured_plan(found, as_of=dt.date(2026, 2, 28))
+    assert funnel.required_volumes(10, rates) == [37, 20, 10]
+
+
+def test_entry_on_the_as_of_date_counts_and_the_day_after_does_not():
+    found = idle_leads()  # Z entered Lead (and was lost) on 2026-03-01
+    on = deals.conversion(found, as_of=dt.date(2026, 3, 1))
+    assert on["entered"].tolist()[0] == 23  # 22 + Z, entered on the as-of date
+    assert on["rate"].tolist()[0] == 12 / 23 and on["open_here"].tolist()[0] == 10
+    before = deals.conversion(found, as_of=dt.date(2026, 2, 28))  # Z enters the day after
+    assert before["entered"].tolist()[0] == 22
+
+
+def test_a_win_after_the_as_of_date_is_open_on_it():
+    found = idle_leads()  # the six wins are dated 2025-11-30
+    on = deals.conversion(found, as_of=dt.date(2025, 11, 30))
+    assert on["went_on"].tolist()[1] == 6 and on["open_here"].tolist()[1] == 0
+    # the day before: the six are open at Qualified (the lost six were lost on 2025-10-15,
+    # their last stage change); Qualified: 0 of 12 went on, 6 open there
+    before = deals.conversion(found, as_of=dt.date(2025, 11, 29))
+    assert before["went_on"].tolist()[1] == 0 and before["open_here"].tolist()[1] == 6
+    assert before["rate"].tolist()[1] == 0
 
 
 def test_hand_durations(hand):
@@ -210,14 +261,19 @@ def test_properties(rows):
 
 
 def test_sample_export_recovers_the_generator_rates():
-    # sample_crm draws each step with 45 %, 60 %, 55 %, 40 % (its docstring). Over 3,000
-    # deals the measured rates sit within a few points of them; the snapshot view, which
-    # counts open deals as not converted, reads lower at every step.
+    # sample_crm draws each step with 45 %, 60 %, 55 %, 40 % (its docstring).
     found = deals.read_deals(samples.sample_crm(), samples.CRM_STAGES)
-    rates = deals.conversion(found)["rate"].tolist()[:-1]
-    assert rates == pytest.approx([0.45, 0.6, 0.55, 0.4], abs=0.04)
-    snap = deals.snapshot_conversion(found)["rate"].tolist()[:-1]
-    assert all(s < r for s, r in zip(snap, rates))
+    cohorts = deals.conversion(found, by="cohort")
+    old = cohorts[cohorts["group"] <= "2026-04"]  # created 6+ months before the as-of date
+    assert old["open_here"].sum() == 0  # all decided
+    per_stage = old.groupby("stage", sort=False)[["entered", "went_on"]].sum().iloc[:-1]
+    rates = (per_stage["went_on"] / per_stage["entered"]).tolist()
+    # about 1,500 old deals: within 2 standard errors, sqrt(p(1-p)/n), of the generator's
+    # rates (the last step has ~216 deals: 2 x sqrt(0.24 / 216) = 0.067)
+    assert rates == pytest.approx([0.45, 0.6, 0.55, 0.4], abs=0.07)
+    # over all cohorts the young open deals are not converted yet: every step reads lower
+    everyone = deals.conversion(found)["rate"].tolist()[:-1]
+    assert all(e < r for e, r in zip(everyone, rates))
     assert len(found.duplicates) > 0 and found.out_of_order
     medians = deals.stage_durations(found)["median_days"].tolist()
     assert medians == pytest.approx([6, 10, 14, 21], abs=2)  # lognormal medians + rounding up

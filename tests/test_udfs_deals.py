@@ -14,20 +14,21 @@ JAN_1, FEB_1, MAR_1 = 46023, 46054, 46082  # Excel serials of 2026-01-01, 02-01,
 
 
 def test_conversion_from_stages_by_hand():
-    # reached: Lead 4, Proposal 2, Won 1; the open Lead deal is undecided:
-    # Lead 2 went on of 3 decided; Proposal 1 of 2
-    assert excel_call(udfs, "CONVERSION_FROM_STAGES", LAST, STATUS, ORDER) == [[2 / 3, 0.5]]
+    # entered: Lead 4, Proposal 2, Won 1; the open Lead deal is not converted yet:
+    # Lead 2 of 4 went on (1 open beside it); Proposal 1 of 2
+    assert excel_call(udfs, "CONVERSION_FROM_STAGES", LAST, STATUS, ORDER) == [[0.5, 0.5]]
     table = excel_call(udfs, "CONVERSION_FROM_STAGES", LAST, STATUS, ORDER, True)
-    assert table[0] == ["stage", "reached", "went on", "open here", "rate"]
-    assert table[1] == ["Lead", 4, 2, 1, 2 / 3]
-    assert table[3] == ["Won", 1, "last stage", 0, "last stage"]
+    assert table[0] == ["stage", "entered", "went on", "rate", "open here"]
+    assert table[1] == ["Lead", 4, 2, 0.5, 1]
+    assert table[3] == ["Won", 1, "last stage", "last stage", 0]
 
 
 def test_conversion_undefined_is_said():
+    # two open leads: Lead 0 of 2 went on (0 %, not undefined); no deal entered Proposal
     got = excel_call(
         udfs, "CONVERSION_FROM_STAGES", [["Lead"], ["Lead"]], [["open"], ["open"]], ORDER
     )
-    assert got == [["undefined (no decided deals)", "undefined (no decided deals)"]]
+    assert got == [[0.0, "undefined (no deal entered)"]]
 
 
 def test_days_in_stage_and_stalled():

@@ -16,28 +16,26 @@ _STATUS = "Each deal's status: open, won or lost (blank = open)."
 @xw.arg("last_stages", ndim=2, doc=_LAST)
 @xw.arg("statuses", ndim=2, doc=_STATUS)
 @xw.arg("stage_order", ndim=2, doc=_STAGES)
-@xw.arg("show_table", doc="TRUE to spill stage, reached, went on, open here and rate.")
+@xw.arg("show_table", doc="TRUE to spill stage, entered, went on, rate and open here.")
 @cell_errors
 def CONVERSION_FROM_STAGES(last_stages, statuses, stage_order, show_table=False):
-    """Real conversion per step from deals' last stages and statuses: went on / (reached - still open there). Lost deals count to their last stage; open deals are not lost. Spills one rate per step."""
+    """Step conversion per step from deals' last stages and statuses: went on / entered. A skipped stage counts as passed; an open deal counts as not yet converted. Spills one rate per step."""
     order = vector("stage_order", stage_order)
     table = deals.conversion_from_stages(
         vector("last_stages", last_stages).values, vector("statuses", statuses).values, order.values
     )
     if flag("show_table", show_table):
-        return [["stage", "reached", "went on", "open here", "rate"]] + [
+        return [["stage", "entered", "went on", "rate", "open here"]] + [
             [
                 r.stage,
-                r.reached,
+                r.entered,
                 "last stage" if r.went_on is None else r.went_on,
-                r.open_here,
                 "last stage" if r.went_on is None else ("undefined" if r.rate is None else r.rate),
+                r.open_here,
             ]
             for r in table.itertuples()
         ]
-    rates = [
-        "undefined (no decided deals)" if r is None else r for r in table["rate"].tolist()[:-1]
-    ]
+    rates = ["undefined (no deal entered)" if r is None else r for r in table["rate"].tolist()[:-1]]
     return spill(rates, order)
 
 

@@ -269,40 +269,157 @@ def read_deals(
     )
 
 
-def conversion(deals: Deals, by: str | None = None, period: str = "M") -> pd.DataFrame:
-    """Conversion per stage: of the deals that reached a stage and were decided there,
-    the share that went on to the next.
+def default_as_of(deals: Deals) -> dt.date:
+    """The latest date in the data: the last stage change or close of any deal."""
+    table = deals.deals
+    return pd.concat([table["last_change"], table["closed"]]).max().date()
+
+
+def stage_entries(deals: Deals, as_of: dt.date | None = None) -> pd.DataFrame:
+    """One row per deal and stage it had entered by the as-of date.
 
     Parameters
     ----------
-    by : None, "owner", "cohort"
-        One table, or one per owner, or one per creation period (cohort).
-    period : pandas period code for cohorts ("M" month, "Q" quarter, "W" week).
+    deals : Deals
+        From :func:`read_deals`.
+    as_of : date, optional
+        The day the figures speak from (default: the latest date in the data). Entries
+        dated after it do not count.
 
     Returns
     -------
     DataFrame
-        group (when ``by``), stage, reached, went_on, open_here, rate. ``rate`` is None
-        where no deal was decided at that stage (it is undefined, not 0 %).
+        deal_id, owner, stage_index, entered_at, created (the deal's first entry),
+        went_on (the deal had entered the next stage by ``as_of``), open_here (the deal
+        was open as of ``as_of`` and stood in this stage), status (as of ``as_of``).
 
     Notes
     -----
     ::
 
-        reached[i]   = deals whose furthest stage is i or later (a skipped stage is passed)
-        went_on[i]   = reached[i + 1]
-        open_here[i] = open deals whose furthest stage is i: still undecided there
-        rate[i]      = went_on[i] / (reached[i] - open_here[i])
+        entered_at[d, i] = the earliest date the deal entered stage i or any later stage
+                           (a skipped stage is passed on the date of the next stage
+                           entered; a won deal with no row for the last stage wins on
+                           closed_at, or its last stage change)
+        furthest[d]      = the furthest stage with entered_at <= as_of
+        went_on[d, i]    = furthest[d] > i
+        status[d]        = won or lost if closed (closed_at, else the last stage change)
+                           on or before as_of, else open
+        open_here[d, i]  = status[d] = open and furthest[d] = i
 
-    A lost deal counts up to the last stage it reached. Open deals are not counted as
-    lost, so a young cohort, whose deals are mostly still open, is not read as a bad
-    one. The plain **snapshot view** (:func:`snapshot_conversion`) divides by
-    ``reached[i]`` with the open deals in it: it is what the pipeline looks like today,
-    and it reads low while many deals are young; the two agree once every deal is
-    decided.
+    A snapshot export holds no stage dates: every stage a deal reached is dated on its
+    creation, and its status is the exported one when its last change is on or before
+    ``as_of`` (open otherwise). See docs/definitions.md.
 
     Examples
     --------
+    >>> history = pd.DataFrame({"deal_id": ["a", "a", "b"], "stage": ["Lead", "Won", "Lead"],
+    ...     "entered_at": ["2026-01-02", "2026-01-20", "2026-01-05"],
+    ...     "status": ["won", "won", "open"]})
+    >>> found = read_deals(history, "Lead,Won")
+    >>> stage_entries(found, dt.date(2026, 1, 19))[["deal_id", "stage_index", "went_on"]].values.tolist()
+    [['a', 0, False], ['b', 0, False]]
+    """
+    table = deals.deals
+    n, count = len(table), len(deals.stages)
+    as_of_ts = pd.Timestamp(as_of if as_of is not None else default_as_of(deals))
+    never = np.iinfo(np.int64).max
+    grid = np.full((n, count), never, dtype=np.int64)
+    furthest = table["furthest"].to_numpy()
+    closed = table["closed"].fillna(table["last_change"]).to_numpy("datetime64[ns]").view(np.int64)
+    won = (table["status"] == "won").to_numpy()
+    if deals.history is not None:
+        row_of = pd.Series(np.arange(n), index=table["deal_id"].to_numpy())
+        h = deals.history
+        rows = row_of.loc[h["deal_id"].to_numpy()].to_numpy()
+        days = h["entered_at"].to_numpy("datetime64[ns]").view(np.int64)
+        np.minimum.at(grid, (rows, h["stage_index"].to_numpy()), days)
+        last = count - 1
+        grid[won, last] = np.minimum(grid[won, last], closed[won])
+    else:
+        created = table["created"].to_numpy("datetime64[ns]").view(np.int64)
+        reached_stage = np.arange(count)[None, :] <= furthest[:, None]
+        grid = np.where(reached_stage, created[:, None], never)
+    # the running minimum from the bottom: a stage is entered no later than any stage after it
+    dated = np.minimum.accumulate(grid[:, ::-1], axis=1)[:, ::-1]
+    limit = as_of_ts.value
+    entered = dated <= limit
+    reached = entered.sum(axis=1) - 1  # entered is a prefix: True up to the furthest stage
+    if deals.history is None:
+        last_change = table["last_change"].to_numpy("datetime64[ns]").view(np.int64)
+        decided_by = last_change
+    else:
+        decided_by = np.where(won, dated[:, -1], closed)
+    status = np.where(
+        (table["status"].to_numpy() != "open") & (decided_by <= limit),
+        table["status"].to_numpy(),
+        "open",
+    )
+    rows, stage = np.nonzero(entered)
+    return pd.DataFrame(
+        {
+            "deal_id": table["deal_id"].to_numpy()[rows],
+            "owner": table["owner"].to_numpy()[rows],
+            "stage_index": stage,
+            "entered_at": pd.to_datetime(dated[rows, stage]),
+            "created": pd.to_datetime(dated[rows, 0]),
+            "went_on": reached[rows] > stage,
+            "open_here": (status[rows] == "open") & (reached[rows] == stage),
+            "status": status[rows],
+        }
+    )
+
+
+def conversion(
+    deals: Deals, by: str | None = None, period: str = "M", as_of: dt.date | None = None
+) -> pd.DataFrame:
+    """Step conversion per stage: of the deals that entered a stage, the share that had
+    reached the next one by the as-of date.
+
+    Parameters
+    ----------
+    deals : Deals
+        From :func:`read_deals`.
+    by : None, "owner", "cohort"
+        One table, or one per owner, or one per cohort (the period the deal was created
+        in, i.e. entered its first stage).
+    period : str
+        pandas period code for cohorts ("M" month, "Q" quarter, "W" week).
+    as_of : date, optional
+        The day the rates speak from (default: the latest date in the data); nothing
+        dated after it counts.
+
+    Returns
+    -------
+    DataFrame
+        group (when ``by``), stage, entered, reached, went_on, open_here, rate.
+        ``entered`` and ``reached`` are the same count (deals that entered the stage);
+        ``went_on`` is how many of them reached the next stage; ``open_here`` how many
+        are still open in the stage. ``rate`` is None where no deal entered the stage
+        (undefined, not 0 %) and for the last stage.
+
+    Notes
+    -----
+    ::
+
+        entered[i]   = deals that entered stage i by as_of (a skipped stage is passed)
+        went_on[i]   = of those, the deals that entered stage i + 1 by as_of
+        open_here[i] = of those, the deals still open in stage i on as_of
+        rate[i]      = went_on[i] / entered[i]          (never above 100 %)
+
+    No rounding. An open deal in stage i counts as not (yet) converted: a stage where
+    half the deals sit untouched reads 50 %, not 100 %. The open count stands beside
+    the rate so that a young cohort is read with care (see :func:`stage_entries` for
+    how stage dates and statuses are read on the as-of date).
+
+    References
+    ----------
+    shared/DOMAIN.md, "Step conversion"; docs/definitions.md.
+
+    Examples
+    --------
+    Four leads: a won, b lost at Proposal, c lost at Lead, d still open at Lead:
+
     >>> history = pd.DataFrame({
     ...     "deal_id": ["a", "a", "a", "b", "b", "c", "d"],
     ...     "stage": ["Lead", "Proposal", "Won", "Lead", "Proposal", "Lead", "Lead"],
@@ -310,46 +427,50 @@ def conversion(deals: Deals, by: str | None = None, period: str = "M") -> pd.Dat
     ...                    "2026-01-20", "2026-01-05", "2026-03-01"],
     ...     "status": ["won", "won", "won", "lost", "lost", "lost", "open"]})
     >>> table = conversion(read_deals(history, "Lead,Proposal,Won"))
-    >>> table[["stage", "reached", "open_here"]].values.tolist()
-    [['Lead', 4, 1], ['Proposal', 2, 0], ['Won', 1, 0]]
-    >>> table["rate"].tolist()  # Lead: 2 went on of 3 decided (d is still open)
-    [0.6666666666666666, 0.5, None]
+    >>> table[["stage", "entered", "went_on", "open_here"]].values.tolist()
+    [['Lead', 4, 2, 1], ['Proposal', 2, 1, 0], ['Won', 1, None, 0]]
+    >>> table["rate"].tolist()  # Lead: 2 of 4 went on, d (open) is not converted yet
+    [0.5, 0.5, None]
     """
-    table = deals.deals
+    entries = stage_entries(deals, as_of)
     if by is None:
-        return _conversion_table(table, deals.stages)
+        return _entry_table(entries, deals.stages)
     if by == "owner":
-        keys = table["owner"].replace("", "(no owner)")
+        keys = entries["owner"].replace("", "(no owner)")
     elif by == "cohort":
-        keys = table["created"].dt.to_period(period).astype(str)
+        keys = entries["created"].dt.to_period(period).astype(str)
     else:
         raise InputError(f"by={by!r} must be None, 'owner' or 'cohort'")
     parts = [
-        _conversion_table(group, deals.stages).assign(group=key)
-        for key, group in table.groupby(keys, sort=True)
+        _entry_table(group, deals.stages).assign(group=key)
+        for key, group in entries.groupby(keys, sort=True)
     ]
     out = pd.concat(parts, ignore_index=True)
     return out[["group"] + [c for c in out.columns if c != "group"]]
 
 
-def _conversion_table(table: pd.DataFrame, stages: list[str]) -> pd.DataFrame:
+def _entry_table(entries: pd.DataFrame, stages: list[str]) -> pd.DataFrame:
+    """Counts and rates per stage from :func:`stage_entries` rows (or any subset)."""
     n = len(stages)
-    furthest = table["furthest"].to_numpy()
-    at = np.bincount(furthest, minlength=n)
-    reached = at[::-1].cumsum()[::-1]
-    open_at = np.bincount(furthest[(table["status"] == "open").to_numpy()], minlength=n)
+    index = entries["stage_index"].to_numpy()
+    entered = np.bincount(index, minlength=n)
+    went_on = np.bincount(index[entries["went_on"].to_numpy()], minlength=n)
+    open_here = np.bincount(index[entries["open_here"].to_numpy()], minlength=n)
+    return _count_table(stages, entered, went_on, open_here)
+
+
+def _count_table(stages: list[str], entered, went_on, open_here) -> pd.DataFrame:
     rows = []
     for i, stage in enumerate(stages):
-        went_on = int(reached[i + 1]) if i + 1 < n else None
-        decided = int(reached[i] - open_at[i])
-        rate = went_on / decided if went_on is not None and decided > 0 else None
+        last = i + 1 == len(stages)
         rows.append(
             {
                 "stage": stage,
-                "reached": int(reached[i]),
-                "went_on": went_on,
-                "open_here": int(open_at[i]),
-                "rate": rate,
+                "entered": int(entered[i]),
+                "reached": int(entered[i]),
+                "went_on": None if last else int(went_on[i]),
+                "open_here": int(open_here[i]),
+                "rate": None if last or not entered[i] else int(went_on[i]) / int(entered[i]),
             }
         )
     return _keep_none(rows, ("went_on", "rate"))
@@ -363,28 +484,7 @@ def _keep_none(rows: list[dict], columns: Sequence[str]) -> pd.DataFrame:
     return frame
 
 
-def snapshot_conversion(deals: Deals) -> pd.DataFrame:
-    """The plain snapshot view: reached[i + 1] / reached[i], open deals included.
-
-    ::
-
-        rate[i] = reached[i + 1] / reached[i]
-
-    See :func:`conversion` for when and why the two views differ.
-    """
-    table = conversion(deals)
-    reached = table["reached"].tolist()
-    table["rate"] = pd.Series(
-        [
-            reached[i + 1] / reached[i] if i + 1 < len(reached) and reached[i] else None
-            for i in range(len(reached))
-        ],
-        dtype=object,
-    )
-    return table.drop(columns=["open_here"])
-
-
-def stage_durations(deals: Deals) -> pd.DataFrame:
+def stage_durations(deals: Deals, as_of: dt.date | None = None) -> pd.DataFrame:
     """Days spent in each stage before entering the next one reached (history only).
 
     ::
@@ -393,12 +493,16 @@ def stage_durations(deals: Deals) -> pd.DataFrame:
 
     Per stage: count, median, 25th and 75th percentile (pandas' linear interpolation)
     of the deals that moved on; a skipped stage adds no time; steps whose dates run
-    backwards (see ``out_of_order``) are left out. The last stage has none. The medians
-    feed :func:`xlsales.funnel.funnel_schedule` as ``stage_days``.
+    backwards (see ``out_of_order``) are left out, and so are entries dated after
+    ``as_of`` (when given). The last stage has none. The medians feed
+    :func:`xlsales.funnel.funnel_schedule` as ``stage_days``.
     """
     if deals.history is None:
         raise InputError("stage durations need a stage history (one row per deal and stage)")
-    h = deals.history.sort_values(["deal", "stage_index"], kind="stable")
+    h = deals.history
+    if as_of is not None:
+        h = h[h["entered_at"] <= pd.Timestamp(as_of)]
+    h = h.sort_values(["deal", "stage_index"], kind="stable")
     days = (h.groupby("deal", sort=False)["entered_at"].shift(-1) - h["entered_at"]).dt.days
     h = h.assign(days=days)
     h = h[h["days"].notna() & (h["days"] >= 0)]
@@ -561,12 +665,23 @@ def conversion_from_stages(
 ) -> pd.DataFrame:
     """:func:`conversion` from one column of last-reached stages and one of statuses.
 
+    ::
+
+        entered[i]   = deals whose last stage is i or later (won deals: the last stage)
+        went_on[i]   = entered[i + 1]
+        open_here[i] = open deals whose last stage is i
+        rate[i]      = went_on[i] / entered[i]
+
     >>> conversion_from_stages(["Won", "Proposal", "Lead", "Lead"], ["won", "lost", "lost", "open"],
     ...                        ["Lead", "Proposal", "Won"])["rate"].tolist()
-    [0.6666666666666666, 0.5, None]
+    [0.5, 0.5, None]
     """
     names, table = _per_deal(last_stages, statuses, stages)
-    return _conversion_table(table, names)
+    n = len(names)
+    furthest = table["furthest"].to_numpy()
+    entered = np.bincount(furthest, minlength=n)[::-1].cumsum()[::-1]
+    open_here = np.bincount(furthest[(table["status"] == "open").to_numpy()], minlength=n)
+    return _count_table(names, entered, np.append(entered[1:], 0), open_here)
 
 
 def days_since(dates: Sequence, as_of: dt.date, name: str = "dates") -> list[int]:
@@ -619,13 +734,16 @@ def stalled_flags(
     ]
 
 
-def measured_plan(deals: Deals) -> tuple[list[float], list[float]]:
+def measured_plan(deals: Deals, as_of: dt.date | None = None) -> tuple[list[float], list[float]]:
     """The measured step rates and median stage days, ready for a funnel plan.
 
-    Raises ``UndefinedError`` when a step has no decided deal or a rate of 0 (a plan
-    through it would need infinitely many leads). Stage days are 0 for a snapshot.
+    The rates are :func:`conversion`'s (open deals count as not converted), the days
+    :func:`stage_durations`' medians, both as of ``as_of`` (default: the latest date in
+    the data). Raises ``UndefinedError`` when a step has no entered deal or a rate of 0
+    (a plan through it would need infinitely many leads). Stage days are 0 for a
+    snapshot.
     """
-    rates = conversion(deals)["rate"].tolist()[:-1]
+    rates = conversion(deals, as_of=as_of)["rate"].tolist()[:-1]
     for stage, rate in zip(deals.stages, rates):
         if rate is None or rate == 0:
             raise UndefinedError(
@@ -634,5 +752,5 @@ def measured_plan(deals: Deals) -> tuple[list[float], list[float]]:
             )
     if deals.history is None:
         return rates, [0.0] * len(rates)
-    days = stage_durations(deals)["median_days"].tolist()
+    days = stage_durations(deals, as_of)["median_days"].tolist()
     return rates, [0.0 if d is None else float(d) for d in days]
