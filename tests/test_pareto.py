@@ -173,3 +173,52 @@ def test_large_input_accepts_numpy_and_lists_alike():
     assert pareto.abc_classes(x) == pareto.abc_classes(x.tolist())
     assert pareto.computed_abc(x).classes == pareto.computed_abc(list(x)).classes
     assert math.isclose(pareto.pareto_cutoff(x).share, pareto.pareto_cutoff(list(x)).share)
+
+
+def test_fixed_abc_when_the_total_overflows():
+    # 1e308 + 1e308 + 5e307 + 1e307 = 2.6e308, beyond the largest float (1.8e308).
+    # Larger-than shares: 0 and 0 (the tie), 2e308 / 2.6e308 = .769 -> A,
+    # 2.5e308 / 2.6e308 = .962 >= .95 -> C. (Summing as they are gives inf / inf = NaN.)
+    assert pareto.abc_classes([1e308, 1e308, 5e307, 1e307]) == ["A", "A", "A", "C"]
+
+
+def test_fixed_abc_on_the_a_limit_with_huge_values():
+    # 1e308, 6e307, 4e307 (total 2e308): larger-than shares 0, 1e308 / 2e308 = .5 and
+    # 1.6e308 / 2e308 = .8 exactly ON the A limit -> B (A needs a share below a)
+    assert pareto.abc_classes([1e308, 6e307, 4e307]) == ["A", "A", "B"]
+    # just beside the limit: a = .81 -> .8 < .81 -> A
+    assert pareto.abc_classes([1e308, 6e307, 4e307], a=0.81) == ["A", "A", "A"]
+
+
+def test_pareto_cutoff_when_the_total_overflows():
+    # the same three: 1e308 + 6e307 = 1.6e308 of 2e308 = .8 reaches .8 with two items;
+    # .81 needs the third, 100 %
+    assert pareto.pareto_cutoff([4e307, 1e308, 6e307]) == (2, 6e307, 0.8)
+    assert pareto.pareto_cutoff([4e307, 1e308, 6e307], share=0.81) == (3, 4e307, 1.0)
+
+
+@pytest.mark.parametrize("name", sorted(ABC))
+def test_computed_abc_when_the_total_overflows(name):
+    # Multiplying by a power of two is exact in binary, so every share of the total is
+    # the same number: the published sets must come out again, although the plain sum
+    # of the scaled values is inf.
+    data = np.array(ABC[name]["data"], dtype=float)
+    huge = np.ldexp(data, 1023 - np.frexp(data.max())[1] + 1)  # largest in [2**1023, 2**1024)
+    with np.errstate(over="ignore"):
+        assert np.isinf(huge.sum()) and np.isfinite(huge).all()
+    got = index_sets(pareto.computed_abc(huge).classes)
+    for k in "ABC":
+        assert got[k] == sorted(ABC[name][k]), k
+
+
+@pytest.mark.parametrize("bad", [math.inf, -math.inf])
+def test_computed_abc_refuses_infinity(bad):
+    with pytest.raises(InputError) as info:
+        pareto.computed_abc([5, bad, 3])
+    assert f"values[1]={bad:g} is not a finite number" in str(info.value)
+
+
+def test_computed_abc_counts_nan_as_missing():
+    # NaN is R's NA: cleaned to 0 and counted, as text and blanks are
+    r = pareto.computed_abc([1, math.nan, 3, 3])
+    assert r.cleaned == 1 and r.classes == pareto.computed_abc([1, 0, 3, 3]).classes

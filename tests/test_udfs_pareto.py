@@ -75,3 +75,25 @@ def test_pareto_cutoff_udf():
 )
 def test_bad_input_is_one_line(func, args, message):
     assert message in excel_error(udfs, func, *args)
+
+
+NA = {"type": "Error", "basicValue": "#N/A", "errorType": "NotAvailable"}  # as Office.js sends it
+
+
+@pytest.mark.parametrize("func", ["ABC_CLASS", "ABC_COMPUTED", "ABC_LIMITS", "PARETO_CUTOFF"])
+def test_an_error_cell_is_refused_not_read_as_blank_or_zero(func):
+    message = excel_error(udfs, func, [[5], [NA], [3]])
+    assert f"{func}: values[1]=#N/A is an Excel error, not a value" in message
+
+
+def test_huge_values_give_classes_not_an_internal_error():
+    # 1e308, 6e307, 4e307: larger-than shares 0, .5, .8 (ON the A limit -> B); see
+    # test_pareto.test_fixed_abc_on_the_a_limit_with_huge_values
+    assert excel_call(udfs, "ABC_CLASS", [[1e308, 6e307, 4e307]]) == [["A", "A", "B"]]
+    assert excel_call(udfs, "PARETO_CUTOFF", [[1e308, 6e307, 4e307]]) == [[2, 6e307, 0.8]]
+    # computed ABC of the package's test8 case scaled by 2**1017 (exact, so the same
+    # published classes: 1 A, 2 B, 8 C) although the plain sum overflows
+    data = [x * 2.0**1017 for x in ABC["test8"]["data"]]
+    (row,) = excel_call(udfs, "ABC_COMPUTED", [data])
+    assert sorted(i + 1 for i, c in enumerate(row) if c == "A") == ABC["test8"]["A"]
+    assert [row.count(k) for k in "ABC"] == ABC["test8"]["sizes"]

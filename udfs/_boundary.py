@@ -52,6 +52,12 @@ EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial 61 = 1900-03-01: day 0 after Excel
 EXCEL_LAST_SERIAL = 2958465  # 9999-12-31, the last day Excel shows
 
 
+EXCEL_ERRORS = frozenset(
+    "#DIV/0! #N/A #NAME? #NULL! #NUM! #REF! #VALUE! #DATA! #SPILL! #CALC! #FIELD! "
+    "#BLOCKED! #CONNECT! #BUSY! #UNKNOWN! #GETTING_DATA".split()
+)
+
+
 def _blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and value.strip() == "")
 
@@ -68,7 +74,9 @@ def vector(name: str, selection: Any) -> Vector:
     """Read a cell, a row, a column or a block (row by row) as one list.
 
     Blank cells at the end are dropped; a blank in the middle stays ``None`` so that
-    the core names it. A whole blank selection is an empty list.
+    the core names it. A whole blank selection is an empty list. A cell holding an
+    Excel error (read with ``@xw.arg(..., err_to_str=True)``, so that it is not
+    mistaken for a blank) is refused: an error is not a value.
     """
     if not isinstance(selection, list):
         rows: list = [[selection]]
@@ -86,6 +94,11 @@ def vector(name: str, selection: Any) -> Vector:
     while values and _blank(values[-1]):
         values.pop()
     values = [None if _blank(x) else x for x in values]
+    for i, x in enumerate(values):
+        if isinstance(x, str) and x in EXCEL_ERRORS:
+            raise InputError(
+                f"{name}[{i}]={x} is an Excel error, not a value: fix or clear that cell"
+            )
     return Vector(values, shape, width)
 
 

@@ -8,11 +8,14 @@ from udfs._boundary import cell_errors, flag, scalar, spill, vector
 from xlsales import pareto
 
 _VALUES = "Revenue or profit per account: a row, a column or a block."
+_COMPUTED_VALUES = (
+    "Values per item; text, blanks inside and negatives count as 0; error cells are refused."
+)
 _NEGATIVES = 'Negative values: "refuse" (default, an error) or "last" (ranked last in C).'
 
 
 @xw.func
-@xw.arg("values", ndim=2, doc=_VALUES)
+@xw.arg("values", ndim=2, err_to_str=True, doc=_VALUES)
 @xw.arg("share", doc="Share of the total to reach, in (0, 1]; default 0.8 (80/20).")
 @xw.arg("labels", doc="TRUE to add a header row: count, threshold, share.")
 @cell_errors
@@ -24,7 +27,7 @@ def PARETO_CUTOFF(values, share=0.8, labels=False):
 
 
 @xw.func
-@xw.arg("values", ndim=2, doc=_VALUES)
+@xw.arg("values", ndim=2, err_to_str=True, doc=_VALUES)
 @xw.arg("a", doc="A limit: share of the total, default 0.8.")
 @xw.arg("b", doc="B limit: share of the total, default 0.95; more than a.")
 @xw.arg("negatives", doc=_NEGATIVES)
@@ -42,7 +45,7 @@ def ABC_CLASS(values, a=0.8, b=0.95, negatives="refuse"):
 
 
 @xw.func
-@xw.arg("values", ndim=2, doc="Values per item; text, blanks inside and negatives count as 0.")
+@xw.arg("values", ndim=2, err_to_str=True, doc=_COMPUTED_VALUES)
 @cell_errors
 def ABC_COMPUTED(values):
     """Computed (data-driven) ABC class per item, shaped like the input: limits from the ABC curve's Pareto and break-even points (Ultsch & Lotsch 2015, as R's cABCanalysis)."""
@@ -51,7 +54,7 @@ def ABC_COMPUTED(values):
 
 
 @xw.func
-@xw.arg("values", ndim=2, doc="Values per item; text, blanks inside and negatives count as 0.")
+@xw.arg("values", ndim=2, err_to_str=True, doc=_COMPUTED_VALUES)
 @cell_errors
 def ABC_LIMITS(values):
     """The computed ABC limits as a labelled table: Pareto, break-even and submarginal points (share of items, share of total), limit values, class sizes, exchanged, cleaned."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import numbers
 from collections.abc import Sequence
 from typing import NamedTuple
@@ -30,25 +31,25 @@ def _values(name: str, values: object, negatives: str) -> tuple[np.ndarray, int]
     return out, int(low.sum())
 
 
-def _larger_share(values: np.ndarray) -> np.ndarray:
-    """For each item, the share of the total held by items strictly larger than it.
+def _cumulative(desc: np.ndarray) -> np.ndarray:
+    """Running totals of values sorted in descending order, without overflow.
 
-    One sort: in descending order, the sum before each tie group is what is larger
-    than every member of the group.
+    The values are first multiplied by the power of two that brings the largest into
+    [0.5, 1) (``np.ldexp``). That is exact in binary, so every running total and every
+    share is the same number it would be without overflow; only the scale of the
+    totals changes. So 1e308 + 1e308 is a share of 1/2 each, never inf / inf = NaN.
     """
-    order = np.argsort(-values)  # the order inside a tie group does not matter here
-    desc = values[order]
-    before = np.cumsum(desc) - desc  # sum of the items ahead of each position
-    total = before[-1] + desc[-1]
-    if total <= 0:
-        raise UndefinedError(
-            f"values add up to {total:g}: shares of the total are undefined (all zero)"
-        )
-    starts = np.concatenate([[True], desc[1:] != desc[:-1]])
-    group_start = np.maximum.accumulate(np.where(starts, np.arange(len(desc)), 0))
-    shares = np.empty(len(desc))
-    shares[order] = before[group_start] / total
-    return np.round(shares, SHARE_DECIMALS)
+    top = float(desc[0])
+    return np.cumsum(np.ldexp(desc, -np.frexp(top)[1]) if top > 0 else desc)
+
+
+def _first_reaching(cum: np.ndarray, limit: float) -> int:
+    """The first position whose share ``round(cum[i] / cum[-1], 12)`` is at least
+    ``round(limit, 12)`` (a bisection: the shares never decrease)."""
+    total, target = cum[-1], round(limit, SHARE_DECIMALS)
+    return bisect.bisect_left(
+        range(len(cum)), target, key=lambda i: np.round(cum[i] / total, SHARE_DECIMALS)
+    )
 
 
 class ParetoCut(NamedTuple):
@@ -101,15 +102,12 @@ def pareto_cutoff(values: Sequence[float] | np.ndarray, share: float = 0.8) -> P
     x, _ = _values("values", values, "refuse")
     share = v.share("share", share)
     desc = np.sort(x)[::-1]
-    cum = np.cumsum(desc)
-    total = cum[-1]
-    if total <= 0:
+    cum = _cumulative(desc)
+    if cum[-1] <= 0:
         raise UndefinedError("values add up to 0: shares of the total are undefined (all zero)")
-    shares = np.round(cum / total, SHARE_DECIMALS)
-    k = int(np.searchsorted(shares, round(share, SHARE_DECIMALS), side="left"))  # 0-based
-    threshold = desc[k]
+    threshold = desc[_first_reaching(cum, share)]
     k = int(np.searchsorted(-desc, -threshold, side="right"))  # include ties
-    return ParetoCut(k, float(threshold), float(shares[k - 1]))
+    return ParetoCut(k, float(threshold), float(np.round(cum[k - 1] / cum[-1], SHARE_DECIMALS)))
 
 
 def abc_classes(
@@ -157,19 +155,28 @@ def abc_classes(
 
 
 def _fixed_classes(x: np.ndarray, a: object, b: object) -> np.ndarray:
-    """The fixed rule on checked values; negatives (if any are left) go last in C."""
+    """The fixed rule on checked values; negatives (if any are left) go last in C.
+
+    One sort and no argsort: the share seen by an item never decreases as its value
+    falls, so each class is every value at or above one limit value. In descending
+    order, the A limit value is the value at the first position whose running total
+    reaches ``a``: everything strictly larger holds less than ``a``, while anything
+    smaller sees at least that running total above it.
+    """
     a, b = _limits(a, b)
-    keep = x >= 0
-    if not keep.any():
+    desc = np.sort(x)[::-1]
+    desc = desc[: len(desc) - int(np.searchsorted(desc[::-1], 0.0))]  # the values >= 0
+    if not len(desc):
         raise UndefinedError("values has no value of 0 or more: nothing to classify")
-    shares = _larger_share(np.where(keep, x, 0.0))
-    cls = np.where(
-        shares < round(a, SHARE_DECIMALS),
-        "A",
-        np.where(shares < round(b, SHARE_DECIMALS), "B", "C"),
-    )
-    cls[~keep] = "C"
-    return cls
+    cum = _cumulative(desc)
+    if cum[-1] <= 0:
+        raise UndefinedError("values add up to 0: shares of the total are undefined (all zero)")
+    rank = (x < desc[_first_reaching(cum, a)]).astype(np.int8)
+    rank += x < desc[_first_reaching(cum, b)]
+    return _LETTERS[rank]
+
+
+_LETTERS = np.array(["A", "B", "C"], dtype=object)
 
 
 def _limits(a: object, b: object) -> tuple[float, float]:
@@ -229,7 +236,10 @@ class ComputedABC(NamedTuple):
 
 
 def _clean(values: object) -> tuple[np.ndarray, int]:
-    """Step 1 of cABCanalysis: non-numbers, non-finite and negative values count as 0."""
+    """Step 1 of cABCanalysis: non-numbers, NaN and negative values count as 0.
+
+    An infinite value is refused: it is a number, but it has no share of a total.
+    """
     items = v.sequence("values", values)
     arr = items if isinstance(items, np.ndarray) else np.array(items)
     if arr.ndim != 1 or arr.dtype.kind not in "iuf":
@@ -241,7 +251,14 @@ def _clean(values: object) -> tuple[np.ndarray, int]:
             dtype=float,
         )
     arr = arr.astype(float, copy=False)
-    bad = ~(np.isfinite(arr) & (arr >= 0))
+    infinite = np.isinf(arr)
+    if infinite.any():
+        i = int(np.argmax(infinite))
+        raise InputError(
+            f"values[{i}]={arr[i]:g} is not a finite number: an infinite value has no share "
+            "of the total (text, blanks, NaN and negative values count as 0)"
+        )
+    bad = ~(arr >= 0)  # NaN too
     return np.where(bad, 0.0, arr), int(bad.sum())
 
 
@@ -255,7 +272,7 @@ def abc_curve(sorted_desc: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         y(p) = Hyman-filtered FMM spline through (x, y); from the first y >= 1 on, y = 1
     """
     n = len(sorted_desc)
-    y = np.cumsum(sorted_desc)
+    y = _cumulative(sorted_desc)
     y = y / y[-1]
     x = np.arange(1, n + 1) / n
     if y[0] > 0:
@@ -322,7 +339,7 @@ def computed_abc(values: Sequence[float] | np.ndarray) -> ComputedABC:
     """
     x, cleaned = _clean(values)
     n = len(x)
-    if x.sum() <= 0:
+    if not x.any():
         raise UndefinedError(
             f"values add up to 0 after cleaning {cleaned} non-number(s) or negative(s): "
             "there is nothing to rank"
