@@ -48,7 +48,9 @@ def _remember_pyodide_is_absent() -> None:
 
 _remember_pyodide_is_absent()
 
-EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial 61 = 1900-03-01: day 0 after Excel's 1900 leap-year bug
+EXCEL_EPOCH = dt.date(
+    1899, 12, 30
+)  # serial 61 = 1900-03-01: day 0 after Excel's 1900 leap-year bug
 EXCEL_LAST_SERIAL = 2958465  # 9999-12-31, the last day Excel shows
 
 
@@ -74,9 +76,7 @@ def vector(name: str, selection: Any) -> Vector:
     """Read a cell, a row, a column or a block (row by row) as one list.
 
     Blank cells at the end are dropped; a blank in the middle stays ``None`` so that
-    the core names it. A whole blank selection is an empty list. A cell holding an
-    Excel error (read with ``@xw.arg(..., err_to_str=True)``, so that it is not
-    mistaken for a blank) is refused: an error is not a value.
+    the core names it. A whole blank selection is an empty list.
     """
     if not isinstance(selection, list):
         rows: list = [[selection]]
@@ -94,12 +94,20 @@ def vector(name: str, selection: Any) -> Vector:
     while values and _blank(values[-1]):
         values.pop()
     values = [None if _blank(x) else x for x in values]
-    for i, x in enumerate(values):
+    return Vector(values, shape, width)
+
+
+def values_only(name: str, selection: Any) -> Vector:
+    """:func:`vector` for a function that counts text as 0 or names it: a cell holding
+    an Excel error (read with ``@xw.arg(..., err_to_str=True)``, so that it is not
+    mistaken for a blank) is refused, because an error is not a value."""
+    cells = vector(name, selection)
+    for i, x in enumerate(cells.values):
         if isinstance(x, str) and x in EXCEL_ERRORS:
             raise InputError(
                 f"{name}[{i}]={x} is an Excel error, not a value: fix or clear that cell"
             )
-    return Vector(values, shape, width)
+    return cells
 
 
 def spill(values: Sequence, like: Vector) -> list[list]:

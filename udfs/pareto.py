@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import xlwings as xw
 
-from udfs._boundary import cell_errors, flag, scalar, spill, vector
+from udfs._boundary import cell_errors, flag, scalar, spill, values_only
 from xlsales import pareto
 
 _VALUES = "Revenue or profit per account: a row, a column or a block."
@@ -21,7 +21,7 @@ _NEGATIVES = 'Negative values: "refuse" (default, an error) or "last" (ranked la
 @cell_errors
 def PARETO_CUTOFF(values, share=0.8, labels=False):
     """How many of the largest accounts hold at least the share (80%) of the total, ties kept together. Spills count, threshold (smallest value inside the cut) and share reached."""
-    cut = pareto.pareto_cutoff(vector("values", values).values, scalar("share", share, 0.8))
+    cut = pareto.pareto_cutoff(values_only("values", values).values, scalar("share", share, 0.8))
     row = [cut.count, cut.threshold, cut.share]
     return [["count", "threshold", "share"], row] if flag("labels", labels) else [row]
 
@@ -34,7 +34,7 @@ def PARETO_CUTOFF(values, share=0.8, labels=False):
 @cell_errors
 def ABC_CLASS(values, a=0.8, b=0.95, negatives="refuse"):
     """Fixed ABC class per account, shaped like the input: A when the accounts strictly larger hold less than a (80%) of the total, B below b (95%), else C. Ties share a class."""
-    selection = vector("values", values)
+    selection = values_only("values", values)
     classes = pareto.abc_classes(
         selection.values,
         scalar("a", a, 0.8),
@@ -49,7 +49,7 @@ def ABC_CLASS(values, a=0.8, b=0.95, negatives="refuse"):
 @cell_errors
 def ABC_COMPUTED(values):
     """Computed (data-driven) ABC class per item, shaped like the input: limits from the ABC curve's Pareto and break-even points (Ultsch & Lotsch 2015, as R's cABCanalysis)."""
-    selection = vector("values", values)
+    selection = values_only("values", values)
     return spill(pareto.computed_abc(selection.values).classes, selection)
 
 
@@ -58,7 +58,7 @@ def ABC_COMPUTED(values):
 @cell_errors
 def ABC_LIMITS(values):
     """The computed ABC limits as a labelled table: Pareto, break-even and submarginal points (share of items, share of total), limit values, class sizes, exchanged, cleaned."""
-    r = pareto.computed_abc(vector("values", values).values)
+    r = pareto.computed_abc(values_only("values", values).values)
     sizes = pareto.class_counts(r.classes)
     return [
         ["item", "effort (share of items)", "yield (share of total)"],
