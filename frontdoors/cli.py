@@ -126,37 +126,29 @@ def _cmd_demo(args: argparse.Namespace) -> None:
 
 
 def _cmd_template(args: argparse.Namespace) -> None:
-    from workbook_templates import account_matrix, prospecting_log
-    from xlsales import records
-    from xlsales.accounts import AccountRules
+    from frontdoors import kinds
 
     out = Path(args.out)
     if out.exists() and not args.force:
         raise XlsalesError(f"{out} exists: not overwritten (use --force to replace it)")
-    if args.kind == "account-matrix":
-        if not args.accounts:
-            raise XlsalesError("template account-matrix needs --accounts FILE")
-        frame, source = records.load_accounts(args.accounts)
-        rules = AccountRules(
-            args.a, args.b, args.go_max_class, args.min_return, args.hours_per_owner
-        )
-        wb = account_matrix.build(frame, rules, sources=[source])
-        what = "accounts (sorted by revenue, largest first)"
-    else:
-        if not args.activities:
-            raise XlsalesError("template prospecting-log needs --activities FILE")
-        frame, source = records.load_activities(args.activities)
-        wb = prospecting_log.build(
-            frame,
-            start=_date(args.start, "start"),
-            as_of=_date(args.as_of, "as-of"),
-            target_wins=args.target_wins,
-            sources=[source],
-        )
-        what = "activities (oldest first)"
+    flag = {"account-matrix": "accounts", "prospecting-log": "activities"}[args.kind]
+    data = getattr(args, flag)
+    if not data:
+        raise XlsalesError(f"template {args.kind} needs --{flag} FILE")
+    options = {
+        o.name: _date(getattr(args, o.name), o.name.replace("_", "-"))
+        if o.type == "date"
+        else getattr(args, o.name)
+        for o in kinds.kind(args.kind).options
+    }
+    wb, source = kinds.build(args.kind, data, options)
+    what = {
+        "account-matrix": "accounts (sorted by revenue, largest first)",
+        "prospecting-log": "activities (oldest first)",
+    }[args.kind]
     _write(wb, out, args.force)
     print(
-        f"{source.source}: {source.rows} rows read, {len(frame)} {what} written; "
+        f"{source.source}: {source.rows} rows read, {source.rows} {what} written; "
         f"sha256 {source.sha256[:12]}..."
     )
 
@@ -254,17 +246,9 @@ def _cmd_analyze(args: argparse.Namespace) -> None:
 
 
 def _planner_from(found, target: float, as_of: dt.date):
-    """A funnel planner with the measured rates and lead times, due a month after they run
-    out, and the last full month's entries per stage as this period's actuals."""
-    from workbook_templates import funnel_planner
-    from xlsales import deals
+    from frontdoors.kinds import planner_from
 
-    rates, days = deals.measured_plan(found)
-    due = as_of + dt.timedelta(days=int(sum(days)) + 30)
-    last_month = (as_of.replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
-    entries = deals.entries_per_period(found)
-    actual = list(entries.loc[last_month]) if last_month in entries.index else None
-    return funnel_planner.build(target, rates, days, found.stages, due, actual=actual)
+    return planner_from(found, target, as_of)
 
 
 NAMESPACE = "XLSALES"
@@ -293,25 +277,56 @@ def server_environment() -> dict[str, str]:
     }
 
 
-def _cmd_serve(args: argparse.Namespace) -> None:
+FUNCTIONS_ELSEWHERE = (
+    "the Excel functions need the classic xlwings add-in, xlwings Lite or an xlwings Server "
+    "licence (pip install 'xlsales[server]' and set XLWINGS_LICENSE_KEY; 'noncommercial' is "
+    "the key for noncommercial use): see install.md"
+)
+
+
+def _functions_app():
+    """xlwings Server with the xlsales functions, or None (and why) when it cannot run here."""
+    import importlib.util
     import os
 
-    if "XLWINGS_LICENSE_KEY" not in os.environ:
-        print(
-            "XLWINGS_LICENSE_KEY is not set: using 'noncommercial', which is for noncommercial "
-            "use only; commercial use of xlwings Server needs an xlwings licence key."
-        )
-        os.environ["XLWINGS_LICENSE_KEY"] = "noncommercial"
+    if importlib.util.find_spec("xlwings_server") is None:
+        return None, "xlwings Server is not installed"
+    if not os.environ.get("XLWINGS_LICENSE_KEY"):
+        return None, "XLWINGS_LICENSE_KEY is not set"
     os.environ.update(server_environment())
-    import uvicorn
+    from xlwings_server.main import main_app
 
+    return main_app, ""
+
+
+def _cmd_serve(args: argparse.Namespace) -> None:
+    try:
+        import uvicorn
+
+        from frontdoors import web
+    except ImportError as exc:
+        raise XlsalesError(
+            f"xlsales serve needs FastAPI and uvicorn ({exc.name} is missing): "
+            "pip install 'xlsales[web]'"
+        ) from None
+    functions, why = _functions_app()
+    base = f"http://127.0.0.1:{args.port}"
     print(
-        f"xlsales functions as ={NAMESPACE}.REQUIRED_LEADS(...) at http://127.0.0.1:{args.port}; "
-        f"manifest: http://127.0.0.1:{args.port}/manifest.xml (Ctrl+C stops)",
+        f"xlsales add-in (templates, no licence needed): manifest {base}/xlsales/manifest.xml, "
+        f"pane {base}/xlsales/taskpane.html, API {base}/xlsales/templates",
         flush=True,
     )
+    if functions is None:
+        print(f"Excel functions not served ({why}): {FUNCTIONS_ELSEWHERE}", flush=True)
+    else:
+        print(
+            f"Excel functions from xlwings Server as ={NAMESPACE}.REQUIRED_LEADS(...) "
+            "(commercial use needs an xlwings licence key; 'noncommercial' is for "
+            "noncommercial use only). Ctrl+C stops.",
+            flush=True,
+        )
     uvicorn.run(
-        "xlwings_server.main:main_app", host="127.0.0.1", port=args.port, log_level=args.log_level
+        web.create_app(functions), host="127.0.0.1", port=args.port, log_level=args.log_level
     )
 
 
@@ -410,10 +425,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "serve",
-        help="serve the Excel functions with xlwings Server on 127.0.0.1",
-        description="Start xlwings Server with the xlsales functions (namespace XLSALES) on "
-        "127.0.0.1, for trying them out in Excel and for tests. Needs the 'server' extra "
-        "(pip install 'xlsales[server]'); commercial use of xlwings Server needs a licence.",
+        help="serve the xlsales add-in (templates) and, where licensed, the Excel functions",
+        description="Serve the xlsales add-in for Excel on 127.0.0.1: its manifest, task pane "
+        "and HTTP API (/xlsales/...), free for commercial use. Where xlwings Server is "
+        "installed and XLWINGS_LICENSE_KEY is set, the Excel functions (namespace XLSALES) "
+        "are served from the same app. Needs the 'web' extra (pip install 'xlsales[web]').",
     )
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--log-level", default="warning")

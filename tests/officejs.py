@@ -48,13 +48,23 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_server(extra_env: dict[str, str] | None = None, timeout: float = 60) -> Iterator[str]:
-    """``xlsales serve`` on a free loopback port; yields its base URL, stops it after."""
+def running_server(
+    extra_env: dict[str, str] | None = None,
+    timeout: float = 60,
+    licence: str | None = "noncommercial",
+    output: list[str] | None = None,
+) -> Iterator[str]:
+    """``xlsales serve`` on a free loopback port; yields its base URL, stops it after.
+
+    ``licence``: the xlwings licence key (None: no key, so no Excel functions);
+    ``output``: a list that receives what the command printed, once it has stopped.
+    """
     import httpx
 
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("XLWINGS_")}
-    env["XLWINGS_LICENSE_KEY"] = "noncommercial"
+    if licence is not None:
+        env["XLWINGS_LICENSE_KEY"] = licence
     env.update(extra_env or {})
     proc = subprocess.Popen(
         [sys.executable, "-m", "frontdoors.cli", "serve", "--port", str(port)],
@@ -68,7 +78,7 @@ def running_server(extra_env: dict[str, str] | None = None, timeout: float = 60)
     try:
         while True:
             try:
-                if httpx.get(f"{base}/manifest.xml", timeout=2).status_code == 200:
+                if httpx.get(f"{base}/xlsales/manifest.xml", timeout=2).status_code == 200:
                     break
             except httpx.TransportError:
                 pass
@@ -83,6 +93,8 @@ def running_server(extra_env: dict[str, str] | None = None, timeout: float = 60)
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+        if output is not None:
+            output.append(proc.stdout.read())
 
 
 def http_call(base: str, func_name: str, *args, timeout: float = 30):

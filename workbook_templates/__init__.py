@@ -1,11 +1,13 @@
 """One-click template workbooks: account matrix, prospecting log, funnel planner.
 
 Each builder returns an openpyxl Workbook; :func:`save` writes one completely or not
-at all, and never over an existing file unless told to.
+at all, and never over an existing file unless told to; :func:`to_bytes` gives the same
+file as bytes (for an HTTP answer or Excel's ``createWorkbook``).
 """
 
 from __future__ import annotations
 
+import io
 import os
 import tempfile
 from pathlib import Path
@@ -38,3 +40,10 @@ def save(wb: Workbook, path: str | Path, force: bool = False) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def to_bytes(wb: Workbook) -> bytes:
+    """The ``.xlsx`` file :func:`save` would write, as bytes, nothing touching the disk."""
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()

@@ -359,7 +359,11 @@ def cover(
         ("Generated at (UTC)", dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S")),
     ]
     for p in sources:
-        facts += [("Source file", p.source), ("Rows read", p.rows), ("SHA-256", p.sha256)]
+        if p.sheet or p.address:  # a table read from a workbook
+            facts += [("Source workbook", p.source), ("Sheet", p.sheet), ("Address", p.address)]
+        else:
+            facts.append(("Source file", p.source))
+        facts += [("Rows read", p.rows), ("SHA-256", p.sha256)]
     if not sources:
         facts.append(("Source file", "none: an empty template (or built-in sample data)"))
     for i, (label, value) in enumerate(facts, start=1):

@@ -7,9 +7,12 @@ SHA-256) so that a workbook built from it can say where its numbers came from.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
-from collections.abc import Callable
+import json
+import re
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,11 +57,117 @@ ACTIVITY_TYPES = ("call", "e-mail", "LinkedIn message", "meeting", "other")
 
 @dataclass(frozen=True)
 class Provenance:
-    """Where a data set came from, for the cover sheet."""
+    """Where a data set came from, for the cover sheet.
+
+    ``source`` is the file (or workbook) name; for a table read from a workbook,
+    ``sheet`` and ``address`` say where in it (blank for a file).
+    """
 
     source: str
     rows: int
     sha256: str
+    sheet: str = ""
+    address: str = ""
+
+
+_ADDRESS = re.compile(r"^(?:.*!)?\$?[A-Za-z]{1,3}\$?(\d+)")
+
+
+@dataclass(frozen=True)
+class Cells:
+    """A 2-D table of cell values, header row first, and where in a workbook it was read.
+
+    This is what Excel hands over for a selection (Office.js ``range.values``, xlwings
+    ``range.value``). :func:`load_accounts` and :func:`load_activities` read it as they
+    read a file, with the same checks; a refused cell is named by the row as the sheet
+    shows it (the header's row number comes from ``address``, e.g. ``B5:J60``: header in
+    row 5, first record in row 6) and the column. Blank rows and blank columns at the
+    end of the selection are not part of the table.
+    """
+
+    values: Sequence[Sequence[object]]
+    workbook: str = "table"
+    sheet: str = ""
+    address: str = ""
+
+    @property
+    def name(self) -> str:
+        """How messages name the table: ``Book1.xlsx Accounts!B5:J60``."""
+        where = "!".join(p for p in (self.sheet, self.address.split("!")[-1]) if p)
+        return f"{self.workbook} {where}" if where else self.workbook
+
+    @property
+    def header_row(self) -> int:
+        found = _ADDRESS.match(self.address or "")
+        return int(found.group(1)) if found else 1
+
+    def table(self) -> list[list[object]]:
+        """The cells that make the table: blank rows and columns at the end dropped."""
+
+        def blank(value: object) -> bool:
+            return value is None or (isinstance(value, str) and value.strip() == "")
+
+        rows = [list(r) for r in self.values]
+        while rows and all(blank(v) for v in rows[-1]):
+            rows.pop()
+        width = max((len(r) for r in rows), default=0)
+        while width and all(len(r) < width or blank(r[width - 1]) for r in rows):
+            width -= 1
+        return [(r + [""] * width)[:width] for r in rows]
+
+    def frame(self) -> pd.DataFrame:
+        """The table as :func:`read_table` gives a file: the header as column names,
+        blanks as ''."""
+        table = self.table()
+        if not table:
+            raise DataError(f"{self.name}: the selection is empty: select the table, header first")
+        header = [str("" if c is None else c).strip() for c in table[0]]
+        body = [["" if v is None else v for v in r] for r in table[1:]]
+        return pd.DataFrame(body, columns=header, dtype=object)
+
+    def provenance(self, rows: int) -> Provenance:
+        """Workbook, sheet, address, rows, and the SHA-256 of the values read.
+
+        The digest is over the table (header included) as compact UTF-8 JSON, dates in
+        ISO form: ``json.dumps(table, separators=(",", ":"), ensure_ascii=False,
+        default=str)``, so anyone can recompute it from the same cells.
+        """
+        text = json.dumps(self.table(), separators=(",", ":"), ensure_ascii=False, default=str)
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        return Provenance(self.workbook, rows, digest, self.sheet, self.address.split("!")[-1])
+
+    @contextlib.contextmanager
+    def sheet_rows(self) -> Iterator[None]:
+        """Report refused rows as the sheet numbers them.
+
+        The readers count the header as row 1; a table whose header sits in row ``h``
+        shifts every row by ``h - 1``.
+        """
+        try:
+            yield
+        except DataError as exc:
+            shift = self.header_row - 1
+            prefix = re.escape(f"{self.name} row ")
+            message = re.sub(
+                f"^{prefix}(\\d+)",
+                lambda m: f"{self.name} row {int(m.group(1)) + shift}",
+                str(exc),
+            )
+            raise DataError(message) from None
+
+
+def _source(data: str | Path | Cells) -> tuple[pd.DataFrame, str]:
+    if isinstance(data, Cells):
+        return data.frame(), data.name
+    return read_table(data), Path(data).name
+
+
+def _provenance(data: str | Path | Cells, frame: pd.DataFrame) -> Provenance:
+    """The provenance of what was read; rows of a table renumbered as its sheet shows them."""
+    if isinstance(data, Cells):
+        frame["source_row"] += data.header_row - 1
+        return data.provenance(len(frame))
+    return provenance(Path(data), len(frame))
 
 
 def provenance(path: Path, rows: int) -> Provenance:
@@ -190,30 +299,32 @@ def _check(
     return result
 
 
-def load_accounts(path: str | Path) -> tuple[pd.DataFrame, Provenance]:
-    """Accounts from a CSV or Excel file with the columns of :data:`ACCOUNT_COLUMNS`.
+def load_accounts(path: str | Path | Cells) -> tuple[pd.DataFrame, Provenance]:
+    """Accounts from a CSV or Excel file, or a table of cells (:class:`Cells`), with the
+    columns of :data:`ACCOUNT_COLUMNS`.
 
     Returns the checked rows (plus ``source_row``: the row in the file) and their
     provenance. Revenue, effort and hourly cost must be >= 0; the gross margin is a
     share in [0, 1]; icp_fit and influenceable are yes or no.
     """
-    path = Path(path)
-    frame = _check(
-        read_table(path), ACCOUNT_COLUMNS, path.name, ("revenue", "effort_hours", "hourly_cost")
-    )
-    return frame, provenance(path, len(frame))
+    with path.sheet_rows() if isinstance(path, Cells) else contextlib.nullcontext():
+        table, name = _source(path)
+        frame = _check(table, ACCOUNT_COLUMNS, name, ("revenue", "effort_hours", "hourly_cost"))
+    return frame, _provenance(path, frame)
 
 
-def load_activities(path: str | Path) -> tuple[pd.DataFrame, Provenance]:
-    """Activities from a CSV or Excel file with the columns of :data:`ACTIVITY_COLUMNS`.
+def load_activities(path: str | Path | Cells) -> tuple[pd.DataFrame, Provenance]:
+    """Activities from a CSV or Excel file, or a table of cells (:class:`Cells`), with
+    the columns of :data:`ACTIVITY_COLUMNS`.
 
     ``won_date`` may be blank (nothing won yet); a won value needs a won date.
     """
-    path = Path(path)
-    frame = _check(read_table(path), ACTIVITY_COLUMNS, path.name, ("pipeline_value", "won_value"))
-    for i, (won, when) in enumerate(zip(frame["won_value"], frame["won_date"])):
-        if float(won) > 0 and when is None:
-            raise DataError(
-                f"{path.name} row {i + 2}, column won_date: blank, but won_value is {won:g}"
-            )
-    return frame, provenance(path, len(frame))
+    with path.sheet_rows() if isinstance(path, Cells) else contextlib.nullcontext():
+        table, name = _source(path)
+        frame = _check(table, ACTIVITY_COLUMNS, name, ("pipeline_value", "won_value"))
+        for i, (won, when) in enumerate(zip(frame["won_value"], frame["won_date"])):
+            if float(won) > 0 and when is None:
+                raise DataError(
+                    f"{name} row {i + 2}, column won_date: blank, but won_value is {won:g}"
+                )
+    return frame, _provenance(path, frame)

@@ -1,0 +1,299 @@
+"""The template kinds every front door offers: one registry, one way to build.
+
+The command line, the HTTP API (and the task pane on it), xlwings Lite and the
+classic add-in's RunPython button all call :func:`build`: a kind's name, its data
+(a file, or a table of cells with :class:`xlsales.records.Cells`) and its options in,
+a workbook and the provenance of what was read out. A builder module in
+``workbook_templates`` that is not described here yet (a new template) is offered
+empty, so it appears in every front door as soon as it lands.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import pkgutil
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+
+from xlsales.errors import XlsalesError
+from xlsales.records import Cells, Provenance
+
+Data = str | Path | Cells
+
+
+@dataclass(frozen=True)
+class Option:
+    """One option of a template: a CLI flag, a JSON key and a form field of the pane."""
+
+    name: str  # JSON key and form field; the CLI flag is --name with - for _
+    label: str
+    type: str  # "number", "date", "text" or one of ``choices``
+    default: Any = None
+    choices: tuple[str, ...] = ()
+    required: bool = False
+
+    def parse(self, value: Any) -> Any:
+        """The value as the builder wants it; blank means the default."""
+        if value is None or (isinstance(value, str) and value.strip() == ""):
+            if self.required:
+                raise XlsalesError(f"option {self.name} is required: {self.label}")
+            return self.default
+        if self.choices:
+            if str(value) not in self.choices:
+                raise XlsalesError(
+                    f"option {self.name}={value!r} must be one of: {', '.join(self.choices)}"
+                )
+            return str(value)
+        if self.type == "number":
+            try:
+                if isinstance(value, bool):
+                    raise ValueError
+                number = float(value)
+            except (TypeError, ValueError):
+                raise XlsalesError(f"option {self.name}={value!r} is not a number") from None
+            if number != number or number in (float("inf"), float("-inf")):
+                raise XlsalesError(f"option {self.name}={value!r} must be a finite number")
+            return number
+        if self.type == "date":
+            if isinstance(value, dt.date):
+                return value
+            try:
+                return dt.date.fromisoformat(str(value).strip()[:10])
+            except ValueError:
+                raise XlsalesError(
+                    f"option {self.name}={value!r} is not a date (use YYYY-MM-DD)"
+                ) from None
+        return str(value).strip()
+
+    def describe(self) -> dict[str, Any]:
+        default = self.default.isoformat() if isinstance(self.default, dt.date) else self.default
+        return {
+            "name": self.name,
+            "label": self.label,
+            "type": self.type,
+            "default": default,
+            "choices": list(self.choices),
+            "required": self.required,
+        }
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A template: its name (``account-matrix``), what its table holds, its options, how
+    to build it empty, and how to build it from data (None: empty only)."""
+
+    name: str
+    title: str
+    purpose: str
+    table: str  # what the selected table holds, e.g. "accounts"
+    columns: str  # its header, for help texts
+    empty: Callable[[], Workbook]
+    filled: Callable[[Data, dict[str, Any]], tuple[Workbook, Provenance]] | None = None
+    options: tuple[Option, ...] = field(default_factory=tuple)
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "title": self.title,
+            "purpose": self.purpose,
+            "table": self.table,
+            "columns": self.columns,
+            "from_table": self.filled is not None,
+            "options": [o.describe() for o in self.options],
+        }
+
+
+def _account_matrix(data: Data, o: dict[str, Any]) -> tuple[Workbook, Provenance]:
+    from workbook_templates import account_matrix
+    from xlsales import records
+    from xlsales.accounts import AccountRules
+
+    frame, source = records.load_accounts(data)
+    rules = AccountRules(o["a"], o["b"], o["go_max_class"], o["min_return"], o["hours_per_owner"])
+    return account_matrix.build(frame, rules, sources=[source]), source
+
+
+def _prospecting_log(data: Data, o: dict[str, Any]) -> tuple[Workbook, Provenance]:
+    from workbook_templates import prospecting_log
+    from xlsales import records
+
+    frame, source = records.load_activities(data)
+    wb = prospecting_log.build(
+        frame,
+        start=o["start"],
+        as_of=o["as_of"],
+        target_wins=o["target_wins"],
+        sources=[source],
+    )
+    return wb, source
+
+
+def read_crm(data: Data, stages: str, mapping: Mapping[str, str] | None = None):
+    """A CRM export (file or table of cells) checked by :func:`xlsales.deals.read_deals`,
+    with its provenance."""
+    from xlsales import deals, records
+
+    if isinstance(data, Cells):
+        with data.sheet_rows():
+            found = deals.read_deals(data.frame(), stages, mapping, source=data.name)
+        return found, data.provenance(found.rows_read)
+    found = deals.read_deals(data, stages, mapping)
+    return found, records.provenance(Path(data), found.rows_read)
+
+
+def planner_from(found, target: float, as_of: dt.date, sources=()) -> Workbook:
+    """A funnel planner with the measured rates and lead times, due a month after they run
+    out, and the last full month's entries per stage as this period's actuals."""
+    from workbook_templates import funnel_planner
+    from xlsales import deals
+
+    rates, days = deals.measured_plan(found)
+    due = as_of + dt.timedelta(days=int(sum(days)) + 30)
+    last_month = (as_of.replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
+    entries = deals.entries_per_period(found)
+    actual = list(entries.loc[last_month]) if last_month in entries.index else None
+    return funnel_planner.build(
+        target, rates, days, found.stages, due, actual=actual, sources=list(sources)
+    )
+
+
+def _funnel_planner(data: Data, o: dict[str, Any]) -> tuple[Workbook, Provenance]:
+    found, source = read_crm(data, o["stages"])
+    as_of = o["as_of"] or max(found.deals["last_change"]).date()
+    return planner_from(found, o["target"], as_of, [source]), source
+
+
+ACCOUNTS = (
+    "account, owner, cluster, icp_fit (yes/no), revenue, gross_margin (0-1), effort_hours, "
+    "hourly_cost, influenceable (yes/no)"
+)
+ACTIVITIES = (
+    "date (YYYY-MM-DD), rep, type (call, e-mail, LinkedIn message, meeting, other), prospect, "
+    "outcome, pipeline_value, won_value, won_date (blank when nothing was won)"
+)
+CRM = (
+    "a stage history: deal_id, stage, entered_at[, status, amount, owner, closed_at]; or a "
+    "snapshot: deal_id, stage, status, created_at, last_change_at[, amount, owner]"
+)
+
+
+def _empty(module: str) -> Callable[[], Workbook]:
+    def build() -> Workbook:
+        return importlib.import_module(f"workbook_templates.{module}").build()
+
+    return build
+
+
+KINDS: dict[str, Kind] = {
+    k.name: k
+    for k in (
+        Kind(
+            "account-matrix",
+            "Account matrix",
+            "ABC by revenue and profit after effort, GO/NO-GO, capacity per owner",
+            "accounts",
+            ACCOUNTS,
+            _empty("account_matrix"),
+            _account_matrix,
+            (
+                Option("a", "A limit (share of revenue)", "number", 0.8),
+                Option("b", "B limit (share of revenue)", "number", 0.95),
+                Option("go_max_class", "Worst class that is GO", "choice", "B", ("A", "B", "C")),
+                Option("min_return", "Minimum return on effort", "number", 1.5),
+                Option("hours_per_owner", "Hours per owner (a year)", "number", 1200.0),
+            ),
+        ),
+        Kind(
+            "prospecting-log",
+            "Prospecting log",
+            "The 30/90-day rule: 30-day blocks and their 90-day payoff",
+            "activities",
+            ACTIVITIES,
+            _empty("prospecting_log"),
+            _prospecting_log,
+            (
+                Option("start", "First day of block 1 (default: first activity)", "date"),
+                Option("as_of", "As-of date (default: last activity)", "date"),
+                Option("target_wins", "Wins needed in the plan month", "number"),
+            ),
+        ),
+        Kind(
+            "funnel-planner",
+            "Funnel planner",
+            "Volume per stage for a target, start dates, schedule, plan against actual",
+            "CRM export",
+            CRM,
+            _empty("funnel_planner"),
+            _funnel_planner,
+            (
+                Option(
+                    "stages",
+                    "Stage order, top first, comma-separated (last = won)",
+                    "text",
+                    required=True,
+                ),
+                Option("target", "Wins to plan for", "number", 10.0),
+                Option("as_of", "As-of date (default: the latest date)", "date"),
+            ),
+        ),
+    )
+}
+
+
+def _discover() -> None:
+    """Offer every other builder module in workbook_templates, empty."""
+    import workbook_templates
+
+    names = set(getattr(workbook_templates, "TEMPLATES", ()))
+    names |= {
+        m.name.replace("_", "-")
+        for m in pkgutil.iter_modules(workbook_templates.__path__)
+        if not m.name.startswith("_") and m.name != "engine"
+    }
+    for name in sorted(names - set(KINDS)):
+        module = importlib.import_module(f"workbook_templates.{name.replace('-', '_')}")
+        if callable(getattr(module, "build", None)):
+            summary = (module.__doc__ or name).strip().splitlines()[0]
+            KINDS[name] = Kind(
+                name, name.replace("-", " ").capitalize(), summary, "", "", module.build
+            )
+
+
+_discover()
+
+
+def kind(name: str) -> Kind:
+    """The registered kind, or an error naming the ones there are."""
+    if name not in KINDS:
+        raise XlsalesError(f"unknown template {name!r}: use one of {', '.join(KINDS)}")
+    return KINDS[name]
+
+
+def build(
+    name: str, data: Data | None = None, options: Mapping[str, Any] | None = None
+) -> tuple[Workbook, Provenance | None]:
+    """Build template ``name``: empty without data, else from a file or a table of cells.
+
+    Options are checked by name (an unknown one is refused) and converted to numbers
+    and dates; blank ones take their defaults. Bad data is refused with one line naming
+    the source, the row as the sheet shows it and the column; nothing is built.
+    """
+    k = kind(name)
+    given = dict(options or {})
+    unknown = sorted(set(given) - {o.name for o in k.options})
+    if unknown:
+        raise XlsalesError(
+            f"{name}: unknown option(s) {', '.join(unknown)}; "
+            f"use {', '.join(o.name for o in k.options) or 'none'}"
+        )
+    if data is None:
+        return k.empty(), None
+    if k.filled is None:
+        raise XlsalesError(f"{name}: is offered empty only (no table is read yet)")
+    parsed = {o.name: o.parse(given.get(o.name)) for o in k.options}
+    return k.filled(data, parsed)

@@ -1,0 +1,160 @@
+"""The table reader: a 2-D table of cell values gives the same checked records as a file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+
+import pandas as pd
+import pytest
+
+from frontdoors import kinds
+from xlsales import records
+from xlsales.errors import DataError
+from xlsales.records import Cells
+
+HEADER = list(records.ACCOUNT_COLUMNS)
+ROWS = [
+    ["Acme", "Ann", "Retail", "yes", 1000, 0.3, 10, 50, "yes"],
+    ["Bolt", "Bob", "Retail", "no", "2,500", "0.25", 4.5, 60, "n"],
+    ["Core", "Ann", "Energy", "y", 0, 0, 0, 0, "no"],
+]
+
+
+def test_same_records_as_the_file_reader(tmp_path):
+    csv = tmp_path / "accounts.csv"
+    pd.DataFrame(ROWS, columns=HEADER).to_csv(csv, index=False)
+    from_file, _ = records.load_accounts(csv)
+    from_cells, source = records.load_accounts(Cells([HEADER] + ROWS, "Book1.xlsx", "Accounts"))
+    pd.testing.assert_frame_equal(from_cells, from_file)
+    assert from_cells["revenue"].tolist() == [1000.0, 2500.0, 0.0]  # "2,500" read as 2500
+    assert (source.source, source.sheet, source.address, source.rows) == (
+        "Book1.xlsx",
+        "Accounts",
+        "",
+        3,
+    )
+
+
+def test_rows_are_numbered_as_the_sheet_shows_them():
+    # header in row 5 (B5:J8): the records are rows 6, 7 and 8
+    frame, source = records.load_accounts(Cells([HEADER] + ROWS, "Book1.xlsx", "Accounts", "B5:J8"))
+    assert frame["source_row"].tolist() == [6, 7, 8]
+    assert source.address == "B5:J8"
+    # header in row 1 (the file reader's numbering): records 2, 3, 4
+    frame, _ = records.load_accounts(Cells([HEADER] + ROWS, address="Accounts!$A$1:$I$4"))
+    assert frame["source_row"].tolist() == [2, 3, 4]
+
+
+@pytest.mark.parametrize(
+    "address, header_row",
+    [("B5:J8", 5), ("'My Sheet'!$B$5:$J$8", 5), ("Sheet1!A1:I4", 1), ("", 1), ("AB120:AC200", 120)],
+)
+def test_header_row_from_the_address(address, header_row):
+    assert Cells([[1]], address=address).header_row == header_row
+
+
+def test_a_bad_cell_names_the_sheet_row_and_the_column():
+    bad = [list(r) for r in ROWS]
+    bad[2][4] = "lots"  # the third record: header row 5 + 3 = sheet row 8
+    with pytest.raises(DataError) as info:
+        records.load_accounts(Cells([HEADER] + bad, "Book1.xlsx", "Accounts", "Accounts!B5:J8"))
+    assert (
+        str(info.value) == "Book1.xlsx Accounts!B5:J8 row 8, column revenue: 'lots' is not a number"
+    )
+
+
+def test_activity_rule_across_columns_names_the_sheet_row():
+    header = list(records.ACTIVITY_COLUMNS)
+    rows = [
+        ["2026-03-02", "Ann", "call", "Acme", "meeting booked", 5000, 0, ""],
+        ["2026-03-03", "Ann", "call", "Bolt", "won", 4000, 3000, ""],  # won, no won date
+    ]
+    with pytest.raises(DataError) as info:
+        records.load_activities(Cells([header] + rows, "Log.xlsx", "Log", "A10:H12"))
+    # header in row 10: the second record is row 10 + 2 = 12
+    assert (
+        str(info.value)
+        == "Log.xlsx Log!A10:H12 row 12, column won_date: blank, but won_value is 3000"
+    )
+
+
+def test_blank_rows_and_columns_at_the_end_are_not_the_table():
+    table = [HEADER + ["", None]] + [r + [None, ""] for r in ROWS] + [[""] * 11, [None] * 11]
+    cells = Cells(table, "Book1.xlsx", "Accounts", "A1:K6")
+    assert cells.table() == [HEADER] + ROWS
+    frame, source = records.load_accounts(cells)
+    assert len(frame) == 3 and source.rows == 3
+    # the digest is over the table read, as documented: compact UTF-8 JSON
+    text = json.dumps([HEADER] + ROWS, separators=(",", ":"), ensure_ascii=False)
+    assert source.sha256 == hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def test_a_blank_row_inside_the_table_is_refused_not_dropped():
+    table = [HEADER, ROWS[0], [""] * 9, ROWS[1]]
+    with pytest.raises(DataError) as info:
+        records.load_accounts(Cells(table, "Book1.xlsx", "Accounts", "A1:I4"))
+    # the blank row is the second record: row 1 + 2 = 3
+    assert (
+        str(info.value)
+        == "Book1.xlsx Accounts!A1:I4 row 3, column account: '' is blank: a name is required"
+    )
+
+
+def test_dates_from_xlwings_are_read_as_dates():
+    header = list(records.ACTIVITY_COLUMNS)
+    row = [dt.datetime(2026, 3, 2), "Ann", "Call", "Acme", "", 0, 0, None]
+    frame, _ = records.load_activities(Cells([header, row]))
+    assert frame["date"].tolist() == [dt.date(2026, 3, 2)]
+    assert frame["type"].tolist() == ["call"]
+
+
+def test_empty_selection_is_refused():
+    with pytest.raises(DataError, match="Book1.xlsx Sheet1!A1: the selection is empty"):
+        records.load_accounts(Cells([[None]], "Book1.xlsx", "Sheet1", "A1"))
+
+
+def test_crm_table_rows_are_numbered_as_the_sheet_shows_them():
+    table = [
+        ["deal_id", "stage", "entered_at"],
+        ["D1", "Lead", "2026-01-05"],
+        ["D1", "Won", "2026-01-20"],
+        ["D2", "Lead", "yesterday"],
+    ]
+    with pytest.raises(DataError) as info:
+        kinds.read_crm(Cells(table, "CRM.xlsx", "Export", "D3:F6"), "Lead,Won")
+    # header in row 3: the third record is row 3 + 3 = 6
+    assert str(info.value) == (
+        "CRM.xlsx Export!D3:F6 row 6, column entered_at: 'yesterday' is not a date (use YYYY-MM-DD)"
+    )
+
+
+@pytest.mark.parametrize(
+    "option, value, message",
+    [
+        (kinds.Option("x", "X", "number"), "1e999", "option x='1e999' must be a finite number"),
+        (kinds.Option("x", "X", "number"), True, "option x=True is not a number"),
+        (
+            kinds.Option("d", "D", "date"),
+            "2026-02-30",
+            "option d='2026-02-30' is not a date (use YYYY-MM-DD)",
+        ),
+        (kinds.Option("s", "S", "text", required=True), " ", "option s is required: S"),
+        (
+            kinds.Option("c", "C", "choice", "B", ("A", "B")),
+            "D",
+            "option c='D' must be one of: A, B",
+        ),
+    ],
+)
+def test_bad_option_is_refused_with_its_name(option, value, message):
+    with pytest.raises(Exception) as info:
+        option.parse(value)
+    assert str(info.value) == message
+
+
+def test_blank_option_takes_its_default():
+    assert kinds.Option("x", "X", "number", 1200.0).parse("") == 1200.0
+    assert kinds.Option("d", "D", "date").parse(None) is None
+    assert kinds.Option("d", "D", "date").parse("2026-03-02") == dt.date(2026, 3, 2)

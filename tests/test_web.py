@@ -1,0 +1,303 @@
+"""The HTTP API of the xlsales add-in, through a real ``xlsales serve`` on loopback.
+
+Each template, empty and from a table: the bytes open in openpyxl with every sheet,
+chart, table and validation the builder made; they recalculate in LibreOffice (one run
+for all of them) with no error cell; the Cover says where the table came from. A bad
+table is a 400 naming the row as the sheet shows it and the column, and no workbook.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import json
+import xml.etree.ElementTree as ET
+
+import httpx
+import pytest
+from formulas import all_formulas
+from officejs import running_server
+from openpyxl import load_workbook
+
+from frontdoors import kinds
+from workbook_templates import engine
+from xlsales import samples
+from xlsales.records import Cells
+
+KINDS = ("account-matrix", "prospecting-log", "funnel-planner")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def table_of(frame) -> list[list]:
+    """A DataFrame as Office.js hands a selection over: header first, dates as text."""
+
+    def cell(value):
+        if value is None or value != value:
+            return ""
+        if isinstance(value, (dt.date, dt.datetime)):
+            return value.isoformat()[:10]
+        return value.item() if hasattr(value, "item") else value
+
+    body = [[cell(v) for v in row] for row in frame.itertuples(index=False)]
+    return [list(frame.columns)] + body
+
+
+TABLES = {
+    "account-matrix": table_of(samples.sample_accounts(12).drop(columns="source_row")),
+    "prospecting-log": table_of(samples.sample_activities(60).drop(columns="source_row")),
+    "funnel-planner": table_of(samples.sample_crm(300)),
+}
+OPTIONS = {
+    "account-matrix": {"hours_per_owner": 900},
+    "prospecting-log": {"target_wins": 4},
+    "funnel-planner": {"stages": ",".join(samples.CRM_STAGES), "target": 8},
+}
+SOURCE = {"workbook": "Q3 plan.xlsx", "sheet": "Data", "address": "Data!C4:K200"}
+
+
+@pytest.fixture(scope="module")
+def server():
+    with running_server() as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def answers(server):
+    """Every template from the API: empty (GET) and from its table (POST)."""
+    out = {}
+    for kind in KINDS:
+        out[f"{kind} empty"] = httpx.get(f"{server}/xlsales/templates/{kind}.xlsx", timeout=60)
+        body = {"table": TABLES[kind], "options": OPTIONS[kind], "source": SOURCE}
+        out[f"{kind} table"] = httpx.post(
+            f"{server}/xlsales/templates/{kind}", json=body, timeout=120
+        )
+    return out
+
+
+def shape(wb) -> dict:
+    """What must survive the trip: sheets, charts, tables, validations, defined names."""
+    return {
+        "sheets": wb.sheetnames,
+        "charts": {ws.title: len(ws._charts) for ws in wb.worksheets},
+        "tables": {ws.title: sorted(ws.tables) for ws in wb.worksheets},
+        "validations": {
+            ws.title: sorted(
+                (dv.type, dv.formula1 or "", str(dv.sqref))
+                for dv in ws.data_validations.dataValidation
+            )
+            for ws in wb.worksheets
+        },
+        "names": sorted(wb.defined_names),
+    }
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("how", ["empty", "table"])
+def test_bytes_open_with_everything_intact(answers, kind, how):
+    response = answers[f"{kind} {how}"]
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == XLSX
+    assert f'filename="{kind}.xlsx"' in response.headers["content-disposition"]
+    got = load_workbook(io.BytesIO(response.content))
+    if how == "empty":
+        expected, _ = kinds.build(kind)
+    else:
+        cells = Cells(TABLES[kind], SOURCE["workbook"], SOURCE["sheet"], SOURCE["address"])
+        expected, _ = kinds.build(kind, cells, OPTIONS[kind])
+    # saving and reading back through openpyxl is how the builder's own shape is seen
+    expected = load_workbook(io.BytesIO(_saved(expected)))
+    assert shape(got) == shape(expected)
+    assert sum(shape(got)["charts"].values()) >= 1  # every template draws a chart
+    assert sum(len(v) for v in shape(got)["validations"].values()) >= 1  # and validates inputs
+
+
+def _saved(wb) -> bytes:
+    from workbook_templates import to_bytes
+
+    return to_bytes(wb)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_cover_says_where_the_table_came_from(answers, kind):
+    wb = load_workbook(io.BytesIO(answers[f"{kind} table"].content))
+    cover = {wb["Cover"][f"A{r}"].value: wb["Cover"][f"B{r}"].value for r in range(1, 60)}
+    assert cover["Source workbook"] == "Q3 plan.xlsx"
+    assert cover["Sheet"] == "Data"
+    assert cover["Address"] == "C4:K200"
+    table = TABLES[kind]
+    # the documented digest: compact UTF-8 JSON of the table read, header included
+    text = json.dumps(table, separators=(",", ":"), ensure_ascii=False)
+    assert cover["SHA-256"] == hashlib.sha256(text.encode("utf-8")).hexdigest()
+    assert answers[f"{kind} table"].headers["x-xlsales-sha256"] == cover["SHA-256"]
+    # rows read: every row under the header (the CRM export's rows, not its deals)
+    assert cover["Rows read"] == len(table) - 1
+    assert answers[f"{kind} table"].headers["x-xlsales-rows"] == str(len(table) - 1)
+
+
+def test_account_options_reach_the_inputs(answers):
+    wb = load_workbook(io.BytesIO(answers["account-matrix table"].content))
+    hours = [
+        c.value
+        for row in wb["Inputs"].iter_rows()
+        for c in row
+        if isinstance(c.value, (int, float)) and c.value == 900
+    ]
+    assert hours, "hours_per_owner=900 is not on the Inputs sheet"
+
+
+def test_everything_recalculates_without_an_error_cell(answers, tmp_path):
+    paths = []
+    for name, response in answers.items():
+        path = tmp_path / (name.replace(" ", "_") + ".xlsx")
+        path.write_bytes(response.content)
+        paths.append(path)
+    engine.convert(paths, tmp_path / "calc")  # one LibreOffice run for all six
+    for path in paths:
+        formulas_wb = load_workbook(path)
+        values_wb = load_workbook(tmp_path / "calc" / path.name, data_only=True)
+        checked = 0
+        for sheet, ref, _ in all_formulas(formulas_wb):
+            value = values_wb[sheet][ref].value
+            assert not (isinstance(value, str) and value.startswith(("#", "Err:"))), (
+                f"{path.name} {sheet}!{ref}={value}"
+            )
+            checked += 1
+        assert checked > 0, path.name
+        assert values_wb["Checks"]["B3"].value == "OK", path.name
+
+
+def _bad(table, row, column, value):
+    bad = [list(r) for r in table]
+    bad[row][bad[0].index(column)] = value
+    return bad
+
+
+@pytest.mark.parametrize(
+    "kind, row, column, value, message",
+    [
+        # the header sits in sheet row 4 (address C4:K200), so table row 3 is sheet row 4 + 3 = 7
+        (
+            "account-matrix",
+            3,
+            "revenue",
+            "lots",
+            "Q3 plan.xlsx Data!C4:K200 row 7, column revenue: 'lots' is not a number",
+        ),
+        # table row 1 (the first record) is sheet row 4 + 1 = 5
+        (
+            "prospecting-log",
+            1,
+            "date",
+            "31/01/2026",
+            "Q3 plan.xlsx Data!C4:K200 row 5, column date: '31/01/2026' is not a date (use YYYY-MM-DD)",
+        ),
+        # table row 10 is sheet row 4 + 10 = 14
+        (
+            "funnel-planner",
+            10,
+            "stage",
+            "Negotiation",
+            "Q3 plan.xlsx Data!C4:K200 row 14, column stage: 'Negotiation' is not one of the "
+            "stages: Lead, Qualified, Meeting, Proposal, Won",
+        ),
+    ],
+)
+def test_bad_table_is_400_with_row_and_column(server, kind, row, column, value, message):
+    body = {
+        "table": _bad(TABLES[kind], row, column, value),
+        "options": OPTIONS[kind],
+        "source": SOURCE,
+    }
+    response = httpx.post(f"{server}/xlsales/templates/{kind}", json=body, timeout=60)
+    assert response.status_code == 400
+    assert response.headers["content-type"] == "application/json"
+    assert response.json() == {"error": message}
+    assert not response.content.startswith(b"PK")  # no workbook
+
+
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        ({"table": "A1:B2"}, "table must be a list of rows, each a list of cell values"),
+        (
+            {"table": [["account"]], "options": {"hours": 5}},
+            "account-matrix: unknown option(s) hours; use a, b, go_max_class, min_return, "
+            "hours_per_owner",
+        ),
+        (
+            {"table": TABLES["account-matrix"], "options": {"hours_per_owner": "many"}},
+            "option hours_per_owner='many' is not a number",
+        ),
+        (
+            {"table": [], "source": SOURCE},
+            "Q3 plan.xlsx Data!C4:K200: the selection is empty: select the table, header first",
+        ),
+        ({"tables": []}, "unknown field(s) tables; use table, options, source"),
+    ],
+)
+def test_bad_request_is_400_with_one_line(server, body, message):
+    response = httpx.post(f"{server}/xlsales/templates/account-matrix", json=body, timeout=60)
+    assert (response.status_code, response.json()) == (400, {"error": message})
+
+
+def test_unknown_template_is_404(server):
+    response = httpx.post(f"{server}/xlsales/templates/forecast", json={}, timeout=30)
+    assert response.status_code == 404
+    assert "unknown template 'forecast'" in response.json()["error"]
+    assert httpx.get(f"{server}/xlsales/templates/forecast.xlsx").status_code == 404
+
+
+def test_listing_drives_the_pane(server):
+    listing = httpx.get(f"{server}/xlsales/templates").json()
+    names = [t["name"] for t in listing["templates"]]
+    assert names[:3] == list(KINDS)
+    assert listing["functions"] is True  # licensed (noncommercial) here: functions mounted
+    am = listing["templates"][0]
+    assert [o["name"] for o in am["options"]] == [
+        "a",
+        "b",
+        "go_max_class",
+        "min_return",
+        "hours_per_owner",
+    ]
+
+
+def test_manifest_has_the_pane_a_button_per_template_and_the_functions(server):
+    text = httpx.get(f"{server}/xlsales/manifest.xml").text
+    root = ET.fromstring(text)
+    ns = {"bt": "http://schemas.microsoft.com/office/officeappbasictypes/1.0"}
+    strings = {e.get("id"): e.get("DefaultValue") for e in root.iter() if e.get("id")}
+    assert strings["Pane.Label"] == "xlsales"
+    assert [strings[f"New{i}.Label"] for i in range(3)] == [
+        "Account matrix",
+        "Prospecting log",
+        "Funnel planner",
+    ]
+    urls = {e.get("id"): e.get("DefaultValue") for e in root.iterfind(".//bt:Url", ns)}
+    assert urls["Pane.Url"] == f"{server}/xlsales/taskpane.html"
+    assert strings["Functions.Namespace"] == "XLSALES"
+    for url in (urls["Pane.Url"], urls["Commands.Url"], urls["Functions.Metadata.Url"]):
+        assert httpx.get(url).status_code == 200, url
+    for image in root.iterfind(".//bt:Image[@DefaultValue]", ns):
+        assert httpx.get(image.get("DefaultValue")).headers["content-type"] == "image/png"
+    # /manifest.xml is the same manifest: no stock "Hello World" button any more
+    assert httpx.get(f"{server}/manifest.xml").text == text
+    assert "hello" not in text.lower()
+
+
+def test_without_a_licence_the_pane_is_served_and_the_functions_are_not():
+    printed: list[str] = []
+    with running_server(licence=None, output=printed) as base:
+        listing = httpx.get(f"{base}/xlsales/templates").json()
+        empty = httpx.get(f"{base}/xlsales/templates/account-matrix.xlsx")
+        manifest = httpx.get(f"{base}/xlsales/manifest.xml").text
+        meta = httpx.get(f"{base}/xlwings/custom-functions-meta")
+    assert listing["functions"] is False
+    assert empty.status_code == 200 and empty.content.startswith(b"PK")
+    assert "CustomFunctions" not in manifest and "SharedRuntime" not in manifest
+    assert meta.status_code == 404
+    assert (
+        "Excel functions not served (XLWINGS_LICENSE_KEY is not set): the Excel functions need "
+        "the classic xlwings add-in, xlwings Lite or an xlwings Server licence"
+    ) in printed[0]
