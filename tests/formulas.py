@@ -7,44 +7,9 @@ import re
 from openpyxl.formula import Tokenizer
 from openpyxl.formula.tokenizer import Token
 
-# Functions that Excel 2016+ and LibreOffice 7.4 both evaluate, none volatile, none
-# dynamic-array. A template formula must use nothing else.
-ALLOWED = {
-    "ABS",
-    "AND",
-    "COUNT",
-    "COUNTIF",
-    "COUNTIFS",
-    "EDATE",
-    "IF",
-    "INT",
-    "ISNUMBER",
-    "LEN",
-    "MEDIAN",
-    "N",
-    "NETWORKDAYS",
-    "NOT",
-    "OR",
-    "ROUND",
-    "ROUNDUP",
-    "ROW",
-    "ROWS",
-    "SUM",
-    "SUMIFS",
-    "SUMPRODUCT",
-    "TRIM",
-}
-VOLATILE = {"NOW", "TODAY", "RAND", "RANDBETWEEN", "OFFSET", "INDIRECT", "CELL", "INFO"}
+from workbook_templates.excel_rules import function_problems
+
 STRUCTURAL = {"0", "1"}  # a first row, a +1 step, ROUNDUP(x, 0): structure, not data
-
-
-def functions(formula: str) -> set[str]:
-    tokens = Tokenizer(formula).items
-    return {
-        t.value.rstrip("(").upper().removeprefix("_XLFN.")
-        for t in tokens
-        if t.type == Token.FUNC and t.subtype == Token.OPEN
-    }
 
 
 def constants(formula: str) -> list[str]:
@@ -57,9 +22,7 @@ def constants(formula: str) -> list[str]:
 
 
 def problems(formula: str) -> list[str]:
-    found = []
-    for name in functions(formula) - ALLOWED:
-        found.append(f"function {name} is not in the allowed set")
+    found = function_problems(formula)  # the allowed list and the _xlfn. prefix rule
     for value in constants(formula):
         if value not in STRUCTURAL:
             found.append(f"constant {value} inside the formula")

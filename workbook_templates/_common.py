@@ -26,6 +26,7 @@ from openpyxl.worksheet.table import Table, TableColumn, TableFormula, TableStyl
 from openpyxl.worksheet.worksheet import Worksheet
 
 import xlsales
+from workbook_templates.formula_text import escape_column
 from xlsales.records import Provenance
 
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
@@ -121,7 +122,8 @@ def settings_block(
         ws.cell(row=i, column=2, value=s.name).font = NOTE_FONT
         define_name(wb, s.name, ws, cell.coordinate)
         if s.validation is not None:
-            ws.add_data_validation(s.validation)
+            if s.validation not in ws.data_validations.dataValidation:  # shared by settings
+                ws.add_data_validation(s.validation)
             s.validation.add(cell.coordinate)
     return row + len(settings) + 2
 
@@ -245,8 +247,10 @@ def fill_letters(template: str, letters: dict[str, str]) -> str:
 
 
 def column_ref(table_name: str, column: str) -> str:
-    """A structured reference to a whole table column, e.g. ``tblAccounts[revenue]``."""
-    return f"{table_name}[{column}]"
+    """A structured reference to a whole table column, escaped by Microsoft's rules:
+    ``tblAccounts[revenue]``, ``tblAccounts[[GO / NO-GO]]`` (see
+    :func:`workbook_templates.formula_text.escape_column`)."""
+    return table_name + escape_column(column)
 
 
 class TableSpec:

@@ -1,0 +1,189 @@
+"""Formula text as Excel stores it: functions, structured references, R1C1 patterns.
+
+One scanner splits a formula into text literals, quoted sheet names, bracketed
+(structured reference) parts and the rest, so that a cell reference or a function name
+is never looked for inside a string or a column name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from openpyxl.utils import column_index_from_string, get_column_letter
+
+# Microsoft's rules for a column specifier in a structured reference ("Using structured
+# references with Excel tables"): a column name holding one of these characters must be
+# enclosed in its own brackets, Table[[name]] (a space alone needs no extra brackets) ...
+NEEDS_BRACKETS = set("\t\n\r,:.[]#'\"{}$^&*+=-><@/")
+# ... and inside the brackets these are escaped with a single quotation mark.
+ESCAPED = set("[]#'")
+SPECIAL_ITEMS = {"#all", "#data", "#headers", "#totals", "#this row"}
+
+_REF = re.compile(r"(?<![A-Za-z0-9_.$])(\$?)([A-Z]{1,3})(\$?)([0-9]{1,7})(?![A-Za-z0-9_(.!\[])")
+_R1C1 = re.compile(r"\{R([+-]\d+|\$\d+)C([+-]\d+|\$\d+)\}")
+_FUNCTION = re.compile(r"([A-Za-z_][A-Za-z0-9_.]*)\(")
+
+
+def segments(formula: str) -> Iterator[tuple[str, str]]:
+    """Split ``formula`` into (kind, text): kind is "text" ("..."), "sheet" ('...'),
+    "bracket" (a balanced [...] group, ' escapes honoured) or "code"."""
+    i, n, start = 0, len(formula), 0
+    while i < n:
+        ch = formula[i]
+        if ch in "\"'[":
+            if i > start:
+                yield "code", formula[start:i]
+            j = _segment_end(formula, i)
+            yield {'"': "text", "'": "sheet", "[": "bracket"}[ch], formula[i:j]
+            i = start = j
+        else:
+            i += 1
+    if start < n:
+        yield "code", formula[start:]
+
+
+def _segment_end(formula: str, i: int) -> int:
+    ch, n = formula[i], len(formula)
+    if ch in "\"'":
+        j = i + 1
+        while j < n:
+            if formula[j] == ch:
+                if j + 1 < n and formula[j + 1] == ch:  # "" or '' stays inside
+                    j += 2
+                    continue
+                return j + 1
+            j += 1
+        return n
+    depth, j = 0, i
+    while j < n:
+        c = formula[j]
+        if c == "'" and depth > 1:  # an escape inside an inner specifier
+            j += 2
+            continue
+        if c == "[":
+            depth += 1
+        elif c == "]":
+            depth -= 1
+            if depth == 0:
+                return j + 1
+        j += 1
+    return n
+
+
+def functions(formula: str) -> list[str]:
+    """Function names as written, prefix included: ``_xlfn.IFNA``, ``SUM``."""
+    return [
+        m.group(1).upper()
+        for kind, text in segments(formula)
+        if kind == "code"
+        for m in _FUNCTION.finditer(text)
+    ]
+
+
+def structured_refs(formula: str) -> list[tuple[str, str]]:
+    """(table name, bracket text) of every ``Table[...]`` in ``formula``."""
+    found, previous = [], ("", "")
+    for kind, text in segments(formula):
+        if kind == "bracket" and previous[0] == "code":
+            name = re.search(r"([A-Za-z_\\][\w.]*)$", previous[1])
+            if name:
+                found.append((name.group(1), text))
+        previous = (kind, text)
+    return found
+
+
+def escape_column(name: str) -> str:
+    """A column specifier by Microsoft's rules: ``revenue`` -> ``[revenue]``,
+    ``GO / NO-GO`` -> ``[[GO / NO-GO]]``, ``#calls`` -> ``[['#calls]]``."""
+    if not NEEDS_BRACKETS & set(name):
+        return f"[{name}]"
+    escaped = "".join("'" + c if c in ESCAPED else c for c in name)
+    return f"[[{escaped}]]"
+
+
+def column_specifiers(bracket: str) -> list[str] | str:
+    """The column names a structured reference's bracket text names, unescaped, or a
+    one-line reason why Excel would not read it."""
+    inner = bracket[1:-1]
+    if not inner.lstrip().startswith("["):  # Table[name]: the simple form
+        if inner.lower() in SPECIAL_ITEMS:
+            return []
+        bad = sorted((NEEDS_BRACKETS - {" "}) & set(inner))
+        if bad:
+            return f"column name {inner!r} holds {''.join(bad)!r}: write Table[[{inner}]]"
+        return [inner]
+    names: list[str] = []
+    i, n = 0, len(inner)
+    while i < n:
+        c = inner[i]
+        if c in " ,:":
+            i += 1
+            continue
+        if c != "[":
+            return f"unexpected {c!r} in {bracket}"
+        j, name = i + 1, []
+        while j < n and inner[j] != "]":
+            if inner[j] == "'" and j + 1 < n:
+                name.append(inner[j + 1])
+                j += 2
+                continue
+            if inner[j] in "[#" and not (inner[j] == "#" and j == i + 1):
+                return f"{inner[j]!r} in {bracket} must be escaped as '{inner[j]}"
+            name.append(inner[j])
+            j += 1
+        if j >= n:
+            return f"unbalanced brackets in {bracket}"
+        text = "".join(name)
+        if inner[i + 1 : i + 2] == "#":  # unescaped: a special item such as [#This Row]
+            if text.lower() not in SPECIAL_ITEMS:
+                return f"'#' in {bracket} must be escaped as '#"
+        else:
+            names.append(text)
+        i = j + 1
+    return names
+
+
+def shape(formula: str) -> str:
+    """The formula with its cell references blanked: equal for a column of the same
+    formula, so that checks which do not look at cell references run once per column."""
+    return _REF.sub("@", formula)
+
+
+def _offset(text: str) -> tuple[bool, int]:
+    return (False, int(text[1:])) if text.startswith("$") else (True, int(text))
+
+
+def to_r1c1(formula: str, row: int, col: int) -> str:
+    """The formula with each A1 cell reference as ``{R-1C+2}`` (relative: rows and
+    columns away) or ``{R$5C$3}`` (absolute) from the cell at (row, col): equal for every cell of a column
+    that carries the same formula. ``TRUE()``/``FALSE()`` read as ``TRUE``/``FALSE``."""
+
+    def ref(m: re.Match) -> str:
+        c = column_index_from_string(m.group(2))
+        r = int(m.group(4))
+        rr = f"${r}" if m.group(3) else f"{r - row:+d}"
+        cc = f"${c}" if m.group(1) else f"{c - col:+d}"
+        return "{R" + rr + "C" + cc + "}"
+
+    out = []
+    for kind, text in segments(formula.lstrip("=")):
+        if kind == "code":
+            text = _REF.sub(ref, text).replace("TRUE()", "TRUE").replace("FALSE()", "FALSE")
+        out.append(text)
+    return "".join(out)
+
+
+def from_r1c1(pattern: str, row: int, col: int) -> str:
+    """The A1 formula (without ``=``) that ``pattern`` gives in the cell at (row, col)."""
+
+    def ref(m: re.Match) -> str:
+        rel_r, r = _offset(m.group(1))
+        rel_c, c = _offset(m.group(2))
+        r_text = f"{row + r}" if rel_r else f"${r}"
+        c_text = get_column_letter(col + c) if rel_c else "$" + get_column_letter(c)
+        return c_text + r_text
+
+    return "".join(
+        _R1C1.sub(ref, text) if kind == "code" else text for kind, text in segments(pattern)
+    )
