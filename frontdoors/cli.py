@@ -218,12 +218,7 @@ def _cmd_analyze(args: argparse.Namespace) -> None:
                 else f"{d['median_days']:g} ({d['p25_days']:g}-{d['p75_days']:g}), {d['deals']} deals"
             )
             print(f"  {d['stage']:<{width}}  {spread}")
-    m = deals.record_metrics(found)
-    velocity = "n/a" if m["velocity_per_day"] is None else f"{m['velocity_per_day']:,.0f} per day"
-    print(
-        f"\nWin rate {_pct(m['win_rate'])} ({m['won']} won, {m['lost']} lost, {m['open']} open); "
-        f"pipeline velocity {velocity}"
-    )
+    _print_velocity(deals.record_metrics(found, as_of, _date(args.since, "since")))
     late = deals.stalled(found, as_of, args.stall_days)
     print(
         f"\nStalled: {len(late)} open deal(s) without a stage change for over {args.stall_days:g} days"
@@ -243,6 +238,34 @@ def _cmd_analyze(args: argparse.Namespace) -> None:
     )
     if args.planner:
         _write(_planner_from(found, args.target, as_of), Path(args.planner), args.force)
+
+
+def _days(x) -> str:
+    return "n/a" if x is None else f"{x:,.1f}"
+
+
+def _print_velocity(m: dict) -> None:
+    """Win rate, sales cycle and pipeline velocity with each of their terms (DOMAIN.md)."""
+    period = f"from {m['since']} " if m["since"] else ""
+    print(
+        f"\nWin rate {_pct(m['win_rate'])} = won / (won + lost) = {m['won']} / "
+        f"({m['won']} + {m['lost']}), deals closed {period}up to {m['as_of']}"
+    )
+    print(
+        f"Sales cycle (days from creation to won, {m['won']} won deals): "
+        f"median {_days(m['cycle_median_days'])}, 80th percentile {_days(m['cycle_p80_days'])}, "
+        f"90th percentile {_days(m['cycle_p90_days'])}, average {_days(m['average_cycle_days'])}"
+    )
+    amount = m["average_won_amount"]
+    print("Pipeline velocity = open deals x win rate x average won amount / average sales cycle")
+    if m["velocity_per_day"] is None:
+        why = "no amount column" if amount is None else "no won deal with a cycle"
+        print(f"  = n/a ({why}): {m['open']} open deals, win rate {_pct(m['win_rate'])}")
+        return
+    print(
+        f"  = {m['open']} x {_pct(m['win_rate'])} x {amount:,.0f} / "
+        f"{_days(m['average_cycle_days'])} days = {m['velocity_per_day']:,.0f} per day"
+    )
 
 
 def _planner_from(found, target: float, as_of: dt.date):
@@ -414,6 +437,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--stages", help='stage order, top first, e.g. "Lead,Qualified,Proposal,Won"')
     p.add_argument("--map", help='your column names to ours: "Opportunity=deal_id,Phase=stage"')
     p.add_argument("--as-of", help="date to measure idle days to (default: the latest date)")
+    p.add_argument(
+        "--since", help="win rate and sales cycle over deals closed from this date (default: all)"
+    )
     p.add_argument("--stall-days", type=float, default=30, help="idle days before a deal stalls")
     p.add_argument("--target", type=float, default=10, help="wins to plan for (default 10)")
     p.add_argument("--show", type=int, default=10, help="stalled deals to list (default 10)")

@@ -78,7 +78,8 @@ def test_scalar_blank_spaces_and_ranges():
 
 
 @pytest.mark.parametrize(
-    "value, expected", [(None, False), ("  ", False), (True, True), (False, False), (1, True), (0, False)]
+    "value, expected",
+    [(None, False), ("  ", False), (True, True), (False, False), (1, True), (0, False)],
 )
 def test_flag_accepts(value, expected):
     assert b.flag("f", value) is expected

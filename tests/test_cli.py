@@ -161,7 +161,13 @@ def test_analyze_a_hand_export(tmp_path):
     # Lead: entered 3, went on 1 (A), C open there -> 1 of 3 = 33.3 %, 1 open
     assert any(line.split()[:5] == ["Lead", "3", "1", "33.3%", "1"] for line in text.splitlines())
     assert "C  Lead" in text and "47 days" in text  # stalled since 1 Feb
-    assert "Win rate 50.0% (1 won, 1 lost, 1 open)" in text
+    # A won (created 01-05, won 02-10: 36 days), B lost, C open on 2026-03-20
+    assert (
+        "Win rate 50.0% = won / (won + lost) = 1 / (1 + 1), deals closed up to 2026-03-20" in text
+    )
+    assert "median 36.0, 80th percentile 36.0, 90th percentile 36.0, average 36.0" in text
+    # velocity: 1 open x 50 % x 1,000 / 36 days = 13.9 -> 14 per day
+    assert "= 1 x 50.0% x 1,000 / 36.0 days = 14 per day" in text
     # to win 2 at 1/3 and 100 % (A went on from Proposal): 2 / (1/3) = 6 leads, 2 proposals
     assert "To win 2 at the measured rates: Lead 6, Proposal 2, Won 2" in text
 

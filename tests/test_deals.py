@@ -158,7 +158,14 @@ def test_hand_metrics_and_stalled(hand):
     m = deals.record_metrics(hand)
     # won A, G; lost B, C, D, H: 2 / 6
     assert m["win_rate"] == pytest.approx(2 / 6)
-    assert m["deal_size"] == 850  # (1000 + 700) / 2
+    assert m["average_won_amount"] == 850  # (1000 + 700) / 2
+    # cycle: A 01-05 -> 02-10 = 36 days; G 01-09 -> 03-01 = 51 days; average 43.5;
+    # percentiles (linear): 36 + 0.5 x 15 = 43.5, 36 + 0.8 x 15 = 48, 36 + 0.9 x 15 = 49.5
+    assert m["average_cycle_days"] == 43.5 and m["cycle_median_days"] == 43.5
+    assert m["cycle_p80_days"] == pytest.approx(48) and m["cycle_p90_days"] == pytest.approx(49.5)
+    # open on the as-of date (2026-03-02): E and F; velocity 2 x 1/3 x 850 / 43.5 = 13.03 a day
+    assert m["open"] == 2
+    assert m["velocity_per_day"] == pytest.approx(2 * (2 / 6) * 850 / 43.5)
     late = deals.stalled(hand, dt.date(2026, 3, 20), 15)
     # E idle since 03-01 (19 days > 15), F since 03-02 (18 days)
     assert late["deal_id"].tolist() == ["E", "F"]  # largest amount first: 900, 400
@@ -166,13 +173,64 @@ def test_hand_metrics_and_stalled(hand):
     assert per_stage["deal_id"].tolist() == ["E"]
 
 
+def test_win_rate_period_limits(hand):
+    # A was won on 02-10, G on 03-01; the lost deals closed in January
+    first_day = deals.record_metrics(hand, since=dt.date(2026, 2, 10))
+    assert (first_day["won"], first_day["lost"]) == (2, 0)  # A won ON the first day counts
+    day_after = deals.record_metrics(hand, since=dt.date(2026, 2, 11))
+    assert (day_after["won"], day_after["lost"]) == (1, 0)  # A is before the period
+    last_day = deals.record_metrics(hand, as_of=dt.date(2026, 3, 1), since=dt.date(2026, 2, 10))
+    assert last_day["won"] == 2  # G won ON the as-of date counts
+    # the day before, G was still open: won A only; open E and G (F not created yet)
+    before = deals.record_metrics(hand, as_of=dt.date(2026, 2, 28), since=dt.date(2026, 2, 10))
+    assert (before["won"], before["open"]) == (1, 2)
+    assert before["average_cycle_days"] == 36  # A alone
+    with pytest.raises(UndefinedError, match="no deal won or lost in the period"):
+        deals.record_metrics(hand, since=dt.date(2026, 3, 2))
+    with pytest.raises(InputError, match="since=2026-04-01 is after as_of=2026-03-02"):
+        deals.record_metrics(hand, since=dt.date(2026, 4, 1))
+
+
 def test_plan_vs_actual(hand):
-    table = deals.plan_vs_actual(hand, [0.5, 0.5, 0.5], 1)
+    # plan: 1 win a month at 50 % per step needs 8 leads, 4 qualified, 2 proposals, 1 win
+    table = deals.plan_vs_actual(hand, [0.5, 0.5, 0.5], 1)  # as of 2026-03-02 (F's Lead)
+    assert table["period"].unique().tolist() == ["2026-01", "2026-02", "2026-03"]
     jan = table[table["period"] == "2026-01"].set_index("stage")
-    # entries in January: Lead A B C D G H = 6; Qualified A D G H = 4; Proposal A B = 2; Won 0
-    assert jan["actual"].tolist() == [6, 4, 2, 0]
+    # entries in January: Lead A B C D G H = 6 (H's Lead counts on its Qualified date, 01-05);
+    # Qualified A D G H and B, which skipped it (passed on its Proposal date 01-16) = 5;
+    # Proposal A B = 2; Won none
+    assert jan["actual"].tolist() == [6, 5, 2, 0]
     assert jan["required"].tolist() == [8, 4, 2, 1]
+    # Proposal: 2 entered against 2 planned is ON the plan: on course, ratio 100 %
     assert jan["on_course"].tolist() == [False, True, True, False]
+    assert jan["ratio"].tolist() == [6 / 8, 5 / 4, 1.0, 0.0]
+    # cohort rates: of January's 6 leads all but C went on (5/6); of the 5 qualified A B G
+    # reached Proposal (3/5); of the 2 proposals A won (1/2); never a flow ratio
+    assert jan["went_on"].tolist() == [5, 3, 1, None]
+    assert jan["actual_rate"].tolist() == [5 / 6, 3 / 5, 1 / 2, None]
+    feb = table[table["period"] == "2026-02"].set_index("stage")
+    # February: Lead E; Proposal G (02-15); Won A (02-10). Proposal 1 against 2 planned is
+    # one less than the plan: behind. Won 1 against 1: on course.
+    assert feb["actual"].tolist() == [1, 0, 1, 1]
+    assert feb["on_course"].tolist() == [False, False, False, True]
+    mar = table[table["period"] == "2026-03"].set_index("stage")
+    # March: F's Lead (open there), E's Qualified (open there), G's win
+    assert mar["actual"].tolist() == [1, 1, 0, 1] and mar["open_here"].tolist() == [1, 1, 0, 0]
+    assert mar["actual_rate"].tolist() == [0.0, 0.0, None, None]
+
+
+def test_plan_vs_actual_last_periods_and_as_of(hand):
+    # the last 2 months up to 2026-02-28: February and January; F (03-02) does not count
+    table = deals.plan_vs_actual(hand, [0.5, 0.5, 0.5], 1, as_of=dt.date(2026, 2, 28), periods=2)
+    assert table["period"].unique().tolist() == ["2026-01", "2026-02"]
+    assert table["start"].unique().tolist() == [dt.date(2026, 1, 1), dt.date(2026, 2, 1)]
+    feb = table[table["period"] == "2026-02"].set_index("stage")
+    # E entered Lead 02-20 and Qualified only on 03-01: on 02-28 it is open at Lead
+    assert feb.loc["Lead", "went_on"] == 0 and feb.loc["Lead", "open_here"] == 1
+    # a window with no entry at all is listed with zeros
+    quiet = deals.plan_vs_actual(hand, [0.5, 0.5, 0.5], 1, as_of=dt.date(2026, 6, 30), periods=3)
+    assert quiet["period"].unique().tolist() == ["2026-04", "2026-05", "2026-06"]
+    assert quiet["actual"].sum() == 0 and quiet["required"].tolist()[:4] == [8, 4, 2, 1]
 
 
 def test_snapshot_shape_and_mapping():
@@ -283,4 +341,4 @@ def test_no_amount_column_gives_no_velocity_rather_than_zero():
     found = deals.read_deals(HAND.drop(columns="amount"), STAGES)
     m = deals.record_metrics(found)
     assert m["win_rate"] == pytest.approx(2 / 6)  # still known
-    assert m["deal_size"] is None and m["velocity_per_day"] is None
+    assert m["average_won_amount"] is None and m["velocity_per_day"] is None

@@ -138,7 +138,10 @@ def test_schedule_fractional_days_round_up():
             "periods=3 needs every=day, week or month",
         ),
         (lambda: funnel.win_rate(1.5, 2), "won=1.5 must be a whole number"),
-        (lambda: funnel.pipeline_velocity(10, 0.2, 100, 0), "cycle_days=0 must be more than 0"),
+        (
+            lambda: funnel.pipeline_velocity(10, 0.2, 100, 0),
+            "average_cycle_days=0 must be more than 0",
+        ),
         (lambda: funnel.pipeline_velocity(10, 20, 100, 30), "win_rate=20 must be in [0, 1]"),
         (
             lambda: funnel.required_working(1, [0.5], stages=["a", "b", "c"]),
@@ -210,3 +213,32 @@ def test_conversion_round_trip(raw):
     for rate, share in zip(rates, shares[1:]):
         product *= rate
         assert product == pytest.approx(share, rel=1e-9)
+
+
+def test_plan_gap_on_the_plan_and_one_below():
+    # 10 wins at 50 % need 20 entries at the top (10 / 0.5)
+    on, _ = funnel.plan_gap([20, 10], [0.5], 10, went_on=[10])
+    assert (on.required, on.variance, on.on_course, on.ratio) == (20, 0.0, True, 1.0)
+    below, _ = funnel.plan_gap([19, 10], [0.5], 10, went_on=[10])
+    assert (below.variance, below.on_course, below.ratio) == (-1.0, False, 19 / 20)
+
+
+def test_plan_gap_cohort_rate_never_a_flow_ratio():
+    # 10 leads entered this month, 20 deals reached Qualified (most were older leads):
+    # the flow ratio 20 / 10 = 200 % is not a conversion. Of this month's 10 leads 4 went on.
+    lead, qualified = funnel.plan_gap([10, 20], [0.5], 5, went_on=[4], open_here=[3, 20])
+    assert lead.actual_rate == 0.4 and (lead.went_on, lead.open_here) == (4, 3)
+    assert qualified.actual_rate is None  # the last stage has no next step
+    lead, _ = funnel.plan_gap([10, 20], [0.5], 5)  # without went_on: not measurable here
+    assert lead.actual_rate is None
+
+
+def test_plan_gap_counts_limit():
+    # went on + open equal to entered is the most there can be (ON the limit) ...
+    lead, _ = funnel.plan_gap([10, 6], [0.5], 3, went_on=[6], open_here=[4, 0])
+    assert lead.actual_rate == 0.6
+    # ... one more is refused (a rate above 100 %)
+    with pytest.raises(InputError, match=r"went_on\[0\]=6 and open_here\[0\]=5 add up to more"):
+        funnel.plan_gap([10, 6], [0.5], 3, went_on=[6], open_here=[5, 0])
+    with pytest.raises(InputError, match=r"went_on has 3 value\(s\): give one per step \(1\)"):
+        funnel.plan_gap([10, 6], [0.5], 3, went_on=[6, 1, 1])

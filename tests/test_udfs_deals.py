@@ -62,11 +62,24 @@ def test_plan_vs_actual_published_rounding_case():
         "on course",
         "planned rate",
         "actual rate",
+        "went on",
+        "open here",
+        "actual to required",
     ]
     assert [r[1] for r in got[1:]] == [208, 52, 16, 7]
     assert [r[3] for r in got[1:]] == [-8, 8, -1, 1]
     assert [r[4] for r in got[1:]] == [False, True, False, True]
-    assert got[1][6] == pytest.approx(60 / 200)
+    # no went_on: the cohort rate cannot be measured; never 60 / 200 or a flow above 100 %
+    assert got[1][6] == "n/a (give went_on)" and got[4][6] == "last stage"
+    assert got[1][9] == pytest.approx(200 / 208)
+
+
+def test_plan_vs_actual_cohort_rate_with_counts():
+    # 10 leads entered, 20 deals reached Qualified (older leads too): the flow 20 / 10 would
+    # read 200 %. Of the 10 leads 4 went on and 3 are still open: 4 / 10 = 40 %.
+    got = excel_call(udfs, "PLAN_VS_ACTUAL", [[10, 20]], [[0.5]], 5, "end", [[4]], [[3, 20]])
+    assert got[1][6:] == [0.4, 4, 3, 1.0]  # required 5 / 0.5 = 10: ratio 10 / 10
+    assert got[2][6:9] == ["last stage", "n/a", 20]
 
 
 @pytest.mark.parametrize(
@@ -98,6 +111,11 @@ def test_plan_vs_actual_published_rounding_case():
             "PLAN_VS_ACTUAL",
             ([[1, 2]], [[0.5, 0.5]], 1),
             "actual has 2 value(s) but the rates describe 3",
+        ),
+        (
+            "PLAN_VS_ACTUAL",
+            ([[10, 5]], [[0.5]], 1, "end", [[11]]),
+            "went_on[0]=11 and open_here[0]=0 add up to more than actual[0]=10",
         ),
     ],
 )

@@ -144,7 +144,7 @@ def test_version_for_the_audit_trail():
         ("STAGE_CONVERSION", ([[100, 0, 0]],), "counts[1]=0: the conversion from stage 1"),
         ("STAGE_CONVERSION", ([[100, 2.5]],), "counts[1]=2.5 must be a whole number"),
         ("WIN_RATE", (0, 0), "WIN_RATE: won=0 and lost=0: the win rate is undefined"),
-        ("PIPELINE_VELOCITY", (10, 0.2, 100, 0), "cycle_days=0 must be more than 0"),
+        ("PIPELINE_VELOCITY", (10, 0.2, 100, 0), "average_cycle_days=0 must be more than 0"),
         ("FUNNEL_SCHEDULE", (1, [[0.5]], [[3, 4]], 46083), "stage_days has 2 value(s) but rates"),
         ("FUNNEL_SCHEDULE", (1, [[0.5]], [[3]], "soon"), "due='soon' is not an Excel date"),
         ("FUNNEL_SCHEDULE", (1, [[0.5]], [[3]], 46083, "end", "year"), "every='year' must be"),

@@ -78,20 +78,33 @@ def STALLED(last_stages, last_change_dates, statuses, stage_order, stall_days, a
 
 
 @xw.func
-@xw.arg("actual_volumes", ndim=2, doc="This period's actual volume per stage, top first.")
+@xw.arg("actual_volumes", ndim=2, doc="Deals that entered each stage in the period, top first.")
 @xw.arg("planned_rates", ndim=2, doc="Planned step rates, top first, each in (0, 1].")
 @xw.arg("target", doc="Wins planned for the period.")
 @xw.arg("rounding", doc='Rounding of the plan: "end" (default), "stage" or "none".')
+@xw.arg(
+    "went_on",
+    ndim=2,
+    doc="Of each stage's entries, how many reached the next stage by the as-of date (one per step).",
+)
+@xw.arg("open_here", ndim=2, doc="Of each stage's entries, how many are still open in it.")
 @cell_errors
-def PLAN_VS_ACTUAL(actual_volumes, planned_rates, target, rounding="end"):
-    """Plan against actual per stage: required volume (REQUIRED_LEADS), actual, variance and on course, with planned and actual rates. Spills a labelled table, one row per stage."""
+def PLAN_VS_ACTUAL(
+    actual_volumes, planned_rates, target, rounding="end", went_on=None, open_here=None
+):
+    """Plan against actual per stage: required volume, deals that entered, variance, on course, planned rate and the cohort's actual rate (went on / entered, never above 100%) with its counts. Spills a labelled table."""
+    moved = vector("went_on", went_on).values or None
+    waiting = vector("open_here", open_here).values or None
     gaps = funnel.plan_gap(
         vector("actual_volumes", actual_volumes).values,
         vector("planned_rates", planned_rates).values,
         scalar("target", target),
         scalar("rounding", rounding, "end"),
+        went_on=moved,
+        open_here=waiting,
     )
-    header = ["stage", "required", "actual", "variance", "on course", "planned rate", "actual rate"]
+    header = ["stage", "required", "actual", "variance", "on course", "planned rate"]
+    header += ["actual rate", "went on", "open here", "actual to required"]
     return [header] + [
         [
             g.stage,
@@ -100,7 +113,18 @@ def PLAN_VS_ACTUAL(actual_volumes, planned_rates, target, rounding="end"):
             g.variance,
             g.on_course,
             "last stage" if g.planned_rate is None else g.planned_rate,
-            "n/a" if g.actual_rate is None else g.actual_rate,
+            _rate_cell(g, moved is None),
+            "n/a" if g.went_on is None else g.went_on,
+            "n/a" if g.open_here is None else g.open_here,
+            "no plan" if g.ratio is None else g.ratio,
         ]
         for g in gaps
     ]
+
+
+def _rate_cell(gap: funnel.PlanGap, no_counts: bool) -> object:
+    if gap.planned_rate is None:
+        return "last stage"
+    if no_counts:
+        return "n/a (give went_on)"
+    return "no entries" if gap.actual_rate is None else gap.actual_rate

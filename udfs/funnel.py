@@ -116,18 +116,18 @@ def WIN_RATE(won, lost):
 
 
 @xw.func
-@xw.arg("opportunities", doc="Open qualified opportunities.")
-@xw.arg("win_rate", doc="Share of closed opportunities won, in [0, 1].")
-@xw.arg("deal_size", doc="Average value of a won deal.")
-@xw.arg("cycle_days", doc="Average days from opportunity to close, > 0.")
+@xw.arg("open_deals", doc="Deals open on the as-of date, whatever their stage.")
+@xw.arg("win_rate", doc="won / (won + lost) over the deals closed in the period, in [0, 1].")
+@xw.arg("average_won_amount", doc="Average amount of the won deals.")
+@xw.arg("average_cycle_days", doc="Average days from creation to won, over won deals, > 0.")
 @cell_errors
-def PIPELINE_VELOCITY(opportunities, win_rate, deal_size, cycle_days):
-    """Pipeline value turned into revenue per day: opportunities x win rate x deal size / cycle days."""
+def PIPELINE_VELOCITY(open_deals, win_rate, average_won_amount, average_cycle_days):
+    """Expected revenue per day: open deals x win rate (won / (won + lost), deals closed in the period) x average won amount / average sales cycle (days from creation to won)."""
     return funnel.pipeline_velocity(
-        scalar("opportunities", opportunities),
+        scalar("open_deals", open_deals),
         scalar("win_rate", win_rate),
-        scalar("deal_size", deal_size),
-        scalar("cycle_days", cycle_days),
+        scalar("average_won_amount", average_won_amount),
+        scalar("average_cycle_days", average_cycle_days),
     )
 
 

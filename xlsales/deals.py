@@ -25,7 +25,7 @@ import pandas as pd
 
 from xlsales import _validate as v
 from xlsales.errors import DataError, InputError, UndefinedError
-from xlsales.funnel import Rounding, plan_gap
+from xlsales.funnel import Rounding, pipeline_velocity, plan_gap
 from xlsales.records import read_table
 
 STATUSES = ("open", "won", "lost")
@@ -272,7 +272,7 @@ def read_deals(
 def default_as_of(deals: Deals) -> dt.date:
     """The latest date in the data: the last stage change or close of any deal."""
     table = deals.deals
-    return pd.concat([table["last_change"], table["closed"]]).max().date()
+    return pd.Timestamp(pd.concat([table["last_change"], table["closed"]]).max()).date()
 
 
 def stage_entries(deals: Deals, as_of: dt.date | None = None) -> pd.DataFrame:
@@ -320,42 +320,9 @@ def stage_entries(deals: Deals, as_of: dt.date | None = None) -> pd.DataFrame:
     >>> stage_entries(found, dt.date(2026, 1, 19))[["deal_id", "stage_index", "went_on"]].values.tolist()
     [['a', 0, False], ['b', 0, False]]
     """
-    table = deals.deals
-    n, count = len(table), len(deals.stages)
-    as_of_ts = pd.Timestamp(as_of if as_of is not None else default_as_of(deals))
-    never = np.iinfo(np.int64).max
-    grid = np.full((n, count), never, dtype=np.int64)
-    furthest = table["furthest"].to_numpy()
-    closed = table["closed"].fillna(table["last_change"]).to_numpy("datetime64[ns]").view(np.int64)
-    won = (table["status"] == "won").to_numpy()
-    if deals.history is not None:
-        row_of = pd.Series(np.arange(n), index=table["deal_id"].to_numpy())
-        h = deals.history
-        rows = row_of.loc[h["deal_id"].to_numpy()].to_numpy()
-        days = h["entered_at"].to_numpy("datetime64[ns]").view(np.int64)
-        np.minimum.at(grid, (rows, h["stage_index"].to_numpy()), days)
-        last = count - 1
-        grid[won, last] = np.minimum(grid[won, last], closed[won])
-    else:
-        created = table["created"].to_numpy("datetime64[ns]").view(np.int64)
-        reached_stage = np.arange(count)[None, :] <= furthest[:, None]
-        grid = np.where(reached_stage, created[:, None], never)
-    # the running minimum from the bottom: a stage is entered no later than any stage after it
-    dated = np.minimum.accumulate(grid[:, ::-1], axis=1)[:, ::-1]
-    limit = as_of_ts.value
-    entered = dated <= limit
-    reached = entered.sum(axis=1) - 1  # entered is a prefix: True up to the furthest stage
-    if deals.history is None:
-        last_change = table["last_change"].to_numpy("datetime64[ns]").view(np.int64)
-        decided_by = last_change
-    else:
-        decided_by = np.where(won, dated[:, -1], closed)
-    status = np.where(
-        (table["status"].to_numpy() != "open") & (decided_by <= limit),
-        table["status"].to_numpy(),
-        "open",
-    )
-    rows, stage = np.nonzero(entered)
+    view = _as_of_view(deals, as_of)
+    table, dated, reached, status = deals.deals, view.dated, view.reached, view.status
+    rows, stage = np.nonzero(dated <= view.as_of.value)
     return pd.DataFrame(
         {
             "deal_id": table["deal_id"].to_numpy()[rows],
@@ -368,6 +335,53 @@ def stage_entries(deals: Deals, as_of: dt.date | None = None) -> pd.DataFrame:
             "status": status[rows],
         }
     )
+
+
+@dataclass
+class _View:
+    """Each deal as it stood on the as-of date (see :func:`stage_entries`)."""
+
+    as_of: pd.Timestamp
+    dated: np.ndarray  # deals x stages: entry dates as int64 ns, NEVER where not entered
+    reached: np.ndarray  # furthest stage entered by as_of (-1: not created yet)
+    status: np.ndarray  # open, won or lost on as_of
+    closed: np.ndarray  # the day a won or lost deal closed (int64 ns)
+
+
+NEVER = np.iinfo(np.int64).max
+
+
+def _ns(values: pd.Series) -> np.ndarray:
+    return values.to_numpy("datetime64[ns]").view(np.int64)
+
+
+def _as_of_view(deals: Deals, as_of: dt.date | None) -> _View:
+    table = deals.deals
+    n, count = len(table), len(deals.stages)
+    as_of_ts = pd.Timestamp(as_of if as_of is not None else default_as_of(deals))
+    furthest = table["furthest"].to_numpy()
+    won = (table["status"] == "won").to_numpy()
+    if deals.history is not None:
+        closed = _ns(table["closed"].fillna(table["last_change"]))
+        grid = np.full((n, count), NEVER, dtype=np.int64)
+        row_of = pd.Series(np.arange(n), index=table["deal_id"].to_numpy())
+        h = deals.history
+        rows = row_of.loc[h["deal_id"].to_numpy()].to_numpy()
+        np.minimum.at(grid, (rows, h["stage_index"].to_numpy()), _ns(h["entered_at"]))
+        grid[won, -1] = np.minimum(grid[won, -1], closed[won])
+    else:
+        closed = _ns(table["last_change"])
+        reached_stage = np.arange(count)[None, :] <= furthest[:, None]
+        grid = np.where(reached_stage, _ns(table["created"])[:, None], NEVER)
+    # the running minimum from the bottom: a stage is entered no later than any stage after it
+    dated = np.minimum.accumulate(grid[:, ::-1], axis=1)[:, ::-1]
+    entered = dated <= as_of_ts.value
+    reached = entered.sum(axis=1) - 1  # entered is a prefix: True up to the furthest stage
+    if deals.history is not None:
+        closed = np.where(won, dated[:, -1], closed)
+    exported = table["status"].to_numpy()
+    status = np.where((exported != "open") & (closed <= as_of_ts.value), exported, "open")
+    return _View(as_of_ts, dated, reached, status, closed)
 
 
 def conversion(
@@ -521,37 +535,110 @@ def stage_durations(deals: Deals, as_of: dt.date | None = None) -> pd.DataFrame:
     return _keep_none(rows, ("median_days", "p25_days", "p75_days"))
 
 
-def record_metrics(deals: Deals) -> dict:
-    """Win rate and pipeline velocity computed from the records.
+def record_metrics(
+    deals: Deals, as_of: dt.date | None = None, since: dt.date | None = None
+) -> dict:
+    """Win rate, sales cycle and pipeline velocity from the records, as of a date.
 
+    Parameters
+    ----------
+    deals : Deals
+        From :func:`read_deals`.
+    as_of : date, optional
+        The day the figures speak from (default: the latest date in the data).
+    since : date, optional
+        First day of the period whose closed deals count (default: the first date in the
+        data, so every deal closed by ``as_of``).
+
+    Returns
+    -------
+    dict
+        won, lost (closed in the period), open (open on ``as_of``), win_rate,
+        average_won_amount (None without an amount column, not 0),
+        average_cycle_days (average sales cycle), cycle_median_days, cycle_p80_days,
+        cycle_p90_days (None without a won deal), velocity_per_day, since, as_of.
+
+    Raises
+    ------
+    UndefinedError
+        No deal closed in the period: the win rate is 0 / 0.
+    InputError
+        ``since`` is after ``as_of``.
+
+    Notes
+    -----
     ::
 
+        closed in the period = won or lost with since <= close date <= as_of
         win_rate     = won / (won + lost)
-        opportunities= open deals
-        deal_size    = mean amount of won deals (None without an amount column: not 0)
-        cycle_days   = median days from a won deal's first stage to its close
-                       (closed_at, or its last stage change when closed_at is blank)
-        velocity     = opportunities * win_rate * deal_size / cycle_days
+        cycle        = days from creation (first stage entered) to won, per won deal
+        average_cycle_days = mean(cycle)
+        cycle_pXX    = percentile of cycle, linear (Excel PERCENTILE.INC); median = p50
+        open         = deals open on as_of, whatever their stage
+        average_won_amount = mean amount of the won deals
+        velocity     = open * win_rate * average_won_amount / average_cycle_days
+                       (currency per day, :func:`xlsales.funnel.pipeline_velocity`)
+
+    No rounding. Velocity is None when there is no won deal, no amount column or an
+    average cycle of 0 days. The close date is ``closed_at``, else the last stage
+    change; a won deal's is the day it entered the last stage (docs/definitions.md).
+
+    References
+    ----------
+    shared/DOMAIN.md ("Win rate", "Sales cycle", "Pipeline velocity");
+    :func:`xlsales.funnel.pipeline_velocity`, the funnel planner's Velocity sheet.
+
+    Examples
+    --------
+    a won in 30 days (amount 1,000), b lost, c open:
+
+    >>> history = pd.DataFrame({"deal_id": ["a", "a", "b", "c"],
+    ...     "stage": ["Lead", "Won", "Lead", "Lead"],
+    ...     "entered_at": ["2026-01-01", "2026-01-31", "2026-01-05", "2026-01-10"],
+    ...     "status": ["won", "won", "lost", "open"], "amount": [1000, 1000, 500, 800]})
+    >>> m = record_metrics(read_deals(history, "Lead,Won"))
+    >>> m["win_rate"], m["average_cycle_days"], m["open"], round(m["velocity_per_day"], 2)
+    (0.5, 30.0, 1, 16.67)
     """
+    view = _as_of_view(deals, as_of)
     table = deals.deals
-    won = table[table["status"] == "won"]
-    lost = int((table["status"] == "lost").sum())
-    if len(won) + lost == 0:
-        raise UndefinedError("no won or lost deal: the win rate is undefined")
-    rate = len(won) / (len(won) + lost)
-    closed = won["closed"].fillna(won["last_change"])
-    cycle = float((closed - won["created"]).dt.days.median()) if len(won) else None
-    size = float(won["amount"].mean()) if len(won) and deals.has_amounts else None
-    opportunities = int((table["status"] == "open").sum())
-    velocity = (opportunities * rate * size / cycle) if cycle and size is not None else None
+    start = pd.Timestamp(since) if since is not None else pd.Timestamp.min
+    if since is not None and start > view.as_of:
+        raise InputError(f"since={since} is after as_of={view.as_of.date()}")
+    in_period = (view.closed >= start.value) & (view.closed <= view.as_of.value)
+    won = (view.status == "won") & in_period
+    lost = int(((view.status == "lost") & in_period).sum())
+    if won.sum() + lost == 0:
+        raise UndefinedError(
+            "no deal won or lost in the period: the win rate (won / (won + lost)) is undefined"
+        )
+    rate = int(won.sum()) / (int(won.sum()) + lost)
+    cycle = pd.Series((view.closed[won] - view.dated[won, 0]) / 86_400e9)
+    opened = int((view.status[view.reached >= 0] == "open").sum())
+    size = (
+        float(table["amount"].to_numpy()[won].mean()) if won.any() and deals.has_amounts else None
+    )
+    average = float(cycle.mean()) if len(cycle) else None
+
+    def pct(q: float) -> float | None:
+        return float(cycle.quantile(q)) if len(cycle) else None
+
+    velocity = (
+        pipeline_velocity(opened, rate, size, average) if average and size is not None else None
+    )
     return {
-        "won": len(won),
+        "won": int(won.sum()),
         "lost": lost,
-        "open": opportunities,
+        "open": opened,
         "win_rate": rate,
-        "deal_size": size,
-        "cycle_days": cycle,
+        "average_won_amount": size,
+        "average_cycle_days": average,
+        "cycle_median_days": pct(0.5),
+        "cycle_p80_days": pct(0.8),
+        "cycle_p90_days": pct(0.9),
         "velocity_per_day": velocity,
+        "since": None if since is None else start.date(),
+        "as_of": view.as_of.date(),
     }
 
 
@@ -585,23 +672,89 @@ def stalled(deals: Deals, as_of: dt.date, stall_days: float | Mapping[str, float
     ].reset_index(drop=True)
 
 
-def entries_per_period(deals: Deals, period: str = "M") -> pd.DataFrame:
+def period_counts(
+    deals: Deals, period: str = "M", as_of: dt.date | None = None, periods: int | None = None
+) -> pd.DataFrame:
+    """Per period and stage: the deals that entered the stage in the period, and of those
+    the ones that reached the next stage by the as-of date and the ones still open in it.
+
+    Parameters
+    ----------
+    deals : Deals
+        From :func:`read_deals`.
+    period : str
+        pandas period code: "M" (calendar months), "W" (weeks, Monday to Sunday), "Q".
+    as_of : date, optional
+        Default: the latest date in the data. Nothing dated after it counts.
+    periods : int, optional
+        Keep only the last ``periods`` periods up to the one holding ``as_of`` (periods
+        without an entry are listed with 0); default: every period from the first entry.
+
+    Returns
+    -------
+    DataFrame
+        period ("2026-01"), start (its first day), stage_index, entered, went_on,
+        open_here; one row per period and stage, oldest period first.
+
+    Notes
+    -----
+    ::
+
+        entered[p, i]   = deals whose entry into stage i falls in period p
+        went_on[p, i]   = of those, the deals that entered stage i + 1 by as_of
+        open_here[p, i] = of those, the deals open in stage i on as_of
+
+    Stage entry dates, skipped stages and snapshots as in :func:`stage_entries`.
+
+    Examples
+    --------
+    >>> history = pd.DataFrame({"deal_id": ["a", "a", "b"], "stage": ["Lead", "Won", "Lead"],
+    ...     "entered_at": ["2026-01-30", "2026-02-03", "2026-02-01"],
+    ...     "status": ["won", "won", "open"]})
+    >>> counts = period_counts(read_deals(history, "Lead,Won"))
+    >>> counts[["period", "stage_index", "entered", "went_on", "open_here"]].values.tolist()
+    [['2026-01', 0, 1, 1, 0], ['2026-01', 1, 0, 0, 0], ['2026-02', 0, 1, 0, 1], ['2026-02', 1, 1, 0, 0]]
+    """
+    entries = stage_entries(deals, as_of)
+    last = pd.Timestamp(as_of if as_of is not None else default_as_of(deals)).to_period(period)
+    first = entries["entered_at"].min().to_period(period) if len(entries) else last
+    if periods is not None:
+        count = v.whole("periods", periods)
+        if count < 1:
+            raise InputError(f"periods={count} must be 1 or more")
+        first = last - (count - 1)
+    span = pd.period_range(first, last, freq=first.freq)
+    keys = entries["entered_at"].dt.to_period(period)
+    kept = entries[keys.isin(span)]
+    grouped = kept.groupby([keys[kept.index].astype(str), "stage_index"])
+    counts = pd.DataFrame(
+        {
+            "entered": grouped.size(),
+            "went_on": grouped["went_on"].sum(),
+            "open_here": grouped["open_here"].sum(),
+        }
+    )
+    full = pd.MultiIndex.from_product(
+        [span.astype(str), range(len(deals.stages))], names=["period", "stage_index"]
+    )
+    out = counts.reindex(full, fill_value=0).astype(int).reset_index()
+    starts = dict(zip(span.astype(str), span.start_time.date))
+    out.insert(1, "start", out["period"].map(starts))
+    return out
+
+
+def entries_per_period(
+    deals: Deals, period: str = "M", as_of: dt.date | None = None
+) -> pd.DataFrame:
     """Actual volume per stage and period: one row per period ("2026-01"), one column
-    per stage index.
+    per stage index: the ``entered`` counts of :func:`period_counts`.
 
     ::
 
-        history:  deals entering stage i in the period
-        snapshot: deals created in the period that reached stage i
+        entered[p, i] = deals whose entry into stage i falls in period p
     """
-    if deals.history is not None:
-        h = deals.history
-        counts = pd.crosstab(h["entered_at"].dt.to_period(period).astype(str), h["stage_index"])
-    else:
-        table = deals.deals
-        at = pd.crosstab(table["created"].dt.to_period(period).astype(str), table["furthest"])
-        counts = at.iloc[:, ::-1].cumsum(axis=1).iloc[:, ::-1]
-    return counts.reindex(columns=range(len(deals.stages)), fill_value=0)
+    counts = period_counts(deals, period, as_of)
+    return counts.pivot(index="period", columns="stage_index", values="entered")
 
 
 def plan_vs_actual(
@@ -610,29 +763,79 @@ def plan_vs_actual(
     target: float,
     period: str = "M",
     rounding: Rounding = "end",
+    as_of: dt.date | None = None,
+    periods: int | None = None,
 ) -> pd.DataFrame:
-    """Per period and stage: actual entries against the volume the plan asked for.
+    """Per period and stage: the deals that entered the stage against the planned volume,
+    with the cohort's step conversion and its counts.
 
+    Parameters
+    ----------
+    deals : Deals
+        From :func:`read_deals`.
+    planned_rates : sequence of float
+        The plan's step rates, one per step.
+    target : float
+        Wins planned per period.
+    period, as_of, periods
+        As in :func:`period_counts`.
+    rounding : {"end", "stage", "none"}
+        The plan's rounding (:func:`xlsales.funnel.required_volumes`).
+
+    Returns
+    -------
+    DataFrame
+        period, start, then :class:`xlsales.funnel.PlanGap`'s fields: stage, required
+        (the planned volume), actual (entered), variance, on_course, planned_rate,
+        actual_rate (went_on / actual), went_on, open_here, ratio (actual / required).
+
+    Notes
+    -----
     ::
 
-        actual[i] = deals entering stage i in the period (history), or deals created
-                    in the period that reached stage i (snapshot)
+        required[i]    = required_volumes(target, planned_rates, rounding)[i], each period
+        actual[p, i]   = deals whose entry into stage i falls in period p
+        ratio[p, i]    = actual[p, i] / required[i]
+        actual_rate    = went_on[p, i] / actual[p, i]     (never above 100 %)
 
-    then :func:`xlsales.funnel.plan_gap` per period: required, variance, on_course,
-    planned and actual rates.
+    A recurring plan asks every stage for its planned volume in every period
+    (docs/definitions.md). The actual rate is the cohort's: of the deals that entered
+    stage i in the period, the share that reached stage i + 1 by the as-of date,
+    whenever they did; the open count stands beside it.
+
+    References
+    ----------
+    shared/DOMAIN.md ("Plan against actual"); the funnel planner's Actuals sheet.
+
+    Examples
+    --------
+    >>> history = pd.DataFrame({"deal_id": ["a", "a", "b", "c"],
+    ...     "stage": ["Lead", "Won", "Lead", "Lead"],
+    ...     "entered_at": ["2026-01-30", "2026-02-03", "2026-01-31", "2026-02-01"],
+    ...     "status": ["won", "won", "lost", "open"]})
+    >>> table = plan_vs_actual(read_deals(history, "Lead,Won"), [0.5], 1)
+    >>> table[["period", "stage", "required", "actual", "ratio", "actual_rate"]].values.tolist()
+    [['2026-01', 'Lead', 2, 2.0, 1.0, 0.5], ['2026-01', 'Won', 1, 0.0, 0.0, None], ['2026-02', 'Lead', 2, 1.0, 0.5, 0.0], ['2026-02', 'Won', 1, 1.0, 1.0, None]]
     """
     if len(planned_rates) != len(deals.stages) - 1:
         raise InputError(
             f"planned_rates has {len(planned_rates)} rate(s) but there are "
             f"{len(deals.stages)} stages: give one rate per step ({len(deals.stages) - 1})"
         )
-    counts = entries_per_period(deals, period)
-    rows = [
-        {"period": key, **gap._asdict()}
-        for key, actual in counts.iterrows()
-        for gap in plan_gap(actual.tolist(), planned_rates, target, rounding, deals.stages)
-    ]
-    return _keep_none(rows, ("planned_rate", "actual_rate"))
+    counts = period_counts(deals, period, as_of, periods)
+    rows = []
+    for (key, start), group in counts.groupby(["period", "start"], sort=False):
+        gaps = plan_gap(
+            group["entered"].tolist(),
+            planned_rates,
+            target,
+            rounding,
+            deals.stages,
+            went_on=group["went_on"].tolist()[:-1],
+            open_here=group["open_here"].tolist(),
+        )
+        rows += [{"period": key, "start": start, **gap._asdict()} for gap in gaps]
+    return _keep_none(rows, ("planned_rate", "actual_rate", "went_on", "ratio"))
 
 
 def _per_deal(

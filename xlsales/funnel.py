@@ -439,44 +439,49 @@ def win_rate(won: int, lost: int) -> float:
 
 
 def pipeline_velocity(
-    opportunities: float, win_rate: float, deal_size: float, cycle_days: float
+    open_deals: float, win_rate: float, average_won_amount: float, average_cycle_days: float
 ) -> float:
-    """Value the pipeline turns into revenue per day.
+    """Expected revenue per day from the open pipeline (pipeline velocity).
 
     Parameters
     ----------
-    opportunities : float
-        Open qualified opportunities, >= 0.
+    open_deals : float
+        Deals open on the as-of date, whatever their stage, >= 0.
     win_rate : float
-        Share of closed opportunities that are won, in [0, 1].
-    deal_size : float
-        Average value of a won deal, >= 0 (currency).
-    cycle_days : float
-        Average days from opportunity to close, > 0.
+        won / (won + lost) over the deals closed in the period, in [0, 1].
+    average_won_amount : float
+        Average amount of the won deals, >= 0 (currency).
+    average_cycle_days : float
+        Average sales cycle: days from creation to won, over the won deals, > 0.
 
     Notes
     -----
     ::
 
-        velocity = opportunities * win_rate * deal_size / cycle_days   (currency per day)
+        velocity = open_deals * win_rate * average_won_amount / average_cycle_days
+                   (currency per day)
 
-    No rounding.
+    No rounding. The same four terms are shown by ``xlsales analyze``, the funnel
+    planner's Velocity sheet and :func:`xlsales.deals.record_metrics`, which measures
+    them from a CRM export (shared/DOMAIN.md, "Pipeline velocity").
 
     References
     ----------
     mavenlb.com: 40 opportunities, 25 %, GBP 25,000, 90 days give GBP 2,777 a day
-    (shared/oracles/funnel_examples.json).
+    (tests/data/funnel_examples.json).
 
     Examples
     --------
+    40 open deals, a 25 % win rate, 25,000 per won deal, a 90-day cycle:
+
     >>> round(pipeline_velocity(40, 0.25, 25_000, 90), 2)
     2777.78
     """
-    opportunities = v.non_negative("opportunities", opportunities)
+    open_deals = v.non_negative("open_deals", open_deals)
     rate = v.share("win_rate", win_rate, zero_ok=True)
-    deal_size = v.non_negative("deal_size", deal_size)
-    cycle_days = v.positive("cycle_days", cycle_days)
-    return opportunities * rate * deal_size / cycle_days
+    amount = v.non_negative("average_won_amount", average_won_amount)
+    cycle = v.positive("average_cycle_days", average_cycle_days)
+    return open_deals * rate * amount / cycle
 
 
 class PlanGap(NamedTuple):
@@ -488,7 +493,10 @@ class PlanGap(NamedTuple):
     variance: float
     on_course: bool
     planned_rate: float | None
-    actual_rate: float | None
+    actual_rate: float | None  # went_on / actual: the cohort's step conversion
+    went_on: float | None = None  # of the actual entries, how many reached the next stage
+    open_here: float | None = None  # of the actual entries, how many are still open here
+    ratio: float | None = None  # actual / required
 
 
 def plan_gap(
@@ -497,8 +505,34 @@ def plan_gap(
     target: float,
     rounding: Rounding = "end",
     stages: Sequence[str] | None = None,
+    went_on: Sequence[float] | None = None,
+    open_here: Sequence[float] | None = None,
 ) -> list[PlanGap]:
-    """Actual volumes per stage against the volumes :func:`required_volumes` asks for.
+    """Actual entries per stage against the volumes :func:`required_volumes` asks for.
+
+    Parameters
+    ----------
+    actual : sequence of float
+        Deals that entered each stage in the period, top first (one per stage).
+    rates, target, rounding, stages
+        The plan, as in :func:`required_working`.
+    went_on : sequence of float, optional
+        Of each stage's actual entries, how many had reached the next stage by the
+        as-of date (one per step, or per stage with the last ignored). Without it the
+        actual rate is None: a ratio of two stages' entries in one period is a flow,
+        not a conversion, and can exceed 100 %.
+    open_here : sequence of float, optional
+        Of each stage's actual entries, how many are still open in it (one per stage).
+
+    Returns
+    -------
+    list of PlanGap
+        One per stage, top first.
+
+    Raises
+    ------
+    InputError
+        Wrong lengths, negative counts, more deals going on (or open) than entered.
 
     Notes
     -----
@@ -507,15 +541,23 @@ def plan_gap(
         required[i]    = required_volumes(target, rates, rounding)[i]
         variance[i]    = actual[i] - required[i]
         on_course[i]   = actual[i] >= required[i]
-        actual_rate[i] = actual[i + 1] / actual[i]   (None when actual[i] = 0 or i is last)
+        ratio[i]       = actual[i] / required[i]      (None when required[i] = 0)
+        actual_rate[i] = went_on[i] / actual[i]       (None when actual[i] = 0, i is last,
+                                                       or went_on is not given)
+
+    ``went_on[i] + open_here[i] <= actual[i]``, so the actual rate never exceeds 100 %.
 
     Examples
     --------
     Plan: 7 wins at 25 %, 30 %, 45 %; this period 200 leads, 60 qualified, 15 proposals,
-    8 wins:
+    8 wins; of the 200 leads 52 have gone on (30 still open), of the 60 qualified 15:
 
-    >>> [(g.required, g.variance, g.on_course) for g in plan_gap([200, 60, 15, 8], [0.25, 0.3, 0.45], 7)]
+    >>> gaps = plan_gap([200, 60, 15, 8], [0.25, 0.3, 0.45], 7, went_on=[52, 15, 6],
+    ...                 open_here=[30, 10, 4, 0])
+    >>> [(g.required, g.variance, g.on_course) for g in gaps]
     [(208, -8.0, False), (52, 8.0, True), (16, -1.0, False), (7, 1.0, True)]
+    >>> [g.actual_rate for g in gaps]
+    [0.26, 0.25, 0.4, None]
     """
     required = required_volumes(target, rates, rounding)
     values = v.sequence("actual", actual)
@@ -525,10 +567,23 @@ def plan_gap(
             f"{len(required)} stages: give one actual volume per stage"
         )
     got = [v.non_negative(f"actual[{i}]", a) for i, a in enumerate(values)]
+    steps = len(required) - 1
+    moved = _beside("went_on", went_on, got, steps)
+    waiting = _beside("open_here", open_here, got, steps + 1)
+    for i, have in enumerate(got):
+        m = moved[i] if i < len(moved) else 0.0
+        w = waiting[i] if i < len(waiting) else 0.0
+        if m + w > have:
+            raise InputError(
+                f"went_on[{i}]={m:g} and open_here[{i}]={w:g} add up to more than "
+                f"actual[{i}]={have:g}: of the deals that entered a stage, no more can go on "
+                "or stay open (a rate above 100 %)"
+            )
     names = stage_names(stages, len(required))
     rows = []
     for i, (name, need, have) in enumerate(zip(names, required, got)):
-        nxt = got[i + 1] if i + 1 < len(got) else None
+        step = i < steps
+        m = moved[i] if step and moved else None
         rows.append(
             PlanGap(
                 name,
@@ -536,11 +591,30 @@ def plan_gap(
                 have,
                 have - need,
                 have >= need,
-                float(rates[i]) if i < len(rates) else None,
-                nxt / have if nxt is not None and have else None,
+                float(rates[i]) if step else None,
+                m / have if m is not None and have else None,
+                m,
+                waiting[i] if waiting else None,
+                have / need if need else None,
             )
         )
     return rows
+
+
+def _beside(name: str, values: object, actual: list[float], count: int) -> list:
+    """Counts that stand beside ``actual``: ``count`` of them (one more, the last, is
+    accepted and ignored when ``count`` is the number of steps); [] when not given."""
+    if values is None:
+        return []
+    items = v.sequence(name, values)
+    if len(items) == count + 1 and count < len(actual):
+        items = items[:count]
+    if len(items) != count:
+        raise InputError(
+            f"{name} has {len(items)} value(s): give one per "
+            f"{'step' if count < len(actual) else 'stage'} ({count})"
+        )
+    return [v.non_negative(f"{name}[{i}]", x) for i, x in enumerate(items)]
 
 
 def delivered(top: float, rates: Sequence[float]) -> float:
