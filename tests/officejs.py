@@ -97,6 +97,69 @@ def running_server(
             output.append(proc.stdout.read())
 
 
+OFFICE_JS = "https://appsforoffice.microsoft.com/lib/1/hosted/office.js"
+OFFICE_STUB = os.path.join(os.path.dirname(__file__), "js", "office_stub.js")
+
+
+def chromium() -> str:
+    """Debian's chromium (scripts/system-deps.sh installs it; Playwright downloads none)."""
+    import shutil
+
+    path = shutil.which("chromium")
+    if path is None:
+        raise RuntimeError("chromium is not installed: run scripts/system-deps.sh")
+    return path
+
+
+@contextlib.contextmanager
+def browser() -> Iterator:
+    """Playwright driving Debian's chromium, headless."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium(), args=["--no-sandbox"])
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+def open_pane(b, base: str, path: str = "/xlsales/taskpane.html", init: str = "", **page_args):
+    """A page of the add-in with office.js replaced by the recording stub, once it is ready."""
+    page = b.new_page(accept_downloads=True, **page_args)
+    page.route(
+        OFFICE_JS,
+        lambda route: route.fulfill(path=OFFICE_STUB, content_type="application/javascript"),
+    )
+    if init:
+        page.add_init_script(init)
+    page.goto(base + path)
+    page.wait_for_selector("body[data-ready=true]", state="attached")
+    return page
+
+
+def select(page, values, address: str, sheet: str = "Data", workbook: str = "Book1.xlsx", **more):
+    """Put a table in the stub's selected range (number formats: General unless given)."""
+    import json
+
+    selection = {
+        "values": values,
+        "address": address,
+        "sheet": sheet,
+        "workbook": workbook,
+        **more,
+    }
+    page.evaluate(f"window.__selection = {json.dumps(selection)}")
+
+
+def created(page, count: int = 1, timeout: float = 60_000) -> list[bytes]:
+    """The workbooks the page handed to Excel.createWorkbook, once there are ``count``."""
+    import base64
+
+    page.wait_for_function(f"window.__office.created.length >= {count}", timeout=timeout)
+    return [base64.b64decode(b) for b in page.evaluate("window.__office.created")]
+
+
 def http_call(base: str, func_name: str, *args, timeout: float = 30):
     """POST a call to the server's /xlwings/custom-functions-call, as Office.js does."""
     import httpx

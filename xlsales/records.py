@@ -128,11 +128,30 @@ class Cells:
     def provenance(self, rows: int) -> Provenance:
         """Workbook, sheet, address, rows, and the SHA-256 of the values read.
 
-        The digest is over the table (header included) as compact UTF-8 JSON, dates in
-        ISO form: ``json.dumps(table, separators=(",", ":"), ensure_ascii=False,
-        default=str)``, so anyone can recompute it from the same cells.
+        The digest is over the table (header included) as compact UTF-8 JSON, whole
+        numbers without a decimal point (1000, not 1000.0: as JavaScript writes them, so
+        Excel's values give the same digest through any client) and dates in ISO form::
+
+            sha256(json.dumps(table, separators=(",", ":"), ensure_ascii=False).encode())
+
+        so anyone can recompute it from the same cells.
+
+        >>> Cells([["revenue"], [1000.0]]).provenance(1).sha256 == hashlib.sha256(
+        ...     b'[["revenue"],[1000]]').hexdigest()
+        True
         """
-        text = json.dumps(self.table(), separators=(",", ":"), ensure_ascii=False, default=str)
+
+        def canonical(value: object) -> object:
+            if isinstance(value, float) and value.is_integer():
+                return int(value)
+            if isinstance(value, dt.datetime) and value.time() == dt.time():
+                return value.date().isoformat()
+            if isinstance(value, (dt.date, dt.datetime)):
+                return value.isoformat()
+            return value
+
+        table = [[canonical(v) for v in row] for row in self.table()]
+        text = json.dumps(table, separators=(",", ":"), ensure_ascii=False, default=str)
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
         return Provenance(self.workbook, rows, digest, self.sheet, self.address.split("!")[-1])
 

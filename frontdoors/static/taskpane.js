@@ -245,7 +245,7 @@ const xlsales = (() => {
     });
   }
 
-  return { start, datesAsText, isDateFormat, serialToIso, toBase64, LIMIT };
+  return { start, open, datesAsText, isDateFormat, serialToIso, LIMIT };
 })();
 
 if (typeof Office !== "undefined" && Office.onReady) {
