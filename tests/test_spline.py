@@ -108,3 +108,20 @@ def test_fmm_matches_the_line_by_line_port_bit_for_bit(n):
         want = r_fmm_spline(np.asarray(x, dtype=float), y)
         for mine, theirs in zip(got[2:], want):
             assert np.array_equal(mine, theirs)
+
+
+@pytest.mark.parametrize("n", [2, 3, 4, 11, 2897])
+def test_hyman_values_are_the_full_filtered_spline_bit_for_bit(n):
+    # hyman_values computes only the pieces it needs; the numbers must be the ones the
+    # whole filtered spline gives, beyond the ends and exactly on knots included
+    rng = np.random.default_rng(n)
+    x = np.sort(rng.uniform(0, 5, n))
+    y = np.cumsum(rng.lognormal(0, 1, n))
+    u = np.concatenate([[x[0] - 1], np.linspace(x[0], x[-1], 301), x, [x[-1] + 1]])
+    u.sort()
+    want = _spline.evaluate(_spline.hyman(_spline.fmm(x, y)), u)
+    assert np.array_equal(_spline.hyman_values(x, y, u), want)
+    ax = _spline.hyman_values(AKIMA_X, AKIMA_Y, np.linspace(0, 15, 151))
+    assert np.array_equal(
+        ax, _spline.evaluate(_spline.hyman(_spline.fmm(AKIMA_X, AKIMA_Y)), np.linspace(0, 15, 151))
+    )

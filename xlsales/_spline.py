@@ -21,6 +21,7 @@ Stat. Comput. 4 (1983) 645-654.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import NamedTuple
 
 import numpy as np
@@ -32,6 +33,53 @@ class Spline(NamedTuple):
     b: np.ndarray
     c: np.ndarray
     d: np.ndarray
+
+
+def _sigma(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """R's fmm_spline up to the solved system: sigma per knot (``c = 3 * sigma``).
+
+    The tridiagonal system (0-based port of R's fmm_spline: b diagonal, d off-diagonal,
+    c right-hand side) is set up elementwise. R solves it by Gaussian elimination
+    without row interchanges; LAPACK's dgtsv does the same operations in the same
+    order whenever no interchange is needed (``|pivot| >= |sub-diagonal|``). That
+    holds for every increasing set of knots: the first pivot, ``-d[0]``, equals its
+    sub-diagonal in size, and every later pivot is at least ``d[i-1] + 2 d[i]``. So
+    the result agrees with R's loop to the last bit (tests/test_spline.py).
+    """
+    from scipy.linalg import lapack  # imported here: only computed ABC needs it
+
+    n = len(x)
+    d = x[1:] - x[:-1]
+    secant = np.subtract(y[1:], y[:-1])
+    secant /= d
+    b = np.empty(n)
+    np.add(d[:-1], d[1:], out=b[1 : n - 1])
+    b[1 : n - 1] *= 2.0
+    b[0], b[n - 1] = -d[0], -d[n - 2]
+    c = np.empty((n, 1))  # the right-hand side, as the column LAPACK takes
+    np.subtract(secant[1:], secant[:-1], out=c[1 : n - 1, 0])
+    c[0, 0] = c[n - 1, 0] = 0.0
+    if n > 3:
+        c0 = c[2, 0] / (x[3] - x[1]) - c[1, 0] / (x[2] - x[0])
+        cn = c[n - 2, 0] / (x[n - 1] - x[n - 3]) - c[n - 3, 0] / (x[n - 2] - x[n - 4])
+        c[0, 0] = c0 * d[0] * d[0] / (x[3] - x[0])
+        c[n - 1, 0] = -cn * d[n - 2] * d[n - 2] / (x[n - 1] - x[n - 4])
+    del secant
+    *_, solution, info = lapack.dgtsv(d, b, d.copy(), c, True, True, True, True)
+    if info != 0:
+        raise ValueError(f"the spline's system is singular at knot {info - 1}")
+    return solution[:, 0]
+
+
+def _fmm_slopes(x: np.ndarray, y: np.ndarray, sigma: np.ndarray, k: np.ndarray) -> np.ndarray:
+    """The FMM spline's first derivative ``b`` at the knots ``k`` (R's final loop)."""
+    n = len(x)
+    i = np.minimum(k, n - 2)  # the last knot uses the last interval
+    h = x[i + 1] - x[i]
+    secant = (y[i + 1] - y[i]) / h
+    inner = secant - h * (sigma[i + 1] + 2.0 * sigma[i])
+    last = secant + h * (sigma[i] + 2.0 * sigma[i + 1])
+    return np.where(k == n - 1, last, inner)
 
 
 def fmm(x: np.ndarray, y: np.ndarray) -> Spline:
@@ -47,41 +95,49 @@ def fmm(x: np.ndarray, y: np.ndarray) -> Spline:
     if n < 3:
         slope = (y[1] - y[0]) / (x[1] - x[0])
         return Spline(x, y, np.full(n, slope), np.zeros(n), np.zeros(n))
-    # Tridiagonal system (0-based port of R's fmm_spline): b diagonal, d off-diagonal,
-    # c right-hand side. The set-up and the final coefficients are elementwise and run
-    # in numpy; the elimination and back substitution are sequential and run on Python
-    # floats (faster than numpy scalars). Every operation is R's, in R's order, so the
-    # results agree to the last bit.
-    d = np.zeros(n)
-    d[: n - 1] = x[1:] - x[:-1]
-    secant = (y[1:] - y[:-1]) / d[: n - 1]
-    b = np.zeros(n)
-    b[1 : n - 1] = 2.0 * (d[: n - 2] + d[1 : n - 1])
-    b[0], b[n - 1] = -d[0], -d[n - 2]
-    c = np.zeros(n)
-    c[1 : n - 1] = secant[1:] - secant[:-1]
-    if n > 3:
-        c[0] = c[2] / (x[3] - x[1]) - c[1] / (x[2] - x[0])
-        c[n - 1] = c[n - 2] / (x[n - 1] - x[n - 3]) - c[n - 3] / (x[n - 2] - x[n - 4])
-        c[0] = c[0] * d[0] * d[0] / (x[3] - x[0])
-        c[n - 1] = -c[n - 1] * d[n - 2] * d[n - 2] / (x[n - 1] - x[n - 4])
-    bl, cl, dl = b.tolist(), c.tolist(), d.tolist()
-    b_prev, c_prev = bl[0], cl[0]
-    for i in range(1, n):  # Gaussian elimination
-        t = dl[i - 1] / b_prev
-        b_prev = bl[i] = bl[i] - t * dl[i - 1]
-        c_prev = cl[i] = cl[i] - t * c_prev
-    c_next = cl[n - 1] = cl[n - 1] / bl[n - 1]  # backward substitution
-    for i in range(n - 2, -1, -1):
-        c_next = cl[i] = (cl[i] - dl[i] * c_next) / bl[i]
-    sigma = np.array(cl)
-    b = np.empty(n)
-    b[n - 1] = (y[n - 1] - y[n - 2]) / d[n - 2] + d[n - 2] * (sigma[n - 2] + 2.0 * sigma[n - 1])
-    b[: n - 1] = secant - d[: n - 1] * (sigma[1:] + 2.0 * sigma[:-1])
-    d[: n - 1] = (sigma[1:] - sigma[:-1]) / d[: n - 1]
+    sigma = _sigma(x, y)
+    b = _fmm_slopes(x, y, sigma, np.arange(n))
+    d = np.empty(n)
+    d[: n - 1] = (sigma[1:] - sigma[:-1]) / (x[1:] - x[:-1])
     d[n - 1] = d[n - 2]
-    c = 3.0 * sigma
-    return Spline(x, y, b, c, d)
+    return Spline(x, y, b, 3.0 * sigma, d)
+
+
+def _hyman_pieces(
+    x: np.ndarray, y: np.ndarray, b: Callable[[np.ndarray], np.ndarray], i: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Hyman-filtered slope, ``c`` and ``d`` on the intervals ``i`` (sorted).
+
+    ``b(k)`` gives the unfiltered slopes at the knots ``k``. As R's ``hyman_filter``
+    followed by ``spl_coef_conv``: per knot, the slope is limited to 3 times the
+    smaller neighbouring secant, with the sign the data go; then each interval's
+    cubic Hermite coefficients come from its two end slopes (the last knot's piece
+    uses the last interval's).
+    """
+    n = len(x)
+    j = np.minimum(i, n - 2)  # the interval whose two ends make the piece
+    k = np.unique(np.concatenate([j, j + 1]))  # the knots whose slopes that needs
+    km, kp = np.maximum(k - 1, 0), np.minimum(k, n - 2)
+    s0 = (y[km + 1] - y[km]) / (x[km + 1] - x[km])  # secant on the left (first: its own)
+    s1 = (y[kp + 1] - y[kp]) / (x[kp + 1] - x[kp])  # secant on the right (last: its own)
+    t1 = np.minimum(np.abs(s0), np.abs(s1))
+    slope = b(k)
+    sig = np.where(s0 * s1 > 0, s1, slope)
+    slope = np.where(
+        sig >= 0,
+        np.minimum(np.maximum(0.0, slope), 3.0 * t1),
+        np.maximum(np.minimum(0.0, slope), -3.0 * t1),
+    )
+    b0, b1 = slope[np.searchsorted(k, j)], slope[np.searchsorted(k, j + 1)]
+    h = x[j + 1] - x[j]
+    yd = -(y[j + 1] - y[j])
+    cc = np.where(
+        i == n - 1,
+        (3.0 * yd + (b0 + 2.0 * b1) * h) / h**2,
+        -(3.0 * yd + (2.0 * b0 + b1) * h) / h**2,
+    )
+    dd = (2.0 * yd / h + b0 + b1) / h**2
+    return np.where(i == n - 1, b1, b0), cc, dd
 
 
 def hyman(spline: Spline) -> Spline:
@@ -90,30 +146,57 @@ def hyman(spline: Spline) -> Spline:
     Then rebuild ``c`` and ``d`` from the filtered slopes (cubic Hermite pieces), as
     R's ``hyman_filter`` followed by ``spl_coef_conv``. The data must be monotone.
     """
-    x, y, b = spline.x, spline.y, spline.b.copy()
-    n = len(x)
-    dy = np.diff(y)
-    if not (np.all(dy >= 0) or np.all(dy <= 0)):
+    x, y = spline.x, spline.y
+    _monotone(y)
+    b, c, d = _hyman_pieces(x, y, lambda k: spline.b[k], np.arange(len(x)))
+    return Spline(x, y, b, c, d)
+
+
+def _monotone(y: np.ndarray) -> None:
+    if not ((y[1:] >= y[:-1]).all() or (y[1:] <= y[:-1]).all()):
         raise ValueError("Hyman's filter needs monotone data")
-    ss = dy / np.diff(x)
-    s0 = np.concatenate([[ss[0]], ss])
-    s1 = np.concatenate([ss, [ss[n - 2]]])
-    t1 = np.minimum(np.abs(s0), np.abs(s1))
-    sig = b.copy()
-    same = s0 * s1 > 0
-    sig[same] = s1[same]
-    up = sig >= 0
-    b[up] = np.minimum(np.maximum(0.0, b[up]), 3.0 * t1[up])
-    down = ~up
-    b[down] = np.maximum(np.minimum(0.0, b[down]), -3.0 * t1[down])
-    # spl_coef_conv: Hermite coefficients from values and slopes
-    h = np.diff(x)
-    yd = -dy
-    b0, b1 = b[:-1], b[1:]
-    cc = -(3.0 * yd + (2.0 * b0 + b1) * h) / h**2
-    c1 = (3.0 * yd[-1] + (b0[-1] + 2.0 * b1[-1]) * h[-1]) / h[-1] ** 2
-    dd = (2.0 * yd / h + b0 + b1) / h**2
-    return Spline(x, y, b, np.concatenate([cc, [c1]]), np.concatenate([dd, [dd[-1]]]))
+
+
+def hyman_values(x: np.ndarray, y: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """``evaluate(hyman(fmm(x, y)), u)`` (R's ``spline(x, y, method = "hyman",
+    xout = u)``), with the same numbers, for many knots and few points.
+
+    The system is still solved on every knot, but slopes, the filter and the
+    coefficients are computed only on the intervals that hold a point of ``u``.
+    """
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    if len(x) < 3:
+        return evaluate(hyman(fmm(x, y)), u)
+    _monotone(y)
+    u = np.asarray(u, dtype=float)
+    sigma = _sigma(x, y)
+    idx = _intervals(x, u)
+    used, where = np.unique(idx, return_inverse=True)
+    b, c, d = _hyman_pieces(x, y, lambda k: _fmm_slopes(x, y, sigma, k), used)
+    return _cubic(x[idx], y[idx], b[where], c[where], d[where], u)
+
+
+def _intervals(x: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """The knot interval of each point, as R's ``spline_eval`` finds it: kept from the
+    previous point while ``x[i] <= u <= x[i+1]``, otherwise searched afresh,
+    left-closed (``x[i] <= u < x[i+1]``, the last ``x[i] <= u``; the first below)."""
+    n_1 = len(x) - 1
+    fresh = np.clip(np.searchsorted(x, u, side="right") - 1, 0, n_1)
+    idx = np.empty(len(u), dtype=np.intp)
+    i = 0
+    for pos, ul in enumerate(u.tolist()):
+        if ul < x[i] or (i < n_1 and x[i + 1] < ul):
+            i = int(fresh[pos])
+        idx[pos] = i
+    return idx
+
+
+def _cubic(
+    xi: np.ndarray, yi: np.ndarray, bi: np.ndarray, ci: np.ndarray, di: np.ndarray, u: np.ndarray
+) -> np.ndarray:
+    dx = u - xi
+    return yi + dx * (bi + dx * (ci + dx * di))
 
 
 def evaluate(spline: Spline, u: np.ndarray, deriv: int = 0) -> np.ndarray:
@@ -129,18 +212,5 @@ def evaluate(spline: Spline, u: np.ndarray, deriv: int = 0) -> np.ndarray:
     elif deriv != 0:
         raise ValueError("deriv must be 0 or 1")
     u = np.asarray(u, dtype=float)
-    n_1 = len(x) - 1
-    idx = np.empty(len(u), dtype=int)
-    i = 0
-    for pos, ul in enumerate(u):
-        if ul < x[i] or (i < n_1 and x[i + 1] < ul):
-            i, j = 0, n_1 + 1
-            while j > i + 1:
-                k = (i + j) // 2
-                if ul < x[k]:
-                    j = k
-                else:
-                    i = k
-        idx[pos] = i
-    dx = u - x[idx]
-    return y[idx] + dx * (b[idx] + dx * (c[idx] + dx * d[idx]))
+    idx = _intervals(x, u)
+    return _cubic(x[idx], y[idx], b[idx], c[idx], d[idx], u)

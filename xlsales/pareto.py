@@ -31,16 +31,19 @@ def _values(name: str, values: object, negatives: str) -> tuple[np.ndarray, int]
     return out, int(low.sum())
 
 
-def _cumulative(desc: np.ndarray) -> np.ndarray:
+def _cumulative(desc: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """Running totals of values sorted in descending order, without overflow.
 
-    The values are first multiplied by the power of two that brings the largest into
-    [0.5, 1) (``np.ldexp``). That is exact in binary, so every running total and every
+    Where the total could overflow (the largest value times the count beyond the
+    largest float), the values are first multiplied by the power of two that brings
+    the largest below 1. That is exact in binary, so every running total and every
     share is the same number it would be without overflow; only the scale of the
     totals changes. So 1e308 + 1e308 is a share of 1/2 each, never inf / inf = NaN.
     """
-    top = float(desc[0])
-    return np.cumsum(np.ldexp(desc, -np.frexp(top)[1]) if top > 0 else desc)
+    exponent = int(np.frexp(desc[0])[1])
+    if exponent + len(desc).bit_length() > 1023:  # max * n could reach 2**1024
+        desc = np.multiply(desc, 2.0**-exponent, out=out)
+    return np.cumsum(desc, out=out)
 
 
 def _first_reaching(cum: np.ndarray, limit: float) -> int:
@@ -151,10 +154,10 @@ def abc_classes(
     >>> abc_classes([40, -10, 60], negatives="last")
     ['A', 'C', 'A']
     """
-    return _fixed_classes(_values("values", values, negatives)[0], a, b).tolist()
+    return _fixed_classes(_values("values", values, negatives)[0], a, b)
 
 
-def _fixed_classes(x: np.ndarray, a: object, b: object) -> np.ndarray:
+def _fixed_classes(x: np.ndarray, a: object, b: object) -> list[str]:
     """The fixed rule on checked values; negatives (if any are left) go last in C.
 
     One sort and no argsort: the share seen by an item never decreases as its value
@@ -171,12 +174,15 @@ def _fixed_classes(x: np.ndarray, a: object, b: object) -> np.ndarray:
     cum = _cumulative(desc)
     if cum[-1] <= 0:
         raise UndefinedError("values add up to 0: shares of the total are undefined (all zero)")
-    rank = (x < desc[_first_reaching(cum, a)]).astype(np.int8)
-    rank += x < desc[_first_reaching(cum, b)]
-    return _LETTERS[rank]
+    return _by_limits(x, desc[_first_reaching(cum, a)], desc[_first_reaching(cum, b)])
 
 
-_LETTERS = np.array(["A", "B", "C"], dtype=object)
+def _by_limits(x: np.ndarray, a_value: float, b_value: float) -> list[str]:
+    """ "A" for values at or above ``a_value``, "B" at or above ``b_value``, else "C"."""
+    rank = (x < a_value).astype(np.uint8)
+    rank += x < b_value
+    rank += ord("A")
+    return list(rank.tobytes().decode("ascii"))  # one-letter strings are shared: fast
 
 
 def _limits(a: object, b: object) -> tuple[float, float]:
@@ -203,7 +209,7 @@ def abc_summary(
     """
     x, low = _values("values", values, negatives)
     classes = _fixed_classes(x, a, b)
-    return ABCSummary(classes.tolist(), class_counts(classes), low)
+    return ABCSummary(classes, class_counts(classes), low)
 
 
 def class_counts(classes: Sequence[str] | np.ndarray) -> dict[str, int]:
@@ -251,6 +257,8 @@ def _clean(values: object) -> tuple[np.ndarray, int]:
             dtype=float,
         )
     arr = arr.astype(float, copy=False)
+    if len(arr) and np.isfinite(arr.max()) and arr.min() >= 0:  # nothing to clean
+        return arr, 0
     infinite = np.isinf(arr)
     if infinite.any():
         i = int(np.argmax(infinite))
@@ -265,24 +273,24 @@ def _clean(values: object) -> tuple[np.ndarray, int]:
 def abc_curve(sorted_desc: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The ABC curve interpolated on cABCanalysis' grid: (effort p, yield y).
 
+    ``sorted_desc`` holds values >= 0 in descending order, the first one > 0.
+
     ::
 
-        x = i/n, y = cumsum / total (prepend (0,0), append (1,1) where missing)
+        x = i/n, y = (v[1] + ... + v[i]) / total,  i = 0..n  (from (0, 0) to (1, 1))
         p = 0, 0.01, ..., 1  (n < 101)   or   0, 0.001, ..., 1
         y(p) = Hyman-filtered FMM spline through (x, y); from the first y >= 1 on, y = 1
     """
     n = len(sorted_desc)
-    y = _cumulative(sorted_desc)
-    y = y / y[-1]
-    x = np.arange(1, n + 1) / n
-    if y[0] > 0:
-        x, y = np.concatenate([[0.0], x]), np.concatenate([[0.0], y])
-    if x[-1] < 1:
-        x, y = np.concatenate([x, [1.0]]), np.concatenate([y, [1.0]])
+    y = np.zeros(n + 1)
+    _cumulative(sorted_desc, out=y[1:])
+    y[1:] /= y[-1]
+    x = np.arange(n + 1, dtype=float)
+    x /= n
     step = 0.01 if n < 101 else 0.001
     steps = int(round(1 / step))
     p = np.minimum(np.arange(steps + 1) * step, 1.0)  # R: seq(0, 1, by = step)
-    yp = _spline.evaluate(_spline.hyman(_spline.fmm(x, y)), p)
+    yp = _spline.hyman_values(x, y, p)
     full = np.nonzero(yp >= 1)[0]
     if len(full):
         yp[full[0] :] = 1.0
@@ -344,8 +352,8 @@ def computed_abc(values: Sequence[float] | np.ndarray) -> ComputedABC:
             f"values add up to 0 after cleaning {cleaned} non-number(s) or negative(s): "
             "there is nothing to rank"
         )
-    order = np.argsort(-x)  # ties are moved together below, so their order is free
-    desc = x[order]
+    asc = np.sort(x)
+    desc = asc[::-1]
     if n == 1 or desc[0] == desc[-1]:
         point = CurvePoint(1.0, 1.0)
         return ComputedABC(
@@ -359,18 +367,28 @@ def computed_abc(values: Sequence[float] | np.ndarray) -> ComputedABC:
     exchanged = p[even] < p[pareto]
     left, right = (even, pareto) if exchanged else (pareto, even)
     sub = int(np.argmin((p - p[right]) ** 2 + (1 - yp) ** 2))
-    pos = np.arange(1, n + 1) / n
-    rank = np.where(pos <= p[left], 0, np.where(pos <= p[sub], 1, 2))
     limit_values = [
         desc[max(int(round(p[left] * n)), 1) - 1],
         desc[max(int(round(p[sub] * n)), 1) - 1],
     ]
-    rank = _ties_together(desc, rank, limit_values)
-    classes = np.empty(n, dtype="<U1")
-    classes[order] = np.array(["A", "B", "C"])[rank]
+    # sorted positions i (1-based) with i/n <= p[left] are A, then i/n <= p[sub] are B
+    k_a = bisect.bisect_right(range(1, n + 1), p[left], key=lambda i: i / n)
+    k_b = max(k_a, bisect.bisect_right(range(1, n + 1), p[sub], key=lambda i: i / n))
+    sizes = [k_a, k_b - k_a, n - k_b]
+    for s, e in {
+        _tie_group(asc, desc[k]) for k in (k_a, k_b) if 0 < k < n and desc[k - 1] == desc[k]
+    }:
+        before = np.searchsorted([k_a, k_b], np.arange(s, e), side="right")  # 0, 1, 2
+        after = _ties_together(desc[s:e], before, limit_values)
+        for r in range(3):
+            sizes[r] += int((after == r).sum() - (before == r).sum())
+    a_end, b_end = sizes[0], sizes[0] + sizes[1]  # whole tie groups now
+    classes = _by_limits(
+        x, desc[a_end - 1] if a_end else np.inf, desc[b_end - 1] if b_end else np.inf
+    )
     pt = lambda i: CurvePoint(float(p[i]), float(yp[i]))  # noqa: E731
     return ComputedABC(
-        classes.tolist(),
+        classes,
         pt(pareto),
         pt(even),
         pt(sub),
@@ -380,6 +398,12 @@ def computed_abc(values: Sequence[float] | np.ndarray) -> ComputedABC:
         float(limit_values[0]),
         float(limit_values[1]),
     )
+
+
+def _tie_group(asc: np.ndarray, value: float) -> tuple[int, int]:
+    """Where the items equal to ``value`` lie in descending order: positions [s, e)."""
+    n = len(asc)
+    return n - int(np.searchsorted(asc, value, "right")), n - int(np.searchsorted(asc, value))
 
 
 def _ties_together(desc: np.ndarray, rank: np.ndarray, limit_values: list[float]) -> np.ndarray:
