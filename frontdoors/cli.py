@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
+import io
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -43,7 +45,14 @@ def _cmd_funnel(args: argparse.Namespace) -> None:
     if args.due:
         days = _floats(args.stage_days, "stage-days")
         schedule = funnel.funnel_schedule(
-            args.target, rates, days, args.due, args.rounding, args.every, args.periods, stages
+            args.target,
+            rates,
+            days,
+            _date(args.due, "due"),
+            args.rounding,
+            args.every,
+            args.periods,
+            stages,
         )
         print(f"\nBackward schedule (stage days {args.stage_days}):")
         for step in schedule:
@@ -68,9 +77,15 @@ def _date(text: str | None, name: str) -> dt.date | None:
     if text is None:
         return None
     try:
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text.strip())
     except ValueError:
         raise XlsalesError(f"--{name}={text!r} is not a date (use YYYY-MM-DD)") from None
+    if not funnel.FIRST_DATE <= day <= funnel.LAST_DATE:
+        raise XlsalesError(
+            f"--{name}={text} must be a date Excel can show "
+            f"({funnel.FIRST_DATE} to {funnel.LAST_DATE})"
+        )
+    return day
 
 
 def _write(wb, path: Path, force: bool) -> None:
@@ -141,6 +156,7 @@ def _cmd_template(args: argparse.Namespace) -> None:
         else getattr(args, o.name)
         for o in kinds.kind(args.kind).options
     }
+    conventions, ignored = _how_read(args, data)
     wb, source = kinds.build(args.kind, data, options)
     what = {
         "account-matrix": "accounts (sorted by revenue, largest first)",
@@ -151,6 +167,21 @@ def _cmd_template(args: argparse.Namespace) -> None:
         f"{source.source}: {source.rows} rows read, {source.rows} {what} written; "
         f"sha256 {source.sha256[:12]}..."
     )
+    print(f"read as: {conventions.describe()}" + (f"; --map {args.map}" if args.map else ""))
+    if ignored:
+        print(f"ignored column(s), not used: {', '.join(ignored)}")
+
+
+def _how_read(args: argparse.Namespace, data: str):
+    """The file's conventions and the columns not used, --map checked first."""
+    from xlsales import records
+    from xlsales.exports import parse_map
+
+    expected = (
+        records.ACCOUNT_COLUMNS if args.kind == "account-matrix" else records.ACTIVITY_COLUMNS
+    )
+    parse_map(args.map, list(expected))
+    return records.columns_read(data, expected, args.map, args.decimal, args.dates)
 
 
 def _pct(rate) -> str:
@@ -159,19 +190,59 @@ def _pct(rate) -> str:
 
 def _cmd_analyze(args: argparse.Namespace) -> None:
     from xlsales import deals, samples
+    from xlsales.errors import UndefinedError
+    from xlsales.exports import parse_map
 
     if args.file is None and not args.sample:
         raise XlsalesError("give a CRM export FILE, or --sample for the built-in one")
-    stages = args.stages or ",".join(samples.CRM_STAGES)
-    mapping = dict(pair.split("=", 1) for pair in args.map.split(",")) if args.map else None
+    # every argument is checked before the file is read and anything is printed
+    mapping = parse_map(args.map) or None
+    as_of_given = _date(args.as_of, "as-of")
+    funnel_bounds = funnel.MAX_VOLUME
+    if not 0 <= args.stall_days <= funnel.MAX_STAGE_DAYS:
+        raise XlsalesError(
+            f"--stall-days={args.stall_days:g} must be between 0 and {funnel.MAX_STAGE_DAYS}"
+        )
+    if not 0 <= args.target <= funnel_bounds:
+        raise XlsalesError(f"--target={args.target:g} must be between 0 and {funnel_bounds:g}")
+    if args.show < 0:
+        raise XlsalesError(f"--show={args.show} must be 0 or more")
+    if args.planner:
+        planner = Path(args.planner)
+        if planner.suffix.lower() != ".xlsx":
+            raise XlsalesError(f"--planner {planner}: the file name must end in .xlsx")
+        if planner.exists() and not args.force:
+            raise XlsalesError(f"--planner {planner} exists: not overwritten (use --force)")
+    stages = args.stages or (",".join(samples.CRM_STAGES) if args.file is None else None)
     data = samples.sample_crm() if args.file is None else args.file
-    found = deals.read_deals(data, stages, mapping, source="built-in sample CRM export")
+    found = deals.read_deals(
+        data,
+        stages,
+        mapping,
+        source="built-in sample CRM export",
+        preset=args.preset,
+        decimal=args.decimal,
+        dates=args.dates,
+    )
     table = found.deals
-    as_of = _date(args.as_of, "as-of") or deals.default_as_of(found)
+    as_of = as_of_given or deals.default_as_of(found)
     print(
         f"{found.source}: {found.rows_read} rows read ({found.shape}), {len(table)} deals, "
         f"as of {as_of}"
     )
+    print(f"read with: {found.read_with}; {found.conventions}")
+    if found.ignored:
+        print(f"ignored column(s), not used: {', '.join(found.ignored)}")
+    rule = "the built-in sample's" if args.file is None and not args.stages else found.stage_rule
+    print(
+        f"stage order ({rule}): {', '.join(found.stages)}"
+        + ("" if args.stages else "  (give --stages to set it)")
+    )
+    if found.lost_at_first:
+        print(
+            f"{found.lost_at_first} lost deal(s) do not show the stage they were lost at: "
+            f"counted as lost at {found.stages[0]}"
+        )
     if len(found.duplicates):
         first = ", ".join(
             f"row {r.row} ({r.deal_id} {r.stage})" for r in found.duplicates.head(5).itertuples()
@@ -218,7 +289,12 @@ def _cmd_analyze(args: argparse.Namespace) -> None:
                 else f"{d['median_days']:g} ({d['p25_days']:g}-{d['p75_days']:g}), {d['deals']} deals"
             )
             print(f"  {d['stage']:<{width}}  {spread}")
-    _print_velocity(deals.record_metrics(found, as_of, _date(args.since, "since")))
+    try:
+        metrics = deals.record_metrics(found, as_of, _date(args.since, "since"))
+    except UndefinedError as exc:  # say what cannot be computed, and go on
+        print(f"\nWin rate and pipeline velocity: not computable ({exc})")
+    else:
+        _print_velocity(metrics)
     late = deals.stalled(found, as_of, args.stall_days)
     print(
         f"\nStalled: {len(late)} open deal(s) without a stage change for over {args.stall_days:g} days"
@@ -230,8 +306,14 @@ def _cmd_analyze(args: argparse.Namespace) -> None:
         )
     if len(late) > args.show:
         print(f"  ... and {len(late) - args.show} more (--show N lists more)")
-    rates, _days = deals.measured_plan(found, as_of)
-    plan = funnel.required_volumes(args.target, rates)
+    try:
+        rates, _days = deals.measured_plan(found, as_of)
+        plan = funnel.required_volumes(args.target, rates)
+    except UndefinedError as exc:
+        print(f"\nPlan for {args.target:g} wins: not computable ({exc})")
+        if args.planner:
+            raise XlsalesError(f"--planner {args.planner}: not written: {exc}") from None
+        return
     print(
         f"\nTo win {args.target:g} at the measured rates: "
         + ", ".join(f"{s} {v}" for s, v in zip(found.stages, plan))
@@ -353,6 +435,21 @@ def _cmd_serve(args: argparse.Namespace) -> None:
     )
 
 
+def _reading_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--decimal",
+        choices=[".", ","],
+        help="the file's decimal mark (default: comma for a semicolon file, else point; "
+        "an amount that could be read both ways is refused)",
+    )
+    p.add_argument(
+        "--dates",
+        choices=["dmy", "mdy"],
+        help="order of non-ISO dates: dmy (31-12-2024) or mdy (12/31/2024); "
+        "default: from the data, refused when it cannot tell",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="xlsales", description=__doc__)
     parser.add_argument("--version", action="version", version=f"xlsales {__version__}")
@@ -399,6 +496,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("kind", choices=["account-matrix", "prospecting-log"])
     p.add_argument("--accounts", help=ACCOUNTS_HELP)
     p.add_argument("--activities", help=ACTIVITIES_HELP)
+    p.add_argument("--map", help='your column names to ours: "Turnover=revenue,Owner=owner"')
+    _reading_arguments(p)
     p.add_argument("--out", required=True, help="the .xlsx file to write")
     p.add_argument("--force", action="store_true", help="replace an existing file")
     p.add_argument(
@@ -436,15 +535,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sample", action="store_true", help="use the built-in synthetic CRM export")
     p.add_argument("--stages", help='stage order, top first, e.g. "Lead,Qualified,Proposal,Won"')
     p.add_argument("--map", help='your column names to ours: "Opportunity=deal_id,Phase=stage"')
+    p.add_argument(
+        "--preset",
+        choices=["hubspot", "salesforce", "pipedrive"],
+        help="read a CRM's own deal export columns (detected when not given)",
+    )
+    _reading_arguments(p)
     p.add_argument("--as-of", help="date to measure idle days to (default: the latest date)")
     p.add_argument(
         "--since", help="win rate and sales cycle over deals closed from this date (default: all)"
     )
-    p.add_argument("--stall-days", type=float, default=30, help="idle days before a deal stalls")
+    p.add_argument(
+        "--stall-days", type=float, default=30, help="idle days before a deal stalls (default 30)"
+    )
     p.add_argument("--target", type=float, default=10, help="wins to plan for (default 10)")
     p.add_argument("--show", type=int, default=10, help="stalled deals to list (default 10)")
     p.add_argument("--by", choices=["owner", "cohort"], help="also break conversion down")
-    p.add_argument("--period", default="M", help="cohort period: M (month), Q, W (default M)")
+    p.add_argument(
+        "--period",
+        default="M",
+        choices=["W", "M", "Q", "Y"],
+        help="cohort period: W, M (month), Q or Y (default M)",
+    )
     p.add_argument("--planner", help="write a funnel planner .xlsx with the measured rates")
     p.add_argument("--force", action="store_true", help="replace an existing planner file")
     p.set_defaults(run=_cmd_analyze)
@@ -464,12 +576,27 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run a command. Its report is held back until it has finished, so that an error
+    prints one line and nothing of a half report; ``serve`` prints as it goes."""
     args = build_parser().parse_args(argv)
+    report = io.StringIO()
     try:
-        args.run(args)
+        if args.run is _cmd_serve:
+            args.run(args)
+        else:
+            with contextlib.redirect_stdout(report):
+                args.run(args)
     except (XlsalesError, OSError) as exc:  # bad input, or a file that cannot be read/written
-        print(f"xlsales: error: {exc}", file=sys.stderr)
+        print(f"xlsales: error: {' '.join(str(exc).split())}", file=sys.stderr)
         return 2
+    except Exception as exc:  # a bug: still one line, and said to be one
+        print(
+            f"xlsales: internal error {type(exc).__name__}: {' '.join(str(exc).split())} "
+            "(please report it)",
+            file=sys.stderr,
+        )
+        return 3
+    sys.stdout.write(report.getvalue())
     return 0
 
 

@@ -113,7 +113,7 @@ def _account_matrix(data: Data, o: dict[str, Any]) -> tuple[Workbook, Provenance
     from xlsales import records
     from xlsales.accounts import AccountRules
 
-    frame, source = records.load_accounts(data)
+    frame, source = records.load_accounts(data, o["map"], o["decimal"], o["dates"])
     rules = AccountRules(o["a"], o["b"], o["go_max_class"], o["min_return"], o["hours_per_owner"])
     return account_matrix.build(frame, rules, sources=[source]), source
 
@@ -122,7 +122,7 @@ def _prospecting_log(data: Data, o: dict[str, Any]) -> tuple[Workbook, Provenanc
     from workbook_templates import prospecting_log
     from xlsales import records
 
-    frame, source = records.load_activities(data)
+    frame, source = records.load_activities(data, o["map"], o["decimal"], o["dates"])
     wb = prospecting_log.build(
         frame,
         start=o["start"],
@@ -153,7 +153,13 @@ def planner_from(found, target: float, as_of: dt.date, sources=()) -> Workbook:
     from xlsales import deals
 
     rates, days = deals.measured_plan(found)
-    due = as_of + dt.timedelta(days=int(sum(days)) + 30)
+    try:
+        due = as_of + dt.timedelta(days=int(sum(days)) + 30)
+    except OverflowError:
+        raise XlsalesError(
+            f"the planner would be due after 9999-12-31 (as of {as_of} plus the measured "
+            "lead times): nothing written"
+        ) from None
     last_month = (as_of.replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
     entries = deals.entries_per_period(found)
     actual = list(entries.loc[last_month]) if last_month in entries.index else None
@@ -182,6 +188,25 @@ CRM = (
 )
 
 
+READING = (  # how a file is read (xlsales.tables): the user's names, decimal mark, date order
+    Option("map", "Your column names to ours, e.g. Turnover=revenue,Owner=owner", "text"),
+    Option(
+        "decimal",
+        "Decimal mark (default: comma in a semicolon file, else point)",
+        "choice",
+        None,
+        (".", ","),
+    ),
+    Option(
+        "dates",
+        "Order of non-ISO dates: dmy or mdy (default: from the data)",
+        "choice",
+        None,
+        ("dmy", "mdy"),
+    ),
+)
+
+
 def _empty(module: str) -> Callable[[], Workbook]:
     def build() -> Workbook:
         return importlib.import_module(f"workbook_templates.{module}").build()
@@ -206,6 +231,7 @@ KINDS: dict[str, Kind] = {
                 Option("go_max_class", "Worst class that is GO", "choice", "B", ("A", "B", "C")),
                 Option("min_return", "Minimum return on effort", "number", 1.5),
                 Option("hours_per_owner", "Hours per owner (a year)", "number", 1200.0),
+                *READING,
             ),
         ),
         Kind(
@@ -220,6 +246,7 @@ KINDS: dict[str, Kind] = {
                 Option("start", "First day of block 1 (default: first activity)", "date"),
                 Option("as_of", "As-of date (default: last activity)", "date"),
                 Option("target_wins", "Wins needed in the plan month", "number"),
+                *READING,
             ),
         ),
         Kind(

@@ -123,13 +123,13 @@ def test_bad_activity_date_named(tmp_path):
     csv = tmp_path / "log.csv"
     csv.write_text(
         "date,rep,type,prospect,outcome,pipeline_value,won_value,won_date\n"
-        "2026-01-05,Ann,call,Acme,ok,0,0,\n31/01/2026,Ann,call,Acme,ok,0,0,\n"
+        "2026-01-05,Ann,call,Acme,ok,0,0,\n31st Jan 2026,Ann,call,Acme,ok,0,0,\n"
     )
     out = run(
         "template", "prospecting-log", "--activities", str(csv), "--out", str(tmp_path / "o.xlsx")
     )
     assert out.returncode == 2
-    assert "log.csv row 3, column date: '31/01/2026' is not a date (use YYYY-MM-DD)" in out.stderr
+    assert "log.csv row 3, column date: '31st Jan 2026' is not a date (use YYYY-MM-DD)" in out.stderr
 
 
 def test_analyze_a_hand_export(tmp_path):

@@ -255,8 +255,8 @@ def test_snapshot_shape_and_mapping():
     [
         (("stage", 2, "Demo"), "deals row 4, column stage: 'Demo' is not one of the stages"),
         (
-            ("entered_at", 1, "31/01/2026"),
-            "deals row 3, column entered_at: '31/01/2026' is not a date",
+            ("entered_at", 1, "2026-02-30"),
+            "deals row 3, column entered_at: '2026-02-30' is not a date",
         ),
         (("deal_id", 0, ""), "deals row 2, column deal_id: '' is blank"),
         (

@@ -22,20 +22,32 @@ TEMPLATES = ("account-matrix", "prospecting-log", "funnel-planner")
 def save(wb: Workbook, path: str | Path, force: bool = False) -> Path:
     """Write ``wb`` to ``path`` atomically (a temporary file, then a rename).
 
-    Refuses to replace an existing file unless ``force``; on any failure the target
-    is left as it was and no partial file remains.
+    Refuses to replace an existing file unless ``force``; on any failure (a full disk,
+    no permission) the target is left as it was, no partial file remains and the
+    message names the target, never the temporary file. The file gets the usual
+    permissions of a new file (0666 less the umask), as other tools' files do.
     """
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
         raise XlsalesError(f"--out {path}: the file name must end in .xlsx")
     if path.exists() and not force:
         raise XlsalesError(f"{path} exists: not overwritten (use --force to replace it)")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".xlsx.tmp", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".xlsx.tmp", dir=path.parent)
+    except OSError as exc:
+        raise XlsalesError(f"{path}: cannot be written ({exc.strerror or exc})") from None
     os.close(fd)
     try:
         wb.save(tmp)
+        os.chmod(tmp, 0o666 & ~_umask())  # as any new file: mkstemp made it 0600
         os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise XlsalesError(
+            f"{path}: cannot be written ({exc.strerror or type(exc).__name__}); "
+            f"{'the existing file is unchanged' if path.exists() else 'nothing was written'}"
+        ) from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -47,3 +59,9 @@ def to_bytes(wb: Workbook) -> bytes:
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+def _umask() -> int:
+    mask = os.umask(0)  # the only way to read it; set straight back
+    os.umask(mask)
+    return mask

@@ -17,20 +17,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from xlsales import _validate as v
+from xlsales import tables
 from xlsales.errors import DataError, InputError, UndefinedError
+from xlsales.exports import DEAL_COLUMNS, DEFAULT_STAGES, PRESET_NAMES, closed_status, reading
 from xlsales.funnel import Rounding, pipeline_velocity, plan_gap
-from xlsales.records import read_table
 
 STATUSES = ("open", "won", "lost")
 HISTORY = ("deal_id", "stage", "entered_at")
-SNAPSHOT = ("deal_id", "stage", "status", "created_at", "last_change_at")
+SNAPSHOT = ("deal_id", "stage", "created_at", "last_change_at")
 
 
 @dataclass
@@ -51,6 +52,11 @@ class Deals:
     out_of_order: list  # deal ids whose stage dates run against the stage order
     source: str
     has_amounts: bool = True  # False when the export has no amount column
+    read_with: str = "xlsales column names"  # the preset or --map that read the file
+    conventions: str = "decimal point"  # how numbers and dates were read
+    stage_rule: str = "given"  # where the stage order came from
+    ignored: list = field(default_factory=list)  # columns of the file not used
+    lost_at_first: int = 0  # lost deals whose last open stage the export does not show
 
     @property
     def shape(self) -> str:
@@ -73,40 +79,6 @@ def _bad(source: str, rows: pd.Index, column: str, values: pd.Series, rule: str)
     return DataError(f"{source} row {i + 2}, column {column}: {values.loc[i]!r} {rule}")
 
 
-def _blank(raw: pd.Series) -> pd.Series:
-    return raw.isna() | (_text(raw) == "")
-
-
-def _dates(frame: pd.DataFrame, column: str, source: str, *, required: bool) -> pd.Series:
-    raw = frame[column]
-    parsed = pd.to_datetime(raw, errors="coerce", format="ISO8601")
-    failed = parsed.isna()
-    blank = pd.Series(False, index=raw.index)
-    blank[failed] = _blank(raw[failed])  # only the cells that did not parse are looked at
-    bad = failed & ~blank
-    if bad.any():
-        raise _bad(source, frame.index[bad], column, raw, "is not a date (use YYYY-MM-DD)")
-    if required and blank.any():
-        raise _bad(source, frame.index[blank], column, raw, "is blank: a date is required")
-    return parsed.dt.normalize()
-
-
-def _amounts(frame: pd.DataFrame, column: str, source: str) -> pd.Series:
-    raw = frame[column]
-    number = pd.to_numeric(raw, errors="coerce")
-    failed = number.isna()
-    if failed.any():  # thousands separators, blanks: look at those cells only
-        text = _text(raw[failed]).str.replace(",", "", regex=False)
-        number[failed] = pd.to_numeric(text.where(text != ""), errors="coerce")
-        bad = failed & number.isna() & (_text(raw) != "")
-        if bad.any():
-            raise _bad(source, frame.index[bad], column, raw, "is not a number")
-    negative = number < 0
-    if negative.any():
-        raise _bad(source, frame.index[negative], column, raw, "must be 0 or more")
-    return number.fillna(0.0).astype(float)
-
-
 def _text(raw: pd.Series) -> pd.Series:
     """Cells as stripped text ('' for blanks), working on the distinct values only."""
     codes, uniques = pd.factorize(raw, use_na_sentinel=True)
@@ -114,11 +86,62 @@ def _text(raw: pd.Series) -> pd.Series:
     return pd.Series(cleaned[codes], index=raw.index, dtype=object)
 
 
+def _required_dates(
+    frame: pd.DataFrame, column: str, source: str, conv: tables.Conventions
+) -> pd.Series:
+    parsed = tables.dates(frame[column], conv, source, column)
+    if parsed.isna().any():
+        raise _bad(
+            source,
+            frame.index[parsed.isna().to_numpy()],
+            column,
+            frame[column],
+            "is blank: a date is required",
+        )
+    return parsed
+
+
+def _infer_stages(frame: pd.DataFrame, preset: str | None, source: str) -> tuple[list[str], str]:
+    """The stage order when none is given: from a history's dates, or the CRM's default
+    pipeline for a snapshot whose stages all belong to it."""
+    names = _text(frame["stage"])
+    closed = names.map(closed_status)
+    open_names = names[closed.isna() & (names != "")]
+    if "entered_at" in frame.columns:
+        when = tables.dates(frame["entered_at"], tables.conventions_of(frame), source, "entered_at")
+        keys = pd.factorize(_text(frame["deal_id"]))[0]
+        first = pd.Series(when.to_numpy()).groupby(keys).transform("min")
+        days = pd.Series((when.to_numpy() - first.to_numpy()) / np.timedelta64(1, "D"))
+        order = (
+            pd.DataFrame({"stage": open_names, "days": days[open_names.index]})
+            .groupby("stage", sort=False)["days"]
+            .median()
+            .sort_values(kind="stable")
+        )
+        stages = list(order.index)
+        won = sorted(set(names[closed == "won"]))
+        stages += won[:1] or ["Won"]
+        return stages, "inferred from the history (median days from each deal's first stage)"
+    seen = set(open_names.str.lower())
+    for name in [preset] if preset else list(DEFAULT_STAGES):
+        default = DEFAULT_STAGES[name]
+        if seen <= {s.lower() for s in default}:
+            return list(default), f"{PRESET_NAMES[name]}'s default pipeline"
+    raise InputError(
+        f"{source}: a snapshot does not show the stage order: give --stages, top first, "
+        f'e.g. --stages "{",".join(sorted(seen)[:3])},...,Won"'
+    )
+
+
 def read_deals(
     data: str | Path | pd.DataFrame,
-    stages: Sequence[str] | str,
+    stages: Sequence[str] | str | None = None,
     columns: Mapping[str, str] | None = None,
     source: str | None = None,
+    *,
+    preset: str | None = None,
+    decimal: str | None = None,
+    dates: str | None = None,
 ) -> Deals:
     """Check a CRM export and reduce it to one row per deal.
 
@@ -127,12 +150,18 @@ def read_deals(
     data : path or DataFrame
         A .csv or .xlsx file, or a DataFrame, in the history or the snapshot shape
         (a history has ``entered_at``).
-    stages : list of str or "A,B,C"
-        The stage order, top first; the last stage is the win.
+    stages : list of str or "A,B,C", optional
+        The stage order, top first; the last stage is the win. Without it the order is
+        inferred from a history's dates, or taken from the CRM's default pipeline.
     columns : mapping, optional
         The user's column names to ours, e.g. ``{"Opportunity ID": "deal_id"}``.
     source : str, optional
         The name messages use for a DataFrame (default "deals").
+    preset : "hubspot", "salesforce" or "pipedrive", optional
+        Read the CRM's own export columns (detected when not given and the file has
+        none of xlsales' column names).
+    decimal, dates : optional
+        The file's decimal mark and date order, see :mod:`xlsales.tables`.
 
     Notes
     -----
@@ -141,14 +170,25 @@ def read_deals(
     furthest stage is what counts). A won deal has reached the last stage. A deal whose
     stage dates run against the stage order is reported and still counted by stage
     order. A reopened deal is read by its latest status.
+
+    Closed stages (DOMAIN.md): where the stage is "Won"/"Closed Won" or
+    "Lost"/"Closed Lost" (any case) and the status is blank or absent, the deal is won
+    or lost. A won deal is at the last stage. A lost deal whose export no longer shows
+    the stage it was lost at (a snapshot) counts as lost at the first stage; in a
+    history it counts up to the last stage it entered. A blank ``last_change_at``
+    (a deal never moved, as Pipedrive leaves it) is its creation date.
     """
-    stage_names = _stages(stages)
     if isinstance(data, pd.DataFrame):
         frame, source = data.copy(), source or "deals"
+        given = tables.conventions(decimal, dates)
+        frame.attrs["conventions"] = given
     else:
-        frame, source = read_table(data), Path(data).name
-    frame = frame.rename(columns={k: v_ for k, v_ in (columns or {}).items()})
+        frame, source = tables.read_table(data, decimal, dates), Path(data).name
+    conv = tables.conventions_of(frame)
     frame.columns = [str(c).strip() for c in frame.columns]
+    how = reading(frame.columns, columns, preset)
+    frame = frame.rename(columns=how.renames)
+    frame.attrs["conventions"] = conv
     frame = frame.reset_index(drop=True)
     if frame.empty:
         raise DataError(f"{source}: has a header but no rows")
@@ -158,60 +198,90 @@ def read_deals(
     if missing:
         shape = "stage history" if is_history else "snapshot (or add entered_at for a history)"
         raise DataError(
-            f"{source}: missing column(s) {', '.join(missing)} for a {shape}; "
-            "map your names with columns={'Your name': 'deal_id', ...}"
+            f"{source}: missing column(s) {', '.join(missing)} for a {shape} (read with "
+            f'{how.how}); name yours with --map "Your column={missing[0]},..." or '
+            "--preset hubspot|salesforce|pipedrive"
         )
+    ignored = [c for c in frame.columns if c not in DEAL_COLUMNS]
+    if stages is None:
+        stage_names, stage_rule = _infer_stages(frame, how.preset, source)
+    else:
+        stage_names, stage_rule = _stages(stages), "given"
     ids = _text(frame["deal_id"])
     if (ids == "").any():
         raise _bad(source, frame.index[ids == ""], "deal_id", frame["deal_id"], "is blank")
+    stage_text = _text(frame["stage"])
     lookup = {name.lower(): i for i, name in enumerate(stage_names)}
-    stage_index = _text(frame["stage"]).str.lower().map(lookup)
-    if stage_index.isna().any():
-        raise _bad(
-            source,
-            frame.index[stage_index.isna()],
-            "stage",
-            frame["stage"],
-            f"is not one of the stages: {', '.join(stage_names)}",
-        )
+    stage_index = stage_text.str.lower().map(lookup)
+    closed = stage_text.map(closed_status)
     status = (
         _text(frame["status"]).str.lower()
         if "status" in frame
-        else pd.Series("open", index=frame.index)
+        else pd.Series("", index=frame.index, dtype=object)
     )
-    status = status.replace("", "open")
-    if not status.isin(STATUSES).all():
+    if not status.isin(STATUSES + ("",)).all():
         raise _bad(
             source,
-            frame.index[~status.isin(STATUSES)],
+            frame.index[~status.isin(STATUSES + ("",))],
             "status",
             frame["status"],
             "must be open, won or lost",
         )
+    clash = closed.notna() & stage_index.isna() & (status != "") & (status != closed)
+    if clash.any():
+        i = frame.index[clash][0]
+        raise DataError(
+            f"{source} row {i + 2}, column status: {frame['status'].loc[i]!r} contradicts "
+            f"the closed stage {stage_text.loc[i]!r}"
+        )
+    status = status.where(status != "", closed.fillna("open"))
+    last = len(stage_names) - 1
+    stage_index = stage_index.where(~((closed == "won") & stage_index.isna()), last)
+    lost_unplaced = (closed == "lost") & stage_index.isna()
+    if stage_index[~lost_unplaced].isna().any():
+        raise _bad(
+            source,
+            frame.index[(stage_index.isna() & ~lost_unplaced).to_numpy()],
+            "stage",
+            frame["stage"],
+            f"is not one of the stages: {', '.join(stage_names)}",
+        )
+    has_amounts = "amount" in frame
     amount = (
-        _amounts(frame, "amount", source)
-        if "amount" in frame
+        tables.amounts(frame["amount"], conv, source, "amount").fillna(0.0)
+        if has_amounts
         else pd.Series(0.0, index=frame.index)
     )
     owner = _text(frame["owner"]) if "owner" in frame else pd.Series("", index=frame.index)
+    closed_at = (
+        tables.dates(frame["closed_at"], conv, source, "closed_at")
+        if "closed_at" in frame
+        else pd.Series(pd.NaT, index=frame.index, dtype="datetime64[s]")
+    )
     rows = pd.DataFrame(
         {
             "deal_id": ids,
-            "stage_index": stage_index.astype(int),
+            "stage_index": stage_index.fillna(-1).astype(int),
             "status": status,
             "amount": amount,
             "owner": owner,
         }
     )
-    last = len(stage_names) - 1
+    lost_at_first = 0
     if is_history:
-        rows["entered_at"] = _dates(frame, "entered_at", source, required=True)
-        rows["closed"] = (
-            _dates(frame, "closed_at", source, required=False) if "closed_at" in frame else pd.NaT
-        )
+        rows["entered_at"] = _required_dates(frame, "entered_at", source, conv)
+        rows["closed"] = closed_at
         rows["row"] = frame.index + 2
         rows["deal"] = pd.factorize(ids)[0]  # integer keys: sorting and grouping stay fast
-        dup = rows.sort_values(["deal", "stage_index", "entered_at"], kind="stable")
+        placed = rows["stage_index"] >= 0
+        alone = ~rows["deal"].isin(rows.loc[placed, "deal"])
+        lost_at_first = int(rows.loc[~placed & alone, "deal"].nunique())
+        rows.loc[~placed & alone, "stage_index"] = 0
+        staged = rows[rows["stage_index"] >= 0]
+        rows["closed"] = rows["closed"].where(
+            rows["stage_index"] >= 0, rows["closed"].fillna(rows["entered_at"])
+        )
+        dup = staged.sort_values(["deal", "stage_index", "entered_at"], kind="stable")
         repeated = dup.duplicated(["deal", "stage_index"], keep="first")
         duplicates = dup[repeated][["row", "deal_id", "stage_index"]].assign(
             stage=lambda d: [stage_names[i] for i in d["stage_index"]]
@@ -242,15 +312,18 @@ def read_deals(
         history = history[["deal_id", "deal", "stage_index", "entered_at"]].reset_index(drop=True)
         deals = deals.set_index("deal_id")
     else:
-        rows["created"] = _dates(frame, "created_at", source, required=True)
-        rows["last_change"] = _dates(frame, "last_change_at", source, required=True)
+        lost_at_first = int(lost_unplaced.sum())
+        rows.loc[lost_unplaced.to_numpy(), "stage_index"] = 0
+        rows["created"] = _required_dates(frame, "created_at", source, conv)
+        changed = tables.dates(frame["last_change_at"], conv, source, "last_change_at")
+        rows["last_change"] = changed.fillna(rows["created"])
+        rows["closed"] = closed_at.where(rows["status"] != "open")
         rows["row"] = frame.index + 2
         repeated = rows.duplicated(["deal_id"], keep="first")
         duplicates = rows[repeated][["row", "deal_id", "stage_index"]].assign(
             stage=lambda d: [stage_names[i] for i in d["stage_index"]]
         )
         deals = rows[~repeated].set_index("deal_id").rename(columns={"stage_index": "furthest"})
-        deals["closed"] = pd.NaT
         out_of_order = sorted(deals.index[deals["last_change"] < deals["created"]])
         history = None
     deals.loc[deals["status"] == "won", "furthest"] = last
@@ -265,7 +338,12 @@ def read_deals(
         duplicates.reset_index(drop=True),
         out_of_order,
         source,
-        "amount" in frame,
+        has_amounts,
+        read_with=how.how,
+        conventions=conv.describe(),
+        stage_rule=stage_rule,
+        ignored=ignored,
+        lost_at_first=lost_at_first,
     )
 
 

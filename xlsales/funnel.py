@@ -21,6 +21,12 @@ import numpy as np
 from xlsales import _validate as v
 from xlsales.errors import InputError, UndefinedError
 
+# Documented bounds: Excel keeps 15 significant digits and shows dates 1900-9999.
+MAX_VOLUME = 1e15  # largest target or stage volume (a whole number Excel still shows exactly)
+MAX_PERIODS = 10_000  # periods in one schedule
+MAX_STAGE_DAYS = 36_500  # days one stage may take (100 years)
+FIRST_DATE, LAST_DATE = dt.date(1900, 1, 1), dt.date(9999, 12, 31)  # dates Excel can show
+
 Rounding = Literal["none", "end", "stage"]
 ROUNDINGS: tuple[str, ...] = ("end", "stage", "none")
 PERIODS: tuple[str, ...] = ("once", "day", "week", "month")
@@ -47,9 +53,17 @@ def ceil_counts(x: np.ndarray) -> np.ndarray:
     return np.where(near | (x == 0), k, np.ceil(x)).astype(np.int64)
 
 
+def _count(name: str, value: object) -> int:
+    """A whole number from 0 to :data:`MAX_VOLUME`."""
+    count = v.whole(name, value)
+    if count > MAX_VOLUME:
+        raise InputError(f"{name}={count:g} must be at most {MAX_VOLUME:g}")
+    return count
+
+
 def _counts(counts: object) -> list[int]:
     values = v.sequence("counts", counts, min_len=2)
-    checked = [v.whole(f"counts[{i}]", c) for i, c in enumerate(values)]
+    checked = [_count(f"counts[{i}]", c) for i, c in enumerate(values)]
     for i in range(1, len(checked)):
         if checked[i] > checked[i - 1]:
             raise InputError(
@@ -177,7 +191,8 @@ def required_volumes(
         stage[i]  = ROUNDUP(stage[i+1] / rates[i], 0)
 
     Rounding up uses 15 significant digits, like Excel and LibreOffice (see
-    :func:`ceil_counts`). ``"end"`` is the default because it is the smallest whole
+    :func:`ceil_counts`). Bounds: the target is at most ``MAX_VOLUME`` (1e15), and a plan
+    whose top stage would need more than half of it is refused (no overflow, ever). ``"end"`` is the default because it is the smallest whole
     plan that still delivers the target on average: rounding at every stage compounds
     (each step rounds up a number that was already rounded up), so ``"stage"`` asks
     the top of the funnel for more than the rates need, while ``"end"`` rounds each
@@ -224,9 +239,20 @@ def required_volumes_table(
         i = int(low[0])
         name = "target" if len(target) == 1 else f"targets[{i}]"
         raise InputError(f"{name}={target[i]:g} must be 0 or more")
+    high = np.flatnonzero(target > MAX_VOLUME)
+    if len(high):
+        i = int(high[0])
+        name = "target" if len(target) == 1 else f"targets[{i}]"
+        raise InputError(f"{name}={target[i]:g} must be at most {MAX_VOLUME:g}")
     checked = _rates(rates)
     mode = v.choice("rounding", rounding, ROUNDINGS)
     n = len(checked)
+    top = float(target.max(initial=0.0)) / math.prod(checked)
+    if top > MAX_VOLUME / 2:  # the top stage (the largest), with room for rounding up
+        raise InputError(
+            f"target={float(target.max()):g} at these rates needs {top:.3g} entries at the top "
+            f"of the funnel: more than {MAX_VOLUME / 2:g}, beyond what a plan can hold"
+        )
     if mode == "stage":
         out = np.empty((len(target), n + 1), dtype=np.int64)
         out[:, n] = ceil_counts(target)
@@ -326,6 +352,15 @@ def add_period(day: dt.date, every: str, count: int) -> dt.date:
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
+def _shifted(day: dt.date, every: str, count: int, name: str) -> dt.date:
+    try:
+        return add_period(day, every, count)
+    except (OverflowError, ValueError):
+        raise InputError(
+            f"{name}={count + 1}: the last period would be due after {LAST_DATE}"
+        ) from None
+
+
 def funnel_schedule(
     target: float,
     rates: Sequence[float],
@@ -372,6 +407,10 @@ def funnel_schedule(
         start[k, n] = due[k]                     (the last stage: the wins themselves)
         volume[i]   = required_volumes(target, rates, rounding)[i]
 
+    Bounds: ``periods`` 1 to :data:`MAX_PERIODS`, each stage 0 to
+    :data:`MAX_STAGE_DAYS` days, and every date (due and start) within 1900-01-01 to
+    9999-12-31, the dates Excel can show.
+
     Backward scheduling: a stage must start the sum of the downstream stage durations
     before the due date. Days are calendar days; fractional days are rounded up
     (entering a lead half a day late is late). A month step keeps the day of the
@@ -390,16 +429,29 @@ def funnel_schedule(
     days = v.sequence("stage_days", stage_days)
     v.same_length("rates", list(rates), "stage_days", days)
     lead = [v.non_negative(f"stage_days[{i}]", d) for i, d in enumerate(days)]
+    for i, d in enumerate(lead):
+        if d > MAX_STAGE_DAYS:
+            raise InputError(f"stage_days[{i}]={d:g} must be at most {MAX_STAGE_DAYS} (100 years)")
     due = _date("due", due)
+    if not FIRST_DATE <= due <= LAST_DATE:
+        raise InputError(f"due={due} must be a date Excel can show ({FIRST_DATE} to {LAST_DATE})")
     every = v.choice("every", every, PERIODS)
     periods = v.whole("periods", periods)
-    if periods < 1:
-        raise InputError(f"periods={periods} must be 1 or more")
+    if not 1 <= periods <= MAX_PERIODS:
+        raise InputError(f"periods={periods} must be between 1 and {MAX_PERIODS}")
     if every == "once" and periods != 1:
         raise InputError(
             f"periods={periods} needs every=day, week or month (a one-off target has 1)"
         )
     offsets = [math.ceil(sum(lead[i:])) for i in range(len(lead))] + [0]
+    last_due = _shifted(due, every, periods - 1, "periods")
+    if (due - FIRST_DATE).days < offsets[0]:
+        raise InputError(
+            f"due={due} leaves too little time: the top stage would start "
+            f"{offsets[0]} days earlier, before {FIRST_DATE} (the first date Excel can show)"
+        )
+    if last_due > LAST_DATE:
+        raise InputError(f"periods={periods}: the last period would be due after {LAST_DATE}")
     rows = []
     for k in range(periods):
         period_due = add_period(due, every, k)
@@ -431,8 +483,8 @@ def win_rate(won: int, lost: int) -> float:
     >>> win_rate(12, 36)
     0.25
     """
-    won = v.whole("won", won)
-    lost = v.whole("lost", lost)
+    won = _count("won", won)
+    lost = _count("lost", lost)
     if won + lost == 0:
         raise UndefinedError("won=0 and lost=0: the win rate is undefined (no closed deals)")
     return won / (won + lost)
@@ -464,6 +516,8 @@ def pipeline_velocity(
     No rounding. The same four terms are shown by ``xlsales analyze``, the funnel
     planner's Velocity sheet and :func:`xlsales.deals.record_metrics`, which measures
     them from a CRM export (shared/DOMAIN.md, "Pipeline velocity").
+    Bounds: open deals and the average won amount at most ``MAX_VOLUME`` (1e15), and a
+    result above 1e30 a day (a cycle of almost 0 days) is refused: never inf.
 
     References
     ----------
@@ -481,7 +535,17 @@ def pipeline_velocity(
     rate = v.share("win_rate", win_rate, zero_ok=True)
     amount = v.non_negative("average_won_amount", average_won_amount)
     cycle = v.positive("average_cycle_days", average_cycle_days)
-    return open_deals * rate * amount / cycle
+    if open_deals > MAX_VOLUME:
+        raise InputError(f"open_deals={open_deals:g} must be at most {MAX_VOLUME:g}")
+    if amount > MAX_VOLUME:
+        raise InputError(f"average_won_amount={amount:g} must be at most {MAX_VOLUME:g}")
+    velocity = open_deals * rate * amount / cycle
+    if not math.isfinite(velocity) or velocity > MAX_VOLUME**2:
+        raise InputError(
+            f"average_cycle_days={cycle:g} is too short for these amounts: the velocity "
+            f"would exceed {MAX_VOLUME**2:g} a day"
+        )
+    return velocity
 
 
 class PlanGap(NamedTuple):
@@ -567,6 +631,9 @@ def plan_gap(
             f"{len(required)} stages: give one actual volume per stage"
         )
     got = [v.non_negative(f"actual[{i}]", a) for i, a in enumerate(values)]
+    for i, a in enumerate(got):
+        if a > MAX_VOLUME:
+            raise InputError(f"actual[{i}]={a:g} must be at most {MAX_VOLUME:g}")
     steps = len(required) - 1
     moved = _beside("went_on", went_on, got, steps)
     waiting = _beside("open_here", open_here, got, steps + 1)

@@ -18,7 +18,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from xlsales import tables
 from xlsales.errors import DataError
+from xlsales.exports import parse_map, reading
+from xlsales.tables import read_table
+
+__all__ = ["Cells", "Provenance", "load_accounts", "load_activities", "provenance", "read_table"]
 
 YES_NO = {
     "yes": "yes",
@@ -175,10 +180,38 @@ class Cells:
             raise DataError(message) from None
 
 
-def _source(data: str | Path | Cells) -> tuple[pd.DataFrame, str]:
+def _source(
+    data: str | Path | Cells,
+    expected: dict[str, str],
+    columns: str | dict[str, str] | None = None,
+    decimal: str | None = None,
+    dates: str | None = None,
+) -> tuple[pd.DataFrame, str]:
+    """The table and its name, the user's column names (``--map``, as text or a mapping)
+    turned into ours."""
+    if isinstance(columns, str):
+        columns = parse_map(columns, list(expected))
     if isinstance(data, Cells):
-        return data.frame(), data.name
-    return read_table(data), Path(data).name
+        frame, name = data.frame(), data.name
+        frame.attrs["conventions"] = tables.conventions(decimal, dates)
+    else:
+        frame, name = read_table(data, decimal, dates), Path(data).name
+    how = reading(frame.columns, columns, allowed=list(expected), detect=False)
+    renamed = frame.rename(columns=how.renames)
+    renamed.attrs = frame.attrs
+    return renamed, name
+
+
+def columns_read(
+    data: str | Path | Cells,
+    expected: dict[str, str],
+    columns: str | dict[str, str] | None = None,
+    decimal: str | None = None,
+    dates: str | None = None,
+) -> tuple[tables.Conventions, list[str]]:
+    """How a file is read (its conventions) and which of its columns are not used."""
+    frame, _ = _source(data, expected, columns, decimal, dates)
+    return tables.conventions_of(frame), [c for c in frame.columns if c not in expected]
 
 
 def _provenance(data: str | Path | Cells, frame: pd.DataFrame) -> Provenance:
@@ -192,25 +225,6 @@ def _provenance(data: str | Path | Cells, frame: pd.DataFrame) -> Provenance:
 def provenance(path: Path, rows: int) -> Provenance:
     digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
     return Provenance(Path(path).name, rows, digest)
-
-
-def read_table(path: str | Path) -> pd.DataFrame:
-    """A CSV or Excel file as text cells (nothing guessed), blanks as ''."""
-    path = Path(path)
-    if not path.exists():
-        raise DataError(f"{path}: no such file")
-    suffix = path.suffix.lower()
-    try:
-        if suffix in (".xlsx", ".xlsm", ".xls"):
-            frame = pd.read_excel(path, dtype=object)
-        elif suffix in (".csv", ".txt"):
-            frame = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
-        else:
-            raise DataError(f"{path.name}: use a .csv or .xlsx file (got {suffix or 'no suffix'})")
-    except (ValueError, OSError, UnicodeDecodeError) as exc:
-        raise DataError(f"{path.name}: cannot be read as a table ({exc})") from None
-    frame.columns = [str(c).strip() for c in frame.columns]
-    return frame.fillna("")
 
 
 def _cell_checker(kind: str) -> Callable[[object], object]:
@@ -284,22 +298,27 @@ def _check(
     missing = [c for c in columns if c not in frame.columns]
     if missing:
         raise DataError(
-            f"{name}: missing column(s) {', '.join(missing)}; expected {', '.join(columns)}"
+            f"{name}: missing column(s) {', '.join(missing)}; expected {', '.join(columns)} "
+            f'(name yours with --map "Your column={missing[0]},...")'
         )
-    extra = [c for c in frame.columns if c not in columns]
-    if extra:
-        raise DataError(
-            f"{name}: unknown column(s) {', '.join(extra)}; expected {', '.join(columns)}"
-        )
+    extra = [c for c in frame.columns if c not in columns]  # ignored, and reported
     if frame.empty:
         raise DataError(f"{name}: has a header but no rows")
+    conv = tables.conventions_of(frame)
     out = {}
     for column, kind in columns.items():
         check = _cell_checker(kind)
         values = []
-        for i, raw in enumerate(frame[column].tolist()):
+        cells = frame[column]
+        if kind in ("amount", "share"):  # the file's decimal convention, one reader
+            parsed = tables.amounts(cells, conv, name, column, non_negative=False)
+            cells = pd.Series(parsed.where(parsed.notna(), "").tolist(), dtype=object)
+        elif "date" in kind:
+            parsed = tables.dates(cells, conv, name, column)
+            cells = pd.Series([d.date() if pd.notna(d) else "" for d in parsed], dtype=object)
+        for i, (cell, raw) in enumerate(zip(cells.tolist(), frame[column].tolist())):
             try:
-                value = check(raw)
+                value = check(cell)
             except ValueError as exc:
                 reason = str(exc)
                 if not reason.startswith(("is ", "must ")):
@@ -310,15 +329,24 @@ def _check(
                     f"{name} row {i + 2}, column {column}: {str(raw)!r} {reason}"
                 ) from None
             if column in non_negative and isinstance(value, float) and value < 0:
-                raise DataError(f"{name} row {i + 2}, column {column}: {raw!r} must be 0 or more")
+                raise DataError(
+                    f"{name} row {i + 2}, column {column}: {str(raw)!r} must be 0 or more"
+                )
             values.append(value)
         out[column] = values
     result = pd.DataFrame(out)
     result.insert(0, "source_row", range(2, len(result) + 2))
+    result.attrs["ignored"] = extra
+    result.attrs["conventions"] = conv
     return result
 
 
-def load_accounts(path: str | Path | Cells) -> tuple[pd.DataFrame, Provenance]:
+def load_accounts(
+    path: str | Path | Cells,
+    columns: str | dict[str, str] | None = None,
+    decimal: str | None = None,
+    dates: str | None = None,
+) -> tuple[pd.DataFrame, Provenance]:
     """Accounts from a CSV or Excel file, or a table of cells (:class:`Cells`), with the
     columns of :data:`ACCOUNT_COLUMNS`.
 
@@ -327,19 +355,24 @@ def load_accounts(path: str | Path | Cells) -> tuple[pd.DataFrame, Provenance]:
     share in [0, 1]; icp_fit and influenceable are yes or no.
     """
     with path.sheet_rows() if isinstance(path, Cells) else contextlib.nullcontext():
-        table, name = _source(path)
+        table, name = _source(path, ACCOUNT_COLUMNS, columns, decimal, dates)
         frame = _check(table, ACCOUNT_COLUMNS, name, ("revenue", "effort_hours", "hourly_cost"))
     return frame, _provenance(path, frame)
 
 
-def load_activities(path: str | Path | Cells) -> tuple[pd.DataFrame, Provenance]:
+def load_activities(
+    path: str | Path | Cells,
+    columns: str | dict[str, str] | None = None,
+    decimal: str | None = None,
+    dates: str | None = None,
+) -> tuple[pd.DataFrame, Provenance]:
     """Activities from a CSV or Excel file, or a table of cells (:class:`Cells`), with
     the columns of :data:`ACTIVITY_COLUMNS`.
 
     ``won_date`` may be blank (nothing won yet); a won value needs a won date.
     """
     with path.sheet_rows() if isinstance(path, Cells) else contextlib.nullcontext():
-        table, name = _source(path)
+        table, name = _source(path, ACTIVITY_COLUMNS, columns, decimal, dates)
         frame = _check(table, ACTIVITY_COLUMNS, name, ("pipeline_value", "won_value"))
         for i, (won, when) in enumerate(zip(frame["won_value"], frame["won_date"])):
             if float(won) > 0 and when is None:
