@@ -17,7 +17,7 @@ from xlsales.records import Cells
 HEADER = list(records.ACCOUNT_COLUMNS)
 ROWS = [
     ["Acme", "Ann", "Retail", "yes", 1000, 0.3, 10, 50, "yes"],
-    ["Bolt", "Bob", "Retail", "no", "2,500", "0.25", 4.5, 60, "n"],
+    ["Bolt", "Bob", "Retail", "no", "2,500.00", "0.25", 4.5, 60, "n"],
     ["Core", "Ann", "Energy", "y", 0, 0, 0, 0, "no"],
 ]
 
@@ -28,7 +28,13 @@ def test_same_records_as_the_file_reader(tmp_path):
     from_file, _ = records.load_accounts(csv)
     from_cells, source = records.load_accounts(Cells([HEADER] + ROWS, "Book1.xlsx", "Accounts"))
     pd.testing.assert_frame_equal(from_cells, from_file)
-    assert from_cells["revenue"].tolist() == [1000.0, 2500.0, 0.0]  # "2,500" read as 2500
+    assert from_cells["revenue"].tolist() == [1000.0, 2500.0, 0.0]  # "2,500.00" read as 2500
+    # "2,500" alone could be 2500 or 2.5: refused unless the decimal mark is given (issue 14)
+    bare = [HEADER, ROWS[0], ROWS[1][:4] + ["2,500"] + ROWS[1][5:]]
+    with pytest.raises(DataError, match="row 3, column revenue: '2,500' is ambiguous"):
+        records.load_accounts(Cells(bare))
+    frame, _ = records.load_accounts(Cells(bare), decimal=".")
+    assert frame["revenue"].tolist() == [1000.0, 2500.0]
     assert (source.source, source.sheet, source.address, source.rows) == (
         "Book1.xlsx",
         "Accounts",

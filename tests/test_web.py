@@ -195,8 +195,8 @@ def _bad(table, row, column, value):
             "prospecting-log",
             1,
             "date",
-            "31/01/2026",
-            "Q3 plan.xlsx Data!C4:K200 row 5, column date: '31/01/2026' is not a date (use YYYY-MM-DD)",
+            "31st Jan 2026",
+            "Q3 plan.xlsx Data!C4:K200 row 5, column date: '31st Jan 2026' is not a date (use YYYY-MM-DD)",
         ),
         # table row 10 is sheet row 4 + 10 = 14
         (
@@ -229,7 +229,7 @@ def test_bad_table_is_400_with_row_and_column(server, kind, row, column, value, 
         (
             {"table": [["account"]], "options": {"hours": 5}},
             "account-matrix: unknown option(s) hours; use a, b, go_max_class, min_return, "
-            "hours_per_owner",
+            "hours_per_owner, map, decimal, dates",
         ),
         (
             {"table": TABLES["account-matrix"], "options": {"hours_per_owner": "many"}},
@@ -266,6 +266,9 @@ def test_listing_drives_the_pane(server):
         "go_max_class",
         "min_return",
         "hours_per_owner",
+        "map",
+        "decimal",
+        "dates",
     ]
 
 
