@@ -125,3 +125,40 @@ def test_hyman_values_are_the_full_filtered_spline_bit_for_bit(n):
     assert np.array_equal(
         ax, _spline.evaluate(_spline.hyman(_spline.fmm(AKIMA_X, AKIMA_Y)), np.linspace(0, 15, 151))
     )
+
+
+def _given_slopes(x, y, b):
+    """A spline whose knot slopes are ``b`` (c and d are rebuilt by the filter)."""
+    zeros = np.zeros(len(x))
+    return _spline.Spline(np.array(x, float), np.array(y, float), np.array(b, float), zeros, zeros)
+
+
+def test_hyman_values_by_hand_rising():
+    # R's hyman_filter, step by step, for x = 0, 1, 2; y = 0, 1, 3; slopes b = 5, -1, 10:
+    #   secants ss = 1, 2;  S0 = 1, 1, 2;  S1 = 1, 2, 2;  t1 = min(|S0|, |S1|) = 1, 1, 2
+    #   S0*S1 > 0 everywhere, so sig = S1 = 1, 2, 2 >= 0:  b = min(max(0, b), 3*t1)
+    #   = min(5, 3), min(0, 3), min(10, 6) = 3, 0, 6
+    # spl_coef_conv (h = 1): c = 3*dy - 2*b0 - b1,  d = -2*dy + b0 + b1
+    #   piece 1: dy = 1, b = 3, 0: c = -3, d = 1  -> y(t) = 3t - 3t^2 + t^3, y(0.5) = 0.875
+    #   piece 2: dy = 2, b = 0, 6: c = 0, d = 2   -> y(t) = 1 + 2t^3,        y(1.5) = 1.25
+    s = _spline.hyman(_given_slopes([0, 1, 2], [0, 1, 3], [5, -1, 10]))
+    assert s.b.tolist() == [3.0, 0.0, 6.0]
+    assert s.c[:2].tolist() == [-3.0, 0.0]
+    assert s.d[:2].tolist() == [1.0, 2.0]
+    assert _spline.evaluate(s, np.array([0.5, 1.5])).tolist() == [0.875, 1.25]
+
+
+def test_hyman_values_by_hand_falling():
+    # y = 3, 1, 0 on x = 0, 1, 2 with b = 1, -9, -0.5:
+    #   ss = -2, -1;  S0 = -2, -2, -1;  S1 = -2, -1, -1;  t1 = 2, 1, 1;  sig = S1 < 0
+    #   b = max(min(0, b), -3*t1) = max(0, -6), max(-9, -3), max(-0.5, -3) = 0, -3, -0.5
+    s = _spline.hyman(_given_slopes([0, 1, 2], [3, 1, 0], [1, -9, -0.5]))
+    assert s.b.tolist() == [0.0, -3.0, -0.5]
+
+
+def test_hyman_flat_secant_pins_the_slope_to_zero():
+    # a flat step (ss = 0 on one side) gives t1 = 0 there, so the slope must be 0:
+    # y = 0, 0, 2: ss = 0, 2;  S0 = 0, 0, 2;  S1 = 0, 2, 2;  t1 = 0, 0, 2
+    # knot 2: S0*S1 = 0, sig = b = 1 >= 0, b = min(max(0, 1), 0) = 0; knot 3: min(7, 6) = 6
+    s = _spline.hyman(_given_slopes([0, 1, 2], [0, 0, 2], [0.5, 1, 7]))
+    assert s.b.tolist() == [0.0, 0.0, 6.0]
