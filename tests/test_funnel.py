@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from xlsales import funnel
-from xlsales.errors import InputError, UndefinedError
+from xlsales.errors import InputError, UndefinedError, XlsalesError
 
 ORACLE = load_oracle("funnel_examples.json")
 
@@ -158,7 +158,7 @@ def test_bad_input_names_argument_value_and_rule(call, message):
 @pytest.mark.parametrize(
     "call, message",
     [
-        (lambda: funnel.stage_conversion([100, 0, 0]), "counts[1]=0: the conversion from stage 1"),
+        (lambda: funnel.stage_conversion([100, 0, 0]), "counts[1]=0: the conversion from stage 2"),
         (lambda: funnel.cumulative_conversion([0, 0]), "counts[0]=0"),
         (lambda: funnel.win_rate(0, 0), "the win rate is undefined"),
     ],
@@ -242,3 +242,46 @@ def test_plan_gap_counts_limit():
         funnel.plan_gap([10, 6], [0.5], 3, went_on=[6], open_here=[5, 0])
     with pytest.raises(InputError, match=r"went_on has 3 value\(s\): give one per step \(1\)"):
         funnel.plan_gap([10, 6], [0.5], 3, went_on=[6, 1, 1])
+
+
+@pytest.mark.parametrize(
+    "func, args, message",
+    [
+        # the message a user reads names the argument, the value and the rule; stages are
+        # counted from 1 as a person counts them (counts[1] is the second stage)
+        (
+            "stage_conversion",
+            ([100, 150],),
+            "counts[1]=150 is more than counts[0]=100: a stage cannot hold more than the "
+            "stage before it (conversion above 100%)",
+        ),
+        (
+            "stage_conversion",
+            ([100, 0, 0],),
+            "counts[1]=0: the conversion from stage 2 to stage 3 is undefined "
+            "(no entries to convert)",
+        ),
+        ("stage_conversion", ([100, "x"],), "counts[1]='x' is not a number"),
+        ("stage_conversion", ([100],), "counts has 1 value(s): at least 2 value(s) are required"),
+        (
+            "cumulative_conversion",
+            ([0, 0],),
+            "counts[0]=0: shares of the top stage are undefined (no entries)",
+        ),
+        ("win_rate", (1, -1), "lost=-1 must be 0 or more"),
+        ("win_rate", (-1, 1), "won=-1 must be 0 or more"),
+        ("win_rate", (1.5, 1), "won=1.5 must be a whole number"),
+        ("win_rate", (0, 0), "won=0 and lost=0: the win rate is undefined (no closed deals)"),
+        ("delivered", (-5, [0.5]), "top=-5 must be 0 or more"),
+    ],
+)
+def test_bad_input_messages_in_full(func, args, message):
+    with pytest.raises(XlsalesError) as info:
+        getattr(funnel, func)(*args)
+    assert str(info.value) == message
+
+
+def test_cumulative_conversion_needs_the_top_stage_only():
+    # shares of the top stage: 0 entries further down are fine (0/100 = 0), only the top
+    # stage must hold entries
+    assert funnel.cumulative_conversion([100, 0]) == [1.0, 0.0]

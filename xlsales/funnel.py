@@ -126,7 +126,7 @@ def stage_conversion(counts: Sequence[int]) -> list[float]:
     for i in range(len(checked) - 1):
         if checked[i] == 0:
             raise UndefinedError(
-                f"counts[{i}]=0: the conversion from stage {i} to stage {i + 1} is undefined "
+                f"counts[{i}]=0: the conversion from stage {i + 1} to stage {i + 2} is undefined "
                 "(no entries to convert)"
             )
         rates.append(checked[i + 1] / checked[i])

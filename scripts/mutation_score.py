@@ -1,0 +1,33 @@
+"""Mutation score per module from ``mutmut results --all true`` (scripts/mutation.sh).
+
+killed and timeout count as caught (the tests failed or hung); survived as missed; "not
+checked" (the run was stopped first) and "no tests" are listed apart, never as caught.
+"""
+
+from __future__ import annotations
+
+import collections
+import subprocess
+import sys
+from pathlib import Path
+
+mutmut = Path(sys.executable).with_name("mutmut")
+out = subprocess.run(
+    [str(mutmut), "results", "--all", "true"], capture_output=True, text=True, check=True
+).stdout
+tally: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
+for line in out.splitlines():
+    if ": " not in line:
+        continue
+    name, status = line.strip().rsplit(": ", 1)
+    module = name.split(".x_")[0].split(".xǁ")[0]
+    tally[module][status] += 1
+print(f"{'module':<40} {'caught':>7} {'survived':>9} {'score':>7} {'unchecked':>10}")
+for module, c in sorted(tally.items()):
+    caught = c["killed"] + c["timeout"]
+    checked = caught + c["survived"]
+    score = f"{caught / checked:.0%}" if checked else "-"
+    print(
+        f"{module:<40} {caught:>7} {c['survived']:>9} {score:>7} "
+        f"{c['not checked'] + c['no tests']:>10}"
+    )
