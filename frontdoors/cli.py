@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import gc
 import io
 import sys
 from collections.abc import Callable, Sequence
@@ -430,9 +431,12 @@ def _cmd_serve(args: argparse.Namespace) -> None:
             "noncommercial use only). Ctrl+C stops.",
             flush=True,
         )
-    uvicorn.run(
-        web.create_app(functions), host="127.0.0.1", port=args.port, log_level=args.log_level
-    )
+    app = web.create_app(functions)
+    # Keep the objects of the loaded app out of every later collection of Python's cycle
+    # collector: a request that parses 100,000 cells otherwise walks them all several
+    # times (json.loads of such a body: 0.3 s instead of 0.1 s).
+    gc.freeze()
+    uvicorn.run(app, host="127.0.0.1", port=args.port, log_level=args.log_level)
 
 
 def _reading_arguments(p: argparse.ArgumentParser) -> None:

@@ -97,3 +97,34 @@ def test_huge_values_give_classes_not_an_internal_error():
     (row,) = excel_call(udfs, "ABC_COMPUTED", [data])
     assert sorted(i + 1 for i, c in enumerate(row) if c == "A") == ABC["test8"]["A"]
     assert [row.count(k) for k in "ABC"] == ABC["test8"]["sizes"]
+
+
+def test_rich_values_read_as_their_value():
+    # Office.js sends a formatted number as a dict; its basicValue is the number:
+    # 50, 30, 10, 5, 3, 2 as in test_abc_class_column_in_column_out -> A A B B C C
+    thirty = {"type": "FormattedNumber", "basicValue": 30, "numberFormat": "#,##0"}
+    got = excel_call(udfs, "ABC_CLASS", [[50], [thirty], [10], [5], [3], [2]])
+    assert got == [["A"], ["A"], ["B"], ["B"], ["C"], ["C"]]
+
+
+def test_a_result_leaves_as_plain_json_and_the_collector_runs_again():
+    import gc
+    import json
+
+    from fastapi.encoders import jsonable_encoder
+
+    got = excel_call(udfs, "ABC_CLASS", [[50, 30, 10, 5, 3, 2]])
+    # what xlwings Server's route hands to FastAPI: the rows, not walked cell by cell
+    assert jsonable_encoder({"result": got}) == {"result": [["A", "A", "B", "B", "C", "C"]]}
+    assert json.dumps(got) == '[["A", "A", "B", "B", "C", "C"]]'
+    excel_error(udfs, "ABC_CLASS", [[5, -2]])  # an error inside the call
+    assert gc.isenabled()
+
+
+def test_the_pyodide_probe_is_answered_once():
+    from xlwings import utils
+
+    from udfs import _boundary
+
+    assert utils.is_jsnull is _boundary._never_jsnull  # Pyodide is not installed here
+    assert utils.is_jsnull(None) is False

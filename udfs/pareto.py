@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import xlwings as xw
 
-from udfs._boundary import cell_errors, flag, scalar, spill, values_only
+from udfs._boundary import CELLS, cell_errors, flag, plain_cells, scalar, spill, values_only
 from xlsales import pareto
 
 _VALUES = "Revenue or profit per account: a row, a column or a block."
@@ -15,7 +15,7 @@ _NEGATIVES = 'Negative values: "refuse" (default, an error) or "last" (ranked la
 
 
 @xw.func
-@xw.arg("values", ndim=2, err_to_str=True, doc=_VALUES)
+@xw.arg("values", **CELLS, doc=_VALUES)
 @xw.arg("share", doc="Share of the total to reach, in (0, 1]; default 0.8 (80/20).")
 @xw.arg("labels", doc="TRUE to add a header row: count, threshold, share.")
 @cell_errors
@@ -27,7 +27,8 @@ def PARETO_CUTOFF(values, share=0.8, labels=False):
 
 
 @xw.func
-@xw.arg("values", ndim=2, err_to_str=True, doc=_VALUES)
+@plain_cells
+@xw.arg("values", **CELLS, doc=_VALUES)
 @xw.arg("a", doc="A limit: share of the total, default 0.8.")
 @xw.arg("b", doc="B limit: share of the total, default 0.95; more than a.")
 @xw.arg("negatives", doc=_NEGATIVES)
@@ -45,7 +46,8 @@ def ABC_CLASS(values, a=0.8, b=0.95, negatives="refuse"):
 
 
 @xw.func
-@xw.arg("values", ndim=2, err_to_str=True, doc=_COMPUTED_VALUES)
+@plain_cells
+@xw.arg("values", **CELLS, doc=_COMPUTED_VALUES)
 @cell_errors
 def ABC_COMPUTED(values):
     """Computed (data-driven) ABC class per item, shaped like the input: limits from the ABC curve's Pareto and break-even points (Ultsch & Lotsch 2015, as R's cABCanalysis)."""
@@ -54,7 +56,7 @@ def ABC_COMPUTED(values):
 
 
 @xw.func
-@xw.arg("values", ndim=2, err_to_str=True, doc=_COMPUTED_VALUES)
+@xw.arg("values", **CELLS, doc=_COMPUTED_VALUES)
 @cell_errors
 def ABC_LIMITS(values):
     """The computed ABC limits as a labelled table: Pareto, break-even and submarginal points (share of items, share of total), limit values, class sizes, exchanged, cleaned."""

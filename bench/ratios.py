@@ -1,0 +1,353 @@
+"""Every ratio of issue 15, each path against the floor it cannot beat (run by hand).
+
+    python bench/ratios.py                      # everything but the 200k-account build
+    python bench/ratios.py --only abc http      # some sections
+    python bench/ratios.py --big                # also 200k accounts (about 2 min, 3 GB)
+
+Both sides of each ratio are measured in the same run, best of ``--repeat`` (3). Wall
+time is what a user waits for; CPU time (in-process sections) is shown beside it,
+because on a shared machine other processes can stretch wall time on one side only.
+Processes are timed from start to exit and their peak memory is the kernel's maximum
+resident set size (``wait4``). The code measured is the checkout this file sits in
+(run a copy of this file from another checkout to measure that one). Generated input
+files are kept in ``--data`` (default: a temporary folder) so a second run can reuse them.
+
+Sections (the issue's table):
+  computed   computed_abc(1M lognormal values)  vs  np.sort of the same values
+  abc        abc_classes(1M)                    vs  np.sort
+  matrix     xlsales template account-matrix, 10k accounts, build + save (a process)
+             vs  openpyxl write_only writing the same cells, constants and formula text (a process)
+  recalc     that workbook recalculated by LibreOffice headless
+             vs  a constants-only file with the same cells; and 50k / 10k recalculation time
+  http       ABC_CLASS on 100k cells over HTTP (xlsales serve, loopback)
+             vs  JSON encode + decode of the request and the response + the bare core call
+  analyze    xlsales analyze on a 1M-row history (a process: time and peak memory)
+             vs  a process running pandas.read_csv on the same file
+  big        200k accounts to a template: time and peak memory vs write_only (with --big)
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import pickle
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+os.environ.setdefault("XLWINGS_ON_SERVER", "true")
+os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
+
+SECTIONS = ("computed", "abc", "matrix", "recalc", "http", "analyze", "big")
+ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
+
+
+def best(func, repeat):
+    """Best wall and best CPU seconds of ``repeat`` runs (after one warm-up)."""
+    return pair(func, None, repeat)[0]
+
+
+def pair(mine, floor, repeat):
+    """Best (wall, CPU) seconds of each side, their runs alternating so that both see
+    the same load on a shared machine; one warm-up each. Python's cycle collector is
+    frozen first, so neither side pays for walking the objects the benchmark holds."""
+    gc.collect()
+    gc.freeze()
+    sides = [f for f in (mine, floor) if f is not None]
+    for func in sides:
+        func()
+    times = [[] for _ in sides]
+    for _ in range(repeat):
+        for func, got in zip(sides, times):
+            w, c = time.perf_counter(), time.process_time()
+            func()
+            got.append((time.perf_counter() - w, time.process_time() - c))
+    return [(min(w for w, _ in t), min(c for _, c in t)) for t in times]
+
+
+def process(args, repeat):
+    """Best wall seconds and the largest peak RSS (MiB) of a command run ``repeat`` times."""
+    walls, peaks = [], []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        proc = subprocess.Popen(
+            args, cwd=ROOT, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
+        _, status, usage = os.wait4(proc.pid, 0)
+        walls.append(time.perf_counter() - start)
+        error = proc.stderr.read().decode()
+        proc.stderr.close()
+        if status != 0:
+            raise SystemExit(f"{' '.join(map(str, args))} failed: {error}")
+        peaks.append(usage.ru_maxrss / 1024)
+    return min(walls), max(peaks)
+
+
+def processes(mine, floor, repeat):
+    """:func:`process` for two commands, their runs alternating."""
+    runs = [[], []]
+    for _ in range(repeat):
+        for args, got in zip((mine, floor), runs):
+            got.append(process(args, 1))
+    return [(min(t for t, _ in r), max(m for _, m in r)) for r in runs]
+
+
+def row(name, floor_name, mine, floor, unit="s", required=None, cpu=None):
+    ratio = mine / floor
+    extra = f"   cpu {cpu[0]:.3f} / {cpu[1]:.3f} = {cpu[0] / cpu[1]:.2f}x" if cpu else ""
+    need = f"   (required <= {required}x)" if required else ""
+    print(
+        f"{name:<44} {mine:>9.3f} {unit}  vs {floor_name:<34} {floor:>9.3f} {unit}"
+        f"  = {ratio:5.2f}x{need}{extra}",
+        flush=True,
+    )
+
+
+def section_abc(which, repeat):
+    import numpy as np
+
+    from xlsales import pareto
+
+    x = np.random.default_rng(2026).lognormal(10, 1.5, 1_000_000)
+    func = pareto.computed_abc if which == "computed" else pareto.abc_classes
+    mine, sort = pair(lambda: func(x), lambda: np.sort(x), repeat)
+    label = f"{func.__name__}, 1M values"
+    row(
+        label,
+        "np.sort",
+        mine[0],
+        sort[0],
+        required=5 if which == "computed" else 2.5,
+        cpu=(mine[1], sort[1]),
+    )
+
+
+def accounts_csv(data: Path, count: int) -> Path:
+    path = data / f"accounts-{count}.csv"
+    if not path.exists():
+        from xlsales.samples import sample_accounts
+
+        sample_accounts(count, seed=count).drop(columns="source_row").to_csv(path, index=False)
+    return path
+
+
+def matrix_command(data: Path, count: int, out: Path) -> list:
+    return [
+        sys.executable,
+        "-m",
+        "frontdoors.cli",
+        "template",
+        "account-matrix",
+        "--accounts",
+        accounts_csv(data, count),
+        "--out",
+        out,
+        "--force",
+    ]
+
+
+WRITE_ONLY = """
+import pickle, sys
+from openpyxl import Workbook
+with open(sys.argv[1], "rb") as f:
+    sheets = pickle.load(f)
+wb = Workbook(write_only=True)
+for title, rows in sheets:
+    ws = wb.create_sheet(title)
+    for r in rows:
+        ws.append(r)
+wb.save(sys.argv[2])
+"""
+
+
+def cells_of(path: Path, target: Path, values_from: Path | None = None) -> int:
+    """Pickle every sheet's cells (formula text, or the values of ``values_from``)."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(values_from or path, data_only=values_from is not None)
+    sheets = [(ws.title, [list(r) for r in ws.iter_rows(values_only=True)]) for ws in wb]
+    with open(target, "wb") as f:
+        pickle.dump(sheets, f)
+    return sum(len(r) for _, rows in sheets for r in rows)
+
+
+def write_only_command(data: Path, cells: Path, out: Path) -> list:
+    script = data / "write_only.py"
+    script.write_text(WRITE_ONLY)
+    return [sys.executable, script, cells, out]
+
+
+def template_against_write_only(data: Path, count: int, repeat: int):
+    """(build + save, peak), (write_only of the same cells, peak), cell count."""
+    built = data / f"matrix-{count}.xlsx"
+    mine = matrix_command(data, count, built)
+    process(mine, 1)  # the file whose cells the floor writes
+    cells = data / f"matrix-{count}.cells.pickle"
+    count_cells = cells_of(built, cells)
+    floor = write_only_command(data, cells, data / f"floor-{count}.xlsx")
+    return *processes(mine, floor, repeat), count_cells
+
+
+def section_matrix(data, repeat):
+    (mine, _), (floor, _), cells = template_against_write_only(data, 10_000, repeat)
+    row(
+        f"account matrix 10k build+save ({cells:,} cells)",
+        "openpyxl write_only, same cells",
+        mine,
+        floor,
+        required=1.2,
+    )
+
+
+def section_recalc(data, repeat):
+    from workbook_templates import engine
+
+    files = {}
+    for count in (10_000, 50_000):
+        files[count] = data / f"matrix-{count}.xlsx"
+        process(matrix_command(data, count, files[count]), 1)
+    engine.convert([files[10_000]], data / "calc")
+    cells = data / "matrix-10000.values.pickle"
+    cells_of(files[10_000], cells, values_from=data / "calc" / files[10_000].name)
+    constants = data / "constants-10000.xlsx"
+    process(write_only_command(data, cells, constants), 1)
+    recalc = {
+        name: (lambda p=path: engine.convert([p], data / "calc"))
+        for name, path in [("10k", files[10_000]), ("50k", files[50_000]), ("constants", constants)]
+    }
+    (ten, _), (fifty, _) = pair(recalc["10k"], recalc["50k"], repeat)
+    (ten_again, _), (floor, _) = pair(recalc["10k"], recalc["constants"], repeat)
+    row(
+        "LibreOffice recalc, account matrix 10k",
+        "LibreOffice, constants-only file",
+        min(ten, ten_again),
+        floor,
+        required=1.4,
+    )
+    row(
+        "LibreOffice recalc, account matrix 50k",
+        "the same, 10k accounts",
+        fifty,
+        min(ten, ten_again),
+        required=5.5,
+    )
+
+
+def section_http(repeat):
+    from officejs import http_call, payload, running_server
+
+    from xlsales.pareto import abc_classes
+
+    values = [[float((i * 7919) % 100_003 + 1)] for i in range(100_000)]
+    request = payload("ABC_CLASS", (values,))
+    response = {"result": [[c] for c in abc_classes([v[0] for v in values])]}
+
+    def floor():
+        sent = json.loads(json.dumps(request))
+        abc_classes([r[0] for r in sent["args"][0]])
+        json.loads(json.dumps(response))
+
+    with running_server({"PYTHONPATH": str(ROOT)}) as base:
+
+        def call():
+            got = http_call(base, "ABC_CLASS", values, timeout=300)
+            assert got.status_code == 200, got.text
+            got.json()
+
+        (mine, _), (low, _) = pair(call, floor, repeat)
+    row("ABC_CLASS, 100k cells over HTTP", "JSON in and out + abc_classes", mine, low, required=1.5)
+
+
+def history_csv(data: Path) -> Path:
+    path = data / "history-1M.csv"
+    if not path.exists():
+        from xlsales.samples import sample_crm
+
+        sample_crm(520_000, seed=520_000).to_csv(path, index=False)
+    return path
+
+
+def section_analyze(data, repeat):
+    from xlsales.samples import CRM_STAGES
+
+    path = history_csv(data)
+    with open(path) as f:
+        rows = sum(1 for _ in f) - 1
+    read = [sys.executable, "-c", f"import pandas; pandas.read_csv({str(path)!r})"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "frontdoors.cli",
+        "analyze",
+        path,
+        "--stages",
+        ",".join(CRM_STAGES),
+    ]
+    (mine_t, mine_m), (floor_t, floor_m) = processes(cmd, read, repeat)
+    row(
+        f"xlsales analyze, {rows:,} rows (time)",
+        "pandas.read_csv process",
+        mine_t,
+        floor_t,
+        required=2,
+    )
+    row(
+        f"xlsales analyze, {rows:,} rows (peak memory)",
+        "pandas.read_csv process",
+        mine_m,
+        floor_m,
+        unit="MiB",
+        required=2,
+    )
+
+
+def section_big(data, repeat):
+    (mine, peak), (floor, floor_peak), cells = template_against_write_only(data, 200_000, repeat)
+    row(
+        f"200k accounts to a template ({cells:,} cells)",
+        "openpyxl write_only, same cells",
+        mine,
+        floor,
+        required=1.2,
+    )
+    print(
+        f"{'':<44} peak {peak:,.0f} MiB (required <= 1,024 MiB); write_only {floor_peak:,.0f} MiB"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", nargs="+", choices=SECTIONS, default=SECTIONS[:-1])
+    parser.add_argument("--big", action="store_true", help="add the 200k-account section")
+    parser.add_argument("--repeat", type=int, default=3, help="best of N (default 3)")
+    parser.add_argument("--data", help="folder for the generated inputs (kept between runs)")
+    args = parser.parse_args()
+    sections = list(args.only) + (["big"] if args.big and "big" not in args.only else [])
+    import numpy
+    import openpyxl
+    import pandas
+
+    print(
+        f"xlsales at {ROOT}; numpy {numpy.__version__}, pandas {pandas.__version__}, "
+        f"openpyxl {openpyxl.__version__}; {os.cpu_count()} cores; best of {args.repeat}"
+    )
+    with tempfile.TemporaryDirectory(prefix="xlsales-ratios-") as tmp:
+        data = Path(args.data or tmp)
+        data.mkdir(parents=True, exist_ok=True)
+        for name in sections:
+            if name in ("computed", "abc"):
+                section_abc(name, args.repeat)
+            elif name == "http":
+                section_http(args.repeat)
+            else:
+                globals()[f"section_{name}"](data, args.repeat)
+
+
+if __name__ == "__main__":
+    main()
