@@ -507,9 +507,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--start", help="prospecting log: first day of block 1 (default: first activity)"
     )
-    p.add_argument("--as-of", help="prospecting log: last day of data (default: last activity)")
     p.add_argument(
-        "--target-wins", type=float, help="prospecting log: wins needed in the plan month"
+        "--as-of",
+        help="prospecting log: the as-of date; nothing dated after it counts "
+        "(default: the last activity)",
+    )
+    p.add_argument(
+        "--target-wins",
+        type=float,
+        help="prospecting log: wins the team still needs in the coming 90 days "
+        "(split evenly between the reps)",
     )
     p.add_argument("--a", type=float, default=0.8, help="account matrix: A limit (default 0.8)")
     p.add_argument("--b", type=float, default=0.95, help="account matrix: B limit (default 0.95)")

@@ -180,7 +180,8 @@ ACCOUNTS = (
 )
 ACTIVITIES = (
     "date (YYYY-MM-DD), rep, type (call, e-mail, LinkedIn message, meeting, other), prospect, "
-    "outcome, pipeline_value, won_value, won_date (blank when nothing was won)"
+    "outcome, pipeline_value, won_value, won_date (blank when nothing was won; never before "
+    "the prospect's first activity)"
 )
 CRM = (
     "a stage history: deal_id, stage, entered_at[, status, amount, owner, closed_at]; or a "
@@ -237,15 +238,24 @@ KINDS: dict[str, Kind] = {
         Kind(
             "prospecting-log",
             "Prospecting log",
-            "The 30/90-day rule: 30-day blocks and their 90-day payoff",
+            "The 30/90-day rule as of an as-of date: poor prospects and time lost, 30-day "
+            "blocks and their payoff, activities needed per working day, revenue projection",
             "activities",
             ACTIVITIES,
             _empty("prospecting_log"),
             _prospecting_log,
             (
                 Option("start", "First day of block 1 (default: first activity)", "date"),
-                Option("as_of", "As-of date (default: last activity)", "date"),
-                Option("target_wins", "Wins needed in the plan month", "number"),
+                Option(
+                    "as_of",
+                    "As-of date: nothing dated after it counts (default: last activity)",
+                    "date",
+                ),
+                Option(
+                    "target_wins",
+                    "Wins the team still needs in the coming 90 days (split between the reps)",
+                    "number",
+                ),
                 *READING,
             ),
         ),

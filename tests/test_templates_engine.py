@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 from conftest import load_oracle, recalculate
 from formulas import all_formulas
+from test_prospecting import AS_OF, HAND_LOG, START
 
 from workbook_templates import account_matrix as am
 from workbook_templates import funnel_planner as fp
@@ -36,18 +37,6 @@ HAND_ACCOUNTS = pd.DataFrame(
         "effort_hours": [100.0, 40.0, 20.0, 50.0, 10.0, 30.0],
         "hourly_cost": [50.0, 50.0, 50.0, 50.0, 50.0, 50.0],
         "influenceable": ["yes", "yes", "no", "yes", "yes", "yes"],
-    }
-)
-HAND_LOG = pd.DataFrame(
-    {
-        "date": [dt.date(2026, 1, 5), dt.date(2026, 1, 20), dt.date(2026, 2, 3)],
-        "rep": ["Ann", "Ann", "Bob"],
-        "type": ["call", "meeting", "e-mail"],
-        "prospect": ["Acme", "Acme", "Brix"],
-        "outcome": ["meeting booked", "proposal sent", "no answer"],
-        "pipeline_value": [1000.0, 0.0, 0.0],
-        "won_value": [800.0, 0.0, 0.0],
-        "won_date": [dt.date(2026, 3, 1), None, None],
     }
 )
 
@@ -90,14 +79,10 @@ def books(tmp_path_factory):
             every="week",
         ),
         "pl_sample": pl.build(samples.sample_activities(), target_wins=12),
-        "pl_hand": pl.build(
-            HAND_LOG,
-            start=dt.date(2026, 1, 1),
-            as_of=dt.date(2026, 2, 15),
-            target_wins=2,
-            plan_start=dt.date(2026, 3, 2),
-            plan_end=dt.date(2026, 3, 13),
-        ),
+        **{
+            f"pl_hand_{day.day}": pl.build(HAND_LOG, start=START, as_of=day, target_wins=3)
+            for day in (AS_OF, dt.date(2026, 4, 30), dt.date(2026, 4, 29))
+        },
         "pl_empty": pl.build(),
     }
     return recalculate(workbooks, folder)
@@ -146,7 +131,9 @@ def test_no_error_and_no_empty_formula_cells(books):
         "fp_empty",
         "fp_fraction",
         "pl_sample",
-        "pl_hand",
+        "pl_hand_1",
+        "pl_hand_30",
+        "pl_hand_29",
         "pl_empty",
     ],
 )
@@ -281,58 +268,159 @@ def test_funnel_planner_float_noise_is_not_rounded_up(books):
     assert column(values, "Plan", "F", 5) == SALES_MATH["volumes"]  # 2,000 calls, not 2,001
 
 
+def summary(values) -> dict:
+    ws = values["Summary"]
+    return {ws[f"A{r}"].value: ws[f"B{r}"].value for r in range(FIRST, ws.max_row + 1)}
+
+
+def table(values, sheet, first_col=1) -> list[dict]:
+    ws = values[sheet]
+    head = [c.value for c in ws[FIRST - 1]][first_col - 1 :]
+    return [
+        dict(zip(head, [c.value for c in row][first_col - 1 :]))
+        for row in ws.iter_rows(min_row=FIRST)
+        if row[0].value is not None
+    ]
+
+
 def test_prospecting_log_agrees_with_core(books):
     values = books["pl_sample"][1]
     acts = samples.sample_activities()
     start, as_of = min(acts["date"]), max(acts["date"])
-    blocks = prospecting.payoff_blocks(acts, start, as_of)
-    for i, block in blocks.iterrows():
-        r = FIRST + i
-        got = [values["Blocks"][f"{c}{r}"].value for c in "EFGHI"]
+    core = prospecting.prospects(acts, as_of, start)
+    sheet = table(values, "Prospects")
+    assert [r["prospect"] for r in sheet] == core["prospect"].tolist()
+    for row, (_, want) in zip(sheet, core.iterrows()):
+        assert day(row["first activity"]) == want["first_activity"]
+        assert [row[k] for k in ("activities", "minutes", "Poor prospect", "Time lost")] == [
+            want["activities"],
+            want["minutes"],
+            want["poor"],
+            want["time_lost"],
+        ]
+        got = [row[k] for k in ("pipeline in window", "won in window", "block")]
         assert got == pytest.approx(
-            [
-                block["activities"],
-                block["pipeline"],
-                block["won_early"],
-                block["won_in_window"],
-                block["won_later"],
-            ]
+            [want["pipeline_in_window"], want["won_in_window"], want["block"]]
         )
-        assert values["Blocks"][f"K{r}"].value == block["window_closed"]
-    weeks = prospecting.weekly_activity(acts, start, len(blocks) * 5)
-    for i, week in weeks.head(20).iterrows():
-        assert values["Weeks"][f"D{FIRST + i}"].value == week["activities"]
-        assert values["Weeks"][f"E{FIRST + i}"].value == week["rolling"]
-    summary = {
-        values["Summary"][f"A{r}"].value: values["Summary"][f"B{r}"].value
-        for r in range(FIRST, FIRST + 11)
-    }
-    assert summary[
-        "Share of activity on prospects with no pipeline in the next 90 days"
-    ] == pytest.approx(prospecting.poor_prospect_share(acts))
-    recent, per, projection = prospecting.pipeline_projection(acts, as_of)
-    assert summary["Activities in the last 30 days"] == recent
-    assert summary["Pipeline the last 30 days should bring in the next 90"] == pytest.approx(
-        projection
+        got = [row[k] for k in ("pipeline in payoff", "won in payoff", "wins in payoff")]
+        assert got == pytest.approx(
+            [want["pipeline_payoff"], want["won_payoff"], want["wins_payoff"]]
+        )
+    blocks = prospecting.payoff_blocks(acts, start, as_of)
+    sheet = table(values, "Blocks")
+    assert len(sheet) == len(blocks)
+    for row, (_, block) in zip(sheet, blocks.iterrows()):
+        got = [row[k] for k in ("activities", "new prospects", "pipeline", "wins", "revenue won")]
+        want = [block[k] for k in ("activities", "prospects", "pipeline", "wins", "revenue")]
+        assert got == pytest.approx(want)
+        assert row["status"] == ("closed" if block["closed"] else "open")
+    rates = prospecting.rates(blocks)
+    facts = summary(values)
+    assert facts["Wins per activity (closed blocks)"] == pytest.approx(rates.wins_per_activity)
+    assert facts["Revenue per activity (closed blocks)"] == pytest.approx(
+        rates.revenue_per_activity
     )
-    plan_start = dt.date(2026, 9, 1)  # the month after the last activity (2026-08-28)
-    needed = prospecting.activities_needed_per_day(12, acts, plan_start, dt.date(2026, 9, 30))
-    assert summary["Activities needed per working day to win the target"] == pytest.approx(needed)
+    gone = prospecting.left_out(acts, as_of)
+    assert facts["Wins dated after the as-of date (not counted)"] == gone["wins_after"]
+    assert facts["Revenue won after the as-of date (not counted)"] == gone["won_after"]
+    assert facts["Poor prospects (window closed, no pipeline, no win)"] == core["poor"].sum()
+    assert facts["Time lost on poor prospects (hours)"] == pytest.approx(
+        core["time_lost"].sum() / 60
+    )
+    team = prospecting.activities_needed_per_day(12, rates.wins_per_activity, as_of)
+    assert facts["Activities needed per working day (team)"] == pytest.approx(team)
+    reps = pl.rep_names(acts, as_of)
+    each = prospecting.activities_needed_per_day(12 / len(reps), rates.wins_per_activity, as_of)
+    assert [r["activities needed per working day"] for r in table(values, "Reps")] == pytest.approx(
+        [each] * len(reps)
+    )
+    projection = prospecting.revenue_projection(acts, as_of, rates.revenue_per_activity)
+    assert facts["Activities in the last 30 days"] == projection["activities"]
+    label = "Projection: revenue the last 30 days' activities should bring in the projection window"
+    assert facts[label] == pytest.approx(projection["revenue"])
+    assert day(facts["Projection window: from"]) == projection["window_starts"]
+    assert day(facts["Projection window: to"]) == projection["window_ends"]
+    weeks = prospecting.rolling_activity(acts, start, as_of, reps)
+    sheet = table(values, "Weeks")
+    assert len(sheet) == len(weeks)
+    for row, (_, week) in zip(sheet, weeks.iterrows()):
+        assert row["activities"] == week["activities"]
+        assert row["activities in the last 30 days"] == week["rolling"]
+        assert [row[r] for r in reps] == [week[f"rolling_{r}"] for r in reps]
+        assert row["target: activities needed in the next 30 days"] == pytest.approx(team * 20)
 
 
 def test_prospecting_log_by_hand(books):
-    values = books["pl_hand"][1]
-    # block 1 = 1-30 Jan: two Acme activities, 1,000 pipeline; the 800 won on 1 March falls
-    # in its window (31 Jan to 30 Apr). Block 2 = 31 Jan-1 Mar: one e-mail, nothing.
-    assert [values["Blocks"][f"{c}{FIRST}"].value for c in "EFGHI"] == [2, 1000, 0, 800, 0]
-    assert [values["Blocks"][f"{c}{FIRST + 1}"].value for c in "EFGHI"] == [1, 0, 0, 0, 0]
-    summary = {
-        values["Summary"][f"A{r}"].value: values["Summary"][f"B{r}"].value
-        for r in range(FIRST, FIRST + 11)
+    # the hand-worked log of tests/test_prospecting.py, as of 1 May 2026
+    values = books["pl_hand_1"][1]
+    prospects = {r["prospect"]: r for r in table(values, "Prospects")}
+    # poor: Brix (its win is 1 day after its window) and Cora (window closes on the
+    # as-of date); Acme (won on the last day of its window) and Echo (on the first) not
+    assert {k for k, r in prospects.items() if r["Poor prospect"]} == {"Brix", "Cora"}
+    assert [prospects[k]["status"] for k in ("Acme", "Echo", "Dyna", "Hugo")] == [
+        "not poor",
+        "not poor",
+        "open",  # window ends 2 May, one day after the as-of date
+        "open",
+    ]
+    assert prospects["Acme"]["activities"] == 3  # "acme" on 20 April is Acme
+    assert prospects["Hugo"]["activities"] == 1  # the call of 2 May does not count
+    facts = summary(values)
+    # time lost: Brix call 10 + e-mail 5, Cora call 10 = 25 minutes = 25/60 hours
+    assert facts["Time lost on poor prospects (hours)"] == pytest.approx(25 / 60)
+    assert facts["Poor prospects (window closed, no pipeline, no win)"] == 2
+    assert facts["Open prospects (still inside their window)"] == 4
+    blocks = table(values, "Blocks")
+    # block 1 closed (payoff ends 30 April): 5 activities, 3 wins, 1,900; block 2 open
+    # (Fenn's 2,000 pipeline and its 300 won on the as-of date)
+    assert [blocks[0][k] for k in ("status", "activities", "wins", "revenue won")] == [
+        "closed",
+        5,
+        3,
+        1900,
+    ]
+    assert [blocks[1][k] for k in ("status", "pipeline", "wins", "revenue won")] == [
+        "open",
+        2000,
+        1,
+        300,
+    ]
+    assert blocks[1]["wins per activity"] == "open"
+    # rates from block 1: 3/5 = 0.6 wins, 1,900/5 = 380 revenue per activity
+    assert facts["Wins per activity (closed blocks)"] == pytest.approx(0.6)
+    assert facts["Revenue per activity (closed blocks)"] == pytest.approx(380)
+    # 3 wins (1.5 per rep) / 0.6 / 20 working days (2-31 May) = 0.25 a day, 0.125 per rep
+    assert facts["Working days in the next 30 days (Monday to Friday)"] == 20
+    assert facts["Activities needed per working day (team)"] == pytest.approx(0.25)
+    reps = table(values, "Reps")
+    assert [r["activities needed per working day"] for r in reps] == pytest.approx([0.125] * 2)
+    assert [r["activities"] for r in reps] == [6, 5]  # Ann, Bob up to 1 May
+    # projection: 2 activities in 2 April-1 May x 380 = 760, in 2 May-30 July
+    label = "Projection: revenue the last 30 days' activities should bring in the projection window"
+    assert facts[label] == pytest.approx(760)
+    assert day(facts["Projection window: to"]) == dt.date(2026, 7, 30)
+    checks = {
+        values["Checks"][f"A{r}"].value: values["Checks"][f"B{r}"].value for r in range(5, 13)
     }
-    # Acme on 5 Jan has 1,000 pipeline ahead; Acme on 20 Jan and Brix have none: 2 of 3 poor
-    assert summary[
-        "Share of activity on prospects with no pipeline in the next 90 days"
-    ] == pytest.approx(2 / 3)
-    # 3 activities per win; 2 wins over the 10 working days of 2-13 March: 0.6 a day
-    assert summary["Activities needed per working day to win the target"] == pytest.approx(0.6)
+    assert checks["Wins left out by the as-of date (every win is counted or listed here)"] == (
+        "1 wins worth 400 dated after the as-of date, not counted"
+    )
+    assert values["Checks"]["B3"].value == "OK"
+
+
+def test_prospecting_log_by_hand_one_and_two_days_earlier(books):
+    values = books["pl_hand_30"][1]  # as of 30 April
+    prospects = {r["prospect"]: r for r in table(values, "Prospects")}
+    assert prospects["Cora"]["status"] == "open"  # its window ends 1 May: one day later
+    assert summary(values)["Poor prospects (window closed, no pipeline, no win)"] == 1
+    assert table(values, "Blocks")[0]["status"] == "closed"  # payoff ends on the as-of date
+    # Fenn's 300 (1 May) and Gala's 400 (2 May) are now both after the as-of date
+    assert (
+        values["Checks"]["B10"].value == "2 wins worth 700 dated after the as-of date, not counted"
+    )
+    values = books["pl_hand_29"][1]  # as of 29 April: no block closed
+    assert table(values, "Blocks")[0]["status"] == "open"
+    facts = summary(values)
+    for what in ("Wins", "Revenue", "Pipeline"):
+        assert facts[f"{what} per activity (closed blocks)"] == "not yet measurable"
+    assert facts["Activities needed per working day (team)"] == "not yet measurable"

@@ -1,18 +1,33 @@
 """The 30/90-day prospecting rule: what you prospect in any 30 days pays off over the next 90.
 
-Jeb Blount, *Fanatical Prospecting* (the "30-day rule"). The prospecting-log template
-computes the same tables with native formulas.
+Jeb Blount, *Fanatical Prospecting* (the "30-day rule"). The definitions are those of
+``shared/DOMAIN.md`` ("Time" and "Prospecting: the 30/90 rule") and ``docs/definitions.md``;
+the prospecting-log template computes the same figures with native formulas and the
+tests hold the two together.
+
+An activity log is a table with the columns ``date, rep, type, prospect, pipeline_value,
+won_value, won_date`` (see :data:`xlsales.records.ACTIVITY_COLUMNS`). A row with a won
+value above 0 is a *win*, dated by its ``won_date``. Every figure speaks from an
+**as-of date**: activities, pipeline and wins dated after it are left out (and counted
+by :func:`left_out`). Prospect and rep names match ignoring case, as Excel's ``=`` does.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from xlsales import _validate as v
 from xlsales.errors import InputError, UndefinedError
+
+BLOCK_DAYS = 30
+PAYOFF_DAYS = 90
+# minutes one activity of each type takes (inputs on the template's Inputs sheet)
+MINUTES = {"call": 10.0, "e-mail": 5.0, "LinkedIn message": 5.0, "meeting": 60.0, "other": 15.0}
+NOT_MEASURABLE = "not yet measurable"
 
 
 def _day(name: str, value: object) -> dt.date:
@@ -23,7 +38,14 @@ def _day(name: str, value: object) -> dt.date:
     raise InputError(f"{name}={value!r} is not a date")
 
 
-def report_periods(start: dt.date, as_of: dt.date, block_days: int = 30) -> tuple[int, int]:
+def _days(name: str, value: object) -> int:
+    days = v.whole(name, value)
+    if days < 1:
+        raise InputError(f"{name}={days} must be 1 or more")
+    return days
+
+
+def report_periods(start: dt.date, as_of: dt.date, block_days: int = BLOCK_DAYS) -> tuple[int, int]:
     """How many weeks and how many blocks run from ``start`` to the one holding ``as_of``.
 
     ::
@@ -35,184 +57,446 @@ def report_periods(start: dt.date, as_of: dt.date, block_days: int = 30) -> tupl
     (5, 2)
     """
     start, as_of = _day("start", start), _day("as_of", as_of)
-    block_days = v.whole("block_days", block_days)
-    if block_days < 1:
-        raise InputError(f"block_days={block_days} must be 1 or more")
+    block_days = _days("block_days", block_days)
     if as_of < start:
         raise InputError(f"as_of={as_of} is before start={start}")
     days = (as_of - start).days
     return days // 7 + 1, days // block_days + 1
 
 
-def month_after(day: dt.date) -> tuple[dt.date, dt.date]:
-    """The first and last day of the calendar month after ``day`` (the default plan period).
+def _frame(activities: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
+    """Dates as Timestamps, the matching keys, and what the as-of date lets count."""
+    end = pd.Timestamp(_day("as_of", as_of))
+    out = pd.DataFrame(
+        {
+            "date": pd.to_datetime(activities["date"]),
+            "key": activities["prospect"].astype(str).str.lower(),
+            "rep_key": activities["rep"].astype(str).str.lower(),
+            "type": activities["type"],
+            "pipeline": activities["pipeline_value"].astype(float),
+            "won": activities["won_value"].astype(float),
+            "won_date": pd.to_datetime(activities["won_date"]),
+        }
+    )
+    out["counted"] = out["date"] <= end
+    out["win"] = out["won"] > 0
+    out["win_counted"] = out["win"] & (out["won_date"] <= end)
+    return out
 
-    >>> month_after(dt.date(2026, 1, 31))
-    (datetime.date(2026, 2, 1), datetime.date(2026, 2, 28))
+
+def left_out(activities: pd.DataFrame, as_of: dt.date) -> dict[str, float]:
+    """What the as-of date leaves out of every figure, for the Checks sheet.
+
+    ::
+
+        activities_after = activities dated after as_of
+        wins_after       = wins (won_value > 0) whose won_date is after as_of
+        won_after        = their won value
+
+    Examples
+    --------
+    A win of 500 on 1 March is left out of a report as of 28 February:
+
+    >>> log = pd.DataFrame({"date": [dt.date(2026, 2, 2)], "rep": ["Ann"], "type": ["call"],
+    ...     "prospect": ["Acme"], "pipeline_value": [900.0], "won_value": [500.0],
+    ...     "won_date": [dt.date(2026, 3, 1)]})
+    >>> left_out(log, dt.date(2026, 2, 28))
+    {'activities_after': 0, 'wins_after': 1, 'won_after': 500.0}
     """
-    first = (_day("day", day).replace(day=1) + dt.timedelta(days=32)).replace(day=1)
-    last = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
-    return first, last
+    f = _frame(activities, as_of)
+    after = f["win"] & ~f["win_counted"]
+    return {
+        "activities_after": int((~f["counted"]).sum()),
+        "wins_after": int(after.sum()),
+        "won_after": float(f["won"][after].sum()),
+    }
+
+
+@dataclass(frozen=True)
+class Rates:
+    """Wins, revenue and pipeline per activity, measured on closed blocks."""
+
+    activities: int
+    wins: int
+    revenue: float
+    pipeline: float
+
+    @property
+    def wins_per_activity(self) -> float:
+        return self.wins / self.activities
+
+    @property
+    def revenue_per_activity(self) -> float:
+        return self.revenue / self.activities
+
+    @property
+    def pipeline_per_activity(self) -> float:
+        return self.pipeline / self.activities
+
+
+def prospects(
+    activities: pd.DataFrame,
+    as_of: dt.date,
+    start: dt.date | None = None,
+    block_days: int = BLOCK_DAYS,
+    payoff_days: int = PAYOFF_DAYS,
+    minutes: dict[str, float] | None = None,
+) -> pd.DataFrame:
+    """Each prospect judged once, over its window: open, poor, or not poor.
+
+    Parameters
+    ----------
+    activities : DataFrame
+        The activity log (any order).
+    as_of : date
+        The day the report speaks from; nothing dated after it counts.
+    start : date, optional
+        First day of block 1 (default: the first activity).
+    block_days, payoff_days : int
+        The 30 and the 90 of the 30/90 rule (whole days, 1 or more).
+    minutes : dict, optional
+        Minutes per activity type (default :data:`MINUTES`).
+
+    Returns
+    -------
+    DataFrame
+        One row per prospect with an activity on or before ``as_of``, in order of first
+        activity: prospect, first_activity, window_ends, window_closed, activities,
+        minutes, pipeline_in_window, won_in_window, poor, time_lost, block,
+        payoff_ends, pipeline_payoff, won_payoff, wins_payoff.
+
+    Raises
+    ------
+    InputError
+        A win dated before the first activity on its prospect (a date that cannot
+        be true), a type without minutes, or a bad block or window length.
+
+    Notes
+    -----
+    ::
+
+        F            = the prospect's first activity             (all its rows)
+        window_ends  = F + payoff_days - 1                       (the window is payoff_days days)
+        closed       = window_ends <= as_of
+        activities   = its activities dated <= as_of;  minutes = sum of minutes[type] over them
+        pipeline_in_window = pipeline_value of its activities dated <= min(window_ends, as_of)
+        won_in_window      = won_value of its wins dated <= min(window_ends, as_of)
+        poor         = closed and pipeline_in_window = 0 and won_in_window = 0
+        time_lost    = minutes if poor else 0
+        block        = (F - start) // block_days + 1, or 0 when F < start
+        payoff_ends  = start + block * block_days + payoff_days - 1   (block end + payoff window)
+        pipeline_payoff, won_payoff, wins_payoff: as above, to min(payoff_ends, as_of)
+
+    A prospect still inside its window is open, never poor. Pipeline or a win after
+    its window does not undo "poor" (the prospect is judged once, over its window).
+
+    Examples
+    --------
+    Acme: a call on 5 January, nothing since; as of 4 April its window (5 January
+    to 4 April) has closed: poor, 10 minutes lost.
+
+    >>> log = pd.DataFrame({"date": [dt.date(2026, 1, 5)], "rep": ["Ann"], "type": ["call"],
+    ...     "prospect": ["Acme"], "pipeline_value": [0.0], "won_value": [0.0],
+    ...     "won_date": [None]})
+    >>> p = prospects(log, dt.date(2026, 4, 4))
+    >>> p[["prospect", "window_ends", "poor", "time_lost"]].values.tolist()
+    [['Acme', datetime.date(2026, 4, 4), True, 10.0]]
+    >>> bool(prospects(log, dt.date(2026, 4, 3))["poor"].iloc[0])  # one day earlier: open
+    False
+    """
+    as_of = _day("as_of", as_of)
+    block_days, payoff_days = _days("block_days", block_days), _days("payoff_days", payoff_days)
+    minutes = dict(MINUTES if minutes is None else minutes)
+    known = {k.lower(): float(m) for k, m in minutes.items()}
+    f = _frame(activities, as_of)
+    unknown = sorted({t for t in f["type"].astype(str) if t.lower() not in known})
+    if unknown:
+        raise InputError(f"type={unknown[0]!r} has no minutes: known types {', '.join(minutes)}")
+    f["minutes"] = f["type"].astype(str).str.lower().map(known)
+    if start is None and len(f):
+        start = f["date"].min().date()
+    begin = pd.Timestamp(_day("start", start)) if start is not None else None
+    end = pd.Timestamp(as_of)
+    one = pd.Timedelta(days=1)
+    names = activities["prospect"].astype(str)
+    rows = []
+    for _, g in f.groupby("key", sort=False):
+        if not g["counted"].any():
+            continue
+        first = g["date"].min()
+        early = g["win"] & (g["won_date"] < first)
+        if early.any():
+            i = early[early].index[0]
+            raise InputError(
+                f"won_date={g['won_date'][i].date()} of prospect {names[i]!r} is before its "
+                f"first activity ({first.date()}): a win cannot come before the first touch"
+            )
+        window_ends = first + (payoff_days - 1) * one
+        counted = g["counted"]
+
+        def upto(last: pd.Timestamp, g=g) -> tuple[float, float, int]:
+            last = min(last, end)
+            wins = g["win"] & (g["won_date"] <= last)
+            return (
+                float(g["pipeline"][g["date"] <= last].sum()),
+                float(g["won"][wins].sum()),
+                int(wins.sum()),
+            )
+
+        pipe_w, won_w, _ = upto(window_ends)
+        closed = window_ends <= end
+        poor = bool(closed and pipe_w == 0 and won_w == 0)
+        spent = float(g["minutes"][counted].sum())
+        block = int((first - begin).days // block_days + 1) if first >= begin else 0
+        payoff_ends = begin + (block * block_days + payoff_days - 1) * one
+        pipe_p, won_p, wins_p = upto(payoff_ends) if block else (0.0, 0.0, 0)
+        rows.append(
+            {
+                "prospect": names[g.index[0]],
+                "first_activity": first.date(),
+                "window_ends": window_ends.date(),
+                "window_closed": bool(closed),
+                "activities": int(counted.sum()),
+                "minutes": spent,
+                "pipeline_in_window": pipe_w,
+                "won_in_window": won_w,
+                "poor": poor,
+                "time_lost": spent if poor else 0.0,
+                "block": block,
+                "payoff_ends": payoff_ends.date() if block else None,
+                "pipeline_payoff": pipe_p,
+                "won_payoff": won_p,
+                "wins_payoff": wins_p,
+            }
+        )
+    columns = [
+        "prospect", "first_activity", "window_ends", "window_closed", "activities", "minutes",
+        "pipeline_in_window", "won_in_window", "poor", "time_lost", "block", "payoff_ends",
+        "pipeline_payoff", "won_payoff", "wins_payoff",
+    ]  # fmt: skip
+    out = pd.DataFrame(rows, columns=columns)
+    return out.sort_values("first_activity", kind="stable").reset_index(drop=True)
 
 
 def payoff_blocks(
     activities: pd.DataFrame,
     start: dt.date,
     as_of: dt.date,
-    block_days: int = 30,
-    payoff_days: int = 90,
+    block_days: int = BLOCK_DAYS,
+    payoff_days: int = PAYOFF_DAYS,
 ) -> pd.DataFrame:
-    """Consecutive prospecting blocks and what each one brought in the window after it.
+    """Consecutive 30-day blocks and their payoff, each marked closed or open.
 
     Notes
     -----
     ::
 
-        block k covers   [start + (k-1)*B, start + k*B)           B = block_days
-        payoff window    [start + k*B, start + k*B + P)           P = payoff_days
-        activities       count of activities dated in the block
-        pipeline         pipeline_value of those activities
-        won_early        won_value of those activities won before the window opens
-        won_in_window    ... won inside the payoff window (the 30-day rule at work)
-        won_later        ... won after the window closed
-        window_closed    start + k*B + P <= as_of + 1 day (the window is fully seen)
+        block k covers    [start + (k-1)*B, start + k*B - 1]             B = block_days
+        payoff_ends       start + k*B + P - 1    (the P = payoff_days days after the block)
+        closed            payoff_ends <= as_of   (else open)
+        activities        activities dated in the block (and <= as_of): the block's effort
+        prospects         prospects whose first activity falls in the block
+        pipeline, revenue, wins
+                          their pipeline and wins dated in the block or its payoff window,
+                          and <= as_of (see :func:`prospects`)
 
-    Blocks run from ``start`` to the block holding ``as_of``; activities before
-    ``start`` are not in any block.
+    Blocks run from ``start`` to the block holding ``as_of``.
 
     Examples
     --------
-    >>> log = pd.DataFrame({"date": [dt.date(2026, 1, 5), dt.date(2026, 2, 3)],
-    ...     "pipeline_value": [1000.0, 500.0], "won_value": [800.0, 0.0],
-    ...     "won_date": [dt.date(2026, 3, 1), None]})
+    One call on 5 January makes 1,000 of pipeline; the prospect wins 800 on 1 March.
+    Block 1 (1-30 January) pays off until 30 April, so as of 15 February it is open.
+
+    >>> log = pd.DataFrame({"date": [dt.date(2026, 1, 5)], "rep": ["Ann"], "type": ["call"],
+    ...     "prospect": ["Acme"], "pipeline_value": [1000.0], "won_value": [800.0],
+    ...     "won_date": [dt.date(2026, 3, 1)]})
     >>> b = payoff_blocks(log, dt.date(2026, 1, 1), dt.date(2026, 2, 15))
-    >>> b[["activities", "pipeline", "won_in_window"]].values.tolist()
-    [[1.0, 1000.0, 800.0], [1.0, 500.0, 0.0]]
+    >>> b[["activities", "pipeline", "revenue", "closed"]].values.tolist()
+    [[1, 1000.0, 0.0, False], [0, 0.0, 0.0, False]]
     """
     start, as_of = _day("start", start), _day("as_of", as_of)
-    payoff_days = v.whole("payoff_days", payoff_days)
+    block_days, payoff_days = _days("block_days", block_days), _days("payoff_days", payoff_days)
     _, count = report_periods(start, as_of, block_days)
-    dates = pd.to_datetime(activities["date"])
-    won_dates = pd.to_datetime(activities["won_date"])
+    f = _frame(activities, as_of)
+    no_minutes = dict.fromkeys(f["type"].astype(str), 0.0)  # time plays no part here
+    p = prospects(activities, as_of, start, block_days, payoff_days, no_minutes)
     begin = pd.Timestamp(start)
-    block = ((dates - begin).dt.days // block_days + 1).where(dates >= begin, 0)
     rows = []
     for k in range(1, count + 1):
-        opens = begin + pd.Timedelta(days=k * block_days)
-        closes = opens + pd.Timedelta(days=payoff_days)
-        mine = block == k
-        won = activities["won_value"].where(mine, 0.0)
-        when = won_dates.where(mine)
+        first = begin + pd.Timedelta(days=(k - 1) * block_days)
+        last = first + pd.Timedelta(days=block_days - 1)
+        mine = p[p["block"] == k]
+        payoff_ends = (last + pd.Timedelta(days=payoff_days)).date()
         rows.append(
             {
                 "block": k,
-                "start": (begin + pd.Timedelta(days=(k - 1) * block_days)).date(),
-                "end": (opens - pd.Timedelta(days=1)).date(),
-                "activities": int(mine.sum()),
-                "pipeline": float(activities["pipeline_value"].where(mine, 0.0).sum()),
-                "won_early": float(won[when < opens].sum()),
-                "won_in_window": float(won[(when >= opens) & (when < closes)].sum()),
-                "won_later": float(won[when >= closes].sum()),
-                "window_closed": closes <= pd.Timestamp(as_of) + pd.Timedelta(days=1),
-            }
-        )
-    return pd.DataFrame(rows)
-
-
-def weekly_activity(
-    activities: pd.DataFrame, start: dt.date, weeks: int, block_days: int = 30
-) -> pd.DataFrame:
-    """Activities per week and the rolling count of the ``block_days`` days to each week's end.
-
-    ::
-
-        week i covers     [start + 7(i-1), start + 7i)
-        rolling           activities dated in (week end - block_days, week end]
-                          week end = start + 7i - 1
-    """
-    dates = pd.to_datetime(activities["date"])
-    begin = pd.Timestamp(_day("start", start))
-    rows = []
-    for i in range(1, v.whole("weeks", weeks) + 1):
-        first = begin + pd.Timedelta(days=7 * (i - 1))
-        last = first + pd.Timedelta(days=6)
-        rows.append(
-            {
-                "week": i,
                 "start": first.date(),
-                "activities": int(((dates >= first) & (dates <= last)).sum()),
-                "rolling": int(
-                    ((dates > last - pd.Timedelta(days=block_days)) & (dates <= last)).sum()
+                "end": last.date(),
+                "payoff_ends": payoff_ends,
+                "closed": payoff_ends <= as_of,
+                "activities": int(
+                    (f["counted"] & (f["date"] >= first) & (f["date"] <= last)).sum()
                 ),
+                "prospects": len(mine),
+                "pipeline": float(mine["pipeline_payoff"].sum()),
+                "wins": int(mine["wins_payoff"].sum()),
+                "revenue": float(mine["won_payoff"].sum()),
             }
         )
     return pd.DataFrame(rows)
 
 
-def poor_prospect_share(activities: pd.DataFrame, payoff_days: int = 90) -> float:
-    """Share of activities spent on prospects that produced no pipeline within the window.
+def rates(blocks: pd.DataFrame) -> Rates:
+    """Wins, revenue and pipeline per activity over the closed blocks of :func:`payoff_blocks`.
 
     ::
 
-        an activity on prospect p at date d is poor when the pipeline_value of all
-        activities on p dated in [d, d + payoff_days) adds up to 0
-        share = poor activities / all activities
+        wins per activity = sum(wins of closed blocks) / sum(activities of closed blocks)
+        (revenue and pipeline alike)
+
+    Raises
+    ------
+    UndefinedError
+        No closed block (or no activity in the closed ones): the rates are "not yet
+        measurable", never 0.
+
+    >>> b = pd.DataFrame({"closed": [True, False], "activities": [40, 50], "wins": [2, 9],
+    ...     "revenue": [30000.0, 1.0], "pipeline": [90000.0, 1.0]})
+    >>> rates(b).wins_per_activity
+    0.05
     """
-    if activities.empty:
-        raise UndefinedError("no activities: the share of poor prospects is undefined")
-    activities = activities.reset_index(drop=True)
-    dates = pd.to_datetime(activities["date"]).to_numpy()
-    window = np.timedelta64(v.whole("payoff_days", payoff_days), "D")
-    poor = 0
-    for _, group in activities.groupby("prospect", sort=False):
-        d = dates[group.index]
-        value = group["pipeline_value"].to_numpy()
-        for day in d:
-            if value[(d >= day) & (d < day + window)].sum() == 0:
-                poor += 1
-    return poor / len(activities)
+    closed = blocks[blocks["closed"]]
+    count = int(closed["activities"].sum())
+    if count == 0:
+        raise UndefinedError(f"rates are {NOT_MEASURABLE}: no closed block with activities")
+    return Rates(
+        count,
+        int(closed["wins"].sum()),
+        float(closed["revenue"].sum()),
+        float(closed["pipeline"].sum()),
+    )
+
+
+def working_days(first: dt.date, last: dt.date) -> int:
+    """Monday-to-Friday days from ``first`` to ``last``, both included (Excel's NETWORKDAYS).
+
+    >>> working_days(dt.date(2026, 8, 29), dt.date(2026, 9, 27))
+    20
+    """
+    first, last = _day("first", first), _day("last", last)
+    return int(np.busday_count(first, last + dt.timedelta(days=1)))
 
 
 def activities_needed_per_day(
-    target_wins: float, activities: pd.DataFrame, plan_start: dt.date, plan_end: dt.date
+    wins_needed: float, wins_per_activity: float, as_of: dt.date, block_days: int = BLOCK_DAYS
 ) -> float:
-    """Activities per working day that feed the win target at the measured yield.
+    """Activities a working day needed now to land ``wins_needed`` wins in the coming 90 days.
+
+    Notes
+    -----
+    ::
+
+        needed per working day = wins_needed / wins_per_activity
+                                 / NETWORKDAYS(as_of + 1, as_of + block_days)
+
+    ``wins_needed``: the wins still needed in the coming 90 days; ``wins_per_activity``
+    from :func:`rates` (closed blocks). Working days are Monday to Friday. No rounding.
+
+    Examples
+    --------
+    4 wins at 1 win per 50 activities, as of Friday 28 August 2026: the next 30 days
+    (29 August to 27 September) hold 20 working days, so 4 * 50 / 20 = 10 a day.
+
+    >>> activities_needed_per_day(4, 0.02, dt.date(2026, 8, 28))
+    10.0
+    """
+    wins_needed = v.non_negative("wins_needed", wins_needed)
+    if v.non_negative("wins_per_activity", wins_per_activity) == 0:
+        raise UndefinedError("wins_per_activity=0: no win in the closed blocks, nothing to plan by")
+    as_of = _day("as_of", as_of)
+    days = working_days(
+        as_of + dt.timedelta(days=1), as_of + dt.timedelta(days=_days("block_days", block_days))
+    )
+    return wins_needed / wins_per_activity / days
+
+
+def rolling_activity(
+    activities: pd.DataFrame,
+    start: dt.date,
+    as_of: dt.date,
+    reps: list[str] | None = None,
+    block_days: int = BLOCK_DAYS,
+) -> pd.DataFrame:
+    """Activities per week and in the ``block_days`` days to each week's end, team and per rep.
 
     ::
 
-        activities_per_win = activities / activities with won_value > 0
-        needed per day     = target_wins * activities_per_win / NETWORKDAYS(plan_start, plan_end)
-
-    Working days are Monday to Friday, both ends included. No rounding.
+        week i covers     [start + 7(i-1), start + 7i - 1], up to the week holding as_of
+        rolling           activities dated in (week end - block_days, min(week end, as_of)]
+        rolling_<rep>     the same for one rep (names match ignoring case)
     """
-    target_wins = v.non_negative("target_wins", target_wins)
-    wins = int((activities["won_value"] > 0).sum())
-    if wins == 0:
-        raise UndefinedError("no activity has a won value yet: activities per win are undefined")
-    first, last = _day("plan_start", plan_start), _day("plan_end", plan_end)
-    days = int(np.busday_count(first, last + dt.timedelta(days=1)))
-    if days <= 0:
-        raise InputError(f"plan_start={first} to plan_end={last} holds no working day")
-    return target_wins * (len(activities) / wins) / days
+    start, as_of = _day("start", start), _day("as_of", as_of)
+    block_days = _days("block_days", block_days)
+    weeks, _ = report_periods(start, as_of, block_days)
+    f = _frame(activities, as_of)
+    dates = f["date"].where(f["counted"])
+    begin = pd.Timestamp(start)
+    rows = []
+    for i in range(1, weeks + 1):
+        first = begin + pd.Timedelta(days=7 * (i - 1))
+        last = first + pd.Timedelta(days=6)
+        window = (dates > last - pd.Timedelta(days=block_days)) & (dates <= last)
+        row = {
+            "week": i,
+            "start": first.date(),
+            "activities": int(((dates >= first) & (dates <= last)).sum()),
+            "rolling": int(window.sum()),
+        }
+        for rep in reps or []:
+            row[f"rolling_{rep}"] = int((window & (f["rep_key"] == rep.lower())).sum())
+        rows.append(row)
+    return pd.DataFrame(rows)
 
 
-def pipeline_projection(
-    activities: pd.DataFrame, as_of: dt.date, block_days: int = 30
-) -> tuple[int, float, float]:
-    """Pipeline the last ``block_days`` days of activity should bring in the next window.
+def revenue_projection(
+    activities: pd.DataFrame,
+    as_of: dt.date,
+    revenue_per_activity: float,
+    block_days: int = BLOCK_DAYS,
+    payoff_days: int = PAYOFF_DAYS,
+) -> dict[str, object]:
+    """Revenue the last 30 days' activities should bring in the 90 days after them.
 
+    Notes
+    -----
     ::
 
-        yield per activity = sum of pipeline_value / number of activities
-        recent             = activities dated in (as_of - block_days, as_of]
-        projection         = recent * yield per activity
+        last 30 days  = [as_of - block_days + 1, as_of]
+        window        = [as_of + 1, as_of + payoff_days]
+        revenue       = activities in the last 30 days * revenue_per_activity
 
-    Returns ``(recent, yield_per_activity, projection)``.
+    ``revenue_per_activity`` from :func:`rates` (closed blocks). No rounding.
+
+    Examples
+    --------
+    >>> log = pd.DataFrame({"date": [dt.date(2026, 8, 1), dt.date(2026, 7, 29)],
+    ...     "rep": ["Ann"] * 2, "type": ["call"] * 2, "prospect": ["Acme", "Brix"],
+    ...     "pipeline_value": [0.0, 0.0], "won_value": [0.0, 0.0], "won_date": [None, None]})
+    >>> r = revenue_projection(log, dt.date(2026, 8, 28), 500.0)
+    >>> r["activities"], r["window_starts"], r["window_ends"], r["revenue"]
+    (1, datetime.date(2026, 8, 29), datetime.date(2026, 11, 26), 500.0)
     """
-    if activities.empty:
-        raise UndefinedError("no activities: the yield per activity is undefined")
+    as_of = _day("as_of", as_of)
+    block_days, payoff_days = _days("block_days", block_days), _days("payoff_days", payoff_days)
+    per = v.non_negative("revenue_per_activity", revenue_per_activity)
+    first = as_of - dt.timedelta(days=block_days - 1)
     dates = pd.to_datetime(activities["date"])
-    end = pd.Timestamp(_day("as_of", as_of))
-    recent = int(((dates > end - pd.Timedelta(days=block_days)) & (dates <= end)).sum())
-    per = float(activities["pipeline_value"].sum()) / len(activities)
-    return recent, per, recent * per
+    recent = int(((dates >= pd.Timestamp(first)) & (dates <= pd.Timestamp(as_of))).sum())
+    return {
+        "recent_starts": first,
+        "recent_ends": as_of,
+        "activities": recent,
+        "window_starts": as_of + dt.timedelta(days=1),
+        "window_ends": as_of + dt.timedelta(days=payoff_days),
+        "revenue": recent * per,
+    }

@@ -51,7 +51,7 @@ ACTIVITY_COLUMNS = {
     "date": "date",
     "rep": "text",
     "type": "activity",
-    "prospect": "text",
+    "prospect": "name",
     "outcome": "text",
     "pipeline_value": "amount",
     "won_value": "amount",
@@ -369,7 +369,9 @@ def load_activities(
     """Activities from a CSV or Excel file, or a table of cells (:class:`Cells`), with
     the columns of :data:`ACTIVITY_COLUMNS`.
 
-    ``won_date`` may be blank (nothing won yet); a won value needs a won date.
+    ``won_date`` may be blank (nothing won yet); a won value needs a won date. A win
+    dated before the first activity on its prospect (names match ignoring case) cannot
+    be true and is refused, naming the row of the win and the date of that first activity.
     """
     with path.sheet_rows() if isinstance(path, Cells) else contextlib.nullcontext():
         table, name = _source(path, ACTIVITY_COLUMNS, columns, decimal, dates)
@@ -379,4 +381,20 @@ def load_activities(
                 raise DataError(
                     f"{name} row {i + 2}, column won_date: blank, but won_value is {won:g}"
                 )
+        _refuse_wins_before_first_activity(frame, name)
     return frame, _provenance(path, frame)
+
+
+def _refuse_wins_before_first_activity(frame: pd.DataFrame, name: str) -> None:
+    """A win dated before the first activity on its prospect cannot be true (DOMAIN.md)."""
+    key = frame["prospect"].str.lower()
+    first = frame.groupby(key)["date"].transform("min")
+    early = (frame["won_value"] > 0) & frame["won_date"].notna()
+    early &= frame["won_date"].where(early, first) < first
+    if early.any():
+        i = int(early.to_numpy().nonzero()[0][0])
+        raise DataError(
+            f"{name} row {i + 2}, column won_date: {frame['won_date'][i]} is before the "
+            f"first activity on prospect {frame['prospect'][i]!r} ({first[i]}): a win "
+            "cannot come before the first touch"
+        )
