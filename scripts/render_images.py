@@ -18,7 +18,7 @@ from workbook_templates import engine
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = {  # workbook: sheet titles to show
     "account-matrix": ["Accounts", "Summary", "Capacity"],
-    "prospecting-log": ["Prospects", "Blocks", "Summary"],
+    "prospecting-log": ["Prospects", "Blocks", "Weeks", "Summary"],
     "funnel-planner": ["Plan"],
 }
 

@@ -585,9 +585,10 @@ def _weeks(wb: Workbook, weeks: int, reps: list[str]) -> None:
             )
     last = FIRST_ROW + weeks - 1
     dates = Reference(ws, min_col=2, min_row=FIRST_ROW, max_row=last)
+    right = get_column_letter(first_rep + len(reps) + 1)  # charts beside the table
     add_chart(
         ws,
-        f"A{last + 3}",
+        f"{right}{HEADER_ROW}",
         "Team: rolling 30-day activity against the target line (activities needed in the next 30 days)",
         Reference(ws, min_col=5, max_col=6, min_row=HEADER_ROW, max_row=last),
         dates,
@@ -597,7 +598,7 @@ def _weeks(wb: Workbook, weeks: int, reps: list[str]) -> None:
     if reps:
         add_chart(
             ws,
-            f"A{last + 20}",
+            f"{right}{HEADER_ROW + 18}",
             "Per rep: rolling 30-day activity",
             Reference(
                 ws,
