@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from frontdoors import progress
 from xlsales import __version__, funnel
 from xlsales.errors import XlsalesError
 
@@ -158,12 +159,19 @@ def _cmd_template(args: argparse.Namespace) -> None:
         for o in kinds.kind(args.kind).options
     }
     conventions, ignored = _how_read(args, data)
-    wb, source = kinds.build(args.kind, data, options)
+    rows = progress.rows_in(data)
+    warning = progress.size_warning(rows) if args.kind == "account-matrix" else None
+    if warning:
+        print(warning, file=sys.stderr, flush=True)
+    with progress.working(f"{args.kind}, {rows or 0:,} rows", rows, progress.TEMPLATE_ROWS) as step:
+        step("reading and building")
+        wb, source = kinds.build(args.kind, data, options)
+        step("saving")
+        _write(wb, out, args.force)
     what = {
         "account-matrix": "accounts (sorted by revenue, largest first)",
         "prospecting-log": "activities (oldest first)",
     }[args.kind]
-    _write(wb, out, args.force)
     print(
         f"{source.source}: {source.rows} rows read, {source.rows} {what} written; "
         f"sha256 {source.sha256[:12]}..."
@@ -183,6 +191,14 @@ def _how_read(args: argparse.Namespace, data: str):
     )
     parse_map(args.map, list(expected))
     return records.columns_read(data, expected, args.map, args.decimal, args.dates)
+
+
+def _analyze_progress(file: str | None):
+    """The live line while a large history is read (see frontdoors.progress)."""
+    if file is None or not sys.stderr.isatty():
+        return contextlib.nullcontext()
+    rows = progress.rows_in(file)
+    return progress.working(f"reading {rows or 0:,} history rows", rows, progress.ANALYZE_ROWS)
 
 
 def _pct(rate) -> str:
@@ -216,15 +232,16 @@ def _cmd_analyze(args: argparse.Namespace) -> None:
             raise XlsalesError(f"--planner {planner} exists: not overwritten (use --force)")
     stages = args.stages or (",".join(samples.CRM_STAGES) if args.file is None else None)
     data = samples.sample_crm() if args.file is None else args.file
-    found = deals.read_deals(
-        data,
-        stages,
-        mapping,
-        source="built-in sample CRM export",
-        preset=args.preset,
-        decimal=args.decimal,
-        dates=args.dates,
-    )
+    with _analyze_progress(args.file):
+        found = deals.read_deals(
+            data,
+            stages,
+            mapping,
+            source="built-in sample CRM export",
+            preset=args.preset,
+            decimal=args.decimal,
+            dates=args.dates,
+        )
     table = found.deals
     as_of = as_of_given or deals.default_as_of(found)
     print(
