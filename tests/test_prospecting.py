@@ -217,3 +217,22 @@ def test_core_refuses_a_win_before_the_first_activity():
     log.loc[2, "won_date"] = D(2026, 1, 14)  # Echo's first activity is 15 Jan
     with pytest.raises(InputError, match="won_date=2026-01-14 of prospect 'Echo' is before"):
         prospecting.prospects(log, AS_OF, START)
+
+
+def test_cli_refuses_a_win_before_the_first_activity_and_writes_nothing(tmp_path):
+    import subprocess
+    import sys
+
+    path = write(
+        tmp_path, "2026-01-05,Ann,call,Acme,ok,0,0,\n2026-01-06,Ann,call,Acme,ok,9,9,2026-01-04\n"
+    )
+    target = tmp_path / "log.xlsx"
+    out = subprocess.run(
+        [sys.executable, "-m", "frontdoors.cli", "template", "prospecting-log"]
+        + ["--activities", str(path), "--out", str(target)],
+        capture_output=True,
+        text=True,
+    )
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    assert "log.csv row 3, column won_date: 2026-01-04 is before the first activity" in out.stderr
+    assert not target.exists()
