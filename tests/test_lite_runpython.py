@@ -177,7 +177,7 @@ def test_runpython_bad_table_alerts_and_writes_nothing(excel, tmp_path):
     book = Book(table_range(table), fullname=str(tmp_path / "Plan.xlsx"))
     excel.caller_book = book
     assert runpython.from_selection("account-matrix") is None
-    assert book.alerts == ["Plan.xlsx Data!C4:K16 row 5, column hourly_cost: -5 must be 0 or more"]
+    assert book.alerts == ["Plan.xlsx Data!C4:K16 row 5, column hourly_cost: '-5' must be 0 or more"]
     assert list(tmp_path.iterdir()) == [] and excel.opened == []
 
 
