@@ -576,18 +576,22 @@ def _keep_none(rows: list[dict], columns: Sequence[str]) -> pd.DataFrame:
     return frame
 
 
-def stage_durations(deals: Deals, as_of: dt.date | None = None) -> pd.DataFrame:
-    """Days spent in each stage before entering the next one reached (history only).
+def step_days(deals: Deals, as_of: dt.date | None = None) -> pd.DataFrame:
+    """Days each deal spent in each stage before entering the next stage it reached.
 
     ::
 
         days = entered_at(next stage reached) - entered_at(this stage)
 
-    Per stage: count, median, 25th and 75th percentile (pandas' linear interpolation)
-    of the deals that moved on; a skipped stage adds no time; steps whose dates run
-    backwards (see ``out_of_order``) are left out, and so are entries dated after
-    ``as_of`` (when given). The last stage has none. The medians feed
-    :func:`xlsales.funnel.funnel_schedule` as ``stage_days``.
+    One row per deal and stage left (columns deal_id, deal, stage_index, days); a
+    skipped stage adds no row; steps whose dates run backwards (see ``out_of_order``)
+    are left out, and so are entries dated after ``as_of`` (when given); a deal's last
+    stage has no row (it has not left it). History only.
+
+    >>> h = pd.DataFrame({"deal_id": ["a", "a"], "stage": ["Lead", "Won"],
+    ...                   "entered_at": ["2026-01-01", "2026-01-11"]})
+    >>> step_days(read_deals(h, "Lead,Won"))["days"].tolist()
+    [10]
     """
     if deals.history is None:
         raise InputError("stage durations need a stage history (one row per deal and stage)")
@@ -598,6 +602,23 @@ def stage_durations(deals: Deals, as_of: dt.date | None = None) -> pd.DataFrame:
     days = (h.groupby("deal", sort=False)["entered_at"].shift(-1) - h["entered_at"]).dt.days
     h = h.assign(days=days)
     h = h[h["days"].notna() & (h["days"] >= 0)]
+    return h[["deal_id", "deal", "stage_index", "days"]].astype({"days": int})
+
+
+def stage_durations(deals: Deals, as_of: dt.date | None = None) -> pd.DataFrame:
+    """Days spent in each stage before entering the next one reached (history only).
+
+    ::
+
+        days = entered_at(next stage reached) - entered_at(this stage)
+
+    Per stage: count, median, 25th and 75th percentile (pandas' linear interpolation)
+    of the deals that moved on (:func:`step_days`); a skipped stage adds no time; steps
+    whose dates run backwards (see ``out_of_order``) are left out, and so are entries
+    dated after ``as_of`` (when given). The last stage has none. The medians feed
+    :func:`xlsales.funnel.funnel_schedule` as ``stage_days``.
+    """
+    h = step_days(deals, as_of)
     rows = []
     for i, stage in enumerate(deals.stages[:-1]):
         d = h.loc[h["stage_index"] == i, "days"]
@@ -720,30 +741,125 @@ def record_metrics(
     }
 
 
-def stalled(deals: Deals, as_of: dt.date, stall_days: float | Mapping[str, float]) -> pd.DataFrame:
+STALL_PERCENTILE = 0.9  # the default stall limit: this percentile of the stage's measured days
+
+
+def stall_limits(
+    deals: Deals,
+    stall_days: float | Mapping[str, float] | None = None,
+    as_of: dt.date | None = None,
+) -> pd.DataFrame:
+    """The idle days each stage allows before an open deal in it counts as stalled.
+
+    Parameters
+    ----------
+    deals : Deals
+        A checked export (:func:`read_deals`).
+    stall_days : None, number or mapping
+        None: every stage gets the default limit. A number: one limit for every stage.
+        A mapping stage name -> days: those stages get the days given, the others the
+        default. Days are 0 or more.
+
+    Returns
+    -------
+    DataFrame
+        One row per stage except the last (the win): stage, measured (deals that left
+        the stage), p90_days (the 90th percentile of their days, None when none left),
+        limit_days (None: no limit, the stage cannot stall), set_by ("default",
+        "user" or "none").
+
+    Raises
+    ------
+    InputError
+        An unknown stage name or a negative number of days.
+
+    Notes
+    -----
+    ::
+
+        p90_days[i]   = PERCENTILE(days deals spent in stage i before moving on, 0.9)
+        limit_days[i] = stall_days[stage i] if given, else p90_days[i]
+
+    Days per deal are :func:`step_days`; the percentile interpolates linearly between
+    ranks, like Excel's PERCENTILE (pandas' default). A stage no deal has left has no
+    measured limit: give one, or its deals never count as stalled. A snapshot export
+    has no durations: every stage needs a limit from the user.
+
+    Examples
+    --------
+    Ten deals left Lead after 1, 2, ..., 10 days: the rank of the 90th percentile is
+    1 + 0.9 * (10 - 1) = 9.1, between 9 and 10 days: 9 + 0.1 * (10 - 9) = 9.1 days.
+
+    >>> h = pd.DataFrame({"deal_id": [f"d{k}" for k in range(10) for _ in (0, 1)],
+    ...     "stage": ["Lead", "Won"] * 10,
+    ...     "entered_at": [d for k in range(10) for d in
+    ...                    ("2026-01-01", f"2026-01-{k + 2:02d}")]})
+    >>> stall_limits(read_deals(h, "Lead,Won"))[["stage", "p90_days", "limit_days"]].values.tolist()
+    [['Lead', 9.1, 9.1]]
+    >>> stall_limits(read_deals(h, "Lead,Won"), {"lead": 14})["limit_days"].tolist()
+    [14.0]
+    """
+    names = deals.stages[:-1]
+    lookup = {s.lower(): i for i, s in enumerate(deals.stages)}
+    given: dict[int, float] = {}
+    if isinstance(stall_days, Mapping):
+        for name, days in stall_days.items():
+            key = str(name).strip().lower()
+            if key not in lookup:
+                raise InputError(
+                    f"stall days for {name!r}: not one of the stages {', '.join(deals.stages)}"
+                )
+            given[lookup[key]] = v.non_negative(f"stall days for {name}", days)
+    elif stall_days is not None:
+        limit = v.non_negative("stall_days", stall_days)
+        given = dict.fromkeys(range(len(names)), limit)
+    if deals.history is not None:
+        days = step_days(deals, as_of)
+        measured = days.groupby("stage_index")["days"]
+        count, p90 = measured.size(), measured.quantile(STALL_PERCENTILE)
+    else:
+        count, p90 = pd.Series(dtype=int), pd.Series(dtype=float)
+    rows = []
+    for i, stage in enumerate(names):
+        n = int(count.get(i, 0))
+        measured_limit = float(p90[i]) if n else None
+        limit = given.get(i, measured_limit)
+        rows.append(
+            {
+                "stage": stage,
+                "measured": n,
+                "p90_days": measured_limit,
+                "limit_days": limit,
+                "set_by": "user" if i in given else ("default" if n else "none"),
+            }
+        )
+    return _keep_none(rows, ("p90_days", "limit_days"))
+
+
+def stalled(
+    deals: Deals,
+    as_of: dt.date,
+    stall_days: float | Mapping[str, float] | None = None,
+) -> pd.DataFrame:
     """Open deals with no stage change for longer than the limit of their stage.
 
     ::
 
         idle_days = as_of - last stage change
-        stalled   = idle_days > limit(stage)
+        stalled   = idle_days > limit_days(stage)      (a deal idle exactly the limit is not)
 
-    ``stall_days`` is one limit for all stages or a limit per stage name (stages not
-    named have no limit). Sorted by amount, largest first: the prospects to force to
-    a decision.
+    ``stall_days`` sets the limits as :func:`stall_limits` does: None for the default
+    (the 90th percentile of the stage's measured days), one number for every stage,
+    or a limit per stage name (the others keep the default). Sorted by amount, largest
+    first: the prospects to force to a decision.
     """
     as_of = pd.Timestamp(as_of)
+    limits = stall_limits(deals, stall_days, as_of)["limit_days"]
+    by_index = np.array([np.inf if x is None else x for x in limits] + [np.inf])
     table = deals.deals[deals.deals["status"] == "open"].copy()
-    if isinstance(stall_days, Mapping):
-        unknown = [s for s in stall_days if s not in deals.stages]
-        if unknown:
-            raise InputError(f"stall_days names unknown stage(s) {unknown}: use {deals.stages}")
-        limits = np.array([float(stall_days.get(s, np.inf)) for s in deals.stages])
-    else:
-        limits = np.full(len(deals.stages), v.non_negative("stall_days", stall_days))
     table["stage"] = [deals.stages[i] for i in table["furthest"]]
     table["idle_days"] = (as_of - table["last_change"]).dt.days
-    table["limit_days"] = limits[table["furthest"].to_numpy()]
+    table["limit_days"] = by_index[table["furthest"].to_numpy()]
     out = table[table["idle_days"] > table["limit_days"]]
     return out.sort_values(["amount", "idle_days"], ascending=[False, False], kind="stable")[
         ["deal_id", "stage", "owner", "amount", "idle_days", "limit_days", "last_change"]

@@ -1,0 +1,731 @@
+"""The weekly pipeline review: what will close when, what is stuck, where the funnel leaks.
+
+Built on :mod:`xlsales.deals`: :func:`~xlsales.deals.read_deals` checks the stage
+history, :func:`~xlsales.deals.conversion` gives the step conversion,
+:func:`~xlsales.deals.stall_limits` the idle days each stage allows. This module adds
+what a review meeting asks for (see DOMAIN.md, "Funnel and CRM history"):
+
+* the **probability** of winning from a deal's current stage: the measured rate from
+  that stage to won (the product of the step rates from there down);
+* the **weighted forecast**: amount x probability, placed in the month the deal is
+  expected to close: the day it entered its current stage plus the median time won
+  deals took from that stage to the win (never before the as-of date);
+* cycle times (median, 80th and 90th percentile with counts), stalled deals, skipped
+  stages, reopened deals, lost deals by last stage and by reason;
+* a what-if: a stage's rate or the average deal size overridden.
+
+The template ``workbook_templates/pipeline_review.py`` states the same rules as Excel
+formulas; the tests hold the two together through LibreOffice.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from xlsales import _validate as v
+from xlsales import deals as crm
+from xlsales import funnel
+from xlsales.errors import DataError, InputError
+from xlsales.records import read_table
+
+OPTIONAL_TEXT = ("source", "segment", "lost_reason")  # carried per deal when the export has them
+FORECAST_MONTHS = 6
+PERCENTILES = (0.5, 0.8, 0.9)
+LEFT_OUT_REASONS = {
+    "exported twice": "the same deal, stage and date repeated: counted once",
+    "stage entered again": "a stage entered again (a reopened deal): its first entry is kept",
+}
+
+
+@dataclass
+class Review:
+    """A checked stage history reduced to what the weekly review shows.
+
+    ``deals``: one row per deal (see :func:`review` for the columns); ``stages``: one row
+    per stage (conversion, rate to won, days to won, stall limit); ``left_out``: rows of
+    the export not used, by reason (see ``LEFT_OUT_REASONS``).
+    """
+
+    found: crm.Deals
+    as_of: dt.date
+    deals: pd.DataFrame
+    stages: pd.DataFrame
+    extras: list[str]
+    left_out: dict[str, int]
+    stall_days: float | Mapping[str, float] | None = None
+    mapping: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def rows_read(self) -> int:
+        return self.found.rows_read
+
+    @property
+    def rows_used(self) -> int:
+        return self.rows_read - sum(self.left_out.values())
+
+    @property
+    def names(self) -> list[str]:
+        return self.found.stages
+
+
+def review(
+    data: str | Path | pd.DataFrame,
+    stages: Sequence[str] | str,
+    columns: Mapping[str, str] | None = None,
+    as_of: dt.date | None = None,
+    stall_days: float | Mapping[str, float] | None = None,
+    source: str | None = None,
+) -> Review:
+    """Read a CRM stage history and compute every figure of the pipeline review.
+
+    Parameters
+    ----------
+    data : path or DataFrame
+        A stage history (``deal_id, stage, entered_at`` and optionally ``status,
+        amount, owner, closed_at, source, segment, lost_reason``), as
+        :func:`xlsales.deals.read_deals` reads it.
+    stages : list of str or "A,B,C"
+        The stage order, top first; the last stage is the win.
+    columns : mapping, optional
+        The user's column names to ours.
+    as_of : date, optional
+        The day the review speaks from (default: the latest date in the export).
+    stall_days : None, number or mapping stage -> days
+        Stall limits as :func:`xlsales.deals.stall_limits` takes them (default: the
+        90th percentile of each stage's measured days).
+
+    Returns
+    -------
+    Review
+        ``deals`` columns: deal_id, owner, [source, segment, lost_reason], status,
+        stage, stage_index, amount, created, entered_stage, last_change, closed,
+        stages_entered, skipped, reopened, idle_days, rate_to_won, weighted,
+        days_to_won, expected_close, close_month, limit_days, stalled, cycle_days,
+        days_in_<i> and to_won_<i> for each stage i but the last.
+        ``stages`` columns: stage, reached, went_on, open_here, rate, rate_to_won,
+        days_to_won, to_won_deals, measured, p90_days, limit_days, set_by.
+
+    Raises
+    ------
+    DataError
+        With the file, row and column: what :func:`~xlsales.deals.read_deals` refuses
+        (unknown stage, bad date, negative amount, ...), a date after the as-of date,
+        a stage order the history contradicts, a snapshot instead of a history.
+
+    Notes
+    -----
+    ::
+
+        probability[i]   = rate[i] * rate[i+1] * ... * rate[n-2]   (rate to won; 1 at the win)
+        days_to_won[i]   = MEDIAN(won date - day entered stage i), won deals that entered i
+        expected_close   = MAX(day entered current stage + days_to_won[stage], as_of)
+        weighted         = amount * probability[stage]              (open deals)
+        idle_days        = as_of - last stage change;  stalled = idle_days > limit_days
+        skipped          = stage number - stages entered            (stage number from 1)
+        cycle_days       = won date - created                       (won deals)
+
+    ``rate`` is :func:`xlsales.deals.conversion`'s step conversion. The won date is
+    ``closed_at`` where given, else the deal's last stage change. A deal is
+    **reopened** when it entered a stage a second time on a later day. Rows left out:
+    a row repeating a deal's stage (exported twice, or a stage entered again); each
+    is counted by reason. A deal whose dates run against the stage order (a typing
+    slip) is kept and counted by stage order; when, for a pair of stages, more deals
+    run against the order than with it, the order itself is refused.
+
+    Examples
+    --------
+    Two deals won from Proposal after 10 and 20 days, one lost there, one open there
+    since 1 March: rate Proposal -> Won = 2 / 4 (the open deal counts as not yet
+    converted), median 15 days, so the open deal's 1,000 weighs 500 in March.
+
+    >>> h = pd.DataFrame({
+    ...     "deal_id": ["a", "a", "b", "b", "c", "d"],
+    ...     "stage": ["Proposal", "Won", "Proposal", "Won", "Proposal", "Proposal"],
+    ...     "entered_at": ["2026-01-01", "2026-01-11", "2026-01-01", "2026-01-21",
+    ...                    "2026-01-05", "2026-03-01"],
+    ...     "status": ["won", "won", "won", "won", "lost", "open"],
+    ...     "amount": [800, 800, 600, 600, 400, 1000]})
+    >>> r = review(h, "Proposal,Won")
+    >>> open_deal = r.deals.set_index("deal_id").loc["d"]
+    >>> float(open_deal["rate_to_won"]), float(open_deal["weighted"]), str(open_deal["close_month"].date())
+    (0.5, 500.0, '2026-03-01')
+    """
+    if isinstance(data, pd.DataFrame):
+        frame, source = data.copy(), source or "deals"
+    else:
+        frame, source = read_table(data), Path(data).name
+    frame = frame.rename(columns=dict(columns or {}))
+    frame.columns = [str(c).strip() for c in frame.columns]
+    frame = frame.reset_index(drop=True)
+    found = crm.read_deals(frame, stages, source=source)
+    if found.history is None:
+        raise DataError(
+            f"{source}: the pipeline review needs a stage history (one row per deal and "
+            "stage, with an entered_at column); this export is a snapshot"
+        )
+    names = found.stages
+    entered = crm._dates(frame, "entered_at", source, required=True)
+    closed_raw = (
+        crm._dates(frame, "closed_at", source, required=False) if "closed_at" in frame else None
+    )
+    latest = entered.max()
+    if closed_raw is not None and closed_raw.notna().any():
+        latest = max(latest, closed_raw.max())
+    day = pd.Timestamp(as_of) if as_of is not None else latest
+    for column, dates in (("entered_at", entered), ("closed_at", closed_raw)):
+        if dates is not None and (dates > day).any():
+            i = int(np.flatnonzero((dates > day).to_numpy())[0])
+            raise DataError(
+                f"{source} row {i + 2}, column {column}: {frame.loc[i, column]!r} is after the "
+                f"as-of date {day.date()}: nothing dated after it can count (give a later "
+                "--as-of, or leave it out for the latest date in the export)"
+            )
+    lookup = {s.lower(): i for i, s in enumerate(names)}
+    rows = pd.DataFrame(
+        {
+            "deal": pd.factorize(crm._text(frame["deal_id"]))[0],
+            "stage_index": crm._text(frame["stage"]).str.lower().map(lookup).astype(int),
+            "entered": entered,
+            "row": frame.index + 2,
+        }
+    ).sort_values(["deal", "stage_index", "entered"], kind="stable")
+    first_entry = rows.groupby(["deal", "stage_index"], sort=False)["entered"].transform("first")
+    repeated = rows.duplicated(["deal", "stage_index"], keep="first")
+    again = repeated & (rows["entered"] != first_entry)
+    left_out = {
+        "exported twice": int((repeated & ~again).sum()),
+        "stage entered again": int(again.sum()),
+    }
+    _check_order(rows[~repeated], frame, names, source)
+    reopened_codes = set(rows.loc[again, "deal"])
+
+    table = found.deals.copy()
+    deal_code = pd.factorize(crm._text(frame["deal_id"]))
+    code_of = pd.Series(range(len(deal_code[1])), index=deal_code[1])
+    table["code"] = code_of.reindex(table["deal_id"]).to_numpy()
+    extras = [c for c in OPTIONAL_TEXT if c in frame.columns]
+    for column in extras:  # the last non-blank value of each deal's rows
+        text = crm._text(frame[column])
+        keyed = pd.DataFrame({"code": deal_code[0], "text": text})
+        keyed = keyed[keyed["text"] != ""]
+        last = keyed.groupby("code")["text"].last()
+        table[column] = last.reindex(table["code"]).fillna("").to_numpy()
+    history = found.history
+    won = table["status"] == "won"
+    table["won_date"] = table["closed"].fillna(table["last_change"]).where(won)
+    table["closed"] = table["closed"].fillna(table["last_change"]).where(table["status"] != "open")
+    at_stage = history.set_index(["deal_id", "stage_index"])["entered_at"]
+    key = pd.MultiIndex.from_arrays([table["deal_id"], table["furthest"]])
+    table["entered_stage"] = at_stage.reindex(key).to_numpy()
+    table["entered_stage"] = table["entered_stage"].fillna(table["last_change"])
+    table["stages_entered"] = history.groupby("deal_id").size().reindex(table["deal_id"]).to_numpy()
+    table["skipped"] = table["furthest"] + 1 - table["stages_entered"]
+    table["reopened"] = table["code"].isin(reopened_codes)
+
+    # days in each stage (to the next stage reached) and from each stage to the win
+    steps = crm.step_days(found)
+    days_in = steps.pivot(index="deal_id", columns="stage_index", values="days")
+    to_won = history.merge(table.loc[won, ["deal_id", "won_date"]], on="deal_id")
+    to_won = to_won[to_won["stage_index"] < len(names) - 1]
+    to_won = to_won.assign(days=(to_won["won_date"] - to_won["entered_at"]).dt.days)
+    to_won = to_won[to_won["days"] >= 0]
+    to_won_wide = to_won.pivot(index="deal_id", columns="stage_index", values="days")
+    for i in range(len(names) - 1):
+        for name, wide in (("days_in", days_in), ("to_won", to_won_wide)):
+            values = wide[i] if i in wide.columns else pd.Series(dtype=float)
+            table[f"{name}_{i}"] = values.reindex(table["deal_id"]).to_numpy()
+
+    conv = crm.conversion(found)
+    rates = conv["rate"].tolist()
+    rate_to_won = rates_to_won(rates[:-1])
+    medians = [_stat(table[f"to_won_{i}"], 0.5) for i in range(len(names) - 1)] + [0.0]
+    limits = crm.stall_limits(found, stall_days)
+    stage_table = conv.assign(
+        rate_to_won=pd.Series(rate_to_won, dtype=object),
+        days_to_won=pd.Series(medians, dtype=object),
+        to_won_deals=[int(table[f"to_won_{i}"].notna().sum()) for i in range(len(names) - 1)] + [0],
+    )
+    stage_table = stage_table.merge(
+        limits[["stage", "measured", "p90_days", "limit_days", "set_by"]], on="stage", how="left"
+    )
+    for column in ("p90_days", "limit_days", "measured"):
+        stage_table[column] = (
+            stage_table[column].astype(object).where(stage_table[column].notna(), None)
+        )
+
+    is_open = table["status"] == "open"
+    table["stage"] = [names[i] for i in table["furthest"]]
+    table["stage_index"] = table["furthest"]
+    idle = (day - table["last_change"]).dt.days
+    table["idle_days"] = idle.where(is_open)
+    probability = np.array([np.nan if r is None else r for r in rate_to_won], dtype=float)
+    table["rate_to_won"] = np.where(is_open, probability[table["furthest"]], np.nan)
+    table["weighted"] = table["amount"] * table["rate_to_won"]
+    median_days = np.array([np.nan if d is None else d for d in medians], dtype=float)
+    table["days_to_won"] = np.where(is_open, median_days[table["furthest"]], np.nan)
+    table["expected_close"] = expected_close(table["entered_stage"], table["days_to_won"], day)
+    table["close_month"] = table["expected_close"].dt.to_period("M").dt.to_timestamp()
+    limit_days = np.array(
+        [np.nan if x is None else x for x in limits["limit_days"]] + [np.nan], dtype=float
+    )
+    table["limit_days"] = np.where(is_open, limit_days[table["furthest"]], np.nan)
+    table["stalled"] = is_open & (table["idle_days"] > table["limit_days"])
+    table["cycle_days"] = (table["won_date"] - table["created"]).dt.days
+    ordered = ["deal_id", "owner", *extras, "status", "stage", "stage_index", "amount"]
+    ordered += ["created", "entered_stage", "last_change", "closed", "stages_entered"]
+    ordered += ["skipped", "reopened", "idle_days", "rate_to_won", "weighted", "days_to_won"]
+    ordered += ["expected_close", "close_month", "limit_days", "stalled", "cycle_days"]
+    ordered += [f"{n}_{i}" for i in range(len(names) - 1) for n in ("days_in", "to_won")]
+    return Review(
+        found,
+        day.date(),
+        table[ordered].reset_index(drop=True),
+        stage_table,
+        extras,
+        left_out,
+        stall_days,
+        dict(columns or {}),
+    )
+
+
+def _check_order(kept: pd.DataFrame, frame: pd.DataFrame, names: list[str], source: str) -> None:
+    """Refuse a stage order that more deals run against than with, for any pair of stages."""
+    previous = kept.groupby("deal", sort=False)[["stage_index", "entered"]].shift(1)
+    step = kept.assign(prev=previous["stage_index"], days=(kept["entered"] - previous["entered"]))
+    step = step[step["prev"].notna()]
+    if step.empty:
+        return
+    step = step.assign(back=step["days"] < pd.Timedelta(0), ahead=step["days"] > pd.Timedelta(0))
+    counts = step.groupby(["prev", "stage_index"])[["back", "ahead"]].sum()
+    wrong = counts[counts["back"] > counts["ahead"]]
+    if wrong.empty:
+        return
+    prev, stage = wrong.index[0]
+    back, ahead = wrong.iloc[0]
+    first = step[(step["prev"] == prev) & (step["stage_index"] == stage) & step["back"]]
+    row = int(first["row"].min())
+    raise DataError(
+        f"{source} row {row}, column stage: {frame.loc[row - 2, 'stage']!r} was entered before "
+        f"{names[int(prev)]!r} in {int(back)} of {int(back + ahead)} deals that have both: the "
+        f"history contradicts the stage order {','.join(names)}; give --stages in the order "
+        "deals move through them"
+    )
+
+
+def _stat(values: pd.Series, q: float) -> float | None:
+    """A percentile by linear interpolation (Excel's PERCENTILE), None without values."""
+    values = values.dropna()
+    return float(values.quantile(q)) if len(values) else None
+
+
+def rates_to_won(step_rates: Sequence[float | None]) -> list[float | None]:
+    """The measured rate from each stage to the win: the product of the step rates below.
+
+    Parameters
+    ----------
+    step_rates : sequence of float or None
+        The step conversion from each stage to the next, top first, one per step
+        (stages - 1); None where a rate is undefined.
+
+    Returns
+    -------
+    list
+        One per stage, the win's being 1.0; None where a step from there down is
+        undefined.
+
+    Notes
+    -----
+    ::
+
+        to_won[n-1] = 1
+        to_won[i]   = rate[i] * to_won[i+1]
+
+    Examples
+    --------
+    Half the leads qualify, 40 % of those win: a lead is worth 20 % of its amount.
+
+    >>> rates_to_won([0.5, 0.4])
+    [0.2, 0.4, 1.0]
+    """
+    out: list[float | None] = [1.0]
+    for rate in reversed(list(step_rates)):
+        below = out[0]
+        out.insert(
+            0,
+            None if rate is None or below is None else v.share("rate", rate, zero_ok=True) * below,
+        )
+    return out
+
+
+def expected_close(entered: pd.Series, days_to_won: pd.Series, as_of: dt.date) -> pd.Series:
+    """The day a deal is expected to close: entered its stage + median days to won, not
+    before the as-of date (NaT where the days are unknown).
+
+    ::
+
+        expected_close = MAX(entered + days_to_won, as_of)
+
+    >>> expected_close(pd.Series(pd.to_datetime(["2026-01-01", "2026-03-01"])),
+    ...                pd.Series([10.5, 5.0]), dt.date(2026, 3, 3)).dt.strftime("%Y-%m-%d %H:%M").tolist()
+    ['2026-03-03 00:00', '2026-03-06 00:00']
+    """
+    day = pd.to_datetime(entered) + pd.to_timedelta(
+        pd.Series(days_to_won, index=entered.index), unit="D"
+    )
+    floor = pd.Timestamp(as_of)
+    return day.where(day.isna() | (day >= floor), floor)
+
+
+def forecast(
+    review: Review, months: int = FORECAST_MONTHS, by: str | None = "owner"
+) -> pd.DataFrame:
+    """Weighted and unweighted amount of the open deals per expected close month.
+
+    Returns one row per group (each owner, then "Total") and month, the months being
+    the as-of month and the ``months - 1`` after it: group, month (first day),
+    deals, amount (unweighted), weighted. Deals expected later, or with no measured
+    time to won, are in no month.
+
+    ::
+
+        weighted(group, month) = SUM(amount * probability) over the group's open deals
+                                 whose expected close falls in the month
+    """
+    return _monthly(review.deals, review.as_of, months, by)
+
+
+def _monthly(table: pd.DataFrame, as_of: dt.date, months: int, by: str | None) -> pd.DataFrame:
+    start = pd.Timestamp(as_of).to_period("M")
+    labels = [(start + k).to_timestamp() for k in range(months)]
+    open_deals = table[table["rate_to_won"].notna() & table["close_month"].notna()]
+    groups = [] if by is None else sorted(set(table.loc[table["status"] == "open", by]))
+    rows = []
+    for group in [*groups, "Total"]:
+        part = open_deals if group == "Total" else open_deals[open_deals[by] == group]
+        for month in labels:
+            inside = part[part["close_month"] == month]
+            rows.append(
+                {
+                    "group": group,
+                    "month": month,
+                    "deals": len(inside),
+                    "amount": float(inside["amount"].sum()),
+                    "weighted": float(inside["weighted"].sum()),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def weighted_forecast(
+    current_stages: Sequence,
+    amounts: Sequence,
+    entered_dates: Sequence,
+    stage_rates: Mapping[str, float],
+    stage_days: Mapping[str, float],
+    as_of: dt.date | None = None,
+) -> pd.DataFrame:
+    """Weighted amount per expected close month for a list of open deals.
+
+    Parameters
+    ----------
+    current_stages : sequence of str
+        Each open deal's current stage.
+    amounts : sequence of float
+        Each deal's amount, 0 or more.
+    entered_dates : sequence of date
+        The day each deal entered its current stage.
+    stage_rates : mapping stage -> rate
+        The measured rate from the stage to won, 0 to 1 (the probability).
+    stage_days : mapping stage -> days
+        The median days from entering the stage to the win, 0 or more.
+    as_of : date, optional
+        No deal closes before it (default: the latest entered date).
+
+    Returns
+    -------
+    DataFrame
+        month (first day), deals, amount, weighted: one row per month that has a deal,
+        earliest first.
+
+    Notes
+    -----
+    ::
+
+        close    = MAX(entered + stage_days[stage], as_of)
+        weighted = SUM(amount * stage_rates[stage]) per calendar month of close
+
+    Examples
+    --------
+    A 10,000 proposal (40 % to won, 20 days) entered on 20 March closes in April; a
+    5,000 lead (10 %, 60 days) entered on 1 March closes on 30 April.
+
+    >>> weighted_forecast(["Proposal", "Lead"], [10_000, 5_000],
+    ...                   [dt.date(2026, 3, 20), dt.date(2026, 3, 1)],
+    ...                   {"Lead": 0.1, "Proposal": 0.4}, {"Lead": 60, "Proposal": 20},
+    ...                   dt.date(2026, 3, 31)).values.tolist()
+    [[Timestamp('2026-04-01 00:00:00'), 2, 15000.0, 4500.0]]
+    """
+    stages = v.sequence("current_stages", current_stages)
+    money = [
+        v.non_negative(f"amounts[{i}]", x) for i, x in enumerate(v.sequence("amounts", amounts))
+    ]
+    dates = v.sequence("entered_dates", entered_dates)
+    v.same_length("current_stages", stages, "amounts", money)
+    v.same_length("current_stages", stages, "entered_dates", dates)
+    rates = {
+        str(k).strip().lower(): v.share(f"stage_rates[{k}]", r, zero_ok=True)
+        for k, r in stage_rates.items()
+    }
+    days = {
+        str(k).strip().lower(): v.non_negative(f"stage_days[{k}]", d) for k, d in stage_days.items()
+    }
+    keys = []
+    for i, stage in enumerate(stages):
+        key = "" if stage is None else str(stage).strip().lower()
+        for name, known in (("stage_rates", rates), ("stage_days", days)):
+            if key not in known:
+                raise InputError(f"current_stages[{i}]={stage!r} has no entry in {name}")
+        keys.append(key)
+    entered = pd.Series(pd.to_datetime(_dates("entered_dates", dates)))
+    day = pd.Timestamp(as_of) if as_of is not None else entered.max()
+    late = np.flatnonzero((entered > day).to_numpy())
+    if len(late):
+        raise InputError(
+            f"entered_dates[{late[0]}]={entered[late[0]].date()} is after as_of={day.date()}"
+        )
+    close = expected_close(entered, pd.Series([days[k] for k in keys]), day)
+    frame = pd.DataFrame(
+        {
+            "month": close.dt.to_period("M").dt.to_timestamp(),
+            "amount": money,
+            "weighted": [m * rates[k] for m, k in zip(money, keys)],
+        }
+    )
+    out = frame.groupby("month", sort=True).agg(
+        deals=("amount", "size"), amount=("amount", "sum"), weighted=("weighted", "sum")
+    )
+    return out.reset_index()
+
+
+def _dates(name: str, values: Sequence) -> list[dt.date]:
+    out = []
+    for i, value in enumerate(values):
+        if not isinstance(value, dt.date):
+            raise InputError(f"{name}[{i}]={value!r} is not a date")
+        out.append(value.date() if isinstance(value, dt.datetime) else value)
+    return out
+
+
+def stalled_deals(
+    deal_ids: Sequence,
+    current_stages: Sequence,
+    last_changes: Sequence,
+    stage_limits: Mapping[str, float],
+    as_of: dt.date,
+) -> pd.DataFrame:
+    """The open deals idle longer than their stage's limit, oldest first.
+
+    Parameters
+    ----------
+    deal_ids, current_stages, last_changes : sequences, one entry per open deal
+        The deal, its current stage and the day of its last stage change.
+    stage_limits : mapping stage -> days
+        Idle days each stage allows (0 or more); a stage not named cannot stall.
+    as_of : date
+        The day idle days are counted to; no last change may be after it.
+
+    Returns
+    -------
+    DataFrame
+        deal_id, stage, idle_days, limit_days: the stalled deals, longest idle first
+        (ties in the input's order).
+
+    Notes
+    -----
+    ::
+
+        idle_days = as_of - last_change;   stalled = idle_days > limit_days
+
+    A deal idle exactly its limit is not stalled; one day more is.
+
+    Examples
+    --------
+    >>> stalled_deals(["a", "b", "c"], ["Lead", "Lead", "Proposal"],
+    ...               [dt.date(2026, 3, 1), dt.date(2026, 2, 28), dt.date(2026, 1, 1)],
+    ...               {"Lead": 30}, dt.date(2026, 3, 31)).values.tolist()
+    [['b', 'Lead', 31, 30.0]]
+    """
+    ids = v.sequence("deal_ids", deal_ids)
+    stages = v.sequence("current_stages", current_stages)
+    changes = _dates("last_changes", v.sequence("last_changes", last_changes))
+    v.same_length("deal_ids", ids, "current_stages", stages)
+    v.same_length("deal_ids", ids, "last_changes", changes)
+    limits = {
+        str(k).strip().lower(): v.non_negative(f"stage_limits[{k}]", d)
+        for k, d in stage_limits.items()
+    }
+    rows = []
+    for i, (deal, stage, change) in enumerate(zip(ids, stages, changes)):
+        if change > as_of:
+            raise InputError(f"last_changes[{i}]={change} is after as_of={as_of}")
+        limit = limits.get("" if stage is None else str(stage).strip().lower())
+        idle = (as_of - change).days
+        if limit is not None and idle > limit:
+            rows.append({"deal_id": deal, "stage": stage, "idle_days": idle, "limit_days": limit})
+    out = pd.DataFrame(rows, columns=["deal_id", "stage", "idle_days", "limit_days"])
+    return out.sort_values("idle_days", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def stalled_list(review: Review) -> pd.DataFrame:
+    """The review's stalled deals, longest idle first (ties: larger amount first)."""
+    table = review.deals[review.deals["stalled"]]
+    return table.sort_values(
+        ["idle_days", "amount"], ascending=[False, False], kind="stable"
+    ).reset_index(drop=True)
+
+
+def cycle(review: Review) -> pd.DataFrame:
+    """Days in each stage (before moving on) and days from creation to won.
+
+    One row per stage but the last, then "time to close": what, deals, median, p80,
+    p90 (None without deals). Percentiles interpolate linearly (Excel's PERCENTILE).
+    """
+    table = review.deals
+    parts = [(f"time in {s}", table[f"days_in_{i}"]) for i, s in enumerate(review.names[:-1])]
+    parts.append(("time to close (created to won)", table["cycle_days"]))
+    rows = [
+        {"what": what, "deals": int(values.notna().sum())}
+        | {name: _stat(values, q) for name, q in zip(("median", "p80", "p90"), PERCENTILES)}
+        for what, values in parts
+    ]
+    return crm._keep_none(rows, ("median", "p80", "p90"))
+
+
+def win_rate(review: Review) -> float | None:
+    """won / (won + lost) over the deals closed by the as-of date; None when none is."""
+    status = review.deals["status"]
+    won, lost = int((status == "won").sum()), int((status == "lost").sum())
+    return won / (won + lost) if won + lost else None
+
+
+def conversion_by(review: Review, column: str) -> pd.DataFrame:
+    """:func:`xlsales.deals.conversion` per value of ``column`` (owner, source, segment).
+
+    One block per group (blank shows as "(none)"), sorted by group name.
+    """
+    table = review.found.deals
+    values = review.deals[column].replace("", "(none)").to_numpy()
+    parts = []
+    for key in sorted(set(values)):
+        part = dataclasses.replace(review.found, deals=table[values == key])
+        parts.append(crm.conversion(part).assign(group=key))
+    out = pd.concat(parts, ignore_index=True)
+    return out[["group"] + [c for c in out.columns if c != "group"]]
+
+
+def lost_by_stage(review: Review) -> pd.DataFrame:
+    """Lost deals per last stage reached: stage, lost, amount."""
+    table = review.deals[review.deals["status"] == "lost"]
+    return pd.DataFrame(
+        {
+            "stage": review.names,
+            "lost": [int((table["stage_index"] == i).sum()) for i in range(len(review.names))],
+            "amount": [
+                float(table.loc[table["stage_index"] == i, "amount"].sum())
+                for i in range(len(review.names))
+            ],
+        }
+    )
+
+
+def lost_reasons(review: Review) -> pd.DataFrame:
+    """Lost deals per reason (blank: "(no reason given)"), most frequent first."""
+    if "lost_reason" not in review.deals:
+        return pd.DataFrame(columns=["reason", "lost"])
+    lost = review.deals.loc[review.deals["status"] == "lost", "lost_reason"]
+    counts = lost.replace("", "(no reason given)").value_counts()
+    out = counts.rename_axis("reason").reset_index(name="lost")
+    return out.sort_values(["lost", "reason"], ascending=[False, True], kind="stable").reset_index(
+        drop=True
+    )
+
+
+def what_if(
+    review: Review,
+    step_rates: Mapping[str, float] | None = None,
+    deal_size: float | None = None,
+    target_wins: float | None = None,
+) -> pd.DataFrame:
+    """The open pipeline's weighted value and the volume a win target needs, with a
+    stage's step rate or the average deal size overridden.
+
+    Returns one row per stage: stage, open_deals, open_amount, rate (used), rate_to_won
+    (used), weighted (what-if), measured_weighted, volume and measured_volume (None
+    without a target, or where a rate to won is 0).
+
+    ::
+
+        rate[i]      = step_rates[stage i] if given, else the measured step conversion
+        to_won[i]    = rate[i] * ... * rate[n-2]
+        weighted[i]  = (open_deals[i] * deal_size if deal_size given, else open_amount[i])
+                       * to_won[i]
+        volume[i]    = ROUNDUP(target_wins / to_won[i], 0)   (funnel "end" rounding)
+    """
+    names = review.names
+    lookup = {s.lower(): s for s in names[:-1]}
+    overrides = {}
+    for key, rate in (step_rates or {}).items():
+        name = lookup.get(str(key).strip().lower())
+        if name is None:
+            raise InputError(
+                f"step_rates names {key!r}: not a stage with a next step ({', '.join(names[:-1])})"
+            )
+        overrides[name] = v.share(f"step_rates[{key}]", rate, zero_ok=True)
+    if deal_size is not None:
+        deal_size = v.non_negative("deal_size", deal_size)
+    measured = review.stages["rate"].tolist()[:-1]
+    used = [overrides.get(s, r) for s, r in zip(names, measured)]
+    to_won, measured_to_won = rates_to_won(used), rates_to_won(measured)
+    table = review.deals[review.deals["status"] == "open"]
+    rows = []
+    for i, stage in enumerate(names):
+        here = table[table["stage_index"] == i]
+        amount = float(here["amount"].sum())
+        base = len(here) * deal_size if deal_size is not None else amount
+        rows.append(
+            {
+                "stage": stage,
+                "open_deals": len(here),
+                "open_amount": amount,
+                "rate": used[i] if i < len(used) else None,
+                "rate_to_won": to_won[i],
+                "weighted": None if to_won[i] is None else base * to_won[i],
+                "measured_weighted": None
+                if measured_to_won[i] is None
+                else amount * measured_to_won[i],
+                "volume": _volume(target_wins, to_won[i]),
+                "measured_volume": _volume(target_wins, measured_to_won[i]),
+            }
+        )
+    return crm._keep_none(
+        rows, ("rate", "rate_to_won", "weighted", "measured_weighted", "volume", "measured_volume")
+    )
+
+
+def _volume(target: float | None, to_won: float | None) -> int | None:
+    if target is None or not to_won:
+        return None
+    return int(funnel.ceil_counts(np.array([v.non_negative("target_wins", target) / to_won]))[0])
+
+
+def average_open_amount(review: Review) -> float | None:
+    """The measured average deal size: mean amount of the open deals (None without any)."""
+    amounts = review.deals.loc[review.deals["status"] == "open", "amount"]
+    return float(amounts.mean()) if len(amounts) else None
