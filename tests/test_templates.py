@@ -11,8 +11,9 @@ from openpyxl import load_workbook
 
 from workbook_templates import account_matrix as am
 from workbook_templates import funnel_planner as fp
+from workbook_templates import pipeline_review as pr
 from workbook_templates import prospecting_log as pl
-from xlsales import records, samples
+from xlsales import pipeline, records, samples
 
 BUILT = {
     "account-matrix": lambda: am.build(samples.sample_accounts(30)),
@@ -21,6 +22,9 @@ BUILT = {
     "account-matrix empty": am.build,
     "prospecting-log empty": pl.build,
     "funnel-planner empty": fp.build,
+    "pipeline-review": lambda: pr.build(
+        pipeline.review(samples.sample_crm(200), samples.CRM_STAGES, stall_days={"Lead": 9})
+    ),
 }
 
 
