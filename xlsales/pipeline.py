@@ -242,11 +242,11 @@ def review(
             values = wide[i] if i in wide.columns else pd.Series(dtype=float)
             table[f"{name}_{i}"] = values.reindex(table["deal_id"]).to_numpy()
 
-    conv = crm.conversion(found)
+    conv = crm.conversion(found, as_of=day)
     rates = conv["rate"].tolist()
     rate_to_won = rates_to_won(rates[:-1])
     medians = [_stat(table[f"to_won_{i}"], 0.5) for i in range(len(names) - 1)] + [0.0]
-    limits = crm.stall_limits(found, stall_days)
+    limits = crm.stall_limits(found, stall_days, day)
     stage_table = conv.assign(
         rate_to_won=pd.Series(rate_to_won, dtype=object),
         days_to_won=pd.Series(medians, dtype=object),
@@ -620,12 +620,17 @@ def conversion_by(review: Review, column: str) -> pd.DataFrame:
 
     One block per group (blank shows as "(none)"), sorted by group name.
     """
-    table = review.found.deals
+    found = review.found
     values = review.deals[column].replace("", "(none)").to_numpy()
     parts = []
     for key in sorted(set(values)):
-        part = dataclasses.replace(review.found, deals=table[values == key])
-        parts.append(crm.conversion(part).assign(group=key))
+        ids = found.deals["deal_id"][values == key]
+        part = dataclasses.replace(
+            found,
+            deals=found.deals[values == key],
+            history=found.history[found.history["deal_id"].isin(ids)],
+        )
+        parts.append(crm.conversion(part, as_of=review.as_of).assign(group=key))
     out = pd.concat(parts, ignore_index=True)
     return out[["group"] + [c for c in out.columns if c != "group"]]
 
