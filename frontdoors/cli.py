@@ -125,7 +125,9 @@ def _cmd_demo(args: argparse.Namespace) -> None:
     from xlsales import deals, samples
 
     out = Path(args.out)
-    _refuse_existing(out, ("account-matrix", "prospecting-log", "funnel-planner"), args.force)
+    _refuse_existing(
+        out, ("account-matrix", "prospecting-log", "funnel-planner", "pipeline-review"), args.force
+    )
     accounts = samples.sample_accounts()
     activities = samples.sample_activities()
     _write(account_matrix.build(accounts), out / "account-matrix.xlsx", args.force)
@@ -135,11 +137,23 @@ def _cmd_demo(args: argparse.Namespace) -> None:
     crm = deals.read_deals(samples.sample_crm(), samples.CRM_STAGES)
     crm_as_of = max(crm.deals["last_change"]).date()
     _write(_planner_from(crm, 10, crm_as_of), out / "funnel-planner.xlsx", args.force)
+    _write(_review_demo(), out / "pipeline-review.xlsx", args.force)
     print(
         f"built-in sample data: {len(accounts)} accounts, {len(activities)} activities, "
         f"{len(crm.deals)} CRM deals (the planner uses their measured rates and lead times); "
         "open the files in Excel or LibreOffice (they calculate on open)"
     )
+
+
+def _review_demo():
+    """The pipeline review of the built-in sample export (as of its latest date)."""
+    from workbook_templates import pipeline_review
+    from xlsales import pipeline, samples
+
+    review = pipeline.review(
+        samples.sample_crm(), samples.CRM_STAGES, source="built-in sample CRM export"
+    )
+    return pipeline_review.build(review)
 
 
 def _cmd_template(args: argparse.Namespace) -> None:
@@ -148,8 +162,16 @@ def _cmd_template(args: argparse.Namespace) -> None:
     out = Path(args.out)
     if out.exists() and not args.force:
         raise XlsalesError(f"{out} exists: not overwritten (use --force to replace it)")
-    flag = {"account-matrix": "accounts", "prospecting-log": "activities"}[args.kind]
+    flag = {
+        "account-matrix": "accounts",
+        "prospecting-log": "activities",
+        "pipeline-review": "crm",
+    }[args.kind]
     data = getattr(args, flag)
+    if args.kind == "pipeline-review" and not args.stages:
+        from xlsales import samples
+
+        args.stages = ",".join(samples.CRM_STAGES)
     if not data:
         raise XlsalesError(f"template {args.kind} needs --{flag} FILE")
     options = {
@@ -158,6 +180,11 @@ def _cmd_template(args: argparse.Namespace) -> None:
         else getattr(args, o.name)
         for o in kinds.kind(args.kind).options
     }
+    if args.kind == "pipeline-review":
+        wb, source = kinds.build(args.kind, data, options)
+        _write(wb, out, args.force)
+        print(f"{source.source}: {source.rows} rows read; sha256 {source.sha256[:12]}...")
+        return
     conventions, ignored = _how_read(args, data)
     rows = progress.rows_in(data)
     warning = progress.size_warning(rows) if args.kind == "account-matrix" else None
@@ -313,9 +340,9 @@ def _cmd_analyze(args: argparse.Namespace) -> None:
         print(f"\nWin rate and pipeline velocity: not computable ({exc})")
     else:
         _print_velocity(metrics)
-    late = deals.stalled(found, as_of, args.stall_days)
+    late, rule = _stalled(found, as_of, args.stall_days, args.stall_days_by_stage)
     print(
-        f"\nStalled: {len(late)} open deal(s) without a stage change for over {args.stall_days:g} days"
+        f"\nStalled: {len(late)} open deal(s) idle longer than {rule}"
         " (largest first; force a decision):"
     )
     for r in late.head(args.show).itertuples():
@@ -366,6 +393,24 @@ def _print_velocity(m: dict) -> None:
         f"  = {m['open']} x {_pct(m['win_rate'])} x {amount:,.0f} / "
         f"{_days(m['average_cycle_days'])} days = {m['velocity_per_day']:,.0f} per day"
     )
+
+
+def _stalled(found, as_of: dt.date, every: float | None, by_stage: str | None):
+    """The stalled deals and the rule in words: --stall-days for every stage, the
+    by-stage limits over it, the 90th percentile where neither is given."""
+    from xlsales import deals, pipeline
+
+    limits: Any = pipeline.parse_stage_days(by_stage, "--stall-days-by-stage")
+    if every is not None:
+        limits = {s: every for s in found.stages[:-1]} | limits
+    late = deals.stalled(found, as_of, limits or None)
+    table = deals.stall_limits(found, limits or None, as_of)
+    rule = ", ".join(
+        f"{r.stage} {'no limit' if r.limit_days is None else f'{r.limit_days:g} days'}"
+        + (" (90th percentile)" if r.set_by == "default" else "")
+        for r in table.itertuples()
+    )
+    return late, f"their stage's limit: {rule}"
 
 
 def _planner_from(found, target: float, as_of: dt.date):
@@ -514,8 +559,19 @@ def build_parser() -> argparse.ArgumentParser:
         description="Fill a template from a CSV or Excel file. Every row is checked: a bad "
         "value is refused with the file, row and column, and nothing is written.",
     )
-    p.add_argument("kind", choices=["account-matrix", "prospecting-log"])
+    p.add_argument("kind", choices=["account-matrix", "prospecting-log", "pipeline-review"])
     p.add_argument("--accounts", help=ACCOUNTS_HELP)
+    p.add_argument("--crm", help="pipeline review: the CRM stage history (.csv or .xlsx)")
+    p.add_argument(
+        "--stages",
+        help='pipeline review: stage order, top first, e.g. "Lead,Qualified,Proposal,Won" '
+        "(default: the built-in sample's Lead,Qualified,Meeting,Proposal,Won)",
+    )
+    p.add_argument(
+        "--stall-days-by-stage",
+        help='pipeline review: stall limits, e.g. "Qualified=14,Proposal=21" '
+        "(default: the 90th percentile of each stage's days)",
+    )
     p.add_argument("--activities", help=ACTIVITIES_HELP)
     p.add_argument("--map", help='your column names to ours: "Turnover=revenue,Owner=owner"')
     _reading_arguments(p)
@@ -526,8 +582,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--as-of",
-        help="prospecting log: the as-of date; nothing dated after it counts "
-        "(default: the last activity)",
+        help="prospecting log, pipeline review: the as-of date; nothing dated after it "
+        "counts (default: the last activity / the latest date in the export)",
     )
     p.add_argument(
         "--target-wins",
@@ -574,7 +630,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--since", help="win rate and sales cycle over deals closed from this date (default: all)"
     )
     p.add_argument(
-        "--stall-days", type=float, default=30, help="idle days before a deal stalls (default 30)"
+        "--stall-days",
+        type=float,
+        help="idle days before a deal stalls, every stage (default: each stage's 90th "
+        "percentile of its measured days)",
+    )
+    p.add_argument(
+        "--stall-days-by-stage",
+        help='idle days per stage, e.g. "Qualified=14,Proposal=21" (other stages: --stall-days '
+        "or the 90th percentile)",
     )
     p.add_argument("--target", type=float, default=10, help="wins to plan for (default 10)")
     p.add_argument("--show", type=int, default=10, help="stalled deals to list (default 10)")

@@ -174,6 +174,24 @@ def _funnel_planner(data: Data, o: dict[str, Any]) -> tuple[Workbook, Provenance
     return planner_from(found, o["target"], as_of, [source]), source
 
 
+def _pipeline_review(data: Data, o: dict[str, Any]) -> tuple[Workbook, Provenance]:
+    from workbook_templates import pipeline_review
+    from xlsales import pipeline, records
+
+    stall = pipeline.parse_stage_days(o["stall_days_by_stage"], "stall_days_by_stage") or None
+    mapping = pipeline.parse_pairs(o["map"], "map")
+    if isinstance(data, Cells):
+        with data.sheet_rows():
+            review = pipeline.review(
+                data.frame(), o["stages"], mapping, o["as_of"], stall, source=data.name
+            )
+        source = data.provenance(review.rows_read)
+    else:
+        review = pipeline.review(data, o["stages"], mapping, o["as_of"], stall)
+        source = records.provenance(Path(data), review.rows_read)
+    return pipeline_review.build(review, [source]), source
+
+
 ACCOUNTS = (
     "account, owner, cluster, icp_fit (yes/no), revenue, gross_margin (0-1), effort_hours, "
     "hourly_cost, influenceable (yes/no)"
@@ -186,6 +204,11 @@ ACTIVITIES = (
 CRM = (
     "a stage history: deal_id, stage, entered_at[, status, amount, owner, closed_at]; or a "
     "snapshot: deal_id, stage, status, created_at, last_change_at[, amount, owner]"
+)
+
+REVIEW_CRM = (
+    "a stage history: deal_id, stage, entered_at[, status, amount, owner, closed_at, source, "
+    "segment, lost_reason]"
 )
 
 
@@ -276,6 +299,31 @@ KINDS: dict[str, Kind] = {
                 ),
                 Option("target", "Wins to plan for", "number", 10.0),
                 Option("as_of", "As-of date (default: the latest date)", "date"),
+            ),
+        ),
+        Kind(
+            "pipeline-review",
+            "Pipeline review",
+            "Weighted forecast per close month, conversion, cycle times, stalled deals, what-if",
+            "CRM stage history",
+            REVIEW_CRM,
+            _empty("pipeline_review"),
+            _pipeline_review,
+            (
+                Option(
+                    "stages",
+                    "Stage order, top first, comma-separated (last = won)",
+                    "text",
+                    required=True,
+                ),
+                Option("as_of", "As-of date (default: the latest date)", "date"),
+                Option(
+                    "stall_days_by_stage",
+                    'Stall limits per stage, e.g. "Qualified=14,Proposal=21" '
+                    "(default: each stage's 90th percentile)",
+                    "text",
+                ),
+                Option("map", 'Your column names to ours, e.g. "Opportunity=deal_id"', "text"),
             ),
         ),
     )

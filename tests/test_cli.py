@@ -48,7 +48,12 @@ def test_demo_writes_three_files_and_never_overwrites(tmp_path):
     out = run("demo", "--out", str(tmp_path))
     assert out.returncode == 0, out.stderr
     names = sorted(p.name for p in tmp_path.iterdir())
-    assert names == ["account-matrix.xlsx", "funnel-planner.xlsx", "prospecting-log.xlsx"]
+    assert names == [
+        "account-matrix.xlsx",
+        "funnel-planner.xlsx",
+        "pipeline-review.xlsx",
+        "prospecting-log.xlsx",
+    ]
     before = (tmp_path / "account-matrix.xlsx").read_bytes()
     again = run("demo", "--out", str(tmp_path))
     assert again.returncode == 2 and "use --force" in again.stderr

@@ -58,7 +58,13 @@ def deal_spec(stages: Sequence[str], extras: Sequence[str]) -> TableSpec:
         *[s for s in text if s[0] != "lost_reason"],
         ("status", "status", "text", 8, None),
         ("stage", "stage", "text", 12, None),
-        ("stage_no", "stage number", "count", 7, "=MATCH([stage]{r},StageNames,0)"),
+        (
+            "stage_no",
+            "stage number",
+            "count",
+            7,
+            '=IF(LEN([stage]{r})=0,"",MATCH([stage]{r},StageNames,0))',
+        ),
         ("amount", "amount", "money", 11, None),
         ("created", "created", "date", 11, None),
         ("entered", "entered stage", "date", 11, None),
@@ -66,7 +72,13 @@ def deal_spec(stages: Sequence[str], extras: Sequence[str]) -> TableSpec:
         ("closed", "closed", "date", 11, None),
         *[s for s in text if s[0] == "lost_reason"],
         ("stages_entered", "stages entered", "count", 8, None),
-        ("skipped", "skipped stages", "count", 8, "=[stage_no]{r}-[stages_entered]{r}"),
+        (
+            "skipped",
+            "skipped stages",
+            "count",
+            8,
+            '=IF(ISNUMBER([stage_no]{r}),[stage_no]{r}-[stages_entered]{r},"")',
+        ),
         ("reopened", "reopened", "general", 9, None),
         ("idle", "days idle", "count", 8, '=IF([status]{r}="open",AsOf-[last_change]{r},"")'),
         (
@@ -127,8 +139,14 @@ def deal_spec(stages: Sequence[str], extras: Sequence[str]) -> TableSpec:
     return TableSpec(TABLE, specs)
 
 
-def build(review: pipeline.Review, sources: Sequence[Provenance] = ()) -> Workbook:
-    """The review workbook for ``review`` (:func:`xlsales.pipeline.review`)."""
+EMPTY_STAGES = ("Lead", "Qualified", "Proposal", "Won")
+
+
+def build(review: pipeline.Review | None = None, sources: Sequence[Provenance] = ()) -> Workbook:
+    """The review workbook for ``review`` (:func:`xlsales.pipeline.review`); without one,
+    an empty workbook (stages Lead, Qualified, Proposal, Won, one blank deal row)."""
+    if review is None:
+        review = pipeline.empty_review(EMPTY_STAGES)
     names = review.names
     groups = ["owner", *[c for c in ("source", "segment") if c in review.extras]]
     spec = deal_spec(names, review.extras)
@@ -157,7 +175,7 @@ def build(review: pipeline.Review, sources: Sequence[Provenance] = ()) -> Workbo
             ),
             (
                 "Deals whose stage is not in the stage list",
-                f"=ROWS({col('deal')})-COUNT({col('stage_no')})",
+                f"=SUMPRODUCT(--(LEN({col('stage')})>0))-COUNT({col('stage_no')})",
                 "={v}=0",
             ),
             (

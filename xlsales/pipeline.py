@@ -295,6 +295,67 @@ def review(
     )
 
 
+def parse_pairs(text: str | None, name: str) -> dict[str, str]:
+    """ "A=b,C=d" as {"A": "b", "C": "d"} (blank: {}); a part without "=" is refused.
+
+    >>> parse_pairs("Opportunity=deal_id, Phase=stage", "map")
+    {'Opportunity': 'deal_id', 'Phase': 'stage'}
+    """
+    out: dict[str, str] = {}
+    for i, part in enumerate((text or "").split(",")):
+        if not part.strip():
+            continue
+        key, sep, value = part.partition("=")
+        if not sep or not key.strip() or not value.strip():
+            raise InputError(f"{name} item {i + 1}={part.strip()!r} must be NAME=VALUE")
+        out[key.strip()] = value.strip()
+    return out
+
+
+def parse_stage_days(text: str | None, name: str = "stall_days_by_stage") -> dict[str, float]:
+    """ "Qualified=14,Proposal=21" as {"Qualified": 14.0, "Proposal": 21.0}.
+
+    >>> parse_stage_days("Qualified=14, Proposal=21.5")
+    {'Qualified': 14.0, 'Proposal': 21.5}
+    """
+    out = {}
+    for stage, days in parse_pairs(text, name).items():
+        try:
+            out[stage] = v.non_negative(f"{name} for {stage}", float(days))
+        except ValueError as exc:
+            if isinstance(exc, InputError):
+                raise
+            raise InputError(f"{name} for {stage}: {days!r} is not a number of days") from None
+    return out
+
+
+def empty_review(stages: Sequence[str] | str, as_of: dt.date | None = None) -> Review:
+    """A review with no deals (for an empty workbook to fill): every count 0, every rate
+    and limit undefined (None), as of ``as_of`` (default: today)."""
+    names = crm._stages(stages)
+    n = len(names)
+    columns = ["deal_id", "owner", "status", "stage", "stage_index", "amount", "created"]
+    columns += ["entered_stage", "last_change", "closed", "stages_entered", "skipped"]
+    columns += ["reopened", "idle_days", "rate_to_won", "weighted", "days_to_won"]
+    columns += ["expected_close", "close_month", "limit_days", "stalled", "cycle_days"]
+    columns += [f"{c}_{i}" for i in range(n - 1) for c in ("days_in", "to_won")]
+    stage_table = crm._keep_none(
+        [
+            {"stage": s, "entered": 0, "reached": 0, "went_on": None, "open_here": 0}
+            | {"rate": None, "rate_to_won": None, "days_to_won": None, "to_won_deals": 0}
+            | {"measured": 0, "p90_days": None, "limit_days": None, "set_by": "none"}
+            for s in names
+        ],
+        ("went_on", "rate", "rate_to_won", "days_to_won", "p90_days", "limit_days"),
+    )
+    deals = pd.DataFrame(columns=columns)
+    history = pd.DataFrame(columns=["deal_id", "deal", "stage_index", "entered_at"])
+    duplicates = pd.DataFrame(columns=["row", "deal_id", "stage_index", "stage"])
+    found = crm.Deals(names, deals, history, 0, duplicates, [], "none")
+    left_out = dict.fromkeys(LEFT_OUT_REASONS, 0)
+    return Review(found, as_of or dt.date.today(), deals, stage_table, [], left_out)
+
+
 def _check_order(kept: pd.DataFrame, frame: pd.DataFrame, names: list[str], source: str) -> None:
     """Refuse a stage order that more deals run against than with, for any pair of stages."""
     previous = kept.groupby("deal", sort=False)[["stage_index", "entered"]].shift(1)
@@ -585,7 +646,7 @@ def stalled_deals(
 
 def stalled_list(review: Review) -> pd.DataFrame:
     """The review's stalled deals, longest idle first (ties: larger amount first)."""
-    table = review.deals[review.deals["stalled"]]
+    table = review.deals[review.deals["stalled"].astype(bool)]
     return table.sort_values(
         ["idle_days", "amount"], ascending=[False, False], kind="stable"
     ).reset_index(drop=True)
