@@ -233,7 +233,7 @@ def _pct(rate) -> str:
 
 
 def _cmd_analyze(args: argparse.Namespace) -> None:
-    from xlsales import deals, samples
+    from xlsales import deals, pipeline, samples
     from xlsales.errors import UndefinedError
     from xlsales.exports import parse_map
 
@@ -243,7 +243,8 @@ def _cmd_analyze(args: argparse.Namespace) -> None:
     mapping = parse_map(args.map) or None
     as_of_given = _date(args.as_of, "as-of")
     funnel_bounds = funnel.MAX_VOLUME
-    if not 0 <= args.stall_days <= funnel.MAX_STAGE_DAYS:
+    pipeline.parse_stage_days(args.stall_days_by_stage, "--stall-days-by-stage")
+    if args.stall_days is not None and not 0 <= args.stall_days <= funnel.MAX_STAGE_DAYS:
         raise XlsalesError(
             f"--stall-days={args.stall_days:g} must be between 0 and {funnel.MAX_STAGE_DAYS}"
         )

@@ -177,17 +177,19 @@ def _funnel_planner(data: Data, o: dict[str, Any]) -> tuple[Workbook, Provenance
 def _pipeline_review(data: Data, o: dict[str, Any]) -> tuple[Workbook, Provenance]:
     from workbook_templates import pipeline_review
     from xlsales import pipeline, records
+    from xlsales.exports import DEAL_COLUMNS, parse_map
 
     stall = pipeline.parse_stage_days(o["stall_days_by_stage"], "stall_days_by_stage") or None
-    mapping = pipeline.parse_pairs(o["map"], "map")
+    mapping = parse_map(o["map"], DEAL_COLUMNS + pipeline.OPTIONAL_TEXT) or None
+    reading = {"decimal": o["decimal"], "dates": o["dates"]}
     if isinstance(data, Cells):
         with data.sheet_rows():
             review = pipeline.review(
-                data.frame(), o["stages"], mapping, o["as_of"], stall, source=data.name
+                data.frame(), o["stages"], mapping, o["as_of"], stall, data.name, **reading
             )
         source = data.provenance(review.rows_read)
     else:
-        review = pipeline.review(data, o["stages"], mapping, o["as_of"], stall)
+        review = pipeline.review(data, o["stages"], mapping, o["as_of"], stall, **reading)
         source = records.provenance(Path(data), review.rows_read)
     return pipeline_review.build(review, [source]), source
 
@@ -323,7 +325,7 @@ KINDS: dict[str, Kind] = {
                     "(default: each stage's 90th percentile)",
                     "text",
                 ),
-                Option("map", 'Your column names to ours, e.g. "Opportunity=deal_id"', "text"),
+                *READING,
             ),
         ),
     )

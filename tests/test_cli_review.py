@@ -56,8 +56,8 @@ def test_template_pipeline_review_from_a_file(crm, tmp_path):
     assert cover["SHA-256"] == hashlib.sha256(crm.read_bytes()).hexdigest()
     assert cover["As-of date"] == "2026-04-30"
     assert cover["Column mapping"] == "Opportunity -> deal_id"
-    assert wb["Inputs"]["B20"].value == 29  # Qualified's limit typed in, the others blank
-    assert wb["Inputs"]["B19"].value is None
+    assert wb["Inputs"]["B21"].value == 29  # Qualified's limit typed in, the others blank
+    assert wb["Inputs"]["B20"].value is None
     # 20 deals, one row each (header in row 4)
     assert wb["Deals"].tables["tblDeals"].ref.endswith(str(4 + 20))
 
@@ -71,7 +71,7 @@ def test_template_pipeline_review_from_a_file(crm, tmp_path):
         ),
         (
             lambda t: t.replace("2026-04-28", "2026-05-03", 1),
-            "column entered_at: '2026-05-03' is after the as-of date 2026-04-30",
+            "column entered_at: 2026-05-03 is after the as-of date 2026-04-30",
         ),
         (
             lambda t: t.replace(",10000,", ",-10000,", 1),

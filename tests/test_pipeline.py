@@ -346,7 +346,7 @@ def test_as_of_defaults_to_the_latest_date():
         ),
         (
             lambda h: h.assign(entered_at=h["entered_at"].where(h.index != 30, "2026-05-02")),
-            "row 32, column entered_at: '2026-05-02' is after the as-of date 2026-04-30",
+            "row 32, column entered_at: 2026-05-02 is after the as-of date 2026-04-30",
         ),
     ],
 )

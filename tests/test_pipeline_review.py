@@ -214,7 +214,7 @@ def test_stall_limit_on_inputs_moves_the_deal_on_its_limit(books):
     # O4 has been 29 days in Qualified: stalled on the default 11.6, not on 29
     assert "O4" in values(books["hand"][2]["Stalled"], "A", 7)
     assert "O4" not in values(books["hand_limit"][2]["Stalled"], "A", 6)
-    assert books["hand_limit"][1]["Inputs"]["B20"].value == 29
+    assert books["hand_limit"][1]["Inputs"]["B21"].value == 29
 
 
 def test_what_if_agrees_with_the_core(books):

@@ -164,8 +164,8 @@ def build(review: pipeline.Review | None = None, sources: Sequence[Provenance] =
         wb,
         [
             (
-                "Rows in the export minus rows used minus rows left out (see Inputs)",
-                "=RowsRead-RowsUsed-RowsTwice-RowsAgain",
+                "Rows in the export minus rows used minus rows left out (reasons on Inputs)",
+                "=RowsRead-RowsUsed-SUM(RowsLeftOut)",
                 "={v}=0",
             ),
             (
@@ -280,7 +280,7 @@ def build(review: pipeline.Review | None = None, sources: Sequence[Provenance] =
 
 def review_stage_row(review: pipeline.Review) -> int:
     """First row of the stage list on Inputs (after the settings and the data block)."""
-    return 19
+    return 20
 
 
 def _inputs(wb: Workbook, review: pipeline.Review) -> None:
@@ -323,21 +323,16 @@ def _inputs(wb: Workbook, review: pipeline.Review) -> None:
     counts = [
         ("RowsRead", "Rows read", review.rows_read),
         ("RowsUsed", "Rows used (one per deal and stage entered)", review.rows_used),
-        (
-            "RowsTwice",
-            "Left out: " + pipeline.LEFT_OUT_REASONS["exported twice"],
-            review.left_out["exported twice"],
-        ),
-        (
-            "RowsAgain",
-            "Left out: " + pipeline.LEFT_OUT_REASONS["stage entered again"],
-            review.left_out["stage entered again"],
-        ),
+    ] + [
+        ("", "Left out: " + pipeline.LEFT_OUT_REASONS[reason], review.left_out.get(reason, 0))
+        for reason in pipeline.LEFT_OUT_REASONS
     ]
     for i, (name, label, value) in enumerate(counts, start=row + 1):
         ws.cell(row=i, column=1, value=label)
         ws.cell(row=i, column=3, value=value).number_format = FORMATS["count"]
-        define_name(wb, name, ws, f"C{i}")
+        if name:
+            define_name(wb, name, ws, f"C{i}")
+    define_name(wb, "RowsLeftOut", ws, f"$C${row + 3}:$C${row + len(counts)}")
     first = review_stage_row(review)
     assert first > row + len(counts) + 1
     header(

@@ -29,6 +29,7 @@ from xlsales.errors import DataError, InputError, UndefinedError
 from xlsales.exports import DEAL_COLUMNS, DEFAULT_STAGES, PRESET_NAMES, closed_status, reading
 from xlsales.funnel import Rounding, pipeline_velocity, plan_gap
 
+ROW_TEXT = ("source", "segment", "lost_reason")  # kept per row in Deals.rows when present
 STATUSES = ("open", "won", "lost")
 HISTORY = ("deal_id", "stage", "entered_at")
 SNAPSHOT = ("deal_id", "stage", "created_at", "last_change_at")
@@ -57,6 +58,10 @@ class Deals:
     stage_rule: str = "given"  # where the stage order came from
     ignored: list = field(default_factory=list)  # columns of the file not used
     lost_at_first: int = 0  # lost deals whose last open stage the export does not show
+    # a history's checked rows, one per row of the file: row (as the sheet shows it),
+    # deal_id, deal, stage_index (-1: a closed stage), entered_at, closed, and the text
+    # columns of ROW_TEXT the file has
+    rows: pd.DataFrame | None = None
 
     @property
     def shape(self) -> str:
@@ -273,6 +278,9 @@ def read_deals(
         rows["closed"] = closed_at
         rows["row"] = frame.index + 2
         rows["deal"] = pd.factorize(ids)[0]  # integer keys: sorting and grouping stay fast
+        for column in ROW_TEXT:
+            if column in frame:
+                rows[column] = _text(frame[column])
         placed = rows["stage_index"] >= 0
         alone = ~rows["deal"].isin(rows.loc[placed, "deal"])
         lost_at_first = int(rows.loc[~placed & alone, "deal"].nunique())
@@ -344,6 +352,7 @@ def read_deals(
         stage_rule=stage_rule,
         ignored=ignored,
         lost_at_first=lost_at_first,
+        rows=rows if is_history else None,
     )
 
 

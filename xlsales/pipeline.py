@@ -33,14 +33,14 @@ from xlsales import _validate as v
 from xlsales import deals as crm
 from xlsales import funnel
 from xlsales.errors import DataError, InputError
-from xlsales.records import read_table
 
-OPTIONAL_TEXT = ("source", "segment", "lost_reason")  # carried per deal when the export has them
+OPTIONAL_TEXT = crm.ROW_TEXT  # carried per deal when the export has them
 FORECAST_MONTHS = 6
 PERCENTILES = (0.5, 0.8, 0.9)
 LEFT_OUT_REASONS = {
     "exported twice": "the same deal, stage and date repeated: counted once",
     "stage entered again": "a stage entered again (a reopened deal): its first entry is kept",
+    "closed stage row": "a row of a closed stage (Won/Lost) of a deal placed by its other rows",
 }
 
 
@@ -82,6 +82,9 @@ def review(
     as_of: dt.date | None = None,
     stall_days: float | Mapping[str, float] | None = None,
     source: str | None = None,
+    *,
+    decimal: str | None = None,
+    dates: str | None = None,
 ) -> Review:
     """Read a CRM stage history and compute every figure of the pipeline review.
 
@@ -157,66 +160,50 @@ def review(
     >>> float(open_deal["rate_to_won"]), float(open_deal["weighted"]), str(open_deal["close_month"].date())
     (0.5, 500.0, '2026-03-01')
     """
-    if isinstance(data, pd.DataFrame):
-        frame, source = data.copy(), source or "deals"
-    else:
-        frame, source = read_table(data), Path(data).name
-    frame = frame.rename(columns=dict(columns or {}))
-    frame.columns = [str(c).strip() for c in frame.columns]
-    frame = frame.reset_index(drop=True)
-    found = crm.read_deals(frame, stages, source=source)
-    if found.history is None:
+    found = crm.read_deals(data, stages, columns, source, decimal=decimal, dates=dates)
+    source = found.source
+    if found.history is None or found.rows is None:
         raise DataError(
             f"{source}: the pipeline review needs a stage history (one row per deal and "
             "stage, with an entered_at column); this export is a snapshot"
         )
     names = found.stages
-    entered = crm._dates(frame, "entered_at", source, required=True)
-    closed_raw = (
-        crm._dates(frame, "closed_at", source, required=False) if "closed_at" in frame else None
-    )
-    latest = entered.max()
-    if closed_raw is not None and closed_raw.notna().any():
-        latest = max(latest, closed_raw.max())
+    rows = found.rows
+    latest = max(rows["entered_at"].max(), rows["closed"].max())
     day = pd.Timestamp(as_of) if as_of is not None else latest
-    for column, dates in (("entered_at", entered), ("closed_at", closed_raw)):
-        if dates is not None and (dates > day).any():
-            i = int(np.flatnonzero((dates > day).to_numpy())[0])
+    for column, name in (("entered_at", "entered_at"), ("closed", "closed_at")):
+        late = np.flatnonzero((rows[column] > day).to_numpy())
+        if len(late):
+            first = rows.iloc[late[0]]
             raise DataError(
-                f"{source} row {i + 2}, column {column}: {frame.loc[i, column]!r} is after the "
-                f"as-of date {day.date()}: nothing dated after it can count (give a later "
+                f"{source} row {first['row']}, column {name}: {first[column].date()} is after "
+                f"the as-of date {day.date()}: nothing dated after it can count (give a later "
                 "--as-of, or leave it out for the latest date in the export)"
             )
-    lookup = {s.lower(): i for i, s in enumerate(names)}
-    rows = pd.DataFrame(
-        {
-            "deal": pd.factorize(crm._text(frame["deal_id"]))[0],
-            "stage_index": crm._text(frame["stage"]).str.lower().map(lookup).astype(int),
-            "entered": entered,
-            "row": frame.index + 2,
-        }
-    ).sort_values(["deal", "stage_index", "entered"], kind="stable")
-    first_entry = rows.groupby(["deal", "stage_index"], sort=False)["entered"].transform("first")
-    repeated = rows.duplicated(["deal", "stage_index"], keep="first")
-    again = repeated & (rows["entered"] != first_entry)
+    staged = rows[rows["stage_index"] >= 0].sort_values(
+        ["deal", "stage_index", "entered_at"], kind="stable"
+    )
+    first_entry = staged.groupby(["deal", "stage_index"], sort=False)["entered_at"].transform(
+        "first"
+    )
+    repeated = staged.duplicated(["deal", "stage_index"], keep="first")
+    again = repeated & (staged["entered_at"] != first_entry)
     left_out = {
         "exported twice": int((repeated & ~again).sum()),
         "stage entered again": int(again.sum()),
     }
-    _check_order(rows[~repeated], frame, names, source)
-    reopened_codes = set(rows.loc[again, "deal"])
+    closed_rows = int((rows["stage_index"] < 0).sum())
+    if closed_rows:
+        left_out["closed stage row"] = closed_rows
+    _check_order(staged[~repeated], names, source)
+    reopened = set(staged.loc[again, "deal_id"])
 
     table = found.deals.copy()
-    deal_code = pd.factorize(crm._text(frame["deal_id"]))
-    code_of = pd.Series(range(len(deal_code[1])), index=deal_code[1])
-    table["code"] = code_of.reindex(table["deal_id"]).to_numpy()
-    extras = [c for c in OPTIONAL_TEXT if c in frame.columns]
+    extras = [c for c in OPTIONAL_TEXT if c in rows.columns]
     for column in extras:  # the last non-blank value of each deal's rows
-        text = crm._text(frame[column])
-        keyed = pd.DataFrame({"code": deal_code[0], "text": text})
-        keyed = keyed[keyed["text"] != ""]
-        last = keyed.groupby("code")["text"].last()
-        table[column] = last.reindex(table["code"]).fillna("").to_numpy()
+        given = rows.loc[rows[column] != "", ["deal_id", column]]
+        last = given.groupby("deal_id")[column].last()
+        table[column] = last.reindex(table["deal_id"]).fillna("").to_numpy()
     history = found.history
     won = table["status"] == "won"
     table["won_date"] = table["closed"].fillna(table["last_change"]).where(won)
@@ -227,7 +214,7 @@ def review(
     table["entered_stage"] = table["entered_stage"].fillna(table["last_change"])
     table["stages_entered"] = history.groupby("deal_id").size().reindex(table["deal_id"]).to_numpy()
     table["skipped"] = table["furthest"] + 1 - table["stages_entered"]
-    table["reopened"] = table["code"].isin(reopened_codes)
+    table["reopened"] = table["deal_id"].isin(reopened)
 
     # days in each stage (to the next stage reached) and from each stage to the win
     steps = crm.step_days(found)
@@ -356,10 +343,12 @@ def empty_review(stages: Sequence[str] | str, as_of: dt.date | None = None) -> R
     return Review(found, as_of or dt.date.today(), deals, stage_table, [], left_out)
 
 
-def _check_order(kept: pd.DataFrame, frame: pd.DataFrame, names: list[str], source: str) -> None:
+def _check_order(kept: pd.DataFrame, names: list[str], source: str) -> None:
     """Refuse a stage order that more deals run against than with, for any pair of stages."""
-    previous = kept.groupby("deal", sort=False)[["stage_index", "entered"]].shift(1)
-    step = kept.assign(prev=previous["stage_index"], days=(kept["entered"] - previous["entered"]))
+    previous = kept.groupby("deal", sort=False)[["stage_index", "entered_at"]].shift(1)
+    step = kept.assign(
+        prev=previous["stage_index"], days=(kept["entered_at"] - previous["entered_at"])
+    )
     step = step[step["prev"].notna()]
     if step.empty:
         return
@@ -373,7 +362,7 @@ def _check_order(kept: pd.DataFrame, frame: pd.DataFrame, names: list[str], sour
     first = step[(step["prev"] == prev) & (step["stage_index"] == stage) & step["back"]]
     row = int(first["row"].min())
     raise DataError(
-        f"{source} row {row}, column stage: {frame.loc[row - 2, 'stage']!r} was entered before "
+        f"{source} row {row}, column stage: {names[int(stage)]!r} was entered before "
         f"{names[int(prev)]!r} in {int(back)} of {int(back + ahead)} deals that have both: the "
         f"history contradicts the stage order {','.join(names)}; give --stages in the order "
         "deals move through them"
