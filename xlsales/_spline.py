@@ -46,7 +46,7 @@ def _sigma(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     sub-diagonal in size, and every later pivot is at least ``d[i-1] + 2 d[i]``. So
     the result agrees with R's loop to the last bit (tests/test_spline.py).
     """
-    from scipy.linalg import lapack  # imported here: only computed ABC needs it
+    from scipy.linalg import lapack  # type: ignore[import-untyped]  # only computed ABC needs it
 
     n = len(x)
     d = x[1:] - x[:-1]

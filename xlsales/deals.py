@@ -16,7 +16,7 @@ the funnel first, the last stage being the win. Every check names the file (or
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -91,6 +91,17 @@ def _text(raw: pd.Series) -> pd.Series:
     return pd.Series(cleaned[codes], index=raw.index, dtype=object)
 
 
+def _per_value(values: pd.Series, func: Callable[[str], object]) -> pd.Series:
+    """``values.map(func)``, calling ``func`` once per distinct value (text without
+    blanks, as :func:`_text` gives), not once per row."""
+    codes, uniques = pd.factorize(values)
+    return pd.Series(
+        np.array([func(u) for u in uniques] + [None], dtype=object)[codes],
+        index=values.index,
+        dtype=object,
+    )
+
+
 def _required_dates(
     frame: pd.DataFrame, column: str, source: str, conv: tables.Conventions
 ) -> pd.Series:
@@ -110,7 +121,7 @@ def _infer_stages(frame: pd.DataFrame, preset: str | None, source: str) -> tuple
     """The stage order when none is given: from a history's dates, or the CRM's default
     pipeline for a snapshot whose stages all belong to it."""
     names = _text(frame["stage"])
-    closed = names.map(closed_status)
+    closed = _per_value(names, closed_status)
     open_names = names[closed.isna() & (names != "")]
     if "entered_at" in frame.columns:
         when = tables.dates(frame["entered_at"], tables.conventions_of(frame), source, "entered_at")
@@ -217,10 +228,10 @@ def read_deals(
         raise _bad(source, frame.index[ids == ""], "deal_id", frame["deal_id"], "is blank")
     stage_text = _text(frame["stage"])
     lookup = {name.lower(): i for i, name in enumerate(stage_names)}
-    stage_index = stage_text.str.lower().map(lookup)
-    closed = stage_text.map(closed_status)
+    stage_index = _per_value(stage_text, lambda name: lookup.get(name.lower())).astype(float)
+    closed = _per_value(stage_text, closed_status)
     status = (
-        _text(frame["status"]).str.lower()
+        _per_value(_text(frame["status"]), str.lower)
         if "status" in frame
         else pd.Series("", index=frame.index, dtype=object)
     )
@@ -314,7 +325,7 @@ def read_deals(
         deals["amount"] = latest["amount"]
         deals["owner"] = latest["owner"]
         deals["closed"] = rows.groupby("deal", sort=False)["closed"].max()
-        by_stage = history.sort_values(["deal", "stage_index"], kind="stable")
+        by_stage = history  # already in deal and stage order (dup's sort)
         step = by_stage.groupby("deal", sort=False)["entered_at"].diff()
         out_of_order = sorted(set(by_stage.loc[step < pd.Timedelta(0), "deal_id"]))
         history = history[["deal_id", "deal", "stage_index", "entered_at"]].reset_index(drop=True)
