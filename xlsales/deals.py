@@ -86,8 +86,9 @@ def _bad(source: str, rows: pd.Index, column: str, values: pd.Series, rule: str)
 
 def _text(raw: pd.Series) -> pd.Series:
     """Cells as stripped text ('' for blanks), working on the distinct values only."""
-    codes, uniques = pd.factorize(raw, use_na_sentinel=True)
-    cleaned = np.array(["" if pd.isna(u) else str(u).strip() for u in uniques] + [""], dtype=object)
+    codes, uniques = pd.factorize(raw, use_na_sentinel=True)  # blanks: code -1, the last ""
+    distinct = np.asarray(uniques, dtype=object).tolist()  # one conversion, not one per value
+    cleaned = np.array([str(u).strip() for u in distinct] + [""], dtype=object)
     return pd.Series(cleaned[codes], index=raw.index, dtype=object)
 
 
