@@ -253,6 +253,7 @@ def section_http(repeat):
         abc_classes([r[0] for r in sent["args"][0]])
         json.loads(json.dumps(response))
 
+    os.chdir(ROOT)  # the server runs python -m from its working directory: this checkout
     with running_server({"PYTHONPATH": str(ROOT)}) as base:
 
         def call():
