@@ -15,6 +15,12 @@ os.environ.setdefault("XLWINGS_ON_SERVER", "true")
 os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
 
 import pytest  # noqa: E402
+from hypothesis import settings  # noqa: E402
+
+# No per-example time limit: on a shared 2-core machine a slow example is load, not a bug
+# (speed is measured in bench/, never in tests).
+settings.register_profile("xlsales", deadline=None)
+settings.load_profile("xlsales")
 import xlwings as xw  # noqa: E402
 from officejs import excel_call  # noqa: E402, F401  (the tests import it from here)
 
