@@ -20,6 +20,7 @@ PAGES = {  # workbook: sheet titles to show
     "account-matrix": ["Accounts", "Summary", "Capacity"],
     "prospecting-log": ["Prospects", "Blocks", "Weeks", "Summary"],
     "funnel-planner": ["Plan"],
+    "pipeline-review": ["Deals", "Forecast", "Conversion", "Cycle", "Stalled", "What-if"],
 }
 
 

@@ -16,8 +16,11 @@ from udfs.funnel import (
     XLSALES_VERSION,
 )
 from udfs.pareto import ABC_CLASS, ABC_COMPUTED, ABC_LIMITS, PARETO_CUTOFF
+from udfs.pipeline import STALLED_DEALS, WEIGHTED_FORECAST
 
 __all__ = [
+    "STALLED_DEALS",
+    "WEIGHTED_FORECAST",
     "CONVERSION_FROM_STAGES",
     "DAYS_IN_STAGE",
     "PLAN_VS_ACTUAL",
