@@ -66,7 +66,8 @@ def _cmd_funnel(args: argparse.Namespace) -> None:
 
 ACCOUNTS_HELP = (
     "accounts file (.csv or .xlsx) with the columns: account, owner, cluster, icp_fit (yes/no), "
-    "revenue, gross_margin (0-1), effort_hours, hourly_cost, influenceable (yes/no)"
+    "revenue, gross_margin (0-1), effort_hours, hourly_cost, influenceable (yes/no), and "
+    "optionally decision (GO, NO-GO or blank: your manual decision) and reason"
 )
 ACTIVITIES_HELP = (
     "activities file (.csv or .xlsx) with the columns: date (YYYY-MM-DD), rep, type (call, "
@@ -594,18 +595,29 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--a", type=float, default=0.8, help="account matrix: A limit (default 0.8)")
     p.add_argument("--b", type=float, default=0.95, help="account matrix: B limit (default 0.95)")
-    p.add_argument("--go-max-class", default="B", help="account matrix: worst class that is GO")
+    p.add_argument(
+        "--go-max-class",
+        default="B",
+        help="account matrix: worst ABC class by profit after effort that can be GO (default B)",
+    )
     p.add_argument(
         "--min-return",
         type=float,
-        default=1.5,
-        help="account matrix: gross profit per unit of effort cost for GO (1.5)",
+        default=0.5,
+        help="account matrix: return on effort (profit after effort / effort cost) for GO "
+        "(default 0.5)",
     )
     p.add_argument(
         "--hours-per-owner",
         type=float,
         default=1200,
-        help="account matrix: hours a year each owner has (default 1200)",
+        help="account matrix: hours each owner has per period (default 1200)",
+    )
+    p.add_argument(
+        "--period",
+        default="year",
+        help="account matrix: the period of the hours: year, half year, quarter or month "
+        "(default year)",
     )
     p.set_defaults(run=_cmd_template)
 

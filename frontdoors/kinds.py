@@ -114,7 +114,9 @@ def _account_matrix(data: Data, o: dict[str, Any]) -> tuple[Workbook, Provenance
     from xlsales.accounts import AccountRules
 
     frame, source = records.load_accounts(data, o["map"], o["decimal"], o["dates"])
-    rules = AccountRules(o["a"], o["b"], o["go_max_class"], o["min_return"], o["hours_per_owner"])
+    rules = AccountRules(
+        o["a"], o["b"], o["go_max_class"], o["min_return"], o["hours_per_owner"], o["period"]
+    )
     return account_matrix.build(frame, rules, sources=[source]), source
 
 
@@ -196,7 +198,7 @@ def _pipeline_review(data: Data, o: dict[str, Any]) -> tuple[Workbook, Provenanc
 
 ACCOUNTS = (
     "account, owner, cluster, icp_fit (yes/no), revenue, gross_margin (0-1), effort_hours, "
-    "hourly_cost, influenceable (yes/no)"
+    "hourly_cost, influenceable (yes/no)[, decision (GO, NO-GO or blank), reason]"
 )
 ACTIVITIES = (
     "date (YYYY-MM-DD), rep, type (call, e-mail, LinkedIn message, meeting, other), prospect, "
@@ -254,9 +256,27 @@ KINDS: dict[str, Kind] = {
             (
                 Option("a", "A limit (share of revenue)", "number", 0.8),
                 Option("b", "B limit (share of revenue)", "number", 0.95),
-                Option("go_max_class", "Worst class that is GO", "choice", "B", ("A", "B", "C")),
-                Option("min_return", "Minimum return on effort", "number", 1.5),
-                Option("hours_per_owner", "Hours per owner (a year)", "number", 1200.0),
+                Option(
+                    "go_max_class",
+                    "Worst ABC class by profit after effort that is GO",
+                    "choice",
+                    "B",
+                    ("A", "B", "C"),
+                ),
+                Option(
+                    "min_return",
+                    "Minimum return on effort (profit after effort / effort cost)",
+                    "number",
+                    0.5,
+                ),
+                Option("hours_per_owner", "Hours available per owner per period", "number", 1200.0),
+                Option(
+                    "period",
+                    "Period of the hours",
+                    "choice",
+                    "year",
+                    ("year", "half year", "quarter", "month"),
+                ),
                 *READING,
             ),
         ),

@@ -69,7 +69,8 @@ def test_tables_carry_calculated_columns():
     wb = BUILT["account-matrix"]()
     table = wb["Accounts"].tables[am.TABLE]
     calculated = {c.name: c.calculatedColumnFormula for c in table.tableColumns}
-    assert calculated["profit after effort"].attr_text == "K5-L5"
+    # revenue F, gross_margin G, effort H, hourly cost I, ..., gross profit M, effort cost N
+    assert calculated["Profit after effort"].attr_text == "M5-N5"
     assert calculated["revenue"] is None  # an input column
     assert wb["Accounts"].data_validations.dataValidation  # inputs are validated
 
@@ -141,3 +142,33 @@ def test_funnel_planner_refuses_a_bad_plan(kwargs, message):
     with pytest.raises(InputError) as info:
         fp.build(**{**plan, **kwargs})
     assert message in str(info.value)
+
+
+FORBIDDEN_IN_NAMES = set(":/-[]#'@")
+
+
+@pytest.mark.parametrize("name", ["account-matrix", "account-matrix empty"])
+def test_account_matrix_table_names_need_no_escaping_and_match_headers(name):
+    wb = BUILT[name]()
+    seen = 0
+    for ws in wb.worksheets:
+        for table in ws.tables.values():
+            for j, column in enumerate(table.tableColumns, start=1):
+                assert not FORBIDDEN_IN_NAMES & set(column.name), (table.name, column.name)
+                assert ws.cell(row=4, column=j).value == column.name
+                seen += 1
+    assert seen > 50  # Accounts, Focus and Capacity plan
+
+
+@pytest.mark.parametrize("name", ["account-matrix", "account-matrix empty"])
+def test_account_matrix_one_validation_per_cell(name):
+    from openpyxl.worksheet.cell_range import CellRange
+
+    wb = BUILT[name]()
+    for ws in wb.worksheets:
+        cells: set[tuple[int, int]] = set()
+        for dv in ws.data_validations.dataValidation:
+            for rng in dv.sqref.ranges:
+                box = set(CellRange(rng.coord).cells)
+                assert not cells & box, f"{ws.title}!{rng.coord} validated twice"
+                cells |= box

@@ -39,6 +39,24 @@ HAND_ACCOUNTS = pd.DataFrame(
         "influenceable": ["yes", "yes", "no", "yes", "yes", "yes"],
     }
 )
+HAND_LIMITS = pd.DataFrame(
+    {
+        # hourly cost 50; hours available: Ann 100, Bob 100; minimum return 0.5, class C is GO
+        "account": ["Overruled", "Ann2", "Bob2", "OnMin", "BelowMin", "NoEffort"],
+        "owner": ["Ann", "Ann", "Bob", "Ann", "Bob", "Ann"],
+        "cluster": ["North"] * 6,
+        "icp_fit": ["yes"] * 6,
+        "revenue": [40_000.0, 32_000.0, 32_400.0, 6_000.0, 5_996.0, 1_000.0],
+        "gross_margin": [0.5, 0.25, 0.25, 0.25, 0.25, 0.5],
+        "effort_hours": [80.0, 80.0, 81.0, 20.0, 20.0, 0.0],
+        "hourly_cost": [50.0] * 6,
+        "influenceable": ["yes"] * 6,
+        "manual_decision": ["NO-GO", "", "", "", "GO", ""],
+        "reason": ["churning", "", "", "", "strategic", ""],
+    }
+)
+LIMIT_RULES = accounts.AccountRules(go_max_class="C", min_return_on_effort=0.5)
+LIMIT_HOURS = {"Ann": 100.0, "Bob": 100.0}
 
 
 @pytest.fixture(scope="module")
@@ -64,6 +82,8 @@ def books(tmp_path_factory):
         "am_hand": am.build(HAND_ACCOUNTS),
         "am_unsorted": unsorted,
         "am_empty": am.build(),
+        "am_limits": am.build(HAND_LIMITS, LIMIT_RULES, LIMIT_HOURS),
+        "am_1000": am.build(samples.sample_accounts(1_000)),
         **{f"fp_{mode}": fp.build(rounding=mode, **plan) for mode in ("end", "stage", "none")},
         "fp_week": fp.build(every="week", **plan),
         "fp_noise": fp.build(
@@ -120,7 +140,6 @@ def test_no_error_and_no_empty_formula_cells(books):
 @pytest.mark.parametrize(
     "name",
     [
-        "am_sample",
         "am_hand",
         "am_empty",
         "fp_end",
@@ -141,6 +160,19 @@ def test_master_check_ok(books, name):
     assert books[name][1]["Checks"]["B3"].value == "OK"
 
 
+def test_demo_accounts_fail_only_the_capacity_check(books):
+    # the sample team is over capacity (see test_account_matrix_agrees_with_core): the
+    # master check says so, and no other check fails
+    values = books["am_sample"][1]
+    assert values["Checks"]["B3"].value == "CHECK FAILED"
+    failing = [
+        values["Checks"][f"A{r}"].value
+        for r in range(FIRST, values["Checks"].max_row + 1)
+        if values["Checks"][f"C{r}"].value is False
+    ]
+    assert len(failing) == 1 and failing[0].startswith("GO accounts that do not fit capacity")
+
+
 def test_order_check_catches_an_unsorted_row(books):
     values = books["am_unsorted"][1]
     assert values["Checks"]["B3"].value == "CHECK FAILED"
@@ -153,31 +185,109 @@ def test_order_check_catches_an_unsorted_row(books):
     )
 
 
+def checks_by_text(values_wb):
+    ws = values_wb["Checks"]
+    return {ws[f"A{r}"].value: ws[f"B{r}"].value for r in range(FIRST, ws.max_row + 1)}
+
+
+def facts(values_wb, sheet, value_column="B"):
+    ws = values_wb[sheet]
+    return {ws[f"A{r}"].value: ws[f"{value_column}{r}"].value for r in range(FIRST, ws.max_row + 1)}
+
+
 def test_account_matrix_by_hand(books):
     values = books["am_hand"][1]
     L = am.LETTERS
     assert column(values, "Accounts", L["abc"], 6) == ["A", "A", "B", "B", "C", "C"]
-    # profit after effort: 50,000 x 0.4 - 100 h x 50 = 15,000; 30,000 x 0.5 - 40 x 50 = 13,000
-    assert column(values, "Accounts", L["profit"], 2) == [15_000, 13_000]
-    # GO needs class <= B, influence, an owner and gross profit >= 1.5 x effort cost:
-    # Five: 20,000 / 5,000 = 4 -> GO; One (10,000) cannot be influenced -> NO-GO;
-    # Half: 2,500 / 2,500 = 1 < 1.5 -> NO-GO; Small has no owner and is C -> NO-GO
-    assert column(values, "Accounts", L["decision"], 6) == [
-        "GO",
-        "GO",
-        "NO-GO",
-        "NO-GO",
-        "NO-GO",
-        "NO-GO",
-    ]
+    # profit after effort (x 50 an hour): Five 20,000 - 5,000 = 15,000; Three 15,000 - 2,000
+    # = 13,000; One 3,000 - 1,000 = 2,000; Half 2,500 - 2,500 = 0; Small 1,500 - 500 =
+    # 1,000; Tiny 400 - 1,500 = -1,100
+    assert column(values, "Accounts", L["profit"], 6) == [15_000, 13_000, 2_000, 0, 1_000, -1_100]
+    # return on effort = profit after effort / effort cost: 3, 6.5, 2, 0, 2, -0.733
+    roe = column(values, "Accounts", L["return_on_effort"], 6)
+    assert roe == pytest.approx([3, 6.5, 2, 0, 2, -1_100 / 1_500])
+    # class by profit: positive total 31,000 (Tiny's loss left out). Five 0 ahead A; Three
+    # 15/31 = 0.48 A; One 28/31 = 0.90 B; Small 30/31 = 0.97 C; Half 31/31 C; Tiny C
+    assert column(values, "Accounts", L["abc_profit"], 6) == ["A", "A", "B", "C", "C", "C"]
+    # GO: class <= B, return >= 0.5, influenceable. One cannot be influenced; the rest are C
+    assert column(values, "Accounts", L["suggested"], 6) == ["GO", "GO"] + ["NO-GO"] * 4
+    assert column(values, "Accounts", L["decision"], 6) == ["GO", "GO"] + ["NO-GO"] * 4
+    # Ann (1,200 h) needs 100 + 40 = 140 h: both fit; Bob's accounts are NO-GO: 100 h freed
+    assert column(values, "Accounts", L["fits"], 6) == ["yes", "yes"] + ["hours freed"] * 4
+    cap = values["Capacity"]
+    assert [cap[f"{c}{FIRST}"].value for c in "ADEF"] == ["Ann", 140, 0, 1200]
+    assert cap[f"G{FIRST}"].value == pytest.approx(140 / 1200)  # Load; LibreOffice keeps 15 digits
+    assert [cap[f"{c}{FIRST + 1}"].value for c in "ADEFG"] == ["Bob", 0, 100, 1200, 0]
     # outside the ideal profile: Three (30,000) and Small (3,000) of 100,000
-    summary = {
-        values["Summary"][f"A{r}"].value: values["Summary"][f"B{r}"].value
-        for r in range(FIRST, FIRST + 12)
-    }
+    summary = facts(values, "Summary")
     assert summary["Share of revenue from accounts outside the ideal profile"] == pytest.approx(
         0.33
     )
+
+
+def test_account_matrix_limits_on_and_beside(books):
+    values = books["am_limits"][1]
+    L = am.LETTERS
+    # revenue order: Overruled 40,000, Bob2 32,400, Ann2 32,000, OnMin 6,000, BelowMin
+    # 5,996, NoEffort 1,000
+    names = column(values, "Accounts", L["account"], 6)
+    assert names == ["Overruled", "Bob2", "Ann2", "OnMin", "BelowMin", "NoEffort"]
+    got = {key: dict(zip(names, column(values, "Accounts", L[key], 6))) for key in L}
+    # OnMin 6,000 x 0.25 - 1,000 = 500: 500 / 1,000 = 0.5, the minimum: holds;
+    # BelowMin 5,996 x 0.25 - 1,000 = 499: 0.499 fails
+    assert got["return_on_effort"]["OnMin"] == 0.5 and got["go_return"]["OnMin"] is True
+    assert got["return_on_effort"]["BelowMin"] == pytest.approx(0.499)
+    assert got["go_return"]["BelowMin"] is False
+    assert got["return_on_effort"]["NoEffort"] == "no effort cost"
+    assert got["go_return"]["NoEffort"] is True
+    # the manual decision wins both ways: Overruled (suggested GO) is NO-GO, BelowMin
+    # (suggested NO-GO) is GO
+    assert got["suggested"]["Overruled"] == "GO" and got["decision"]["Overruled"] == "NO-GO"
+    assert got["suggested"]["BelowMin"] == "NO-GO" and got["decision"]["BelowMin"] == "GO"
+    # Ann, 100 h: NoEffort (no effort, first), Overruled (NO-GO, 80 h freed), Ann2 (4,000 /
+    # 80 = 50 an hour) 80 h, OnMin (500 / 20 = 25 an hour) 80 + 20 = 100 = 100: fits (ON).
+    # Bob, 100 h: Bob2 (4,050 / 81 = 50) 81 h, BelowMin 81 + 20 = 101 > 100: does not fit
+    assert got["fits"] == {
+        "Overruled": "hours freed",
+        "Bob2": "yes",
+        "Ann2": "yes",
+        "OnMin": "yes",
+        "BelowMin": "no",
+        "NoEffort": "yes",
+    }
+    plan = values["Capacity plan"]
+    P = am.PLAN_SPEC.letters
+    assert column(values, "Capacity plan", P["account"], 6) == [
+        "NoEffort",
+        "Overruled",
+        "Ann2",
+        "OnMin",
+        "Bob2",
+        "BelowMin",
+    ]
+    assert column(values, "Capacity plan", P["running"], 6) == [0, 0, 80, 100, 81, 101]
+    assert plan[f"{P['per_hour']}{FIRST}"].value == "no effort"
+    cap = values["Capacity"]
+    # Ann: Load 100 / 100 = 100 % (ok); 80 h freed. Bob: 101 / 100 = 101 % (over)
+    assert [cap[f"{c}{FIRST}"].value for c in "ADEFGI"] == ["Ann", 100, 80, 100, 1, "ok"]
+    assert [cap[f"{c}{FIRST + 1}"].value for c in "ADEFGI"] == [
+        "Bob",
+        101,
+        0,
+        100,
+        1.01,
+        "OVER CAPACITY",
+    ]
+    capacity = facts(values, "Capacity", "D")
+    assert capacity["Period of the hours"] == "year"
+    assert capacity["Plan: GO when every GO account fits its owner's hours, else NO GO"] == "NO GO"
+    assert values["Checks"]["B3"].value == "CHECK FAILED"
+    failing = {k: v for k, v in checks_by_text(values).items() if k and v not in (0, 0.15)}
+    assert failing == {
+        "GO accounts that do not fit capacity (an owner's load over 100 %, or no listed "
+        "owner): BelowMin": 1
+    }
+    assert values["Capacity"]["A2"].value.startswith("Hours per year: ")
 
 
 def test_account_matrix_agrees_with_core(books):
@@ -186,19 +296,26 @@ def test_account_matrix_agrees_with_core(books):
     n = len(core)
     L = am.LETTERS
     assert column(values, "Accounts", L["account"], n) == core["account"].tolist()
-    for key in ("gross_profit", "effort_cost", "profit", "revenue_share"):
+    for key in ("gross_profit", "effort_cost", "profit", "revenue_share", "return_on_effort"):
         assert column(values, "Accounts", L[key], n) == pytest.approx(core[key].tolist(), rel=1e-12)
-    for key in ("abc", "decision", "quadrant", "go_class", "go_influence", "go_owner", "go_return"):
+    for key in (
+        "abc",
+        "abc_profit",
+        "go_class",
+        "go_return",
+        "go_influence",
+        "suggested",
+        "decision",
+        "quadrant",
+    ):
         assert column(values, "Accounts", L[key], n) == core[key].tolist(), key
-    summary = {
-        values["Summary"][f"A{r}"].value: values["Summary"][f"B{r}"].value
-        for r in range(FIRST, FIRST + 12)
-    }
+    summary = facts(values, "Summary")
     assert summary["Revenue"] == pytest.approx(core["revenue"].sum())
     assert summary["Median profit after effort (quadrant line)"] == pytest.approx(
         core["profit"].median()
     )
-    assert summary["A accounts"] == (core["abc"] == "A").sum()
+    assert summary["A accounts by revenue"] == (core["abc"] == "A").sum()
+    assert summary["A accounts by profit after effort"] == (core["abc_profit"] == "A").sum()
     assert summary["Share of revenue from accounts outside the ideal profile"] == pytest.approx(
         accounts.outside_icp_share(core)
     )
@@ -210,12 +327,41 @@ def test_account_matrix_agrees_with_core(books):
         assert values["Clusters"][f"E{r}"].value == pytest.approx(clusters.loc[name, "profit"])
         assert values["Clusters"][f"G{r}"].value == pytest.approx(clusters.loc[name, "a_share"])
     hours = {o: 1200.0 for o in sorted(set(core["owner"]))}
+    plan = accounts.capacity_plan(core, hours)
+    P = am.PLAN_SPEC.letters
+    assert column(values, "Capacity plan", P["account"], n) == plan["account"].tolist()
+    assert column(values, "Capacity plan", P["running"], n) == pytest.approx(
+        plan["running_hours"].tolist()
+    )
+    assert column(values, "Capacity plan", P["fits"], n) == plan["fits"].tolist()
+    fits = dict(zip(plan["row"], plan["fits"]))
+    assert column(values, "Accounts", L["fits"], n) == [fits[i] for i in range(n)]
     cap = accounts.capacity(core, hours).set_index("owner")
     for r in range(FIRST, FIRST + len(hours)):
         owner = values["Capacity"][f"A{r}"].value
-        assert values["Capacity"][f"C{r}"].value == pytest.approx(cap.loc[owner, "hours_needed"])
+        assert values["Capacity"][f"D{r}"].value == pytest.approx(cap.loc[owner, "hours_needed"])
+        assert values["Capacity"][f"E{r}"].value == pytest.approx(cap.loc[owner, "hours_freed"])
+        assert values["Capacity"][f"G{r}"].value == pytest.approx(cap.loc[owner, "load"])
+        assert values["Capacity"][f"H{r}"].value == cap.loc[owner, "fitting"]
         flag = "OVER CAPACITY" if cap.loc[owner, "over_capacity"] else "ok"
-        assert values["Capacity"][f"F{r}"].value == flag
+        assert values["Capacity"][f"I{r}"].value == flag
+    verdict = facts(values, "Capacity", "D")
+    key = "Plan: GO when every GO account fits its owner's hours, else NO GO"
+    assert verdict[key] == accounts.plan_verdict(core, hours)
+
+
+def test_a_team_of_four_with_1000_accounts_reads_no_go_on_the_plan(books):
+    values = books["am_1000"][1]
+    core = accounts.account_matrix(samples.sample_accounts(1_000))
+    hours = {o: 1200.0 for o in sorted(set(core["owner"]))}
+    assert len(hours) == 4
+    capacity = facts(values, "Capacity", "D")
+    assert capacity["Plan: GO when every GO account fits its owner's hours, else NO GO"] == "NO GO"
+    not_fitting = sum(len(names) for names in accounts.capacity(core, hours)["not_fitting"])
+    assert capacity["GO accounts that do not fit"] == not_fitting > 0
+    assert values["Checks"]["B3"].value == "CHECK FAILED"
+    named = [k for k in checks_by_text(values) if k and k.startswith("GO accounts that do not")]
+    assert named and named[0].endswith(f" and {not_fitting - 10} more")
 
 
 @pytest.mark.parametrize("mode", ["end", "stage", "none"])

@@ -10,11 +10,12 @@ first, to mend it).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from copy import copy
 
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.chart import Reference
-from openpyxl.styles import Font
+from openpyxl.styles import Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 
 from workbook_templates._common import (
@@ -24,6 +25,7 @@ from workbook_templates._common import (
     TableSpec,
     add_chart,
     checks_sheet,
+    column_ref,
     cover,
     data_table,
     define_name,
@@ -37,27 +39,40 @@ from workbook_templates._common import (
     title,
     validation,
 )
-from xlsales.accounts import AccountRules
+from xlsales.accounts import PERIODS, AccountRules, effort_figures, focus_order, plan_order
 from xlsales.records import ACCOUNT_COLUMNS, Provenance
 
 TABLE = "tblAccounts"
+FOCUS = "tblFocus"
+PLAN = "tblPlan"
 SPARE = 5  # empty slots left in the cluster and owner lists for the user to fill
+NAMES_SHOWN = 10  # accounts named in the capacity check (an input on Inputs)
 
-# key, header, format, width, formula ([key] is the column letter of key)
+# key, header, format, width, formula ([key] is the column letter of key). Headers hold
+# none of : / - [ ] # ' @ so structured references need no escaping.
 _COLUMNS = [
     ("source_row", "source row", "count", 8, None),
     ("account", "account", "text", 28, None),
     ("owner", "owner", "text", 16, None),
     ("cluster", "cluster", "text", 15, None),
-    ("icp_fit", "icp_fit (yes/no)", "text", 9, None),
+    ("icp_fit", "icp_fit", "text", 9, None),
     ("revenue", "revenue", "money", 12, None),
     ("gross_margin", "gross_margin", "share", 9, None),
     ("effort_hours", "effort_hours", "hours", 9, None),
     ("hourly_cost", "hourly_cost", "amount", 9, None),
-    ("influenceable", "influenceable (yes/no)", "text", 11, None),
+    ("influenceable", "influenceable", "text", 11, None),
+    ("manual", "manual decision", "text", 10, None),
+    ("reason", "reason", "text", 24, None),
     ("gross_profit", "gross profit", "money", 12, "=[revenue]{r}*[gross_margin]{r}"),
     ("effort_cost", "effort cost", "money", 11, "=[effort_hours]{r}*[hourly_cost]{r}"),
-    ("profit", "profit after effort", "money", 12, "=[gross_profit]{r}-[effort_cost]{r}"),
+    ("profit", "Profit after effort", "money", 12, "=[gross_profit]{r}-[effort_cost]{r}"),
+    (
+        "return_on_effort",
+        "Return on effort",
+        "ratio",
+        9,
+        '=IF([effort_cost]{r}=0,"no effort cost",[profit]{r}/[effort_cost]{r})',
+    ),
     (
         "revenue_share",
         "share of revenue",
@@ -82,32 +97,54 @@ _COLUMNS = [
     ),
     (
         "abc",
-        "ABC class",
+        "ABC class by revenue",
         "text",
-        7,
+        8,
         '=IF([ahead_share]{r}<ALimit,"A",IF([ahead_share]{r}<BLimit,"B","C"))',
     ),
-    ("go_class", "GO: class good enough", "general", 9, "=[abc]{r}<=GoMaxClass"),
-    ("go_influence", "GO: can be influenced", "general", 9, '=[influenceable]{r}="yes"'),
-    ("go_owner", "GO: has an owner", "general", 9, "=LEN(TRIM([owner]{r}))>0"),
+    ("focus_rank", "focus rank", "count", 7, None),  # generated: the row on Focus
+    (
+        "abc_profit",
+        "ABC class by profit",
+        "text",
+        8,
+        f"=INDEX({column_ref(FOCUS, 'ABC class by profit')},[focus_rank]{{r}})",
+    ),
+    ("go_class", "profit class within GO classes", "general", 9, "=[abc_profit]{r}<=GoMaxClass"),
     (
         "go_return",
-        "GO: effort pays back",
+        "return on effort at least the minimum",
         "general",
         9,
-        "=IF([effort_cost]{r}=0,TRUE,ROUND([gross_profit]{r}/[effort_cost]{r},SharePrecision)"
+        "=IF([effort_cost]{r}=0,TRUE,ROUND([profit]{r}/[effort_cost]{r},SharePrecision)"
         ">=MinReturnOnEffort)",
+    ),
+    ("go_influence", "can be influenced", "general", 9, '=[influenceable]{r}="yes"'),
+    (
+        "suggested",
+        "Suggested decision",
+        "text",
+        9,
+        '=IF(AND([go_class]{r},[go_return]{r},[go_influence]{r}),"GO","NO-GO")',
     ),
     (
         "decision",
-        "GO / NO-GO",
+        "Decision",
         "text",
         8,
-        '=IF(AND([go_class]{r},[go_influence]{r},[go_owner]{r},[go_return]{r}),"GO","NO-GO")',
+        '=IF(LEN(TRIM([manual]{r}))=0,[suggested]{r},IF(TRIM([manual]{r})="GO","GO","NO-GO"))',
+    ),
+    ("plan_row", "plan row", "count", 7, None),  # generated: the row on Capacity plan
+    (
+        "fits",
+        "Fits capacity",
+        "text",
+        9,
+        f"=INDEX({column_ref(PLAN, 'Fits capacity')},[plan_row]{{r}})",
     ),
     (
         "quadrant",
-        "sweet-spot quadrant",
+        "quadrant",
         "text",
         15,
         '=IF([profit]{r}>=ProfitMedian,IF([effort_hours]{r}<=EffortMedian,"Sweet spot",'
@@ -122,24 +159,165 @@ _COLUMNS = [
     ),
     (
         "check_order",
-        "check: in revenue order",
+        "in revenue order",
         "general",
         9,
         "=OR(NOT(ISNUMBER([revenue]{p})),[revenue]{r}<=[revenue]{p})",
     ),
     (
         "check_inputs",
-        "check: inputs valid",
+        "inputs valid",
         "general",
         9,
         "=OR(LEN([account]{r})=0,AND([revenue]{r}>=0,[gross_margin]{r}>=0,[gross_margin]{r}<=1,"
         '[effort_hours]{r}>=0,[hourly_cost]{r}>=0,OR([icp_fit]{r}="yes",[icp_fit]{r}="no"),'
-        'OR([influenceable]{r}="yes",[influenceable]{r}="no"),COUNTIF(ClusterList,[cluster]{r})>0))',
+        'OR([influenceable]{r}="yes",[influenceable]{r}="no"),COUNTIF(ClusterList,[cluster]{r})>0,'
+        'OR(LEN(TRIM([manual]{r}))=0,TRIM([manual]{r})="GO",TRIM([manual]{r})="NO-GO")))',
     ),
 ]
 SPEC = TableSpec(TABLE, _COLUMNS)
 LETTERS = SPEC.letters
 col = SPEC.ref
+
+
+def _account(key: str) -> str:
+    """This row's account's value of an Accounts column, by its position there."""
+    return f"=INDEX({col(key)},[account_row]{{r}})"
+
+
+# Focus: the accounts by profit after effort, largest first; the class by profit after
+# effort is a running total here, as the class by revenue is on Accounts.
+_FOCUS_COLUMNS = [
+    ("rank", "focus rank", "count", 7, None),  # generated: 1, 2, 3, ...
+    ("account_row", "account row", "count", 8, None),  # generated: the row on Accounts
+    ("account", "account", "text", 28, _account("account")),
+    ("profit", "Profit after effort", "money", 12, _account("profit")),
+    ("counted", "profit counted", "money", 12, "=IF([profit]{r}>0,[profit]{r},0)"),
+    ("running", "running profit", "money", 12, "=N([running]{p})+[counted]{r}"),
+    (
+        "ahead",
+        "profit of larger accounts",
+        "money",
+        12,
+        "=IF([profit]{r}=N([profit]{p}),N([ahead]{p}),N([running]{p}))",
+    ),
+    (
+        "ahead_share",
+        "share held by larger accounts",
+        "share",
+        10,
+        "=IF(TotalPositiveProfit=0,1,ROUND([ahead]{r}/TotalPositiveProfit,SharePrecision))",
+    ),
+    (
+        "abc_profit",
+        "ABC class by profit",
+        "text",
+        8,
+        '=IF(OR([profit]{r}<0,TotalPositiveProfit=0),"C",'
+        'IF([ahead_share]{r}<ALimit,"A",IF([ahead_share]{r}<BLimit,"B","C")))',
+    ),
+    (
+        "check_order",
+        "in profit order",
+        "general",
+        9,
+        "=OR(NOT(ISNUMBER([profit]{p})),[profit]{r}<=[profit]{p})",
+    ),
+    (
+        "check_link",
+        "linked to its account",
+        "general",
+        9,
+        f"=INDEX({column_ref(TABLE, 'focus rank')},[account_row]{{r}})=[rank]{{r}}",
+    ),
+]
+FOCUS_SPEC = TableSpec(FOCUS, _FOCUS_COLUMNS)
+
+# Capacity plan: per owner (in the order of the Inputs list; blank or unlisted owners
+# last), the accounts by profit per hour, largest first; the GO hours run up per owner.
+_PLAN_COLUMNS = [
+    ("plan_row", "plan row", "count", 7, None),  # generated: 1, 2, 3, ...
+    ("account_row", "account row", "count", 8, None),  # generated: the row on Accounts
+    ("account", "account", "text", 28, _account("account")),
+    ("owner", "owner", "text", 16, _account("owner")),
+    (
+        "owner_number",
+        "owner number",
+        "count",
+        8,
+        "=IF(LEN(TRIM([owner]{r}))=0,ROWS(OwnerList)+1,IF(COUNTIF(OwnerList,[owner]{r})=0,"
+        "ROWS(OwnerList)+1,MATCH([owner]{r},OwnerList,0)))",
+    ),
+    ("decision", "Decision", "text", 8, _account("decision")),
+    ("effort_hours", "effort_hours", "hours", 9, _account("effort_hours")),
+    ("profit", "Profit after effort", "money", 12, _account("profit")),
+    (
+        "per_hour",
+        "Profit after effort per hour",
+        "amount",
+        10,
+        '=IF([effort_hours]{r}=0,"no effort",[profit]{r}/[effort_hours]{r})',
+    ),
+    ("go_hours", "GO hours", "hours", 9, '=IF([decision]{r}="GO",[effort_hours]{r},0)'),
+    (
+        "running",
+        "running GO hours of the owner",
+        "hours",
+        10,
+        "=IF([owner_number]{r}=N([owner_number]{p}),N([running]{p}),0)+[go_hours]{r}",
+    ),
+    (
+        "available",
+        "hours available",
+        "hours",
+        10,
+        "=IF([owner_number]{r}>ROWS(OwnerList),0,INDEX(OwnerHoursList,[owner_number]{r}))",
+    ),
+    (
+        "fits",
+        "Fits capacity",
+        "text",
+        9,
+        '=IF([decision]{r}<>"GO","hours freed",IF(AND([owner_number]{r}<=ROWS(OwnerList),'
+        '[running]{r}<=[available]{r}),"yes","no"))',
+    ),
+    (
+        "not_fitting",
+        "GO accounts not fitting so far",
+        "count",
+        9,
+        '=N([not_fitting]{p})+IF([fits]{r}="no",1,0)',
+    ),
+    (
+        "named",
+        "first ones named",
+        "text",
+        30,
+        '=IF([not_fitting]{r}=0,"none",IF(AND([fits]{r}="no",[not_fitting]{r}<=NamesShown),'
+        'IF([not_fitting]{r}=1,[account]{r},[named]{p}&", "&[account]{r}),[named]{p}))',
+    ),
+    (
+        "check_order",
+        "in plan order",
+        "general",
+        9,
+        "=OR([owner_number]{r}>N([owner_number]{p}),AND([owner_number]{r}=N([owner_number]{p}),"
+        "OR(N([effort_hours]{p})=0,AND([effort_hours]{r}>0,N([per_hour]{r})<=N([per_hour]{p})))))",
+    ),
+    (
+        "check_link",
+        "linked to its account",
+        "general",
+        9,
+        f"=INDEX({column_ref(TABLE, 'plan row')},[account_row]{{r}})=[plan_row]{{r}}",
+    ),
+]
+PLAN_SPEC = TableSpec(PLAN, _PLAN_COLUMNS)
+GENERATED = {  # position columns written by the builder: locked, not inputs
+    TABLE: ("source_row", "focus_rank", "plan_row"),
+    FOCUS: ("rank", "account_row"),
+    PLAN: ("plan_row", "account_row"),
+}
 
 
 def build(
@@ -151,28 +329,49 @@ def build(
     """The account-matrix workbook; empty (one blank row) when ``accounts`` is None.
 
     ``accounts`` has the columns of :data:`xlsales.records.ACCOUNT_COLUMNS` (and
-    optionally ``source_row``); rows are written largest revenue first. Owners not in
-    ``hours_available`` get ``rules.hours_per_owner``.
+    optionally ``source_row``, ``manual_decision`` and ``reason``); rows are written
+    largest revenue first, on Focus largest profit after effort first, and on Capacity
+    plan by owner, then profit after effort per hour. Owners not in ``hours_available``
+    get ``rules.hours_per_owner``.
     """
     rules = rules.checked()
     rows: list[dict] = []
+    focus: list[dict] = [{"rank": 1, "account_row": 1}]
+    plan: list[dict] = [{"plan_row": 1, "account_row": 1}]
+    owners = list(hours_available or {})
     if accounts is not None:
+        if "source_row" not in accounts:
+            accounts = accounts.assign(source_row=accounts.index + 2)
         frame = accounts.sort_values("revenue", ascending=False, kind="stable")
-        if "source_row" not in frame:
-            frame = frame.assign(source_row=frame.index + 2)
+        frame = effort_figures(frame.reset_index(drop=True))
+        owners += sorted({str(o).strip() for o in frame["owner"] if str(o).strip()} - set(owners))
+        focus = [{"rank": k, "account_row": i + 1} for k, i in enumerate(focus_order(frame), 1)]
+        plan = [
+            {"plan_row": k, "account_row": i + 1}
+            for k, i in enumerate(plan_order(frame, owners), 1)
+        ]
+        frame["focus_rank"], frame["plan_row"] = 0, 0
+        frame.loc[[f["account_row"] - 1 for f in focus], "focus_rank"] = [f["rank"] for f in focus]
+        frame.loc[[p["account_row"] - 1 for p in plan], "plan_row"] = [p["plan_row"] for p in plan]
+        frame = frame.rename(columns={"manual_decision": "manual"})
         rows = frame.to_dict("records")
-    clusters = list(dict.fromkeys(sorted(str(r["cluster"]) for r in rows)))
-    owners = list(hours_available or {}) + sorted(
-        {str(r["owner"]) for r in rows if str(r["owner"]).strip()} - set(hours_available or {})
+    else:
+        rows = [{"focus_rank": 1, "plan_row": 1}]
+    clusters = list(
+        dict.fromkeys(sorted(str(r.get("cluster", "")) for r in rows if "cluster" in r))
     )
     hours = {o: (hours_available or {}).get(o, rules.hours_per_owner) for o in owners}
 
     wb = new_workbook()
     lists_row = _inputs(wb, rules, clusters, hours)
     first, last = _accounts(wb, rows)
+    _helper(wb, "Focus", FOCUS_SPEC, focus, FOCUS_NOTE)
+    _helper(wb, "Capacity plan", PLAN_SPEC, plan, PLAN_NOTE)
     _summary(wb, first, last)
     _clusters(wb, len(clusters) + SPARE, lists_row)
     _capacity(wb, len(owners) + SPARE, lists_row)
+    focus_ok = f"{FOCUS_SPEC.ref('check_order')},{FOCUS_SPEC.ref('check_link')}"
+    plan_ok = f"{PLAN_SPEC.ref('check_order')},{PLAN_SPEC.ref('check_link')}"
     checks_sheet(
         wb,
         [
@@ -187,6 +386,26 @@ def build(
                 "={v}=0",
             ),
             (
+                "Focus and Capacity plan rows not one per account, out of order or not linked "
+                "(build the workbook again from the accounts file)",
+                f"=ABS(ROWS({FOCUS_SPEC.ref('rank')})-AccountRows)"
+                f"+ABS(ROWS({PLAN_SPEC.ref('plan_row')})-AccountRows)"
+                f"+COUNTIF({focus_ok.split(',')[0]},FALSE)+COUNTIF({focus_ok.split(',')[1]},FALSE)"
+                f"+COUNTIF({plan_ok.split(',')[0]},FALSE)+COUNTIF({plan_ok.split(',')[1]},FALSE)",
+                "={v}=0",
+            ),
+            (
+                "=\"GO accounts that do not fit capacity (an owner's load over 100 %, or no "
+                'listed owner): "&NotFitList',
+                "=NotFitCount",
+                "={v}=0",
+            ),
+            (
+                "Manual decisions without a reason",
+                f"=SUMPRODUCT(--(LEN(TRIM({col('manual')}))>0),--(LEN(TRIM({col('reason')}))=0))",
+                "={v}=0",
+            ),
+            (
                 "Revenue by cluster minus total revenue",
                 "=ClusterRevenue-TotalRevenue",
                 "=ABS({v})<=Tolerance",
@@ -194,8 +413,8 @@ def build(
             ("Accounts by cluster minus accounts", "=ClusterAccounts-AccountCount", "={v}=0"),
             ("A + B + C accounts minus table rows", "=CountA+CountB+CountC-AccountRows", "={v}=0"),
             (
-                "Hours needed by owner (listed + unlisted) minus total effort",
-                "=OwnerHours+UnlistedOwnerHours-TotalEffort",
+                "Hours by owner (GO needed + NO-GO freed, listed + unlisted) minus total effort",
+                "=OwnerHours+OwnerFreedHours+UnlistedOwnerHours-TotalEffort",
                 "=ABS({v})<=Tolerance",
             ),
             ("ABC limits in order (a < b)", "=BLimit-ALimit", "={v}>0"),
@@ -204,56 +423,107 @@ def build(
     cover(
         wb,
         "Account matrix",
-        "Which accounts carry the revenue and the profit, which to work (GO/NO-GO), "
-        "and whether the owners have the hours to work them.",
+        "Which accounts carry the revenue and the profit after effort, which to work "
+        "(Suggested decision and Decision, GO/NO-GO), and whether the owners have the hours "
+        "to work them (Load, Fits capacity).",
         [
-            "Set the limits and criteria on Inputs (yellow cells), with the cluster and owner lists.",
-            "Enter or paste accounts in the Accounts table, largest revenue first "
-            "(or build the workbook with: xlsales template account-matrix --accounts FILE).",
-            "Read Summary, Clusters and Capacity; every number is a formula you can trace.",
-            "Check the master check above: it must say OK.",
-            "Sheets are protected without a password: Review > Unprotect Sheet to add rows.",
+            "Set the limits, GO criteria and the period of the hours on Inputs (yellow cells), "
+            "with the cluster and owner lists and each owner's hours available per period.",
+            "Build the workbook from your accounts file: xlsales template account-matrix "
+            "--accounts FILE (Focus and Capacity plan hold one row per account, in their "
+            "own order; to add accounts, build it again).",
+            "Type a manual decision (GO or NO-GO) and its reason where you overrule the "
+            "Suggested decision: the Decision follows it, and so do Load and Fits capacity.",
+            "Read Summary, Clusters, Capacity and Capacity plan; every number is a formula "
+            "you can trace. Definitions: docs/definitions.md.",
+            "Check the master check above: it must say OK (an owner over capacity fails it, "
+            "naming the accounts that do not fit).",
+            "Sheets are protected without a password: Review > Unprotect Sheet to change them.",
         ],
         [
             ("Checks", "Row checks and the master check."),
-            ("Inputs", "ABC limits, GO/NO-GO criteria, cluster list, owners and their hours."),
-            ("Accounts", "One row per account: inputs, then profit, ABC class, GO/NO-GO criteria."),
+            (
+                "Inputs",
+                "ABC limits, GO criteria, the period of the hours, cluster list, owners "
+                "and their hours available per period.",
+            ),
+            (
+                "Accounts",
+                "One row per account: inputs, profit after effort, return on effort, ABC class "
+                "by revenue and by profit after effort, each GO criterion, Suggested decision, "
+                "manual decision and reason, Decision, Fits capacity.",
+            ),
+            ("Focus", "Accounts by profit after effort: the ABC class by profit after effort."),
+            (
+                "Capacity plan",
+                "Per owner, accounts by profit after effort per hour; GO hours run up "
+                "against the hours available: Fits capacity.",
+            ),
             (
                 "Summary",
-                "Totals, medians, ABC counts, share of revenue outside the ideal "
-                "profile, Pareto chart.",
+                "Totals, medians, ABC counts, decisions, share of revenue outside the "
+                "ideal profile, Pareto chart.",
             ),
             ("Clusters", "Accounts, revenue, effort, profit and share of A accounts per cluster."),
-            ("Capacity", "Hours needed against hours available per owner."),
+            (
+                "Capacity",
+                "Per owner and period: hours GO accounts need, hours NO-GO accounts free, "
+                "hours available, Load; the plan reads GO or NO GO.",
+            ),
         ],
         sources,
     )
     return wb
 
 
+FOCUS_NOTE = (
+    "Accounts by profit after effort, largest first: the ABC class by profit after effort, by "
+    "the rule of abc_classes (loss-making accounts last, in C; they do not count in the total)."
+)
+PLAN_NOTE = (
+    "Per owner, accounts by profit after effort per hour (no effort first): GO hours run up "
+    "and restart with each owner. An account fits while the running total stays within the "
+    "hours available."
+)
+
+
+def _helper(wb: Workbook, name: str, spec: TableSpec, rows: list[dict], note: str) -> None:
+    ws = wb.create_sheet(name)
+    title(ws, name, note)
+    data_table(ws, spec.name, spec.columns({}), rows)
+    _lock_generated(ws, spec, len(rows))
+    finish(ws, title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
+
+
 def _inputs(wb: Workbook, rules: AccountRules, clusters: list[str], hours: dict[str, float]) -> int:
     """The Inputs sheet; returns the first row of the cluster (A) and owner (C, D) lists."""
     ws = wb.create_sheet("Inputs")
     title(ws, "Inputs", "Yellow cells are inputs; everything else in the workbook is calculated.")
-    share = validation("decimal", low=0, high=1)
     row = settings_block(
         wb,
         ws,
         4,
-        "ABC classes and GO/NO-GO",
+        "ABC classes and GO criteria",
         [
             Setting(
                 "ALimit",
-                "A limit: share of revenue held by larger accounts below",
+                "A limit: share of the total held by larger accounts below",
                 rules.a,
                 "share",
-                "an account is A while larger ones hold less than this",
-                share,
+                "an account is A while larger ones hold less than this (revenue and profit)",
+                validation("decimal", low=0, high=1),
             ),
-            Setting("BLimit", "B limit", rules.b, "share", "B below this, C from here", share),
+            Setting(
+                "BLimit",
+                "B limit",
+                rules.b,
+                "share",
+                "B below this, C from here",
+                validation("decimal", low=0, high=1),
+            ),
             Setting(
                 "GoMaxClass",
-                "Worst ABC class that can be GO",
+                "Worst ABC class by profit after effort that can be GO",
                 rules.go_max_class,
                 "text",
                 "A, B or C",
@@ -261,11 +531,27 @@ def _inputs(wb: Workbook, rules: AccountRules, clusters: list[str], hours: dict[
             ),
             Setting(
                 "MinReturnOnEffort",
-                "Gross profit per unit of effort cost, at least",
+                "Return on effort at least (profit after effort / effort cost)",
                 rules.min_return_on_effort,
                 "ratio",
-                "1.5 means 1.50 back for every 1.00 spent",
+                "0.5 means 0.50 left for every 1.00 of effort, after paying for the effort",
                 validation("decimal", low=0),
+            ),
+        ],
+    )
+    row = settings_block(
+        wb,
+        ws,
+        row,
+        "Capacity",
+        [
+            Setting(
+                "HoursPeriod",
+                "Period of the hours (effort hours and hours available)",
+                rules.period,
+                "text",
+                "hours available per owner per " + rules.period + "; effort hours per the same",
+                validation("list", items=",".join(PERIODS)),
             ),
         ],
     )
@@ -291,6 +577,14 @@ def _inputs(wb: Workbook, rules: AccountRules, clusters: list[str], hours: dict[
                 "sums may differ by rounding noise only",
                 validation("decimal", low=0),
             ),
+            Setting(
+                "NamesShown",
+                "Accounts named in the capacity check, at most",
+                NAMES_SHOWN,
+                "count",
+                "the rest are counted",
+                validation("whole", low=1, high=50),
+            ),
         ],
     )
     header(ws, row, ["cluster"])
@@ -301,7 +595,7 @@ def _inputs(wb: Workbook, rules: AccountRules, clusters: list[str], hours: dict[
         style_input(cell, "text")
     last = first + len(clusters) + SPARE - 1
     define_name(wb, "ClusterList", ws, f"$A${first}:$A${last}")
-    header(ws, row, ["owner", "hours available"], first_col=3)
+    header(ws, row, ["owner", "hours available per period"], first_col=3)
     owners = list(hours)
     for i in range(len(owners) + SPARE):
         name = ws.cell(row=first + i, column=3)
@@ -311,12 +605,24 @@ def _inputs(wb: Workbook, rules: AccountRules, clusters: list[str], hours: dict[
             ws.cell(row=first + i, column=4, value=hours[owners[i]] if i < len(owners) else 0),
             "hours",
         )
-    define_name(wb, "OwnerList", ws, f"$C${first}:$C${first + len(owners) + SPARE - 1}")
+    end = first + len(owners) + SPARE - 1
+    define_name(wb, "OwnerList", ws, f"$C${first}:$C${end}")
+    define_name(wb, "OwnerHoursList", ws, f"$D${first}:$D${end}")
     hours_check = validation("decimal", low=0)
     ws.add_data_validation(hours_check)
-    hours_check.add(f"D{first}:D{first + len(owners) + SPARE - 1}")
+    hours_check.add(f"D{first}:D{end}")
     finish(ws, landscape=False, widths={"A": 52, "B": 18, "C": 20, "D": 44})
     return first
+
+
+def _lock_generated(ws, spec: TableSpec, count: int) -> None:
+    """Position columns the builder writes: locked and styled as calculated, not inputs."""
+    for key in GENERATED[spec.name]:
+        c = spec.index(key)
+        proto = ws.cell(row=FIRST_ROW, column=c)
+        proto.fill, proto.font, proto.protection = PatternFill(), Font(), Protection(locked=True)
+        for r in range(FIRST_ROW + 1, FIRST_ROW + max(count, 1)):
+            ws.cell(row=r, column=c)._style = copy(proto._style)
 
 
 def _accounts(wb: Workbook, rows: list[dict]) -> tuple[int, int]:
@@ -324,8 +630,9 @@ def _accounts(wb: Workbook, rows: list[dict]) -> tuple[int, int]:
     title(
         ws,
         "Accounts",
-        "Largest revenue first. Yellow columns are inputs; the rest are "
-        "formulas. Amounts in the currency of the revenue; effort in hours.",
+        "Largest revenue first. Yellow columns are inputs (type a manual decision, GO or "
+        "NO-GO, and its reason to overrule the Suggested decision); the rest are formulas. "
+        "Amounts in the currency of the revenue; effort in hours per the period on Inputs.",
     )
     yes_no = "yes,no"
     checks = {
@@ -337,8 +644,10 @@ def _accounts(wb: Workbook, rows: list[dict]) -> tuple[int, int]:
         "hourly_cost": validation("decimal", low=0),
         "cluster": validation("list", items="=ClusterList"),
         "owner": validation("list", items="=OwnerList"),
+        "manual": validation("list", items="GO,NO-GO"),
     }
     first, last = data_table(ws, TABLE, SPEC.columns(checks), rows)
+    _lock_generated(ws, SPEC, len(rows))
     finish(ws, title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
     return first, last
 
@@ -346,6 +655,7 @@ def _accounts(wb: Workbook, rows: list[dict]) -> tuple[int, int]:
 def _summary(wb: Workbook, first: int, last: int) -> None:
     ws = wb.create_sheet("Summary")
     title(ws, "Summary", "Totals and medians the Accounts sheet uses, and what they say.")
+    profit = FOCUS_SPEC.ref("counted")
     facts = [
         (
             "AccountCount",
@@ -356,7 +666,13 @@ def _summary(wb: Workbook, first: int, last: int) -> None:
         ("AccountRows", "Rows in the accounts table", f"=ROWS({col('account')})", "count"),
         ("TotalRevenue", "Revenue", f"=SUM({col('revenue')})", "money"),
         ("TotalProfit", "Profit after effort", f"=SUM({col('profit')})", "money"),
-        ("TotalEffort", "Effort (hours)", f"=SUM({col('effort_hours')})", "hours"),
+        (
+            "TotalPositiveProfit",
+            "Profit after effort of the accounts that make one (total of the class by profit)",
+            f"=SUM({profit})",
+            "money",
+        ),
+        ("TotalEffort", "Effort (hours per period)", f"=SUM({col('effort_hours')})", "hours"),
         (
             "ProfitMedian",
             "Median profit after effort (quadrant line)",
@@ -369,10 +685,46 @@ def _summary(wb: Workbook, first: int, last: int) -> None:
             f"=IF(COUNT({col('effort_hours')})=0,0,MEDIAN({col('effort_hours')}))",
             "hours",
         ),
-        ("CountA", "A accounts", f'=COUNTIF({col("abc")},"A")', "count"),
-        ("CountB", "B accounts", f'=COUNTIF({col("abc")},"B")', "count"),
-        ("CountC", "C accounts", f'=COUNTIF({col("abc")},"C")', "count"),
-        ("CountGo", "GO accounts", f'=COUNTIF({col("decision")},"GO")', "count"),
+        ("CountA", "A accounts by revenue", f'=COUNTIF({col("abc")},"A")', "count"),
+        ("CountB", "B accounts by revenue", f'=COUNTIF({col("abc")},"B")', "count"),
+        ("CountC", "C accounts by revenue", f'=COUNTIF({col("abc")},"C")', "count"),
+        (
+            "ProfitA",
+            "A accounts by profit after effort",
+            f'=COUNTIF({col("abc_profit")},"A")',
+            "count",
+        ),
+        (
+            "ProfitB",
+            "B accounts by profit after effort",
+            f'=COUNTIF({col("abc_profit")},"B")',
+            "count",
+        ),
+        (
+            "ProfitC",
+            "C accounts by profit after effort",
+            f'=COUNTIF({col("abc_profit")},"C")',
+            "count",
+        ),
+        (
+            "CountSuggestedGo",
+            "Suggested decision GO",
+            f'=COUNTIF({col("suggested")},"GO")',
+            "count",
+        ),
+        (
+            "CountManual",
+            "Manual decisions typed",
+            f"=SUMPRODUCT(--(LEN(TRIM({col('manual')}))>0))",
+            "count",
+        ),
+        ("CountGo", "Decision GO", f'=COUNTIF({col("decision")},"GO")', "count"),
+        (
+            "CountFit",
+            "GO accounts that fit capacity",
+            f'=COUNTIF({col("fits")},"yes")',
+            "count",
+        ),
         (
             "OutsideIcpShare",
             "Share of revenue from accounts outside the ideal profile",
@@ -464,36 +816,57 @@ def _clusters(wb: Workbook, slots: int, list_row: int) -> None:
 
 def _capacity(wb: Workbook, slots: int, list_row: int) -> None:
     ws = wb.create_sheet("Capacity")
-    title(ws, "Capacity", "Hours the accounts need (effort) against the hours each owner has.")
+    title(ws, "Capacity", "")
+    ws["A2"] = (
+        '="Hours per "&HoursPeriod&": what the GO accounts need against what each owner has. '
+        'Load = hours needed / hours available. NO-GO accounts need no hours: theirs are freed."'
+    )
     header(
         ws,
         HEADER_ROW,
-        ["owner", "accounts", "hours needed", "hours available", "utilisation", "status"],
+        [
+            "owner",
+            "accounts",
+            "GO accounts",
+            "hours needed (GO)",
+            "hours freed (NO-GO)",
+            "hours available",
+            "Load",
+            "GO accounts that fit",
+            "status",
+        ],
     )
-    owner, effort = col("owner"), col("effort_hours")
+    owner, effort, decision = col("owner"), col("effort_hours"), col("decision")
+    plan_owner, plan_fits = PLAN_SPEC.ref("owner"), PLAN_SPEC.ref("fits")
     for i in range(slots):
         r = FIRST_ROW + i
         name, avail = f"Inputs!$C${list_row + i}", f"Inputs!$D${list_row + i}"
         ws.cell(row=r, column=1, value=f'=IF(LEN({name})=0,"(empty slot)",{name})')
-        ws.cell(
-            row=r, column=2, value=f"=IF(LEN({name})=0,0,COUNTIFS({owner},{name}))"
-        ).number_format = "#,##0"
-        ws.cell(
-            row=r, column=3, value=f"=IF(LEN({name})=0,0,SUMIFS({effort},{owner},{name}))"
-        ).number_format = "#,##0.0"
-        ws.cell(row=r, column=4, value=f"={avail}").number_format = "#,##0.0"
-        ws.cell(row=r, column=5, value=f'=IF(D{r}=0,"no hours set",C{r}/D{r})').number_format = "0%"
-        ws.cell(row=r, column=6, value=f'=IF(C{r}>D{r},"OVER CAPACITY","ok")')
+        cells = [
+            (f"=IF(LEN({name})=0,0,COUNTIFS({owner},{name}))", "#,##0"),
+            (f'=IF(LEN({name})=0,0,COUNTIFS({owner},{name},{decision},"GO"))', "#,##0"),
+            (f'=IF(LEN({name})=0,0,SUMIFS({effort},{owner},{name},{decision},"GO"))', "#,##0.0"),
+            (f'=IF(LEN({name})=0,0,SUMIFS({effort},{owner},{name},{decision},"<>GO"))', "#,##0.0"),
+            (f"={avail}", "#,##0.0"),
+            (f'=IF(F{r}=0,IF(D{r}=0,"no hours needed","no hours set"),D{r}/F{r})', "0%"),
+            (f'=IF(LEN({name})=0,0,COUNTIFS({plan_owner},{name},{plan_fits},"yes"))', "#,##0"),
+            (f'=IF(D{r}>F{r},"OVER CAPACITY","ok")', "General"),
+        ]
+        for c, (formula, fmt) in enumerate(cells, start=2):
+            ws.cell(row=r, column=c, value=formula).number_format = fmt
     last = FIRST_ROW + slots - 1
     total = last + 1
     ws.cell(row=total, column=1, value="Listed owners").font = Font(bold=True)
-    for c, fmt in ((2, "#,##0"), (3, "#,##0.0"), (4, "#,##0.0")):
+    for c, fmt in ((2, "#,##0"), (3, "#,##0"), (4, "#,##0.0"), (5, "#,##0.0"), (6, "#,##0.0")):
         letter = get_column_letter(c)
         ws.cell(
             row=total, column=c, value=f"=SUM({letter}{FIRST_ROW}:{letter}{last})"
         ).number_format = fmt
-    define_name(wb, "OwnerHours", ws, f"C{total}")
+    define_name(wb, "OwnerHours", ws, f"D{total}")
+    define_name(wb, "OwnerFreedHours", ws, f"E{total}")
+    named = PLAN_SPEC.ref("named")
     team = [
+        ("PeriodShown", "Period of the hours", "=HoursPeriod", "General"),
         ("OwnerCount", "Owners listed", "=SUMPRODUCT(--(LEN(OwnerList)>0))", "#,##0"),
         (
             "AccountsPerOwner",
@@ -503,42 +876,56 @@ def _capacity(wb: Workbook, slots: int, list_row: int) -> None:
         ),
         (
             "UnlistedOwnerAccounts",
-            "Accounts whose owner is blank or not listed",
+            "Accounts whose owner is blank or not listed (no hours: a GO one never fits)",
             f"=AccountCount-B{total}",
             "#,##0",
         ),
         (
             "UnlistedOwnerHours",
-            "Hours needed by those accounts",
-            f"=TotalEffort-C{total}",
+            "Effort hours of those accounts",
+            f"=TotalEffort-D{total}-E{total}",
             "#,##0.0",
         ),
         (
-            "TeamUtilisation",
-            "Team: hours needed / hours available",
-            f'=IF(D{total}=0,"no hours set",TotalEffort/D{total})',
+            "TeamLoad",
+            "Team Load: hours GO accounts need / hours available",
+            f'=IF(F{total}=0,"no hours set",SUMIFS({effort},{decision},"GO")/F{total})',
             "0%",
         ),
         (
             "OwnersOver",
-            "Owners over capacity",
-            f'=COUNTIF(F{FIRST_ROW}:F{last},"OVER CAPACITY")',
+            "Owners over capacity (Load over 100 %)",
+            f'=COUNTIF(I{FIRST_ROW}:I{last},"OVER CAPACITY")',
             "#,##0",
         ),
+        ("NotFitCount", "GO accounts that do not fit", f'=COUNTIF({plan_fits},"no")', "#,##0"),
+        (
+            "NotFitList",
+            "Which (the first ones, in plan order)",
+            f'=IF(NotFitCount=0,"none",INDEX({named},ROWS({named}))'
+            f'&IF(NotFitCount>NamesShown," and "&(NotFitCount-NamesShown)&" more",""))',
+            "General",
+        ),
+        (
+            "PlanVerdict",
+            "Plan: GO when every GO account fits its owner's hours, else NO GO",
+            '=IF(NotFitCount=0,"GO","NO GO")',
+            "General",
+        ),
     ]
-    named_facts(wb, ws, total + 2, team, value_column=3)
+    named_facts(wb, ws, total + 2, team, value_column=4)
     add_chart(
         ws,
-        "H4",
-        "Hours needed against hours available",
-        Reference(ws, min_col=3, max_col=4, min_row=HEADER_ROW, max_row=last),
+        "K4",
+        "Hours needed (GO), freed (NO-GO) and available per owner",
+        Reference(ws, min_col=4, max_col=6, min_row=HEADER_ROW, max_row=last),
         Reference(ws, min_col=1, min_row=FIRST_ROW, max_row=last),
     )
     finish(
         ws,
-        widths={"A": 36, "B": 10, "C": 14, "D": 14, "E": 12, "F": 16},
+        widths={"A": 40, "B": 10, "C": 10, "D": 14, "E": 14, "F": 14, "G": 10, "H": 12, "I": 16},
         title_rows=f"{HEADER_ROW}:{HEADER_ROW}",
     )
 
 
-__all__ = ["ACCOUNT_COLUMNS", "build", "col", "LETTERS", "SPEC", "TABLE"]
+__all__ = ["ACCOUNT_COLUMNS", "build", "col", "LETTERS", "SPEC", "TABLE", "FOCUS_SPEC", "PLAN_SPEC"]

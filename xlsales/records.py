@@ -47,6 +47,8 @@ ACCOUNT_COLUMNS = {
     "hourly_cost": "amount",
     "influenceable": "yes/no",
 }
+ACCOUNT_OPTIONAL_COLUMNS = {"decision": "decision", "reason": "text"}  # the manual decision
+ACCOUNT_RENAMED = {"decision": "manual_decision"}  # file column -> column of the frame
 ACTIVITY_COLUMNS = {
     "date": "date",
     "rep": "text",
@@ -273,6 +275,12 @@ def _cell_checker(kind: str) -> Callable[[object], object]:
             raise ValueError("is blank: a name is required")
         return str(value).strip()
 
+    def decision(value: object) -> str:
+        key = str(value).strip().upper()
+        if key not in ("", "GO", "NO-GO"):
+            raise ValueError("must be GO, NO-GO or blank (blank: the suggested decision holds)")
+        return key
+
     def activity(value: object) -> str:
         key = str(value).strip()
         for known in ACTIVITY_TYPES:
@@ -289,24 +297,32 @@ def _cell_checker(kind: str) -> Callable[[object], object]:
         "text": text,
         "name": name,
         "activity": activity,
+        "decision": decision,
     }[kind]
 
 
 def _check(
-    frame: pd.DataFrame, columns: dict[str, str], name: str, non_negative: tuple[str, ...]
+    frame: pd.DataFrame,
+    columns: dict[str, str],
+    name: str,
+    non_negative: tuple[str, ...],
+    optional: dict[str, str] | None = None,
 ) -> pd.DataFrame:
+    """Every cell checked; ``optional`` columns may be left out (then read as blank)."""
+    optional = optional or {}
     missing = [c for c in columns if c not in frame.columns]
     if missing:
         raise DataError(
             f"{name}: missing column(s) {', '.join(missing)}; expected {', '.join(columns)} "
             f'(name yours with --map "Your column={missing[0]},...")'
         )
-    extra = [c for c in frame.columns if c not in columns]  # ignored, and reported
+    extra = [c for c in frame.columns if c not in columns and c not in optional]  # reported
     if frame.empty:
         raise DataError(f"{name}: has a header but no rows")
     conv = tables.conventions_of(frame)
+    frame = frame.assign(**{c: "" for c in optional if c not in frame.columns})
     out = {}
-    for column, kind in columns.items():
+    for column, kind in {**columns, **optional}.items():
         check = _cell_checker(kind)
         values = []
         cells = frame[column]
@@ -352,12 +368,21 @@ def load_accounts(
 
     Returns the checked rows (plus ``source_row``: the row in the file) and their
     provenance. Revenue, effort and hourly cost must be >= 0; the gross margin is a
-    share in [0, 1]; icp_fit and influenceable are yes or no.
+    share in [0, 1]; icp_fit and influenceable are yes or no. The optional columns
+    ``decision`` (the manual decision: GO, NO-GO in any case, or blank for none) and
+    ``reason`` come back as ``manual_decision`` and ``reason`` ("" when absent).
     """
     with path.sheet_rows() if isinstance(path, Cells) else contextlib.nullcontext():
-        table, name = _source(path, ACCOUNT_COLUMNS, columns, decimal, dates)
-        frame = _check(table, ACCOUNT_COLUMNS, name, ("revenue", "effort_hours", "hourly_cost"))
-    return frame, _provenance(path, frame)
+        expected = {**ACCOUNT_COLUMNS, **ACCOUNT_OPTIONAL_COLUMNS}
+        table, name = _source(path, expected, columns, decimal, dates)
+        frame = _check(
+            table,
+            ACCOUNT_COLUMNS,
+            name,
+            ("revenue", "effort_hours", "hourly_cost"),
+            ACCOUNT_OPTIONAL_COLUMNS,
+        )
+    return frame.rename(columns=ACCOUNT_RENAMED), _provenance(path, frame)
 
 
 def load_activities(
