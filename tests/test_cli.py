@@ -223,11 +223,16 @@ def test_account_matrix_limits_from_the_command_line(tmp_path):
         "0.9",
         "--hours-per-owner",
         "800",
+        "--period",
+        "quarter",
+        "--min-return",
+        "0.75",
     )
     assert out.returncode == 0, out.stderr
     wb = load_workbook(target)
-    inputs = {wb["Inputs"][f"B{r}"].value: wb["Inputs"][f"C{r}"].value for r in range(1, 20)}
+    inputs = {wb["Inputs"][f"B{r}"].value: wb["Inputs"][f"C{r}"].value for r in range(1, 30)}
     assert inputs["ALimit"] == 0.7 and inputs["BLimit"] == 0.9
+    assert inputs["HoursPeriod"] == "quarter" and inputs["MinReturnOnEffort"] == 0.75
     assert (
         wb["Inputs"][
             "D" + str(next(r for r in range(1, 40) if wb["Inputs"][f"C{r}"].value == "owner") + 1)
@@ -278,3 +283,28 @@ def test_prospecting_log_refuses_as_of_before_start(tmp_path):
         "-3",
     )
     assert out.returncode == 2 and "target_wins=-3 must be 0 or more" in out.stderr
+
+
+def test_account_matrix_manual_decisions_from_the_file(tmp_path):
+    csv = tmp_path / "accounts.csv"
+    csv.write_text(
+        f"{ACCOUNTS_HEADER},decision,reason\n"
+        "Acme,Ann,Retail,yes,100,0.4,10,60,yes,no-go,moving away\n"
+        "Brix,Ann,Retail,yes,50,0.4,10,60,yes,,\n"
+    )
+    target = tmp_path / "m.xlsx"
+    out = run("template", "account-matrix", "--accounts", str(csv), "--out", str(target))
+    assert out.returncode == 0, out.stderr
+    ws = load_workbook(target)["Accounts"]
+    head = [c.value for c in ws[4]]
+    first = {h: ws.cell(row=5, column=j).value for j, h in enumerate(head, start=1)}
+    assert first["account"] == "Acme" and first["manual decision"] == "NO-GO"
+    assert first["reason"] == "moving away"
+    bad = tmp_path / "bad.csv"
+    bad.write_text(f"{ACCOUNTS_HEADER},decision\nAcme,Ann,Retail,yes,100,0.4,10,60,yes,stop\n")
+    refused = run(
+        "template", "account-matrix", "--accounts", str(bad), "--out", str(tmp_path / "b.xlsx")
+    )
+    assert refused.returncode == 2
+    assert "bad.csv row 2, column decision: 'stop' must be GO, NO-GO or blank" in refused.stderr
+    assert not (tmp_path / "b.xlsx").exists()
