@@ -229,7 +229,7 @@ def test_bad_table_is_400_with_row_and_column(server, kind, row, column, value, 
         (
             {"table": [["account"]], "options": {"hours": 5}},
             "account-matrix: unknown option(s) hours; use a, b, go_max_class, min_return, "
-            "hours_per_owner, map, decimal, dates",
+            "hours_per_owner, period, map, decimal, dates",
         ),
         (
             {"table": TABLES["account-matrix"], "options": {"hours_per_owner": "many"}},
@@ -266,6 +266,7 @@ def test_listing_drives_the_pane(server):
         "go_max_class",
         "min_return",
         "hours_per_owner",
+        "period",
         "map",
         "decimal",
         "dates",
