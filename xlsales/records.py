@@ -381,8 +381,8 @@ def load_accounts(
             name,
             ("revenue", "effort_hours", "hourly_cost"),
             ACCOUNT_OPTIONAL_COLUMNS,
-        )
-    return frame.rename(columns=ACCOUNT_RENAMED), _provenance(path, frame)
+        ).rename(columns=ACCOUNT_RENAMED)
+    return frame, _provenance(path, frame)
 
 
 def load_activities(
