@@ -136,7 +136,7 @@ def _cmd_demo(args: argparse.Namespace) -> None:
         prospecting_log.build(activities, target_wins=12), out / "prospecting-log.xlsx", args.force
     )
     crm = deals.read_deals(samples.sample_crm(), samples.CRM_STAGES)
-    crm_as_of = max(crm.deals["last_change"]).date()
+    crm_as_of = deals.default_as_of(crm)
     _write(_planner_from(crm, 10, crm_as_of), out / "funnel-planner.xlsx", args.force)
     _write(_review_demo(), out / "pipeline-review.xlsx", args.force)
     print(
@@ -366,7 +366,12 @@ def _cmd_analyze(args: argparse.Namespace) -> None:
         + ", ".join(f"{s} {v}" for s, v in zip(found.stages, plan))
     )
     if args.planner:
-        _write(_planner_from(found, args.target, as_of), Path(args.planner), args.force)
+        from xlsales import records
+
+        sources = (
+            [] if args.file is None else [records.provenance(Path(args.file), found.rows_read)]
+        )
+        _write(_planner_from(found, args.target, as_of, sources), Path(args.planner), args.force)
 
 
 def _days(x) -> str:
@@ -415,10 +420,10 @@ def _stalled(found, as_of: dt.date, every: float | None, by_stage: str | None):
     return late, f"their stage's limit: {rule}"
 
 
-def _planner_from(found, target: float, as_of: dt.date):
+def _planner_from(found, target: float, as_of: dt.date, sources=()):
     from frontdoors.kinds import planner_from
 
-    return planner_from(found, target, as_of)
+    return planner_from(found, target, as_of, sources)
 
 
 NAMESPACE = "XLSALES"

@@ -150,11 +150,13 @@ def read_crm(data: Data, stages: str, mapping: Mapping[str, str] | None = None):
 
 def planner_from(found, target: float, as_of: dt.date, sources=()) -> Workbook:
     """A funnel planner with the measured rates and lead times, due a month after they run
-    out, and the last full month's entries per stage as this period's actuals."""
+    out, the last full month's entries per stage as this period's actuals, the last 12
+    months' plan against actual and the terms of pipeline velocity, all as of ``as_of``."""
     from workbook_templates import funnel_planner
     from xlsales import deals
+    from xlsales.errors import UndefinedError
 
-    rates, days = deals.measured_plan(found)
+    rates, days = deals.measured_plan(found, as_of)
     try:
         due = as_of + dt.timedelta(days=int(sum(days)) + 30)
     except OverflowError:
@@ -163,16 +165,31 @@ def planner_from(found, target: float, as_of: dt.date, sources=()) -> Workbook:
             "lead times): nothing written"
         ) from None
     last_month = (as_of.replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
-    entries = deals.entries_per_period(found)
+    entries = deals.entries_per_period(found, as_of=as_of)
     actual = list(entries.loc[last_month]) if last_month in entries.index else None
+    tracking = deals.period_counts(found, "M", as_of, funnel_planner.PERIODS)
+    try:
+        velocity = deals.record_metrics(found, as_of)
+    except UndefinedError:  # no closed deal yet: the terms stay blank, never 0
+        velocity = None
     return funnel_planner.build(
-        target, rates, days, found.stages, due, actual=actual, sources=list(sources)
+        target,
+        rates,
+        days,
+        found.stages,
+        due,
+        actual=actual,
+        sources=list(sources),
+        tracking=tracking,
+        velocity=velocity,
     )
 
 
 def _funnel_planner(data: Data, o: dict[str, Any]) -> tuple[Workbook, Provenance]:
+    from xlsales import deals
+
     found, source = read_crm(data, o["stages"])
-    as_of = o["as_of"] or max(found.deals["last_change"]).date()
+    as_of = o["as_of"] or deals.default_as_of(found)
     return planner_from(found, o["target"], as_of, [source]), source
 
 

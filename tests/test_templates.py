@@ -133,6 +133,9 @@ def test_list_validations_are_stored_as_ooxml_formulas():
         ({"actual": [10, 5]}, "actual has 2 value(s) but the rates describe 3 stages"),
         ({"every": "day"}, "every='day' must be one of: once, week, month"),
         ({"rates": [0.3, 1.5]}, "rates[1]=1.5 must be in (0, 1]"),
+        ({"periods": 13}, "periods=13 must be from 1 to 12 (the Schedule holds 12)"),
+        ({"periods": 0}, "periods=0 must be from 1 to 12"),
+        ({"every": "once", "periods": 2}, "periods=2 must be 1 for a one-off target"),
     ],
 )
 def test_funnel_planner_refuses_a_bad_plan(kwargs, message):

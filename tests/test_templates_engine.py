@@ -16,7 +16,7 @@ from test_prospecting import AS_OF, HAND_LOG, START
 from workbook_templates import account_matrix as am
 from workbook_templates import funnel_planner as fp
 from workbook_templates import prospecting_log as pl
-from xlsales import accounts, funnel, prospecting, samples
+from xlsales import accounts, deals, funnel, prospecting, samples
 
 pytestmark = pytest.mark.engine
 FIRST = 5  # first data row of every table
@@ -57,6 +57,17 @@ HAND_LIMITS = pd.DataFrame(
 )
 LIMIT_RULES = accounts.AccountRules(go_max_class="C", min_return_on_effort=0.5)
 LIMIT_HOURS = {"Ann": 100.0, "Bob": 100.0}
+
+
+HAND_STAGES = ["Lead", "Qualified", "Proposal", "Won"]
+CRM_AS_OF = dt.date(2026, 3, 2)
+
+
+def hand_crm():
+    """tests/test_deals.py's hand history (worked out there): 8 deals, Jan-Mar 2026."""
+    from test_deals import HAND
+
+    return deals.read_deals(HAND, HAND_STAGES)
 
 
 @pytest.fixture(scope="module")
@@ -104,6 +115,18 @@ def books(tmp_path_factory):
             for day in (AS_OF, dt.date(2026, 4, 30), dt.date(2026, 4, 29))
         },
         "pl_empty": pl.build(),
+        "fp_crm": fp.build(
+            1,
+            [0.5, 0.5, 0.5],
+            [7, 7, 7],
+            HAND_STAGES,
+            dt.date(2026, 4, 30),
+            tracking=deals.period_counts(hand_crm(), "M", CRM_AS_OF, fp.PERIODS),
+            velocity=deals.record_metrics(hand_crm(), CRM_AS_OF),
+        ),
+        "fp_once": fp.build(
+            ROUNDING["target"], ROUNDING["rates"], [10, 14, 21], plan["stages"], DUE, every="once"
+        ),
     }
     return recalculate(workbooks, folder)
 
@@ -149,6 +172,8 @@ def test_no_error_and_no_empty_formula_cells(books):
         "fp_noise",
         "fp_empty",
         "fp_fraction",
+        "fp_crm",
+        "fp_once",
         "pl_sample",
         "pl_hand_1",
         "pl_hand_30",
@@ -570,3 +595,77 @@ def test_prospecting_log_by_hand_one_and_two_days_earlier(books):
     for what in ("Wins", "Revenue", "Pipeline"):
         assert facts[f"{what} per activity (closed blocks)"] == "not yet measurable"
     assert facts["Activities needed per working day (team)"] == "not yet measurable"
+
+
+def actuals_block(values_wb, slot):
+    """One stage's 12 rows on Actuals: columns A to K."""
+    ws = values_wb["Actuals"]
+    first = 4 + slot * fp.BLOCK + 2
+    return [
+        [ws.cell(row=r, column=c).value for c in range(1, 12)] for r in range(first, first + 12)
+    ]
+
+
+def test_funnel_planner_actuals_agree_with_core(books):
+    values = books["fp_crm"][1]
+    core = deals.plan_vs_actual(hand_crm(), [0.5, 0.5, 0.5], 1, as_of=CRM_AS_OF, periods=12)
+    for slot, stage in enumerate(HAND_STAGES):
+        rows = core[core["stage"] == stage].reset_index(drop=True)
+        block = actuals_block(values, slot)
+        assert values["Actuals"].cell(row=4 + slot * fp.BLOCK, column=2).value == stage
+        for k, (got, want) in enumerate(zip(block, rows.itertuples())):
+            assert day(got[1]) == want.start, (stage, k)
+            assert got[3] == want.required and got[4] == want.actual
+            assert got[5] == pytest.approx(want.ratio)
+            assert got[6] == ("on course" if want.on_course else "behind")
+            if stage == "Won":
+                assert got[9] == "last stage"
+            elif want.actual_rate is None:
+                assert got[9] == "no entries"
+            else:
+                assert got[9] == pytest.approx(want.actual_rate)
+            assert got[10] is True
+
+
+def test_funnel_planner_actuals_by_hand(books):
+    values = books["fp_crm"][1]
+    # 12 months up to the as-of date 2026-03-02: April 2025 to March 2026; January is row 10
+    lead, qualified, proposal, won = (actuals_block(values, s) for s in range(4))
+    assert day(lead[0][1]) == dt.date(2025, 4, 1) and day(lead[0][2]) == dt.date(2025, 4, 30)
+    assert day(lead[11][1]) == dt.date(2026, 3, 1)
+    # plan: 1 win at 50 % per step: 8 leads, 4 qualified, 2 proposals, 1 win each month.
+    # January (tests/test_deals.py): proposals A B = 2 against 2 planned: ON the plan;
+    # February: G alone, one less than planned: behind (ratio 1 / 2)
+    assert proposal[9][3:7] == [2, 2, 1, "on course"]
+    assert proposal[10][3:7] == [2, 1, 0.5, "behind"]
+    # January's 6 leads: 5 went on (all but C), 5 / 6; 12 / 22 style counts beside the rate
+    assert lead[9][4] == 6 and lead[9][7:10] == [5, 0, pytest.approx(5 / 6)]
+    # March: F entered Lead and is open there: 0 of 1, 1 open
+    assert lead[11][4] == 1 and lead[11][7:10] == [0, 1, 0]
+    assert won[10][4] == 1 and won[10][9] == "last stage"  # A won in February
+
+
+def test_funnel_planner_velocity_by_hand(books):
+    values = books["fp_crm"][1]
+    facts = {
+        values["Velocity"][f"A{r}"].value: values["Velocity"][f"B{r}"].value for r in range(5, 15)
+    }
+    # won A, G; lost B, C, D, H: 2 / (2 + 4); open on 2026-03-02: E, F;
+    # average won amount (1000 + 700) / 2 = 850; average cycle (36 + 51) / 2 = 43.5 days
+    assert facts["Win rate = won / (won + lost)"] == pytest.approx(2 / 6)
+    assert facts["Open deals on the as-of date"] == 2
+    assert facts["Pipeline velocity (revenue per day)"] == pytest.approx(2 * (2 / 6) * 850 / 43.5)
+    m = deals.record_metrics(hand_crm(), CRM_AS_OF)
+    assert facts["Pipeline velocity (revenue per day)"] == pytest.approx(m["velocity_per_day"])
+    assert facts["Sales cycle, 90th percentile (days)"] == pytest.approx(49.5)  # 36 + 0.9 x 15
+
+
+def test_funnel_planner_one_off_plans_each_stage_once(books):
+    # a one-off plan: each stage's volume planned only in the period holding its start
+    # date (leads start 16 May 2026, 45 days before 30 June; see the schedule test)
+    values = books["fp_once"][1]
+    lead = actuals_block(values, 0)
+    assert day(lead[0][1]) == dt.date(2026, 5, 1)  # the month of the leads' start date
+    assert [row[3] for row in lead] == [208] + [0] * 11
+    won = actuals_block(values, 3)
+    assert [row[3] for row in won] == [0, 7] + [0] * 10  # the wins are due in June
