@@ -243,6 +243,11 @@ def _cmd_analyze(args: argparse.Namespace) -> None:
     # every argument is checked before the file is read and anything is printed
     mapping = parse_map(args.map) or None
     as_of_given = _date(args.as_of, "as-of")
+    for name, day in (("as-of", as_of_given), ("since", _date(args.since, "since"))):
+        if day is not None and day > deals.LAST_DEAL_DATE:
+            raise XlsalesError(
+                f"--{name}={day} is after {deals.LAST_DEAL_DATE}, {deals.WHY_LAST_DEAL_DATE}"
+            )
     funnel_bounds = funnel.MAX_VOLUME
     pipeline.parse_stage_days(args.stall_days_by_stage, "--stall-days-by-stage")
     if args.stall_days is not None and not 0 <= args.stall_days <= funnel.MAX_STAGE_DAYS:

@@ -103,10 +103,19 @@ def _per_value(values: pd.Series, func: Callable[[str], object]) -> pd.Series:
     )
 
 
+# The deal analysis counts days with pandas' nanosecond timestamps, which end here.
+LAST_DEAL_DATE = pd.Timestamp.max.date()  # 2262-04-11
+WHY_LAST_DEAL_DATE = "the last date the deal analysis can count days to"
+
+
+def _deal_dates(frame: pd.DataFrame, column: str, source: str, conv) -> pd.Series:
+    return tables.dates(frame[column], conv, source, column, LAST_DEAL_DATE, WHY_LAST_DEAL_DATE)
+
+
 def _required_dates(
     frame: pd.DataFrame, column: str, source: str, conv: tables.Conventions
 ) -> pd.Series:
-    parsed = tables.dates(frame[column], conv, source, column)
+    parsed = _deal_dates(frame, column, source, conv)
     if parsed.isna().any():
         raise _bad(
             source,
@@ -125,7 +134,7 @@ def _infer_stages(frame: pd.DataFrame, preset: str | None, source: str) -> tuple
     closed = _per_value(names, closed_status)
     open_names = names[closed.isna() & (names != "")]
     if "entered_at" in frame.columns:
-        when = tables.dates(frame["entered_at"], tables.conventions_of(frame), source, "entered_at")
+        when = _deal_dates(frame, "entered_at", source, tables.conventions_of(frame))
         keys = pd.factorize(_text(frame["deal_id"]))[0]
         first = pd.Series(when.to_numpy()).groupby(keys).transform("min")
         days = pd.Series((when.to_numpy() - first.to_numpy()) / np.timedelta64(1, "D"))
@@ -271,7 +280,7 @@ def read_deals(
     )
     owner = _text(frame["owner"]) if "owner" in frame else pd.Series("", index=frame.index)
     closed_at = (
-        tables.dates(frame["closed_at"], conv, source, "closed_at")
+        _deal_dates(frame, "closed_at", source, conv)
         if "closed_at" in frame
         else pd.Series(pd.NaT, index=frame.index, dtype="datetime64[s]")
     )
@@ -335,7 +344,7 @@ def read_deals(
         lost_at_first = int(lost_unplaced.sum())
         rows.loc[lost_unplaced.to_numpy(), "stage_index"] = 0
         rows["created"] = _required_dates(frame, "created_at", source, conv)
-        changed = tables.dates(frame["last_change_at"], conv, source, "last_change_at")
+        changed = _deal_dates(frame, "last_change_at", source, conv)
         rows["last_change"] = changed.fillna(rows["created"])
         rows["closed"] = closed_at.where(rows["status"] != "open")
         rows["row"] = frame.index + 2

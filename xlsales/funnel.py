@@ -192,7 +192,7 @@ def required_volumes(
 
     Rounding up uses 15 significant digits, like Excel and LibreOffice (see
     :func:`ceil_counts`). Bounds: the target is at most ``MAX_VOLUME`` (1e15), and a plan
-    whose top stage would need more than half of it is refused (no overflow, ever). ``"end"`` is the default because it is the smallest whole
+    whose top stage would need more is refused: a rounded volume stays below 2**63. ``"end"`` is the default because it is the smallest whole
     plan that still delivers the target on average: rounding at every stage compounds
     (each step rounds up a number that was already rounded up), so ``"stage"`` asks
     the top of the funnel for more than the rates need, while ``"end"`` rounds each
@@ -248,10 +248,10 @@ def required_volumes_table(
     mode = v.choice("rounding", rounding, ROUNDINGS)
     n = len(checked)
     top = float(target.max(initial=0.0)) / math.prod(checked)
-    if top > MAX_VOLUME / 2:  # the top stage (the largest), with room for rounding up
+    if top > MAX_VOLUME:  # the top stage holds the most
         raise InputError(
             f"target={float(target.max()):g} at these rates needs {top:.3g} entries at the top "
-            f"of the funnel: more than {MAX_VOLUME / 2:g}, beyond what a plan can hold"
+            f"of the funnel: more than {MAX_VOLUME:g}, beyond what a plan can hold"
         )
     if mode == "stage":
         out = np.empty((len(target), n + 1), dtype=np.int64)

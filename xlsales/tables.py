@@ -286,11 +286,19 @@ def _date_order(parts: list[tuple[int, str, int, int]], conv: Conventions) -> st
     return "dmy" if conv.european else None
 
 
-def dates(raw: pd.Series, conv: Conventions, source: str, column: str) -> pd.Series:
+def dates(
+    raw: pd.Series,
+    conv: Conventions,
+    source: str,
+    column: str,
+    last: dt.date | None = None,
+    why_last: str = "",
+) -> pd.Series:
     """A column of dates as ``datetime64[s]`` at midnight (NaT for a blank cell).
 
     Read by the rules of the module notes; the first cell that breaks them is refused
-    with the file, row and column.
+    with the file, row and column. ``last`` lowers the last date accepted (``why_last``
+    says why).
     """
     raw = raw.reset_index(drop=True)
     codes, uniques = _codes(raw)
@@ -339,6 +347,8 @@ def dates(raw: pd.Series, conv: Conventions, source: str, column: str) -> pd.Ser
     for k, day in enumerate(found):
         if day is not None and not FIRST_YEAR <= day.year <= LAST_YEAR:
             problems[k] = f"must be a date in the years {FIRST_YEAR}-{LAST_YEAR}"
+        elif day is not None and last is not None and day > last:
+            problems[k] = f"is after {last}, {why_last}"
     if problems:
         bad = np.isin(codes, list(problems))
         first = int(np.flatnonzero(bad)[0])
