@@ -20,6 +20,11 @@ from pathlib import Path
 
 import pytest
 
+if __name__ == "__main__":  # run as a script: xlwings must see these before its import
+    os.environ.setdefault("XLWINGS_ON_SERVER", "true")
+    os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data"
 INT64_MIN = -9223372036854775808
@@ -207,7 +212,16 @@ CLI_CASES: list[tuple[str, list[str], str]] = [
     ("only open deals", A + ["only_open.csv", "--stages", "Lead,Proposal,Won"], "not computable"),
     (
         "only open deals still lists stalled",
-        A + ["only_open.csv", "--stages", "Lead,Proposal,Won", "--as-of", "2024-06-01"],
+        A
+        + [
+            "only_open.csv",
+            "--stages",
+            "Lead,Proposal,Won",
+            "--as-of",
+            "2024-06-01",
+            "--stall-days",
+            "30",
+        ],
         "Stalled: 2 open deal(s)",
     ),
     ("snapshot without --stages", A + ["only_open.csv"], "!a snapshot does not show the stage"),
