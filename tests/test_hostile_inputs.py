@@ -799,7 +799,8 @@ def test_udf_property_any_cell_gives_a_result_or_one_line(func):
     count = len(inspect.signature(getattr(udfs, func)).parameters)
     base = list(VALID.get(func, ()))[:count]
     base += [None] * (count - len(base))  # optional arguments left blank
-    assert outcome_of(func, base) == "ok", f"the valid call of {func} is not valid"
+    if func in VALID:  # a function added later has no valid call here yet: blanks then
+        assert outcome_of(func, base) == "ok", f"the valid call of {func} is not valid"
 
     @st.composite
     def calls(draw):
