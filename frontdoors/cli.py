@@ -528,6 +528,29 @@ def _reading_arguments(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _cmd_verify(args: argparse.Namespace) -> int:
+    """Exit 0 clean, 1 with findings, 2 unreadable or not made by xlsales."""
+    import json
+
+    from workbook_templates.verify import verify, write_report
+
+    report = verify(args.file, args.tolerance)
+    if args.report and report.status != 2:
+        write_report(report, args.report, args.force)
+    if args.json:
+        print(json.dumps(report.as_dict(), indent=1, default=str))
+    else:
+        print(f"{args.file}: {report.kind or 'not an xlsales workbook'} {report.version}".rstrip())
+        for label, value in report.facts.items():
+            print(f"  {label}: {value}")
+        for finding in report.findings:
+            print(f"  {finding.line()}")
+        print(("verified, " if report.status == 0 else "") + report.reason)
+        if args.report and report.status != 2:
+            print(f"wrote {args.report}")
+    return report.status
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="xlsales", description=__doc__)
     parser.add_argument("--version", action="version", version=f"xlsales {__version__}")
@@ -687,6 +710,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--log-level", default="warning")
     p.set_defaults(run=_cmd_serve)
+
+    p = sub.add_parser(
+        "verify",
+        help="audit a workbook xlsales generated: formulas, inputs, recalculation, checks",
+        description="Audit a workbook that came back from the field, without changing it: "
+        "formulas replaced or edited (a grown table's new rows included), inputs outside "
+        "their validation, required blanks, the saved values against a recalculation by "
+        "the Python core, the Checks sheet, and Excel's file-structure rules. Exit 0 "
+        "clean, 1 with findings, 2 when the file cannot be read or was not made by xlsales.",
+    )
+    p.add_argument("file", help="the .xlsx to audit")
+    p.add_argument("--json", action="store_true", help="print the findings as JSON")
+    p.add_argument("--report", help="write a copy with an Audit sheet linking to each cell")
+    p.add_argument("--force", action="store_true", help="replace an existing --report file")
+    p.add_argument(
+        "--tolerance", type=float, default=1e-9, help="relative tolerance (default 1e-9)"
+    )
+    p.set_defaults(run=_cmd_verify)
     return parser
 
 
@@ -697,10 +738,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     report = io.StringIO()
     try:
         if args.run is _cmd_serve:
-            args.run(args)
+            code = args.run(args)
         else:
             with contextlib.redirect_stdout(report):
-                args.run(args)
+                code = args.run(args)
     except (XlsalesError, OSError) as exc:  # bad input, or a file that cannot be read/written
         print(f"xlsales: error: {' '.join(str(exc).split())}", file=sys.stderr)
         return 2
@@ -712,7 +753,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return 3
     sys.stdout.write(report.getvalue())
-    return 0
+    return code or 0
 
 
 if __name__ == "__main__":

@@ -27,6 +27,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 import xlsales
 from workbook_templates.formula_text import escape_column
+from workbook_templates.metadata import stamp
 from xlsales.records import Provenance
 
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
@@ -339,8 +340,15 @@ def cover(
     how_to: Sequence[str],
     sheets: Sequence[tuple[str, str]],
     sources: Sequence[Provenance],
+    kind: str = "",
 ) -> Worksheet:
-    """The first sheet: purpose, how to use it, what each sheet does, provenance."""
+    """The first sheet: purpose, how to use it, what each sheet does, provenance.
+
+    Called last by every builder: it also stamps the workbook with what ``xlsales
+    verify`` needs (:func:`workbook_templates.metadata.stamp`): ``kind`` (default: the
+    name in lower case with hyphens, "Account matrix" -> "account-matrix"), the version
+    and the formula patterns.
+    """
     ws = wb.create_sheet("Cover", 0)
     title(ws, name, purpose)
     row = 4
@@ -380,6 +388,7 @@ def cover(
     ws.column_dimensions["A"].width = 24
     ws.column_dimensions["B"].width = 100
     finish(ws, landscape=False)
+    stamp(wb, kind or "-".join(name.lower().split()))
     return ws
 
 

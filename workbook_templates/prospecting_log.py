@@ -371,6 +371,7 @@ def build(
             ),
         ],
         sources,
+        kind="prospecting-log",
     )
     return wb
 

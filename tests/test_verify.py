@@ -1,0 +1,248 @@
+"""xlsales verify: each template recalculated and saved by LibreOffice (so the file holds
+cached values, as a file back from the field does), then tampered with by editing the
+sheet XML inside the zip. verify must name the right cell for each tampering and stay
+clean on the untampered file."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+import zipfile
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from frontdoors.cli import main
+from workbook_templates import account_matrix as am
+from workbook_templates import engine
+from workbook_templates import funnel_planner as fp
+from workbook_templates import prospecting_log as pl
+from workbook_templates.verify import verify
+from xlsales import samples
+
+pytestmark = pytest.mark.engine
+A = am.LETTERS  # column letters of the account matrix by key
+
+
+@pytest.fixture(scope="module")
+def saved(tmp_path_factory):
+    """The templates as LibreOffice recalculated and saved them."""
+    folder = tmp_path_factory.mktemp("verify")
+    books = {
+        "am": am.build(samples.sample_accounts(30)),
+        "pl": pl.build(samples.sample_activities(60)),
+        "fp": fp.build(10, [0.3, 0.5], [7, 7], ["a", "b", "c"]),
+        "am_empty": am.build(),
+    }
+    paths = []
+    for name, wb in books.items():
+        wb.save(folder / f"{name}.xlsx")
+        paths.append(folder / f"{name}.xlsx")
+    engine.convert(paths, folder / "calc")
+    return {name: folder / "calc" / f"{name}.xlsx" for name in books}
+
+
+def _sheet_part(z: zipfile.ZipFile, sheet: str) -> str:
+    book = z.read("xl/workbook.xml").decode()
+    rid = re.search(rf'<sheet name="{sheet}"[^>]*r:id="(\w+)"', book).group(1)
+    rels = z.read("xl/_rels/workbook.xml.rels").decode()
+    target = re.search(rf'Id="{rid}"[^>]*Target="([^"]+)"|Target="([^"]+)"[^>]*Id="{rid}"', rels)
+    return "xl/" + (target.group(1) or target.group(2)).removeprefix("/xl/")
+
+
+def tamper(source, target, sheet, edit, part=None):
+    """Copy the workbook ``source`` to ``target`` with ``edit`` applied to the XML text of
+    ``sheet`` (or of ``part``)."""
+    with zipfile.ZipFile(source) as z:
+        name = part or _sheet_part(z, sheet)
+        with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+            for item in z.infolist():
+                data = z.read(item.filename)
+                if item.filename == name:
+                    edited = edit(data.decode())
+                    assert edited != data.decode(), "the tampering changed nothing"
+                    data = edited.encode()
+                out.writestr(item, data)
+    return target
+
+
+def cell_xml(xml: str, ref: str) -> str:
+    return re.search(rf'<c r="{ref}"[^>]*?(?:/>|>.*?</c>)', xml, re.DOTALL).group(0)
+
+
+def replace_cell(ref: str, new: str):
+    return lambda xml: xml.replace(cell_xml(xml, ref), new)
+
+
+def set_value(ref: str, new):
+    """An edit that replaces the value stored in ``ref`` by ``new(old value)``."""
+
+    def edit(xml):
+        old = cell_xml(xml, ref)
+        value = float(re.search(r"<v>(.*?)</v>", old).group(1))
+        return xml.replace(old, re.sub(r"<v>.*?</v>", f"<v>{new(value)}</v>", old))
+
+    return edit
+
+
+def constant_over_formula(saved, tmp_path):
+    """The account matrix with 123 typed over the gross profit formula of row 7."""
+    ref = f"{A['gross_profit']}7"
+    edit = replace_cell(ref, f'<c r="{ref}" t="n"><v>123</v></c>')
+    return ref, tamper(saved["am"], tmp_path / "t.xlsx", "Accounts", edit)
+
+
+def cells(report, check):
+    return {f"{f.sheet}!{f.cell}" for f in report.findings if f.check == check}
+
+
+@pytest.mark.parametrize("name", ["am", "pl", "fp", "am_empty"])
+def test_untampered_files_are_clean(saved, name):
+    report = verify(saved[name])
+    assert report.status == 0, [f.line() for f in report.findings]
+    assert report.reason.startswith("clean")
+    assert report.facts["Master check"] == "OK"
+
+
+def test_a_constant_over_a_formula(saved, tmp_path):
+    ref, path = constant_over_formula(saved, tmp_path)
+    report = verify(path)
+    assert report.status == 1
+    finding = next(f for f in report.findings if f.check == "formula")
+    assert (finding.sheet, finding.cell) == ("Accounts", ref)
+    assert finding.message == "a constant replaced the formula"
+    # the template writes revenue x gross margin in this row
+    assert finding.expected == f"={A['revenue']}7*{A['gross_margin']}7" and finding.found == "123"
+    assert cells(report, "formula") == {f"Accounts!{ref}"}
+
+
+def test_an_edited_formula(saved, tmp_path):
+    ref = f"{A['profit']}8"
+    good = f"{A['gross_profit']}8-{A['effort_cost']}8"
+    bad = f"{A['gross_profit']}8+{A['effort_cost']}8"
+    path = tamper(
+        saved["am"],
+        tmp_path / "t.xlsx",
+        "Accounts",
+        lambda x: x.replace(f">{good}</f>", f">{bad}</f>"),
+    )
+    report = verify(path)
+    assert cells(report, "formula") == {f"Accounts!{ref}"}
+    finding = next(f for f in report.findings if f.check == "formula")
+    assert (finding.expected, finding.found) == (f"={good}", f"={bad}")
+
+
+def test_a_changed_cached_value(saved, tmp_path):
+    ref = f"{A['effort_cost']}9"
+    edit = set_value(ref, lambda v: v + 1)
+    report = verify(tamper(saved["am"], tmp_path / "t.xlsx", "Accounts", edit))
+    assert report.status == 1
+    assert cells(report, "recalculation") == {f"Accounts!{ref}"}
+    assert cells(report, "formula") == set()
+
+
+def test_an_input_changed_without_recalculation(saved, tmp_path):
+    # effort hours of row 10 doubled, the saved values left as they were: the effort cost
+    # (hours x cost) and profit after effort of that row no longer agree with the core
+    ref = f"{A['effort_hours']}10"
+
+    edit = set_value(ref, lambda v: v * 2)
+    report = verify(tamper(saved["am"], tmp_path / "t.xlsx", "Accounts", edit))
+    found = cells(report, "recalculation")
+    assert {f"Accounts!{A['effort_cost']}10", f"Accounts!{A['profit']}10"} <= found
+    assert cells(report, "input") == set() and cells(report, "formula") == set()
+
+
+def test_an_input_outside_validation(saved, tmp_path):
+    ref = f"{A['gross_margin']}11"
+    path = tamper(saved["am"], tmp_path / "t.xlsx", "Accounts", set_value(ref, lambda v: 1.5))
+    report = verify(path)
+    assert cells(report, "input") == {f"Accounts!{ref}"}
+    finding = next(f for f in report.findings if f.check == "input")
+    assert finding.expected == "a decimal from 0 to 1" and finding.found == "1.5"
+
+
+def test_a_required_setting_left_blank(saved, tmp_path):
+    path = tamper(saved["am"], tmp_path / "t.xlsx", "Inputs", replace_cell("C8", '<c r="C8"/>'))
+    report = verify(path)
+    assert "Inputs!C8" in cells(report, "required")
+
+
+def test_a_new_table_row_without_formulas(saved, tmp_path):
+    # the 30 accounts fill rows 5 to 34; row 35 is typed in and the table grows over it
+    first = tamper(
+        saved["am"],
+        tmp_path / "a.xlsx",
+        None,
+        lambda x: x.replace('ref="A4:AA34"', 'ref="A4:AA35"'),
+        part="xl/tables/table1.xml",
+    )
+    row = (
+        '<row r="35"><c r="B35" t="inlineStr"><is><t>Newco</t></is></c>'
+        f'<c r="{A["revenue"]}35"><v>10</v></c></row></sheetData>'
+    )
+    path = tamper(
+        first, tmp_path / "b.xlsx", "Accounts", lambda x: x.replace("</sheetData>", row, 1)
+    )
+    report = verify(path)
+    computed = [key for key, _h, *_r, formula in am.SPEC.specs if formula]
+    assert cells(report, "formula") == {f"Accounts!{A[k]}35" for k in computed}
+    finding = next(f for f in report.findings if f.cell == f"{A['gross_profit']}35")
+    assert "a table row added without the column's formulas" in finding.message
+
+
+def test_a_failing_check_is_reported(saved, tmp_path):
+    # a constant over a check cell that LibreOffice saved as TRUE
+    path = tamper(
+        saved["am"],
+        tmp_path / "t.xlsx",
+        "Checks",
+        lambda x: x.replace(
+            cell_xml(x, "B3"),
+            '<c r="B3" t="str"><f>IF(AND(C5:C11),"OK","CHECK FAILED")</f><v>CHECK FAILED</v></c>',
+        ),
+    )
+    report = verify(path)
+    assert report.facts["Master check"] == "CHECK FAILED"
+    assert "Checks!B3" in cells(report, "checks")
+
+
+def test_a_file_without_cached_values_is_not_a_pass(tmp_path):
+    path = tmp_path / "fresh.xlsx"
+    am.build(samples.sample_accounts(5)).save(path)
+    report = verify(path)
+    assert report.status == 1
+    assert "no calculated values" in report.findings[0].message
+
+
+def test_cli_exit_codes_json_and_report(saved, tmp_path, capsys):
+    original = saved["am"].read_bytes()
+    assert main(["verify", str(saved["am"])]) == 0
+    assert capsys.readouterr().out.strip().splitlines()[-1].startswith("verified, clean")
+    ref, bad = constant_over_formula(saved, tmp_path)
+    before = hashlib.sha256(bad.read_bytes()).hexdigest()
+    audit = tmp_path / "audit.xlsx"
+    assert main(["verify", str(bad), "--json", "--report", str(audit)]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert data["status"] == 1 and data["kind"] == "account-matrix"
+    assert any(f["sheet"] == "Accounts" and f["cell"] == ref for f in data["findings"])
+    assert hashlib.sha256(bad.read_bytes()).hexdigest() == before  # never changed
+    assert saved["am"].read_bytes() == original
+    ws = load_workbook(audit)["Audit"]
+    links = {c.value: c.hyperlink.location for c in ws["A"] if c.hyperlink}
+    assert links[f"Accounts!{ref}"] == f"'Accounts'!{ref}"
+    # 2: not made by xlsales, or not a workbook at all; one line each
+    plain = tmp_path / "plain.xlsx"
+    Workbook().save(plain)
+    assert main(["verify", str(plain)]) == 2
+    assert "not made by xlsales" in capsys.readouterr().out
+    junk = tmp_path / "junk.xlsx"
+    junk.write_text("not a zip")
+    assert main(["verify", str(junk)]) == 2
+    assert "cannot be read" in capsys.readouterr().out
+    shutil.copy(saved["am"], tmp_path / "same.xlsx")
+    assert (
+        main(["verify", str(tmp_path / "same.xlsx"), "--report", str(tmp_path / "same.xlsx")]) == 2
+    )
