@@ -32,6 +32,7 @@ from workbook_templates.xlsx_reader import (
     cell_name,
     read,
     split_range,
+    text_of,
 )
 
 # Functions that Excel 2016+ and LibreOffice 7.4 both evaluate, none volatile, none
@@ -75,6 +76,7 @@ ALLOWED = {
 }
 PREFIX = "_XLFN."
 MAX_ROW, MAX_COL = 1_048_576, 16_384
+NO_DIGITS = str.maketrans("", "", "0123456789")
 
 
 def function_problems(formula: str) -> list[str]:
@@ -127,14 +129,16 @@ def problems(path: str | Path | WorkbookInfo) -> list[str]:
         found += _headers(sheet)
         found += _charts(book, sheet)
         seen: dict[str, list[str]] = {}
-        for (row, col), cell in sheet.cells.items():
-            if cell.formula is None:
+        for (row, col), raw in sheet.cells.raw.items():
+            stored = raw[1]
+            if stored is None:
                 continue
-            key = ft.shape(cell.formula)
-            if key not in seen:  # a column of the same formula is checked once
-                seen[key] = function_problems(cell.formula) + reference_problems(
-                    cell.formula, tables
-                )
+            # a column of the same formula is checked once: its cells differ in digits only
+            # (a structured reference's column name may hold digits: those keep theirs)
+            key = ft.shape(stored) if "[" in stored else stored.translate(NO_DIGITS)
+            if key not in seen:
+                formula = text_of(stored)
+                seen[key] = function_problems(formula) + reference_problems(formula, tables)
             found += [f"{sheet.name}!{cell_name(row, col)}: {p}" for p in seen[key]]
     found += _defined_names(book)
     return found

@@ -21,7 +21,7 @@ ESCAPED = set("[]#'")
 SPECIAL_ITEMS = {"#all", "#data", "#headers", "#totals", "#this row"}
 
 _REF = re.compile(r"(?<![A-Za-z0-9_.$])(\$?)([A-Z]{1,3})(\$?)([0-9]{1,7})(?![A-Za-z0-9_(.!\[])")
-_R1C1 = re.compile(r"\{R([+-]\d+|\$\d+)C([+-]\d+|\$\d+)\}")
+R1C1 = re.compile(r"\{R([+-]\d+|\$\d+)C([+-]\d+|\$\d+)\}")
 _FUNCTION = re.compile(r"([A-Za-z_][A-Za-z0-9_.]*)\(")
 
 
@@ -185,5 +185,5 @@ def from_r1c1(pattern: str, row: int, col: int) -> str:
         return c_text + r_text
 
     return "".join(
-        _R1C1.sub(ref, text) if kind == "code" else text for kind, text in segments(pattern)
+        R1C1.sub(ref, text) if kind == "code" else text for kind, text in segments(pattern)
     )

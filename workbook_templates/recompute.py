@@ -1,6 +1,7 @@
 """Per-template recalculation for ``xlsales verify``: thin adapters that read a workbook's
 own inputs and rows, call the core (:mod:`xlsales`) and say which value each formula
-cell should hold. Each returns ((sheet, cell), expected value) pairs and a one-line note.
+cell should hold. Each returns ((sheet, row, column), expected value) pairs and a
+one-line note.
 
 The columns are found by the headers of the template's own :class:`TableSpec`, so an
 adapter follows the template when its columns change; a computed column that the core
@@ -9,14 +10,12 @@ does not produce is not recalculated (the formula check still holds it to its pa
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pandas as pd
 
-from workbook_templates.xlsx_reader import SheetInfo, TableInfo, WorkbookInfo, cell_name
+from workbook_templates.xlsx_reader import SheetInfo, TableInfo, WorkbookInfo
 from xlsales.errors import XlsalesError
-
-Expected = Iterator[tuple[tuple[str, str], object]]
 
 
 def _table(book: WorkbookInfo, name: str) -> tuple[SheetInfo, TableInfo] | None:
@@ -27,23 +26,27 @@ def _table(book: WorkbookInfo, name: str) -> tuple[SheetInfo, TableInfo] | None:
     return None
 
 
-def table_frame(sheet: SheetInfo, table: TableInfo, headers: dict[str, str]) -> pd.DataFrame:
-    """The table's rows by key (``headers``: key -> header), with ``_row`` (sheet row)
-    and ``_col`` (key -> sheet column) attached."""
-    _r1, c1, _r2, _c2 = table.bounds
-    where = {
-        key: c1 + table.columns.index(head)
+def table_columns(table: TableInfo, headers: dict[str, str]) -> dict[str, int]:
+    """key -> sheet column of each of ``headers`` (key -> header) the table has."""
+    first = table.bounds[1]
+    return {
+        key: first + table.columns.index(head)
         for key, head in headers.items()
         if head in table.columns
     }
-    cells = sheet.cells
-    data = {
-        key: [getattr(cells.get((r, col)), "value", None) for r in table.data_rows]
-        for key, col in where.items()
-    }
-    frame = pd.DataFrame(data)
+
+
+def table_frame(sheet: SheetInfo, table: TableInfo, columns: dict[str, int]) -> pd.DataFrame:
+    """The table's rows, one column per key of ``columns`` (key -> sheet column), with
+    ``_row``, the sheet row."""
+    get = sheet.cells.get
+    frame = pd.DataFrame(
+        {
+            key: [getattr(get((r, col)), "value", None) for r in table.data_rows]
+            for key, col in columns.items()
+        }
+    )
     frame["_row"] = list(table.data_rows)
-    frame.attrs["columns"] = where
     return frame
 
 
@@ -63,8 +66,9 @@ def account_matrix(book: WorkbookInfo) -> tuple[list, str]:
     if found is None:
         return [], f"no table {template.TABLE}: nothing recalculated"
     sheet, table = found
-    frame = table_frame(sheet, table, template.SPEC.headers)
-    table_frame_columns = frame.attrs["columns"]
+    columns = table_columns(table, template.SPEC.headers)
+    inputs = [key for key, _head, *_rest, formula in template.SPEC.specs if not formula]
+    frame = table_frame(sheet, table, {k: columns[k] for k in inputs if k in columns})
     names = {
         "a": "ALimit",
         "b": "BLimit",
@@ -79,8 +83,6 @@ def account_matrix(book: WorkbookInfo) -> tuple[list, str]:
             if key in fields and _value(book, name) is not None
         }
     )
-    inputs = [key for key, _head, *_rest, formula in template.SPEC.specs if not formula]
-    frame = frame[[k for k in inputs if k in frame] + ["_row"]]
     filled = frame[frame["account"].map(lambda v: v not in (None, ""))].copy()
     if filled.empty:
         return [], "no account rows: nothing to recalculate"
@@ -91,14 +93,13 @@ def account_matrix(book: WorkbookInfo) -> tuple[list, str]:
         result = accounts.account_matrix(filled, rules)
     except (XlsalesError, TypeError, ValueError) as exc:
         return [], f"the core cannot recalculate these rows: {exc}"
-    columns = table_frame_columns
     computed = [
         key
         for key, _head, *_rest, formula in template.SPEC.specs
         if formula and key in result.columns and key in columns
     ]
     expected = [
-        ((sheet.name, cell_name(int(row), columns[key])), _plain(value))
+        ((sheet.name, int(row), columns[key]), _plain(value))
         for key in computed
         for row, value in zip(result["_row"], result[key])
     ]

@@ -23,17 +23,20 @@ import re
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from xml.sax.saxutils import escape as xml_escape
+
+from openpyxl.utils import get_column_letter
 
 from workbook_templates import excel_rules, metadata
-from workbook_templates.formula_text import segments, to_r1c1
+from workbook_templates.formula_text import R1C1, from_r1c1, segments, to_r1c1
 from workbook_templates.xlsx_reader import (
     NotAWorkbook,
     SheetInfo,
     WorkbookInfo,
     cell_name,
     read,
-    split_cell,
     split_range,
+    text_of,
 )
 
 TOLERANCE = 1e-9
@@ -183,39 +186,46 @@ def _structure(book: WorkbookInfo) -> list[Finding]:
 
 
 class _Expected:
-    """The A1 text a column pattern gives in each row, as a %-format string: building it
-    for 50,000 rows costs a string formatting each, not a parse."""
+    """The A1 text a column pattern gives in each row, as %-format strings in the
+    spellings a file may store (XML-escaped; TRUE or TRUE(); quotes escaped or not):
+    checking 50,000 rows costs a string formatting each, not a parse."""
 
     def __init__(self, pattern: str, col: int):
         self.variants = []
-        for text in (pattern, _lo_spelling(pattern)):
-            pieces, offsets = [], []
-            last = 0
-            for m in re.finditer(r"\{R([+-]\d+|\$\d+)C([+-]\d+|\$\d+)\}", text):
-                pieces.append(text[last : m.start()].replace("%", "%%"))
-                r, c = m.group(1), m.group(2)
-                from openpyxl.utils import get_column_letter
-
-                letter = (
-                    "$" + get_column_letter(int(c[1:]))
-                    if c.startswith("$")
-                    else (get_column_letter(col + int(c)))
+        for text in dict.fromkeys((pattern, _lo_spelling(pattern))):
+            for quotes in (False, True):
+                fmt, offsets = self._compile(
+                    xml_escape(text, {'"': "&quot;"} if quotes else {}), col
                 )
-                if r.startswith("$"):
-                    pieces.append(f"{letter}${r[1:]}")
-                else:
-                    pieces.append(f"{letter}%d")
-                    offsets.append(int(r))
-                last = m.end()
-            pieces.append(text[last:].replace("%", "%%"))
-            self.variants.append(("".join(pieces), tuple(offsets)))
+                self.variants.append((fmt, offsets))
+
+    @staticmethod
+    def _compile(text: str, col: int) -> tuple[str, tuple[int, ...]]:
+        pieces, offsets, last = [], [], 0
+        for m in R1C1.finditer(text):
+            pieces.append(text[last : m.start()].replace("%", "%%"))
+            r, c = m.group(1), m.group(2)
+            letter = (
+                "$" + get_column_letter(int(c[1:]))
+                if c.startswith("$")
+                else get_column_letter(col + int(c))
+            )
+            if r.startswith("$"):
+                pieces.append(f"{letter}${r[1:]}")
+            else:
+                pieces.append(f"{letter}%d")
+                offsets.append(int(r))
+            last = m.end()
+        pieces.append(text[last:].replace("%", "%%"))
+        return "".join(pieces), tuple(offsets)
 
     def text(self, row: int, variant: int = 0) -> str:
         fmt, offsets = self.variants[variant]
-        return fmt % tuple(row + o for o in offsets) if offsets else fmt % ()
+        return fmt % tuple(row + o for o in offsets)
 
-    def matches(self, formula: str, row: int) -> bool:
-        return any(formula.lstrip("=") == self.text(row, i) for i in range(len(self.variants)))
+    def matches(self, stored: str, row: int) -> bool:
+        """``stored``: the formula as the file stores it (XML-escaped)."""
+        return any(stored == self.text(row, i) for i in range(len(self.variants)))
 
 
 def _lo_spelling(pattern: str) -> str:
@@ -242,14 +252,16 @@ def _formulas(book: WorkbookInfo, meta: metadata.Metadata) -> list[Finding]:
                 continue
             rows = table.data_rows
         expected = _Expected(p.formula, col)
+        raw = sheet.cells.raw
         for row in rows:
-            cell = sheet.cells.get((row, col))
-            formula = None if cell is None else cell.formula
-            if formula is not None and (
-                expected.matches(formula, row) or to_r1c1(formula, row, col) == p.formula
-            ):
+            stored = raw.get((row, col), (None, None))[1]
+            if stored is not None and expected.matches(stored, row):
                 continue
-            want = "=" + expected.text(row)
+            formula = None if stored is None else text_of(stored)
+            if formula is not None and to_r1c1(formula, row, col) == p.formula:
+                continue
+            cell = sheet.cells.get((row, col))
+            want = "=" + from_r1c1(p.formula, row, col)
             where = cell_name(row, col)
             if formula is None:
                 value = None if cell is None else cell.value
@@ -396,10 +408,10 @@ def _cached(book: WorkbookInfo, meta: metadata.Metadata) -> list[Finding]:
     """A file written without calculation holds formulas but no values: say so."""
     total = missing = 0
     for sheet in book.sheets.values():
-        for cell in sheet.cells.values():
-            if cell.formula is not None:
+        for _kind, formula, value, _inline in sheet.cells.raw.values():
+            if formula is not None:
                 total += 1
-                missing += cell.value is None
+                missing += not value
     if total and missing == total:
         return [
             Finding(
@@ -425,16 +437,16 @@ def same(a: object, b: object, tolerance: float) -> bool:
 
 def _compare(book: WorkbookInfo, expected, tolerance: float) -> list[Finding]:
     out = []
-    for (sheet_name, ref), want in expected:
+    for (sheet_name, row, col), want in expected:
         sheet = book.sheets.get(sheet_name)
-        cell = None if sheet is None else sheet.cells.get(split_cell(ref))
+        cell = None if sheet is None else sheet.cells.get((row, col))
         got = None if cell is None else cell.value
         if not same(got, want, tolerance):
             out.append(
                 Finding(
                     "recalculation",
                     sheet_name,
-                    ref,
+                    cell_name(row, col),
                     "the value saved in the file differs from the Python recalculation",
                     _shown(want),
                     _shown(got),

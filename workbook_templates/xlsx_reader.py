@@ -13,10 +13,12 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from html import unescape
 from pathlib import Path
 from xml.etree import ElementTree as ET
+from xml.sax.saxutils import escape as xml_escape
 
 from openpyxl.utils import column_index_from_string, get_column_letter
 
@@ -60,7 +62,7 @@ def split_range(ref: str) -> tuple[int, int, int, int]:
     return min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)
 
 
-@dataclass
+@dataclass(slots=True)
 class Cell:
     """One stored cell: ``formula`` without the leading ``=`` (None for a constant) and
     ``value`` the value the file holds (the cached result for a formula; None if none)."""
@@ -104,7 +106,7 @@ class SheetInfo:
     name: str
     path: str
     state: str
-    cells: dict[tuple[int, int], Cell] = field(default_factory=dict)
+    cells: Cells = field(default_factory=lambda: Cells([]))
     tables: list[TableInfo] = field(default_factory=list)
     validations: list[Validation] = field(default_factory=list)
     chart_refs: list[tuple[str, str]] = field(default_factory=list)  # (chart part, formula)
@@ -154,10 +156,13 @@ def _number(text: str) -> float | int:
     return int(number) if number.is_integer() and abs(number) < 2**53 else number
 
 
-_CELL_XML = re.compile(r'<c r="([A-Z]+)([0-9]+)"([^>]*?)(?:/>|>(.*?)</c>)', re.DOTALL)
-_TYPE = re.compile(r'\bt="(\w+)"')
-_F = re.compile(r"<f(\s[^>]*)?(?:/>|>(.*?)</f>)", re.DOTALL)
-_V = re.compile(r"<v>(.*?)</v>", re.DOTALL)
+# One cell as machine writers store it: <c r="K5" s="3" t="n"><f>F5*G5</f><v>12</v></c>,
+# an inline string <is><t>..</t></is>, or an empty <c r="A1"/>.
+_CELL_XML = re.compile(
+    r'<c r="([A-Z]+)([0-9]+)"([^>]*?)(?:/>|>(?:<f([^>]*?)(?:/>|>([^<]*)</f>))?'
+    r"(?:<v>([^<]*)</v>|<v\s*/>)?(?:<is>(.*?)</is>)?</c>)",
+    re.DOTALL,
+)
 _T = re.compile(r"<t(?:\s[^>]*)?>(.*?)</t>", re.DOTALL)
 _ATTR = re.compile(r'(\w+)="([^"]*)"')
 _COLUMNS: dict[str, int] = {}
@@ -168,6 +173,56 @@ def _column(letters: str) -> int:
     if col is None:
         col = _COLUMNS[letters] = column_index_from_string(letters)
     return col
+
+
+def text_of(raw: str) -> str:
+    """XML text as characters (``&lt;`` -> ``<``)."""
+    return unescape(raw) if "&" in raw else raw
+
+
+class Cells(Mapping):
+    """(row, column) -> :class:`Cell`, kept as the stored text and decoded on access, so
+    that a 50,000-row table costs one dictionary entry a cell until a check reads it.
+
+    ``raw[(row, col)]`` is (type, formula as stored or None, value as stored, inline text).
+    """
+
+    def __init__(self, strings: list[str]):
+        self.raw: dict[tuple[int, int], tuple[str, str | None, str, str]] = {}
+        self.strings = strings
+
+    def __getitem__(self, key: tuple[int, int]) -> Cell:
+        return self.decode(self.raw[key])
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.raw
+
+    def __iter__(self):
+        return iter(self.raw)
+
+    def __len__(self) -> int:
+        return len(self.raw)
+
+    def get(self, key, default=None):
+        raw = self.raw.get(key)
+        return default if raw is None else self.decode(raw)
+
+    def decode(self, raw: tuple[str, str | None, str, str]) -> Cell:
+        kind, formula, v, inline = raw
+        value: object = None
+        if kind == "inlineStr":
+            value = unescape("".join(_T.findall(inline)))
+        elif not v:
+            value = None
+        elif kind == "n":
+            value = _number(v)
+        elif kind == "s":
+            value = self.strings[int(v)]
+        elif kind == "b":
+            value = v in ("1", "true")
+        else:
+            value = text_of(v)
+        return Cell(value, None if formula is None else text_of(formula), kind)
 
 
 def _read_cells(
@@ -187,7 +242,7 @@ def _read_cells(
     else:
         rest = text[:start] + text[end + len("</sheetData>") :]
         if with_cells:
-            _cells(text[start:end], strings, sheet)
+            _cells(text[start:end], sheet)
     root = ET.fromstring(rest)
     for el in root.iter(M + "dataValidation"):
         sqref = el.get("sqref", "")
@@ -209,50 +264,27 @@ def _read_cells(
     ]
 
 
-def _cells(xml: str, strings: list[str], sheet: SheetInfo) -> None:
+def _cells(xml: str, sheet: SheetInfo) -> None:
     shared: dict[str, tuple[str, int, int]] = {}  # si -> (R1C1 text, row, col) of the master
-    cells = sheet.cells
-    for m in _CELL_XML.finditer(xml):
-        letters, row_text, attrs, inner = m.groups()
-        row, col = int(row_text), _column(letters)
+    raw = sheet.cells.raw
+    column = _COLUMNS.get
+    for letters, row_text, attrs, fattrs, ftext, v, inline in _CELL_XML.findall(xml):
+        col = column(letters) or _column(letters)
         kind = "n"
-        if "t=" in attrs:
-            t = _TYPE.search(attrs)
-            kind = t.group(1) if t else "n"
-        if not inner:
+        if 't="' in attrs:
+            at = attrs.index('t="') + 3
+            kind = attrs[at : attrs.index('"', at)]
+        formula = ftext if (fattrs or ftext) else None
+        if formula is not None and "shared" in fattrs:
+            row = int(row_text)
+            si = dict(_ATTR.findall(fattrs)).get("si", "")
+            if ftext:
+                shared[si] = (to_r1c1(text_of(ftext), row, col), row, col)
+            elif si in shared:
+                formula = xml_escape(from_r1c1(shared[si][0], row, col))
+        if formula is None and not v and not inline:
             continue
-        formula = None
-        f = _F.search(inner) if "<f" in inner else None
-        if f is not None:
-            fattrs, ftext = f.group(1) or "", f.group(2)
-            ftext = unescape(ftext) if ftext else ""
-            if "shared" in fattrs:
-                si = dict(_ATTR.findall(fattrs)).get("si")
-                if ftext:
-                    shared[si] = (to_r1c1(ftext, row, col), row, col)
-                    formula = ftext
-                elif si in shared:
-                    formula = from_r1c1(shared[si][0], row, col)
-            else:
-                formula = ftext
-        value: object = None
-        if kind == "inlineStr":
-            value = unescape("".join(_T.findall(inner)))
-        else:
-            v = _V.search(inner)
-            if v is not None:
-                raw = v.group(1)
-                if kind == "s":
-                    value = strings[int(raw)]
-                elif kind in ("str", "e"):
-                    value = unescape(raw)
-                elif kind == "b":
-                    value = raw in ("1", "true")
-                elif raw:
-                    value = _number(raw)
-        if formula is None and value is None:
-            continue
-        cells[(row, col)] = Cell(value, formula, kind)
+        raw[(int(row_text), col)] = (kind, formula, v, inline)
 
 
 def read(path: str | Path, *, cells: bool = True) -> WorkbookInfo:
@@ -278,7 +310,7 @@ def _read(z: zipfile.ZipFile, path: Path, with_cells: bool) -> WorkbookInfo:
     sheets: dict[str, SheetInfo] = {}
     for s in book.findall("m:sheets/m:sheet", NS):
         part = rels[s.get(R_ID)]
-        sheet = SheetInfo(s.get("name"), part, s.get("state", "visible"))
+        sheet = SheetInfo(s.get("name"), part, s.get("state", "visible"), Cells(strings))
         parts = _read_cells(z, part, strings, sheet, with_cells)
         sheet_rels = _rels(z, part)
         sheet.tables = [
