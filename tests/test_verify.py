@@ -246,3 +246,15 @@ def test_cli_exit_codes_json_and_report(saved, tmp_path, capsys):
     assert (
         main(["verify", str(tmp_path / "same.xlsx"), "--report", str(tmp_path / "same.xlsx")]) == 2
     )
+
+
+def test_prospecting_log_input_changed_without_recalculation(saved, tmp_path):
+    # the first log row (row 5) is the earliest activity: the report starts on its date,
+    # so it falls in block 1, shown on Blocks row 5 with its pipeline in column F
+    # ("pipeline created"); 1,000 more pipeline there, values not recalculated
+    ref = f"{pl.SPEC.letters['pipeline_value']}5"
+    report = verify(
+        tamper(saved["pl"], tmp_path / "t.xlsx", "Log", set_value(ref, lambda v: v + 1000))
+    )
+    assert "Blocks!F5" in cells(report, "recalculation")
+    assert cells(report, "formula") == set() and cells(report, "input") == set()

@@ -10,12 +10,15 @@ does not produce is not recalculated (the formula check still holds it to its pa
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 import pandas as pd
 
 from workbook_templates.xlsx_reader import SheetInfo, TableInfo, WorkbookInfo
 from xlsales.errors import XlsalesError
+
+EPOCH = dt.datetime(1899, 12, 30)  # day 0 of Excel's 1900 date system (after 28 Feb 1900)
 
 
 def _table(book: WorkbookInfo, name: str) -> tuple[SheetInfo, TableInfo] | None:
@@ -114,6 +117,111 @@ def _plain(value: object) -> object:
     return value.item() if hasattr(value, "item") else value
 
 
+def serial_date(value: object) -> dt.date | None:
+    """An Excel date serial (or a date) as a date; None for a blank."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value == value:
+        return (EPOCH + dt.timedelta(days=float(value))).date()
+    return None  # blank (None or NaN)
+
+
+def serial(day: object) -> object:
+    """A date as the serial number Excel stores; anything else unchanged."""
+    if isinstance(day, pd.Timestamp):
+        day = day.date()
+    if isinstance(day, dt.date):
+        return (dt.datetime.combine(day, dt.time()) - EPOCH).days
+    return day
+
+
+def _by_header(sheet: SheetInfo, labels: dict[str, str], row: int = 4) -> dict[str, int]:
+    """key -> column of each header label in ``labels`` (label -> key) found on ``row``."""
+    found = {}
+    for r, c in sheet.cells.raw:
+        if r == row:
+            label = sheet.cells[(r, c)].value
+            if label in labels:
+                found[labels[label]] = c
+    return found
+
+
+def _rows_by_first_column(sheet: SheetInfo, first: int = 5) -> dict[int, int]:
+    """The number in column A -> its row, for the numbered rows (blocks, weeks)."""
+    out = {}
+    for r, c in sheet.cells.raw:
+        if c == 1 and r >= first:
+            value = sheet.cells[(r, c)].value
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                out[int(value)] = r
+    return out
+
+
+BLOCK_LABELS = {
+    "starts": "start",
+    "ends": "end",
+    "activities": "activities",
+    "pipeline created": "pipeline",
+    "won before the window": "won_early",
+    "won in the 90-day window": "won_in_window",
+    "won after the window": "won_later",
+    "window fully seen": "window_closed",
+}
+WEEK_LABELS = {"activities": "activities", "activities in the last 30 days": "rolling"}
+
+
+def prospecting_log(book: WorkbookInfo) -> tuple[list, str]:
+    """The prospecting log: the Blocks sheet (activities, pipeline and revenue per block
+    and window) by :func:`xlsales.prospecting.payoff_blocks`, the Weeks sheet by
+    :func:`xlsales.prospecting.weekly_activity`, from the Log table and the Inputs."""
+    from workbook_templates import prospecting_log as template
+    from xlsales import prospecting
+
+    found = _table(book, template.TABLE)
+    if found is None:
+        return [], f"no table {template.TABLE}: nothing recalculated"
+    sheet, table = found
+    columns = table_columns(table, template.SPEC.headers)
+    keys = ("date", "pipeline_value", "won_value", "won_date")
+    frame = table_frame(sheet, table, {k: columns[k] for k in keys if k in columns})
+    frame = frame[frame["date"].map(lambda v: serial_date(v) is not None)].copy()
+    for key in ("date", "won_date"):
+        frame[key] = frame[key].map(serial_date)
+    for key in ("pipeline_value", "won_value"):
+        frame[key] = frame[key].map(lambda v: 0.0 if v in (None, "") else v)
+    start, as_of = serial_date(_value(book, "ReportStart")), serial_date(_value(book, "AsOf"))
+    block_days, payoff_days = _value(book, "BlockDays"), _value(book, "PayoffDays")
+    if start is None or as_of is None or block_days is None or payoff_days is None:
+        return [], "ReportStart, AsOf, BlockDays or PayoffDays is blank: nothing recalculated"
+    expected: list = []
+    try:
+        blocks = prospecting.payoff_blocks(frame, start, as_of, int(block_days), int(payoff_days))
+        notes = [f"{len(frame)} activities in {len(blocks)} blocks by xlsales.prospecting"]
+        if "Blocks" in book.sheets:
+            ws = book.sheets["Blocks"]
+            where, rows = _by_header(ws, BLOCK_LABELS), _rows_by_first_column(ws)
+            for _, block in blocks.iterrows():
+                row = rows.get(int(block["block"]))
+                if row is not None:
+                    expected += [
+                        (("Blocks", row, c), _plain(serial(block[key]))) for key, c in where.items()
+                    ]
+        if "Weeks" in book.sheets:
+            ws = book.sheets["Weeks"]
+            where, rows = _by_header(ws, WEEK_LABELS), _rows_by_first_column(ws)
+            weeks = prospecting.weekly_activity(frame, start, max(rows, default=0), int(block_days))
+            for i, week in weeks.iterrows():
+                row = rows.get(i + 1)
+                if row is not None:
+                    expected += [(("Weeks", row, c), _plain(week[key])) for key, c in where.items()]
+    except (XlsalesError, TypeError, ValueError) as exc:
+        return [], f"the core cannot recalculate these rows: {exc}"
+    return expected, "; ".join(notes)
+
+
 ADAPTERS: dict[str, Callable[[WorkbookInfo], tuple[list, str]]] = {
     "account-matrix": account_matrix,
+    "prospecting-log": prospecting_log,
 }
