@@ -4,7 +4,8 @@ Builds the account matrix, has LibreOffice recalculate and save it (so the file 
 cached values, like a file back from the field), then times ``verify`` on that file:
 reading 1.4 million cells, every formula against its pattern, every validated input,
 and the recalculation of every account by the core against the saved values. The
-issue asks for under 10 s at 50,000 accounts.
+issue asks for under 10 s at 50,000 accounts. On a shared machine the CPU time is the
+fairer figure: it leaves out the time spent waiting for a core.
 """
 
 from __future__ import annotations
@@ -30,11 +31,12 @@ def main(n: int = 50_000) -> None:
             ("as generated (no cached values)", path),
             ("saved by LibreOffice", saved),
         ):
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), time.process_time()
             report = verify(file)
-            seconds = time.perf_counter() - start
+            seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
             print(
-                f"{n:,} accounts, {label}: verify {seconds:.2f} s, exit {report.status}: {report.reason}"
+                f"{n:,} accounts, {label}: verify {seconds:.2f} s ({cpu:.2f} s of CPU), "
+                f"exit {report.status}: {report.reason}"
             )
 
 

@@ -258,3 +258,21 @@ def test_prospecting_log_input_changed_without_recalculation(saved, tmp_path):
     )
     assert "Blocks!F5" in cells(report, "recalculation")
     assert cells(report, "formula") == set() and cells(report, "input") == set()
+
+
+def test_funnel_planner_rate_changed_without_recalculation(saved, tmp_path):
+    # 10 wins through rates 0.3 and 0.5, end rounding: 10 / 0.5 = 20, 20 / 0.3 = 66.7 -> 67
+    # at the top (Plan row 5, planned volume in F). With the top rate typed as 0.6 and no
+    # recalculation: 20 / 0.6 = 33.3 -> 34 is due, the file still says 67.
+    _sheet, ref = next(load_workbook(saved["fp"]).defined_names["StageNames"].destinations)
+    rate = f"B{ref.split(':')[0].split('$')[-1]}"
+    report = verify(
+        tamper(saved["fp"], tmp_path / "t.xlsx", "Inputs", set_value(rate, lambda v: 0.6))
+    )
+    finding = next(f for f in report.findings if f.check == "recalculation")
+    assert (finding.sheet, finding.cell, finding.expected, finding.found) == (
+        "Plan",
+        "F5",
+        "34",
+        "67",
+    )

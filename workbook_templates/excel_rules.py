@@ -119,8 +119,15 @@ def reference_problems(formula: str, tables: dict[str, list[str]]) -> list[str]:
     return found
 
 
-def problems(path: str | Path | WorkbookInfo) -> list[str]:
-    """Every broken rule of the saved workbook ``path``, one line each ("" when none)."""
+def problems(
+    path: str | Path | WorkbookInfo, skip_columns: frozenset[tuple[str, int]] = frozenset()
+) -> list[str]:
+    """Every broken rule of the saved workbook ``path``, one line each ("" when none).
+
+    ``skip_columns``: (sheet, column) pairs whose formulas are checked elsewhere (``xlsales
+    verify`` holds a table column to its pattern, a tested formula), so that a 50,000-row
+    table is not read twice.
+    """
     book = path if isinstance(path, WorkbookInfo) else read(path)
     tables = {t.name: t.columns for s in book.sheets.values() for t in s.tables}
     found: list[str] = []
@@ -129,9 +136,10 @@ def problems(path: str | Path | WorkbookInfo) -> list[str]:
         found += _headers(sheet)
         found += _charts(book, sheet)
         seen: dict[str, list[str]] = {}
+        skip = {col for name, col in skip_columns if name == sheet.name}
         for (row, col), raw in sheet.cells.raw.items():
             stored = raw[1]
-            if stored is None:
+            if stored is None or col in skip:
                 continue
             # a column of the same formula is checked once: its cells differ in digits only
             # (a structured reference's column name may hold digits: those keep theirs)

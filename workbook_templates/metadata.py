@@ -23,7 +23,7 @@ from openpyxl.utils import get_column_letter
 
 import xlsales
 from workbook_templates.formula_text import to_r1c1
-from workbook_templates.xlsx_reader import WorkbookInfo, split_range
+from workbook_templates.xlsx_reader import WorkbookInfo, split_cell, split_range
 
 SHEET = "VerifyData"
 FORMAT = "1"
@@ -75,13 +75,17 @@ def stamp(wb: Workbook, kind: str) -> None:
                         )
                     )
         loose: dict[int, list[tuple[int, str]]] = {}
+        in_tables = {
+            col: (r1 + 1, r2) for r1, c1, r2, c2 in areas for col in range(c1, c2 + 1)
+        }  # the templates' tables do not share columns
         for (row, col), cell in ws._cells.items():
             if cell.data_type != "f" or not isinstance(cell.value, str):
-                if (ws.title, cell.coordinate) in names and not cell.protection.locked:
+                if (ws.title, row, col) in names and not cell.protection.locked:
                     if cell.value is not None and cell.value != "":
                         rows.append(("required", ws.title, cell.coordinate, "", ""))
                 continue
-            if any(a[0] < row <= a[2] and a[1] <= col <= a[3] for a in areas):
+            span = in_tables.get(col)
+            if span is not None and span[0] <= row <= span[1]:
                 continue
             loose.setdefault(col, []).append((row, to_r1c1(cell.value, row, col)))
         for col, cells in sorted(loose.items()):
@@ -106,13 +110,13 @@ def stamp(wb: Workbook, kind: str) -> None:
         props.append(StringProperty(name=name, value=value))
 
 
-def _named_cells(wb: Workbook) -> set[tuple[str, str]]:
-    """(sheet, cell) of every single-cell defined name: the named inputs and facts."""
+def _named_cells(wb: Workbook) -> set[tuple[str, int, int]]:
+    """(sheet, row, column) of every single-cell defined name: named inputs and facts."""
     found = set()
     for name in wb.defined_names.values():
         for sheet, ref in name.destinations:
             if ":" not in ref:
-                found.add((sheet, ref.replace("$", "")))
+                found.add((sheet, *split_cell(ref)))
     return found
 
 

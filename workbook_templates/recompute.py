@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from workbook_templates.xlsx_reader import SheetInfo, TableInfo, WorkbookInfo
+from workbook_templates.xlsx_reader import SheetInfo, TableInfo, WorkbookInfo, split_range
 from xlsales.errors import XlsalesError
 
 EPOCH = dt.datetime(1899, 12, 30)  # day 0 of Excel's 1900 date system (after 28 Feb 1900)
@@ -42,12 +42,9 @@ def table_columns(table: TableInfo, headers: dict[str, str]) -> dict[str, int]:
 def table_frame(sheet: SheetInfo, table: TableInfo, columns: dict[str, int]) -> pd.DataFrame:
     """The table's rows, one column per key of ``columns`` (key -> sheet column), with
     ``_row``, the sheet row."""
-    get = sheet.cells.get
+    value = sheet.cells.value
     frame = pd.DataFrame(
-        {
-            key: [getattr(get((r, col)), "value", None) for r in table.data_rows]
-            for key, col in columns.items()
-        }
+        {key: [value((r, col)) for r in table.data_rows] for key, col in columns.items()}
     )
     frame["_row"] = list(table.data_rows)
     return frame
@@ -57,6 +54,12 @@ def _value(book: WorkbookInfo, name: str) -> object:
     from workbook_templates.verify import name_value
 
     return name_value(book, name)
+
+
+def name_target(book: WorkbookInfo, name: str) -> tuple[str, str] | None:
+    from workbook_templates import verify
+
+    return verify.name_target(book, name)
 
 
 def account_matrix(book: WorkbookInfo) -> tuple[list, str]:
@@ -221,7 +224,51 @@ def prospecting_log(book: WorkbookInfo) -> tuple[list, str]:
     return expected, "; ".join(notes)
 
 
+PLAN_LABELS = {"planned volume": "volume", "start by": "start"}
+
+
+def funnel_planner(book: WorkbookInfo) -> tuple[list, str]:
+    """The funnel planner: each stage's planned volume by :func:`xlsales.funnel.
+    required_volumes` and its start date by :func:`xlsales.funnel.funnel_schedule`, from
+    the target, rounding, due date and the stages' rates and days on Inputs."""
+    from xlsales import funnel
+
+    target_name = name_target(book, "StageNames")
+    if target_name is None or "Plan" not in book.sheets:
+        return [], "no StageNames or Plan sheet: nothing recalculated"
+    inputs = book.sheets[target_name[0]]
+    r1, c1, r2, _c2 = split_range(target_name[1])
+    stages = [inputs.cells.value((r, c1)) for r in range(r1, r2 + 1)]
+    stages = [s for s in stages if s not in (None, "")]
+    rates = [inputs.cells.value((r1 + i, c1 + 1)) for i in range(len(stages) - 1)]
+    days = [inputs.cells.value((r1 + i, c1 + 2)) for i in range(len(stages) - 1)]
+    target, rounding = _value(book, "TargetWins"), _value(book, "Rounding")
+    due = serial_date(_value(book, "DueDate"))
+    if not stages or target is None:
+        return [], "no stages or no target: nothing recalculated"
+    plan = book.sheets["Plan"]
+    where, expected = _by_header(plan, PLAN_LABELS), []
+    try:
+        volumes = funnel.required_volumes(target, rates, rounding or "end")
+        starts = (
+            [r.start for r in funnel.funnel_schedule(target, rates, days, due, rounding or "end")]
+            if due is not None and all(d is not None for d in days)
+            else []
+        )
+    except (XlsalesError, TypeError, ValueError) as exc:
+        return [], f"the core cannot recalculate this plan: {exc}"
+    for i, volume in enumerate(volumes):
+        if "volume" in where:
+            expected.append((("Plan", 5 + i, where["volume"]), _plain(volume)))
+        if "start" in where and i < len(starts):
+            expected.append((("Plan", 5 + i, where["start"]), serial(starts[i])))
+    return expected, (
+        f"{len(stages)} stages planned by xlsales.funnel.required_volumes and funnel_schedule"
+    )
+
+
 ADAPTERS: dict[str, Callable[[WorkbookInfo], tuple[list, str]]] = {
     "account-matrix": account_matrix,
     "prospecting-log": prospecting_log,
+    "funnel-planner": funnel_planner,
 }

@@ -159,7 +159,8 @@ def _number(text: str) -> float | int:
 # One cell as machine writers store it: <c r="K5" s="3" t="n"><f>F5*G5</f><v>12</v></c>,
 # an inline string <is><t>..</t></is>, or an empty <c r="A1"/>.
 _CELL_XML = re.compile(
-    r'<c r="([A-Z]+)([0-9]+)"([^>]*?)(?:/>|>(?:<f([^>]*?)(?:/>|>([^<]*)</f>))?'
+    r'<c r="([A-Z]+)([0-9]+)"(?: s="[0-9]*")?(?: t="([a-zA-Z]+)")?([^>]*?)'
+    r"(?:/>|>(?:<f([^>]*?)(?:/>|>([^<]*)</f>))?"
     r"(?:<v>([^<]*)</v>|<v\s*/>)?(?:<is>(.*?)</is>)?</c>)",
     re.DOTALL,
 )
@@ -177,7 +178,17 @@ def _column(letters: str) -> int:
 
 def text_of(raw: str) -> str:
     """XML text as characters (``&lt;`` -> ``<``)."""
-    return unescape(raw) if "&" in raw else raw
+    if "&" not in raw:
+        return raw
+    if "&#" in raw:
+        return unescape(raw)
+    return (
+        raw.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", '"')
+        .replace("&apos;", "'")
+        .replace("&amp;", "&")
+    )
 
 
 class Cells(Mapping):
@@ -207,8 +218,18 @@ class Cells(Mapping):
         raw = self.raw.get(key)
         return default if raw is None else self.decode(raw)
 
+    def value(self, key: tuple[int, int]) -> object:
+        """The value stored in the cell (a formula's cached result), None if blank."""
+        raw = self.raw.get(key)
+        return None if raw is None else self.stored_value(raw)
+
     def decode(self, raw: tuple[str, str | None, str, str]) -> Cell:
-        kind, formula, v, inline = raw
+        formula = raw[1]
+        return Cell(self.stored_value(raw), None if formula is None else text_of(formula), raw[0])
+
+    def stored_value(self, raw: tuple[str, str | None, str, str]) -> object:
+        """The value of a ``raw`` entry."""
+        kind, _formula, v, inline = raw
         value: object = None
         if kind == "inlineStr":
             value = unescape("".join(_T.findall(inline)))
@@ -222,7 +243,7 @@ class Cells(Mapping):
             value = v in ("1", "true")
         else:
             value = text_of(v)
-        return Cell(value, None if formula is None else text_of(formula), kind)
+        return value
 
 
 def _read_cells(
@@ -268,12 +289,13 @@ def _cells(xml: str, sheet: SheetInfo) -> None:
     shared: dict[str, tuple[str, int, int]] = {}  # si -> (R1C1 text, row, col) of the master
     raw = sheet.cells.raw
     column = _COLUMNS.get
-    for letters, row_text, attrs, fattrs, ftext, v, inline in _CELL_XML.findall(xml):
+    for letters, row_text, kind, attrs, fattrs, ftext, v, inline in _CELL_XML.findall(xml):
         col = column(letters) or _column(letters)
-        kind = "n"
-        if 't="' in attrs:
-            at = attrs.index('t="') + 3
-            kind = attrs[at : attrs.index('"', at)]
+        if not kind:
+            kind = "n"
+            if 't="' in attrs:  # attributes in another order than Excel writes them
+                at = attrs.index('t="') + 3
+                kind = attrs[at : attrs.index('"', at)]
         formula = ftext if (fattrs or ftext) else None
         if formula is not None and "shared" in fattrs:
             row = int(row_text)
