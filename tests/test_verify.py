@@ -250,13 +250,15 @@ def test_cli_exit_codes_json_and_report(saved, tmp_path, capsys):
 
 def test_prospecting_log_input_changed_without_recalculation(saved, tmp_path):
     # the first log row (row 5) is the earliest activity: the report starts on its date,
-    # so it falls in block 1, shown on Blocks row 5 with its pipeline in column F
-    # ("pipeline created"); 1,000 more pipeline there, values not recalculated
-    ref = f"{pl.SPEC.letters['pipeline_value']}5"
-    report = verify(
-        tamper(saved["pl"], tmp_path / "t.xlsx", "Log", set_value(ref, lambda v: v + 1000))
-    )
-    assert "Blocks!F5" in cells(report, "recalculation")
+    # so its prospect is first touched in block 1 and the row's pipeline (dated that very
+    # day) counts in block 1's payoff: Blocks row 5, "pipeline" in column H. 1,000 more
+    # pipeline typed in and the values not recalculated: the file is 1,000 short there.
+    ref = f"{pl.LOG_SPEC.letters['pipeline_value']}5"
+    edit = set_value(ref, lambda v: v + 1000)
+    report = verify(tamper(saved["pl"], tmp_path / "t.xlsx", "Log", edit))
+    finding = next(f for f in report.findings if f.check == "recalculation")
+    assert (finding.sheet, finding.cell) == ("Blocks", "H5")
+    assert float(finding.expected) - float(finding.found) == 1000
     assert cells(report, "formula") == set() and cells(report, "input") == set()
 
 

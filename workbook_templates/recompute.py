@@ -165,35 +165,41 @@ def _rows_by_first_column(sheet: SheetInfo, first: int = 5) -> dict[int, int]:
 BLOCK_LABELS = {
     "starts": "start",
     "ends": "end",
+    "payoff window ends": "payoff_ends",
+    "status": "status",
     "activities": "activities",
-    "pipeline created": "pipeline",
-    "won before the window": "won_early",
-    "won in the 90-day window": "won_in_window",
-    "won after the window": "won_later",
-    "window fully seen": "window_closed",
+    "new prospects": "prospects",
+    "pipeline": "pipeline",
+    "wins": "wins",
+    "revenue won": "revenue",
 }
 WEEK_LABELS = {"activities": "activities", "activities in the last 30 days": "rolling"}
 
 
 def prospecting_log(book: WorkbookInfo) -> tuple[list, str]:
-    """The prospecting log: the Blocks sheet (activities, pipeline and revenue per block
-    and window) by :func:`xlsales.prospecting.payoff_blocks`, the Weeks sheet by
-    :func:`xlsales.prospecting.weekly_activity`, from the Log table and the Inputs."""
+    """The prospecting log: the Blocks sheet (activities, new prospects and their payoff
+    per block) by :func:`xlsales.prospecting.payoff_blocks` and the Weeks sheet (weekly
+    and rolling 30-day activity, team and per rep) by
+    :func:`xlsales.prospecting.rolling_activity`, from the Log table and the Inputs."""
     from workbook_templates import prospecting_log as template
     from xlsales import prospecting
 
-    found = _table(book, template.TABLE)
+    spec = template.LOG_SPEC
+    found = _table(book, spec.name)
     if found is None:
-        return [], f"no table {template.TABLE}: nothing recalculated"
+        return [], f"no table {spec.name}: nothing recalculated"
     sheet, table = found
-    columns = table_columns(table, template.SPEC.headers)
-    keys = ("date", "pipeline_value", "won_value", "won_date")
-    frame = table_frame(sheet, table, {k: columns[k] for k in keys if k in columns})
+    columns = table_columns(table, spec.headers)
+    inputs = [key for key, _head, *_rest, formula in spec.specs if not formula]
+    frame = table_frame(sheet, table, {k: columns[k] for k in inputs if k in columns})
     frame = frame[frame["date"].map(lambda v: serial_date(v) is not None)].copy()
     for key in ("date", "won_date"):
         frame[key] = frame[key].map(serial_date)
     for key in ("pipeline_value", "won_value"):
         frame[key] = frame[key].map(lambda v: 0.0 if v in (None, "") else v)
+    for key in ("rep", "type", "prospect", "outcome"):
+        if key in frame:
+            frame[key] = frame[key].map(lambda v: "" if v is None else str(v))
     start, as_of = serial_date(_value(book, "ReportStart")), serial_date(_value(book, "AsOf"))
     block_days, payoff_days = _value(book, "BlockDays"), _value(book, "PayoffDays")
     if start is None or as_of is None or block_days is None or payoff_days is None:
@@ -201,7 +207,7 @@ def prospecting_log(book: WorkbookInfo) -> tuple[list, str]:
     expected: list = []
     try:
         blocks = prospecting.payoff_blocks(frame, start, as_of, int(block_days), int(payoff_days))
-        notes = [f"{len(frame)} activities in {len(blocks)} blocks by xlsales.prospecting"]
+        blocks["status"] = blocks["closed"].map({True: "closed", False: "open"})
         if "Blocks" in book.sheets:
             ws = book.sheets["Blocks"]
             where, rows = _by_header(ws, BLOCK_LABELS), _rows_by_first_column(ws)
@@ -213,15 +219,17 @@ def prospecting_log(book: WorkbookInfo) -> tuple[list, str]:
                     ]
         if "Weeks" in book.sheets:
             ws = book.sheets["Weeks"]
-            where, rows = _by_header(ws, WEEK_LABELS), _rows_by_first_column(ws)
-            weeks = prospecting.weekly_activity(frame, start, max(rows, default=0), int(block_days))
-            for i, week in weeks.iterrows():
-                row = rows.get(i + 1)
+            reps = template.rep_names(frame, as_of) if len(frame) else []
+            labels = {**WEEK_LABELS, **{rep: f"rolling_{rep}" for rep in reps}}
+            where, rows = _by_header(ws, labels), _rows_by_first_column(ws)
+            weeks = prospecting.rolling_activity(frame, start, as_of, reps, int(block_days))
+            for _, week in weeks.iterrows():
+                row = rows.get(int(week["week"]))
                 if row is not None:
                     expected += [(("Weeks", row, c), _plain(week[key])) for key, c in where.items()]
-    except (XlsalesError, TypeError, ValueError) as exc:
+    except (XlsalesError, TypeError, ValueError, KeyError) as exc:
         return [], f"the core cannot recalculate these rows: {exc}"
-    return expected, "; ".join(notes)
+    return expected, f"{len(frame)} activities in {len(blocks)} blocks by xlsales.prospecting"
 
 
 PLAN_LABELS = {"planned volume": "volume", "start by": "start"}
