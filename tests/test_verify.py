@@ -172,13 +172,14 @@ def test_a_required_setting_left_blank(saved, tmp_path):
 
 def test_a_new_table_row_without_formulas(saved, tmp_path):
     # the 30 accounts fill rows 5 to 34; row 35 is typed in and the table grows over it
-    first = tamper(
-        saved["am"],
-        tmp_path / "a.xlsx",
-        None,
-        lambda x: x.replace('ref="A4:AA34"', 'ref="A4:AA35"'),
-        part="xl/tables/table1.xml",
-    )
+    with zipfile.ZipFile(saved["am"]) as z:
+        part = next(
+            n
+            for n in z.namelist()
+            if n.startswith("xl/tables/") and f'displayName="{am.TABLE}"' in z.read(n).decode()
+        )
+    grow = lambda x: re.sub(r'ref="A4:([A-Z]+)34"', r'ref="A4:\g<1>35"', x, count=1)  # noqa: E731
+    first = tamper(saved["am"], tmp_path / "a.xlsx", None, grow, part=part)
     row = (
         '<row r="35"><c r="B35" t="inlineStr"><is><t>Newco</t></is></c>'
         f'<c r="{A["revenue"]}35"><v>10</v></c></row></sheetData>'
