@@ -14,7 +14,7 @@ from typing import Any
 
 from frontdoors import progress
 from xlsales import __version__, funnel
-from xlsales.errors import XlsalesError
+from xlsales.errors import UndefinedError, XlsalesError
 
 SAMPLE = {
     "target": 10,
@@ -163,6 +163,9 @@ def _cmd_template(args: argparse.Namespace) -> None:
     out = Path(args.out)
     if out.exists() and not args.force:
         raise XlsalesError(f"{out} exists: not overwritten (use --force to replace it)")
+    if args.kind == "funnel-planner":
+        _template_funnel_planner(args)
+        return
     flag = {
         "account-matrix": "accounts",
         "prospecting-log": "activities",
@@ -227,6 +230,60 @@ def _analyze_progress(file: str | None):
         return contextlib.nullcontext()
     rows = progress.rows_in(file)
     return progress.working(f"reading {rows or 0:,} history rows", rows, progress.ANALYZE_ROWS)
+
+
+def _template_funnel_planner(args: argparse.Namespace) -> None:
+    """``template funnel-planner`` from typed inputs (and, with --crm, the actuals)."""
+    from frontdoors.kinds import read_crm
+    from workbook_templates import funnel_planner
+    from xlsales import deals
+
+    missing = [
+        f"--{n}"
+        for n in ("target", "rates", "stage-days", "due")
+        if getattr(args, n.replace("-", "_")) is None
+    ]
+    if missing:
+        raise XlsalesError(f"template funnel-planner needs {', '.join(missing)}")
+    rates = _floats(args.rates, "rates")
+    days = _floats(args.stage_days, "stage-days")
+    due = _date(args.due, "due")
+    stages = [s.strip() for s in args.stages.split(",")] if args.stages else None
+    sources, tracking, velocity = [], None, None
+    if args.crm:
+        if stages is None:
+            raise XlsalesError(
+                "template funnel-planner --crm needs --stages (the CRM's stage order)"
+            )
+        found, source = read_crm(args.crm, ",".join(stages))
+        as_of = _date(args.as_of, "as-of") or deals.default_as_of(found)
+        period = "W" if args.every == "week" else "M"
+        tracking = deals.period_counts(found, period, as_of, funnel_planner.PERIODS)
+        try:
+            velocity = deals.record_metrics(found, as_of)
+        except UndefinedError:
+            velocity = None
+        sources = [source]
+    wb = funnel_planner.build(
+        args.target,
+        rates,
+        days,
+        stages,
+        due,
+        args.rounding,
+        args.every,
+        sources=sources,
+        periods=args.periods,
+        tracking=tracking,
+        velocity=velocity,
+    )
+    _write(wb, Path(args.out), args.force)
+    plan = funnel.required_volumes(args.target, rates, args.rounding)
+    names = stages or funnel.stage_names(None, len(plan))
+    print(
+        f"funnel planner: {args.target:g} wins {'once' if args.every == 'once' else 'every ' + args.every}, "
+        f"first due {due}: " + ", ".join(f"{s} {v}" for s, v in zip(names, plan))
+    )
 
 
 def _pct(rate) -> str:
@@ -591,16 +648,25 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "template",
         help="fill a template from your own file",
-        description="Fill a template from a CSV or Excel file. Every row is checked: a bad "
+        description="Fill a template from a CSV or Excel file (the funnel planner from typed "
+        "inputs: --target, --rates, --stage-days, --due). Every row is checked: a bad "
         "value is refused with the file, row and column, and nothing is written.",
     )
-    p.add_argument("kind", choices=["account-matrix", "prospecting-log", "pipeline-review"])
+    p.add_argument(
+        "kind", choices=["account-matrix", "prospecting-log", "pipeline-review", "funnel-planner"]
+    )
     p.add_argument("--accounts", help=ACCOUNTS_HELP)
-    p.add_argument("--crm", help="pipeline review: the CRM stage history (.csv or .xlsx)")
+    p.add_argument(
+        "--crm",
+        help="pipeline review: the CRM stage history (.csv or .xlsx); funnel planner: a CRM "
+        "export whose entries fill plan against actual",
+    )
     p.add_argument(
         "--stages",
-        help='pipeline review: stage order, top first, e.g. "Lead,Qualified,Proposal,Won" '
-        "(default: the built-in sample's Lead,Qualified,Meeting,Proposal,Won)",
+        help="pipeline review, funnel planner: stage order, top first, e.g. "
+        '"Lead,Qualified,Proposal,Won" (pipeline review default: the built-in sample\'s '
+        "Lead,Qualified,Meeting,Proposal,Won; funnel planner: the stage names, one more than "
+        "the rates, and the CRM's stage order with --crm)",
     )
     p.add_argument(
         "--stall-days-by-stage",
@@ -617,8 +683,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--as-of",
-        help="prospecting log, pipeline review: the as-of date; nothing dated after it "
-        "counts (default: the last activity / the latest date in the export)",
+        help="prospecting log, pipeline review, funnel planner with --crm: the as-of date; "
+        "nothing dated after it counts (default: the last activity / the latest date in the "
+        "export)",
     )
     p.add_argument(
         "--target-wins",
@@ -652,6 +719,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="account matrix: the period of the hours: year, half year, quarter or month "
         "(default year)",
     )
+    p.add_argument("--target", type=float, help="funnel planner: wins needed per period")
+    p.add_argument("--rates", help="funnel planner: step rates, top first, e.g. 0.25,0.3,0.45")
+    p.add_argument("--stage-days", help="funnel planner: days in each stage, one per rate")
+    p.add_argument("--due", help="funnel planner: date the first target must be won (YYYY-MM-DD)")
+    p.add_argument(
+        "--every", default="month", choices=("once", "week", "month"), help="funnel planner"
+    )
+    p.add_argument("--periods", type=int, help="funnel planner: periods planned (1-12)")
+    p.add_argument("--rounding", default="end", choices=funnel.ROUNDINGS, help="funnel planner")
     p.set_defaults(run=_cmd_template)
 
     p = sub.add_parser(

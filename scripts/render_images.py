@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PAGES = {  # workbook: sheet titles to show
     "account-matrix": ["Accounts", "Summary", "Capacity"],
     "prospecting-log": ["Prospects", "Blocks", "Weeks", "Summary"],
-    "funnel-planner": ["Plan"],
+    "funnel-planner": ["Plan", "Actuals", "Velocity"],
     "pipeline-review": ["Deals", "Forecast", "Conversion", "Cycle", "Stalled", "What-if"],
 }
 

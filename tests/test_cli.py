@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
 import sys
 
@@ -134,7 +135,9 @@ def test_bad_activity_date_named(tmp_path):
         "template", "prospecting-log", "--activities", str(csv), "--out", str(tmp_path / "o.xlsx")
     )
     assert out.returncode == 2
-    assert "log.csv row 3, column date: '31st Jan 2026' is not a date (use YYYY-MM-DD)" in out.stderr
+    assert (
+        "log.csv row 3, column date: '31st Jan 2026' is not a date (use YYYY-MM-DD)" in out.stderr
+    )
 
 
 def test_analyze_a_hand_export(tmp_path):
@@ -308,3 +311,87 @@ def test_account_matrix_manual_decisions_from_the_file(tmp_path):
     assert refused.returncode == 2
     assert "bad.csv row 2, column decision: 'stop' must be GO, NO-GO or blank" in refused.stderr
     assert not (tmp_path / "b.xlsx").exists()
+
+
+def test_template_funnel_planner_from_typed_inputs(tmp_path):
+    target = tmp_path / "plan.xlsx"
+    out = run(
+        "template",
+        "funnel-planner",
+        "--target",
+        "7",
+        "--rates",
+        "0.25,0.3,0.45",
+        "--stage-days",
+        "10,14,21",
+        "--due",
+        "2026-06-30",
+        "--every",
+        "week",
+        "--periods",
+        "4",
+        "--stages",
+        "leads,qualified,proposals,won",
+        "--out",
+        str(target),
+    )
+    assert out.returncode == 0, out.stderr
+    # 7 wins at 25 %, 30 %, 45 %: 7/.45 = 15.6 -> 16; /.3 = 51.9 -> 52; /.25 = 207.4 -> 208
+    assert "leads 208, qualified 52, proposals 16, won 7" in out.stdout
+    wb = load_workbook(target)
+    inputs = {wb["Inputs"][f"B{r}"].value: wb["Inputs"][f"C{r}"].value for r in range(1, 30)}
+    assert inputs["TargetWins"] == 7 and inputs["Recurs"] == "week" and inputs["PlanPeriods"] == 4
+    assert inputs["DueDate"].date() == dt.date(2026, 6, 30)
+    names = [wb["Inputs"].cell(row=r, column=1).value for r in range(1, 60)]
+    assert "proposals" in names
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (("--rates", "0.25,1.3,0.45"), "rates[1]=1.3 must be in (0, 1]"),
+        (("--due", "30/06/2026"), "--due='30/06/2026' is not a date (use YYYY-MM-DD)"),
+        (("--stage-days", "10,x,21"), "--stage-days item 2='x' is not a number"),
+        (("--periods", "13"), "periods=13 must be from 1 to 12"),
+        (("--target", "-1"), "target=-1 must be 0 or more"),
+        (("--stages", "a,b"), "stages has 2 name(s) but the rates describe 4 stages"),
+    ],
+)
+def test_template_funnel_planner_refuses_bad_input(tmp_path, change, message):
+    args = {
+        "--target": "7",
+        "--rates": "0.25,0.3,0.45",
+        "--stage-days": "10,14,21",
+        "--due": "2026-06-30",
+        "--stages": "leads,qualified,proposals,won",
+    }
+    args[change[0]] = change[1]
+    target = tmp_path / "plan.xlsx"
+    flat = [x for pair in args.items() for x in pair]
+    out = run("template", "funnel-planner", *flat, "--out", str(target))
+    assert out.returncode == 2 and message in out.stderr, out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1 and not target.exists()
+
+
+def test_template_funnel_planner_needs_its_inputs(tmp_path):
+    out = run("template", "funnel-planner", "--target", "7", "--out", str(tmp_path / "p.xlsx"))
+    assert out.returncode == 2
+    assert "template funnel-planner needs --rates, --stage-days, --due" in out.stderr
+
+
+def test_analyze_planner_carries_the_crm_provenance(tmp_path):
+    import hashlib
+
+    csv = tmp_path / "crm.csv"
+    csv.write_text(
+        "deal_id,stage,entered_at,status,amount\n"
+        "A,Lead,2026-01-05,won,1000\nA,Won,2026-02-10,won,1000\n"
+        "B,Lead,2026-01-06,lost,500\nC,Lead,2026-02-01,open,900\n"
+    )
+    target = tmp_path / "planner.xlsx"
+    out = run("analyze", str(csv), "--stages", "Lead,Won", "--planner", str(target))
+    assert out.returncode == 0, out.stderr
+    cover = load_workbook(target)["Cover"]
+    facts = {cover[f"A{r}"].value: cover[f"B{r}"].value for r in range(1, 40)}
+    assert facts["Source file"] == "crm.csv" and facts["Rows read"] == 4
+    assert facts["SHA-256"] == hashlib.sha256(csv.read_bytes()).hexdigest()

@@ -550,8 +550,8 @@ def _actuals(wb: Workbook, slots: int, tracked: dict | None, stages: int) -> tup
     ws = wb.create_sheet("Actuals")
     title(
         ws,
-        "Plan against actual",
-        "Per stage and period: the deals that entered the stage against the planned volume "
+        "Actuals",
+        "Plan against actual per stage and period: the deals that entered the stage against the planned volume "
         "(a recurring plan asks for the Plan volume every period); step conversion = of "
         "those, the share that reached the next stage by the as-of date, open ones beside it.",
     )
