@@ -63,6 +63,29 @@ def safe_text(cell, value: object) -> None:
     cell.data_type = "s"
 
 
+def exact_text(ref: str) -> str:
+    """The text in ``ref`` with Excel's wildcards escaped (``~`` -> ``~~``, ``*`` -> ``~*``,
+    ``?`` -> ``~?``), for a lookup that must match it as it is: ``MATCH(exact_text(A5),
+    list, 0)``. Use :func:`criterion` in COUNTIFS/SUMIFS."""
+    return f'SUBSTITUTE(SUBSTITUTE(SUBSTITUTE({ref},"~","~~"),"*","~*"),"?","~?")'
+
+
+def criterion(ref: str) -> str:
+    """A COUNTIFS/SUMIFS criterion that counts the cells equal to the text in ``ref``.
+
+    A criterion taken straight from a cell is read by Excel and LibreOffice: "<Team>",
+    "=A" or ">=5" become comparisons and "A*", "?" wildcards. ``"="&`` the text with its
+    wildcards escaped (:func:`exact_text`) leaves only an exact match, which ignores
+    case as Excel's = does ("Ann" counts "ann"; the core refuses such near-duplicates,
+    :func:`xlsales._validate.group_labels`, as it refuses labels over the 255 characters
+    a criterion may hold).
+
+    >>> criterion("$A5")
+    '"="&SUBSTITUTE(SUBSTITUTE(SUBSTITUTE($A5,"~","~~"),"*","~*"),"?","~?")'
+    """
+    return f'"="&{exact_text(ref)}'
+
+
 def new_workbook() -> Workbook:
     wb = Workbook()
     wb.remove(wb.active)

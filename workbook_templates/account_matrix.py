@@ -27,8 +27,10 @@ from workbook_templates._common import (
     checks_sheet,
     column_ref,
     cover,
+    criterion,
     data_table,
     define_name,
+    exact_text,
     finish,
     header,
     named_facts,
@@ -171,7 +173,8 @@ _COLUMNS = [
         9,
         "=OR(LEN([account]{r})=0,AND([revenue]{r}>=0,[gross_margin]{r}>=0,[gross_margin]{r}<=1,"
         '[effort_hours]{r}>=0,[hourly_cost]{r}>=0,OR([icp_fit]{r}="yes",[icp_fit]{r}="no"),'
-        'OR([influenceable]{r}="yes",[influenceable]{r}="no"),COUNTIF(ClusterList,[cluster]{r})>0,'
+        f'OR([influenceable]{{r}}="yes",[influenceable]{{r}}="no"),'
+        f"COUNTIF(ClusterList,{criterion('[cluster]{r}')})>0,"
         'OR(LEN(TRIM([manual]{r}))=0,TRIM([manual]{r})="GO",TRIM([manual]{r})="NO-GO")))',
     ),
 ]
@@ -245,8 +248,9 @@ _PLAN_COLUMNS = [
         "owner number",
         "count",
         8,
-        "=IF(LEN(TRIM([owner]{r}))=0,ROWS(OwnerList)+1,IF(COUNTIF(OwnerList,[owner]{r})=0,"
-        "ROWS(OwnerList)+1,MATCH([owner]{r},OwnerList,0)))",
+        "=IF(LEN(TRIM([owner]{r}))=0,ROWS(OwnerList)+1,"
+        f"IF(COUNTIF(OwnerList,{criterion('[owner]{r}')})=0,"
+        f"ROWS(OwnerList)+1,MATCH({exact_text('[owner]{r}')},OwnerList,0)))",
     ),
     ("decision", "Decision", "text", 8, _account("decision")),
     ("effort_hours", "effort_hours", "hours", 9, _account("effort_hours")),
@@ -782,17 +786,18 @@ def _clusters(wb: Workbook, slots: int, list_row: int) -> None:
             value=f'=IF(LEN(Inputs!$A${list_row + i})=0,"(empty slot)",Inputs!$A${list_row + i})',
         )
         key = f"Inputs!$A${list_row + i}"
+        crit = criterion(key)
         ws.cell(
-            row=r, column=2, value=f"=IF(LEN({key})=0,0,COUNTIFS({cl},{key}))"
+            row=r, column=2, value=f"=IF(LEN({key})=0,0,COUNTIFS({cl},{crit}))"
         ).number_format = "#,##0"
         for c, (ref, fmt) in enumerate(
             [(rev, "#,##0"), (eff, "#,##0.0"), (prof, "#,##0")], start=3
         ):
             ws.cell(
-                row=r, column=c, value=f"=IF(LEN({key})=0,0,SUMIFS({ref},{cl},{key}))"
+                row=r, column=c, value=f"=IF(LEN({key})=0,0,SUMIFS({ref},{cl},{crit}))"
             ).number_format = fmt
         ws.cell(
-            row=r, column=6, value=f'=IF(LEN({key})=0,0,COUNTIFS({cl},{key},{abc},"A"))'
+            row=r, column=6, value=f'=IF(LEN({key})=0,0,COUNTIFS({cl},{crit},{abc},"A"))'
         ).number_format = "#,##0"
         ws.cell(
             row=r, column=7, value=f'=IF(B{r}=0,"no accounts",F{r}/B{r})'
@@ -841,15 +846,16 @@ def _capacity(wb: Workbook, slots: int, list_row: int) -> None:
     for i in range(slots):
         r = FIRST_ROW + i
         name, avail = f"Inputs!$C${list_row + i}", f"Inputs!$D${list_row + i}"
+        crit = criterion(name)
         ws.cell(row=r, column=1, value=f'=IF(LEN({name})=0,"(empty slot)",{name})')
         cells = [
-            (f"=IF(LEN({name})=0,0,COUNTIFS({owner},{name}))", "#,##0"),
-            (f'=IF(LEN({name})=0,0,COUNTIFS({owner},{name},{decision},"GO"))', "#,##0"),
-            (f'=IF(LEN({name})=0,0,SUMIFS({effort},{owner},{name},{decision},"GO"))', "#,##0.0"),
-            (f'=IF(LEN({name})=0,0,SUMIFS({effort},{owner},{name},{decision},"<>GO"))', "#,##0.0"),
+            (f"=IF(LEN({name})=0,0,COUNTIFS({owner},{crit}))", "#,##0"),
+            (f'=IF(LEN({name})=0,0,COUNTIFS({owner},{crit},{decision},"GO"))', "#,##0"),
+            (f'=IF(LEN({name})=0,0,SUMIFS({effort},{owner},{crit},{decision},"GO"))', "#,##0.0"),
+            (f'=IF(LEN({name})=0,0,SUMIFS({effort},{owner},{crit},{decision},"<>GO"))', "#,##0.0"),
             (f"={avail}", "#,##0.0"),
             (f'=IF(F{r}=0,IF(D{r}=0,"no hours needed","no hours set"),D{r}/F{r})', "0%"),
-            (f'=IF(LEN({name})=0,0,COUNTIFS({plan_owner},{name},{plan_fits},"yes"))', "#,##0"),
+            (f'=IF(LEN({name})=0,0,COUNTIFS({plan_owner},{crit},{plan_fits},"yes"))', "#,##0"),
             (f'=IF(D{r}>F{r},"OVER CAPACITY","ok")', "General"),
         ]
         for c, (formula, fmt) in enumerate(cells, start=2):

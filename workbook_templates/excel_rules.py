@@ -69,6 +69,7 @@ ALLOWED = {
     "ROWS",
     "SUM",
     "SUMIFS",
+    "SUBSTITUTE",
     "SUMPRODUCT",
     "TRIM",
     "TRUE",

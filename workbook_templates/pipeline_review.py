@@ -27,8 +27,10 @@ from workbook_templates._common import (
     add_chart,
     checks_sheet,
     cover,
+    criterion,
     data_table,
     define_name,
+    exact_text,
     finish,
     header,
     new_workbook,
@@ -63,7 +65,7 @@ def deal_spec(stages: Sequence[str], extras: Sequence[str]) -> TableSpec:
             "stage number",
             "count",
             7,
-            '=IF(LEN([stage]{r})=0,"",MATCH([stage]{r},StageNames,0))',
+            f'=IF(LEN([stage]{{r}})=0,"",MATCH({exact_text("[stage]{r}")},StageNames,0))',
         ),
         ("amount", "amount", "money", 11, None),
         ("created", "created", "date", 11, None),
@@ -512,7 +514,7 @@ def _conversion(
                 ws.cell(row=r, column=1, value=GROUP_LABELS[key])
                 safe_text(ws.cell(row=r, column=2), value)
                 safe_text(ws.cell(row=r, column=3), stage)
-                match = crit if crit else f"B{r}"
+                match = crit if crit else criterion(f"B{r}")
                 ws.cell(row=r, column=8, value=i + 1)
                 ws.cell(
                     row=r,
@@ -550,7 +552,7 @@ def _conversion(
             ws.cell(
                 row=i,
                 column=2,
-                value=f'=COUNTIFS({col("status")},"lost",{col("lost_reason")},A{i})',
+                value=f'=COUNTIFS({col("status")},"lost",{col("lost_reason")},{criterion(f"A{i}")})',
             )
         end = row + len(named)
         ws.cell(row=end + 1, column=1, value="(no reason given)")
@@ -674,7 +676,8 @@ def _forecast(wb: Workbook, review: pipeline.Review, spec: TableSpec) -> None:
                 ws.cell(
                     row=i,
                     column=2 + k,
-                    value=f"=SUMIFS({col(key)},{col('owner')},$A{i},{col('close_month')},{month})",
+                    value=f"=SUMIFS({col(key)},{col('owner')},{criterion(f'$A{i}')},"
+                    f"{col('close_month')},{month})",
                 ).number_format = FORMATS["money"]
             ws.cell(
                 row=i, column=2 + MONTHS, value=f"=SUM(B{i}:{get_column_letter(1 + MONTHS)}{i})"

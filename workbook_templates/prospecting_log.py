@@ -22,6 +22,7 @@ from workbook_templates._common import (
     add_chart,
     checks_sheet,
     cover,
+    criterion,
     data_table,
     define_name,
     finish,
@@ -70,7 +71,7 @@ LOG_SPEC = TableSpec(
             "INT(([date]{r}-ReportStart)/BlockDays)+1))",
         ),
         ("counted", "counted", "general", 9, "=AND(ISNUMBER([date]{r}),[date]{r}<=AsOf)"),
-        ("minutes", "minutes", "count", 9, "=SUMIFS(TypeMinutes,TypeList,[type]{r})"),
+        ("minutes", "minutes", "count", 9, f"=SUMIFS(TypeMinutes,TypeList,{criterion('[type]{r}')})"),
         ("won_counted", "won counted", "money", 11, _WON.format(op="<=")),
         ("won_after", "won after as of", "money", 11, _WON.format(op=">")),
         (
@@ -80,7 +81,8 @@ LOG_SPEC = TableSpec(
             9,
             "=OR(AND(NOT(ISNUMBER([date]{r})),LEN([prospect]{r})=0),AND(ISNUMBER([date]{r}),"
             "LEN([prospect]{r})>0,[pipeline_value]{r}>=0,[won_value]{r}>=0,"
-            "OR([won_value]{r}=0,ISNUMBER([won_date]{r})),COUNTIF(TypeList,[type]{r})>0))",
+            "OR([won_value]{r}=0,ISNUMBER([won_date]{r})),"
+            f"COUNTIF(TypeList,{criterion('[type]{r}')})>0))",
         ),
     ],
 )

@@ -8,8 +8,9 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
-from xlsales.errors import InputError
+from xlsales.errors import DataError, InputError
 
 
 def _show(value: object) -> str:
@@ -104,3 +105,63 @@ def number_array(name: str, values: object, *, min_len: int = 1) -> np.ndarray:
         if np.isfinite(arr).all():
             return arr
     return np.array([number(f"{name}[{i}]", x) for i, x in enumerate(items)], dtype=float)
+
+
+# Excel's COUNTIFS/SUMIFS/MATCH take criteria of at most 255 characters (Microsoft's
+# "functions that support long strings" leaves them out): a longer one gives #VALUE!.
+CRITERIA_LIMIT = 255
+WILDCARDS = "~*?"  # escaped with a ~ in a criterion, so each counts twice
+
+
+def criterion_length(label: str) -> int:
+    """Characters ``label`` takes as an exact-match criterion: ``=`` plus the label with
+    each ``~ * ?`` escaped by a ``~``.
+
+    >>> criterion_length("Ann"), criterion_length("A*")
+    (4, 4)
+    """
+    return 1 + len(label) + sum(label.count(ch) for ch in WILDCARDS)
+
+
+def group_labels(source: str, column: str, labels: Sequence[str], rows: Sequence[int]) -> None:
+    """Refuse text that Excel's COUNTIFS/SUMIFS would group otherwise than Python does.
+
+    ``labels`` are a column's cells (owner, cluster, source, ...) and ``rows`` the rows
+    of the file they come from (header = row 1). The workbooks count by such labels as
+    exact text (``"="&`` the label, wildcards escaped), and Excel compares text without
+    regard to case and refuses criteria over 255 characters.
+
+    Raises
+    ------
+    DataError
+        For a label longer than the criteria limit (``criterion_length(label) > 255``:
+        254 characters, each ``~ * ?`` counting twice), or for two labels that differ
+        only in case ("Ann" and "ann": Excel counts them as one group, Python as two).
+
+    Examples
+    --------
+    >>> group_labels("deals.csv", "owner", ["Ann", "Bob", "Ann"], [2, 3, 4])
+    >>> group_labels("deals.csv", "owner", ["Ann", "Bob", "ann"], [2, 3, 4])
+    Traceback (most recent call last):
+    ...
+    xlsales.errors.DataError: deals.csv row 4, column owner: 'ann' differs from 'Ann' (row 2) only in case: Excel counts the two as one group; write them the same way
+    """
+    firsts = pd.Series(np.asarray(rows), index=pd.Index(labels, dtype=object))
+    firsts = firsts[~firsts.index.duplicated()]  # each label once, with its first row
+    seen: dict[str, tuple[str, int]] = {}
+    for label, row in firsts.items():
+        if criterion_length(label) > CRITERIA_LIMIT:
+            raise DataError(
+                f"{source} row {row}, column {column}: {label[:30]!r}... has {len(label)} "
+                f"characters, too long to count by: Excel's COUNTIFS takes at most "
+                f"{CRITERIA_LIMIT - 1} (each ~ * ? counting twice)"
+            )
+        key = label.lower()
+        if key in seen:
+            first, first_row = seen[key]
+            raise DataError(
+                f"{source} row {row}, column {column}: {label!r} differs from {first!r} "
+                f"(row {first_row}) only in case: Excel counts the two as one group; "
+                "write them the same way"
+            )
+        seen[key] = (label, int(row))

@@ -169,6 +169,15 @@ def review(
         )
     names = found.stages
     rows = found.rows
+    for column in ("owner", *OPTIONAL_TEXT):  # the labels the workbook counts by
+        if column in rows.columns:
+            v.group_labels(source, column, rows[column], rows["row"])
+    for name in names:
+        if v.criterion_length(name) > v.CRITERIA_LIMIT:
+            raise InputError(
+                f"stages: {name[:30]!r}... has {len(name)} characters, too long to look up: "
+                f"Excel's MATCH takes at most {v.CRITERIA_LIMIT - 1} (each ~ * ? counting twice)"
+            )
     latest = max(rows["entered_at"].max(), rows["closed"].max())
     day = pd.Timestamp(as_of) if as_of is not None else latest
     for column, name in (("entered_at", "entered_at"), ("closed", "closed_at")):

@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from xlsales import tables
+from xlsales._validate import group_labels
 from xlsales.errors import DataError
 from xlsales.exports import parse_map, reading
 from xlsales.tables import read_table
@@ -382,6 +383,8 @@ def load_accounts(
             ("revenue", "effort_hours", "hourly_cost"),
             ACCOUNT_OPTIONAL_COLUMNS,
         ).rename(columns=ACCOUNT_RENAMED)
+        for column in ("owner", "cluster"):  # the labels the account matrix counts by
+            group_labels(name, column, frame[column], frame["source_row"])
     return frame, _provenance(path, frame)
 
 
