@@ -15,15 +15,21 @@ import re
 from collections.abc import Sequence
 from copy import copy
 from dataclasses import dataclass, field
+from zipfile import ZIP_DEFLATED, ZipFile
 
 from openpyxl import Workbook
+from openpyxl.cell import Cell
 from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.dimensions import SheetDimension
 from openpyxl.worksheet.table import Table, TableColumn, TableFormula, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
 
 import xlsales
 from workbook_templates.formula_text import escape_column
@@ -87,9 +93,173 @@ def criterion(ref: str) -> str:
 
 
 def new_workbook() -> Workbook:
-    wb = Workbook()
+    """An empty :class:`TemplateWorkbook`: its table rows are streamed when it is saved."""
+    wb = TemplateWorkbook()
     wb.remove(wb.active)
     return wb
+
+
+# Writing: the rows of a big table are not held as openpyxl cells. A sheet keeps them as
+# columns (one list of values, or one formula pattern, per column, styled like the
+# table's first data row) and they are written straight to the file when the workbook is
+# saved, row by row, by openpyxl's own row and cell writer (the one its write-only mode
+# uses). Everything else (styles, validations, tables, charts, names, properties,
+# protection, print settings) is an ordinary openpyxl workbook. Reading a streamed
+# sheet's cells (``ws.cell``, ``iter_rows``, ``max_row``) first turns the rows into
+# cells, so the workbook reads exactly as if they had been written one by one.
+
+
+@dataclass
+class _StreamColumn:
+    column: int
+    style: Cell  # the first data row's cell: every row below is styled like it
+    values: list | None  # an input column: one value per row
+    formula: str | None  # a calculated column: ``{r}`` this row, ``{p}`` the row above
+
+
+@dataclass
+class _Stream:
+    first: int  # the first row written from the columns
+    count: int
+    columns: list[_StreamColumn]
+
+    @property
+    def last(self) -> int:
+        return self.first + self.count - 1
+
+
+class StreamedSheet(Worksheet):
+    """A worksheet whose table rows below the first are kept as columns until saved."""
+
+    _stream: _Stream | None = None
+
+    @property
+    def _cells(self) -> dict:  # what openpyxl reads: the streamed rows become cells first
+        self.unstream()
+        return self._written
+
+    def unstream(self) -> None:
+        """Turn the streamed rows into cells (any read of the cells does it first)."""
+        if self._stream is not None:
+            stream, self._stream = self._stream, None
+            _as_cells(self._written, self, stream)
+
+    @_cells.setter
+    def _cells(self, cells: dict) -> None:
+        self._written = cells
+
+
+def written_cells(ws: Worksheet) -> dict:
+    """The cells ``ws`` holds now, leaving out the table rows it streams when saved."""
+    return ws._written if isinstance(ws, StreamedSheet) else ws._cells
+
+
+def _stream_rows(ws: Worksheet, stream: _Stream) -> None:
+    """Rows ``stream.first`` on: streamed at save time on a :class:`StreamedSheet`,
+    written as cells at once on any other worksheet."""
+    if stream.count <= 0:
+        return
+    if isinstance(ws, StreamedSheet):
+        ws.unstream()  # a sheet streams one block of rows: an earlier one becomes cells
+        ws._stream = stream
+    else:
+        _as_cells(ws._cells, ws, stream)
+
+
+def _as_cells(cells: dict, ws: Worksheet, stream: _Stream) -> None:
+    for r, row in _streamed(ws, stream):
+        for cell in row:
+            own = Cell(ws, row=r, column=cell.column, style_array=copy(cell._style))
+            own._value, own.data_type = cell._value, cell.data_type
+            cells[r, cell.column] = own
+
+
+def _streamed(ws: Worksheet, stream: _Stream):
+    """(row, cells) of every streamed row, the cells in column order. The cell objects
+    are reused from row to row (one per column): copy one to keep it."""
+    cells = [(Cell(ws, column=c.column), c) for c in stream.columns]
+    for k in range(stream.count):
+        r = stream.first + k
+        row = []
+        for cell, c in cells:
+            cell.row = r
+            cell._style = c.style._style
+            if c.formula is not None:
+                cell._value, cell.data_type = c.formula.format(r=r, p=r - 1), "f"
+                row.append(cell)
+                continue
+            value = c.values[k]
+            kind = type(value)
+            if kind is str:  # text from user data stays text (see safe_text)
+                cell._value, cell.data_type = cell.check_string(value), "s"
+            elif value is None or kind is float or kind is int:
+                cell._value, cell.data_type = value, "n"
+            else:  # dates, booleans, ...: openpyxl's own typing, on a cell of its own
+                own = Cell(ws, row=r, column=c.column, style_array=copy(c.style._style))
+                own.value = value
+                row.append(own)
+                continue
+            row.append(cell)
+        yield r, row
+
+
+class _StreamWriter(WorksheetWriter):
+    """openpyxl's worksheet writer, fed the streamed rows between the sheet's own."""
+
+    def write_dimensions(self):
+        ws, stream = self.ws, self.ws._stream
+        rows = {r for r, _c in ws._written} | {stream.first, stream.last}
+        cols = {c for _r, c in ws._written} | {c.column for c in stream.columns}
+        ref = f"{get_column_letter(min(cols))}{min(rows)}:{get_column_letter(max(cols))}{max(rows)}"
+        self.xf.send(SheetDimension(ref).to_tree())
+
+    def rows(self):
+        ws, stream = self.ws, self.ws._stream
+        own: dict[int, list] = {}
+        for (r, _c), cell in sorted(ws._written.items()):
+            own.setdefault(r, []).append(cell)
+        for r in ws.row_dimensions.keys() - own.keys():
+            own[r] = []
+        yield from ((r, own[r]) for r in sorted(r for r in own if r < stream.first))
+        for r, row in _streamed(ws, stream):
+            mine = own.get(r)
+            yield r, (row if not mine else sorted(row + mine, key=lambda cell: cell.column))
+        yield from ((r, own[r]) for r in sorted(r for r in own if r > stream.last))
+
+
+class _ExcelWriter(ExcelWriter):
+    def write_worksheet(self, ws):
+        if not isinstance(ws, StreamedSheet) or ws._stream is None:
+            return super().write_worksheet(ws)
+        # as ExcelWriter.write_worksheet, with the streaming writer
+        ws._drawing = SpreadsheetDrawing()
+        ws._drawing.charts = ws._charts
+        ws._drawing.images = ws._images
+        writer = _StreamWriter(ws)
+        writer.write()
+        ws._rels = writer._rels
+        self._archive.write(writer.out, ws.path[1:])
+        self.manifest.append(ws)
+        writer.cleanup()
+
+
+class TemplateWorkbook(Workbook):
+    """An openpyxl workbook whose sheets stream their table rows when saved.
+
+    Read and changed like any openpyxl workbook; ``save`` writes the same file as
+    openpyxl would, without first making a cell object for every table cell.
+    """
+
+    def create_sheet(self, title: str | None = None, index: int | None = None) -> Worksheet:
+        ws = StreamedSheet(parent=self, title=title)
+        self._add_sheet(sheet=ws, index=index)
+        return ws
+
+    def save(self, filename) -> None:
+        """As openpyxl's ``save_workbook``, with the streaming writer."""
+        archive = ZipFile(filename, "w", ZIP_DEFLATED, allowZip64=True)
+        self.properties.modified = dt.datetime.now(tz=dt.timezone.utc).replace(tzinfo=None)
+        _ExcelWriter(self, archive).save()
 
 
 def define_name(wb: Workbook, name: str, ws: Worksheet, ref: str) -> None:
@@ -201,6 +371,7 @@ class Column:
     validation: DataValidation | None = None
     key: str = ""  # the data field feeding an input column (default: name)
     extra: dict = field(default_factory=dict)
+    generated: bool = False  # written by the builder (a position): locked, not an input
 
 
 def data_table(
@@ -214,33 +385,37 @@ def data_table(
     """Write an Excel table: inputs from ``rows``, calculated columns as formulas.
 
     With no rows, ``blank_rows`` empty input rows keep the table valid and ready to fill.
+    The first data row is written as cells; the rows below it are styled like it and,
+    on a :class:`StreamedSheet`, streamed when the workbook is saved.
     Returns (first data row, last data row).
     """
     header(ws, HEADER_ROW, [c.name for c in columns])
     count = max(len(rows), blank_rows if not rows else 0)
     last = FIRST_ROW + count - 1
+    streamed = []
     for j, col in enumerate(columns, start=1):
         letter = get_column_letter(j)
         ws.column_dimensions[letter].width = col.width
-        proto = ws.cell(row=FIRST_ROW, column=j)  # styled once; the rest copy its style
+        proto = ws.cell(row=FIRST_ROW, column=j)
         proto.number_format = FORMATS.get(col.fmt, col.fmt)
-        if col.formula is None:
+        if col.formula is None and not col.generated:
             proto.fill, proto.font, proto.protection = INPUT_FILL, INPUT_FONT, UNLOCKED
-        for i in range(count):
-            r = FIRST_ROW + i
-            cell = ws.cell(row=r, column=j)
-            cell._style = copy(proto._style)  # openpyxl's cheap way to share one style
-            if col.formula is not None:
-                cell.value = col.formula.format(r=r, p=r - 1)
-                continue
-            value = rows[i].get(col.key or col.name) if i < len(rows) else None
-            if isinstance(value, str):
-                safe_text(cell, value)
-            else:
-                cell.value = value
+        if col.formula is not None:
+            if count:
+                proto.value = col.formula.format(r=FIRST_ROW, p=HEADER_ROW)
+            streamed.append(_StreamColumn(j, proto, None, col.formula))
+        else:
+            key = col.key or col.name
+            values = [row.get(key) for row in rows] or [None] * count
+            if count and isinstance(values[0], str):
+                safe_text(proto, values[0])
+            elif count:
+                proto.value = values[0]
+            streamed.append(_StreamColumn(j, proto, values[1:], None))
         if col.validation is not None:
             ws.add_data_validation(col.validation)
             col.validation.add(f"{letter}{FIRST_ROW}:{letter}{FIRST_ROW + max(count, 1000) - 1}")
+    _stream_rows(ws, _Stream(FIRST_ROW + 1, count - 1, streamed))
     ref = f"A{HEADER_ROW}:{get_column_letter(len(columns))}{last}"
     table = Table(displayName=table_name, ref=ref)
     table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
@@ -297,7 +472,10 @@ class TableSpec:
     def index(self, key: str) -> int:
         return list(self.letters).index(key) + 1
 
-    def columns(self, validations: dict[str, DataValidation]) -> list[Column]:
+    def columns(
+        self, validations: dict[str, DataValidation], generated: Sequence[str] = ()
+    ) -> list[Column]:
+        """The table's columns; ``generated`` keys are positions the builder writes."""
         return [
             Column(
                 head,
@@ -306,6 +484,7 @@ class TableSpec:
                 width,
                 validations.get(key),
                 key,
+                generated=key in generated,
             )
             for key, head, fmt, width, formula in self.specs
         ]

@@ -10,12 +10,11 @@ first, to mend it).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from copy import copy
 
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.chart import Reference
-from openpyxl.styles import Font, PatternFill, Protection
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from workbook_templates._common import (
@@ -494,8 +493,7 @@ PLAN_NOTE = (
 def _helper(wb: Workbook, name: str, spec: TableSpec, rows: list[dict], note: str) -> None:
     ws = wb.create_sheet(name)
     title(ws, name, note)
-    data_table(ws, spec.name, spec.columns({}), rows)
-    _lock_generated(ws, spec, len(rows))
+    data_table(ws, spec.name, spec.columns({}, GENERATED[spec.name]), rows)
     finish(ws, title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
 
 
@@ -619,16 +617,6 @@ def _inputs(wb: Workbook, rules: AccountRules, clusters: list[str], hours: dict[
     return first
 
 
-def _lock_generated(ws, spec: TableSpec, count: int) -> None:
-    """Position columns the builder writes: locked and styled as calculated, not inputs."""
-    for key in GENERATED[spec.name]:
-        c = spec.index(key)
-        proto = ws.cell(row=FIRST_ROW, column=c)
-        proto.fill, proto.font, proto.protection = PatternFill(), Font(), Protection(locked=True)
-        for r in range(FIRST_ROW + 1, FIRST_ROW + max(count, 1)):
-            ws.cell(row=r, column=c)._style = copy(proto._style)
-
-
 def _accounts(wb: Workbook, rows: list[dict]) -> tuple[int, int]:
     ws = wb.create_sheet("Accounts")
     title(
@@ -650,8 +638,7 @@ def _accounts(wb: Workbook, rows: list[dict]) -> tuple[int, int]:
         "owner": validation("list", items="=OwnerList"),
         "manual": validation("list", items="GO,NO-GO"),
     }
-    first, last = data_table(ws, TABLE, SPEC.columns(checks), rows)
-    _lock_generated(ws, SPEC, len(rows))
+    first, last = data_table(ws, TABLE, SPEC.columns(checks, GENERATED[TABLE]), rows)
     finish(ws, title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
     return first, last
 

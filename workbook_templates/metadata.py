@@ -53,16 +53,22 @@ class Metadata:
 
 def stamp(wb: Workbook, kind: str) -> None:
     """Record ``kind``, the version and every formula pattern of ``wb`` in ``wb``."""
-    from workbook_templates._common import finish, header, safe_text  # _common calls stamp
+    from workbook_templates._common import (  # _common calls stamp
+        finish,
+        header,
+        safe_text,
+        written_cells,
+    )
 
     rows: list[tuple[str, str, str, str, str]] = []
     names = _named_cells(wb)
     for ws in wb.worksheets:
+        written = written_cells(ws)  # a table's rows below the first are all alike
         tables = list(ws.tables.values())
         areas = [split_range(t.ref) for t in tables]
         for table, (r1, c1, r2, c2) in zip(tables, areas):
             for col in range(c1, c2 + 1):  # the first data row stands for the column
-                value = ws._cells.get((r1 + 1, col))
+                value = written.get((r1 + 1, col))
                 if value is not None and value.data_type == "f" and isinstance(value.value, str):
                     letter = get_column_letter(col)
                     rows.append(
@@ -78,7 +84,7 @@ def stamp(wb: Workbook, kind: str) -> None:
         in_tables = {
             col: (r1 + 1, r2) for r1, c1, r2, c2 in areas for col in range(c1, c2 + 1)
         }  # the templates' tables do not share columns
-        for (row, col), cell in ws._cells.items():
+        for (row, col), cell in written.items():
             if cell.data_type != "f" or not isinstance(cell.value, str):
                 if (ws.title, row, col) in names and not cell.protection.locked:
                     if cell.value is not None and cell.value != "":
