@@ -591,7 +591,12 @@ def _cmd_verify(args: argparse.Namespace) -> int:
 
     from workbook_templates.verify import verify, write_report
 
-    report = verify(args.file, args.tolerance)
+    try:
+        size: int | None = Path(args.file).stat().st_size
+    except OSError:
+        size = None
+    with progress.working(f"verifying {args.file}", size, progress.VERIFY_BYTES) as step:
+        report = verify(args.file, args.tolerance, step)
     if args.report and report.status != 2:
         write_report(report, args.report, args.force)
     if args.json:

@@ -5,7 +5,8 @@ The line (rich: a spinner, the step, the time so far) is shown only when stderr 
 terminal, so pipes, logs and tests see nothing of it. It is shown for
 
 * template builds from :data:`TEMPLATE_ROWS` rows up,
-* ``analyze`` from :data:`ANALYZE_ROWS` history rows up.
+* ``analyze`` from :data:`ANALYZE_ROWS` history rows up,
+* ``verify`` for files from :data:`VERIFY_BYTES` bytes up.
 
 An account matrix of more than :data:`LARGE_ACCOUNTS` accounts is announced first, on
 stderr and always, with the time and memory to expect (:func:`size_warning`).
@@ -21,6 +22,7 @@ from typing import IO
 
 TEMPLATE_ROWS = 50_000  # template builds from this many rows show the live line
 ANALYZE_ROWS = 1_000_000  # analyze from this many history rows shows it
+VERIFY_BYTES = 3_000_000  # verify shows it for files from this size up (5,000 accounts)
 LARGE_ACCOUNTS = 300_000  # an account matrix above this size is announced first
 
 # Account matrix, build + save, measured with bench/ratios.py (2 cores, 2026-11): about

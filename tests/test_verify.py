@@ -6,13 +6,16 @@ clean on the untampered file."""
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import re
 import shutil
+import sys
 import zipfile
 
 import pytest
 from openpyxl import Workbook, load_workbook
+from openpyxl.utils import get_column_letter
 
 from frontdoors.cli import main
 from workbook_templates import account_matrix as am
@@ -279,3 +282,76 @@ def test_funnel_planner_rate_changed_without_recalculation(saved, tmp_path):
         "34",
         "67",
     )
+
+
+def test_the_live_line_on_a_terminal_only(saved, monkeypatch, capsys):
+    from frontdoors import progress
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    size = saved["am"].stat().st_size
+    for threshold, stream, shown in [
+        (size, Terminal(), True),  # a file exactly at the threshold shows the line
+        (size + 1, Terminal(), False),  # one byte short of it does not
+        (0, io.StringIO(), False),  # not a terminal: never
+    ]:
+        monkeypatch.setattr(progress, "VERIFY_BYTES", threshold)
+        monkeypatch.setattr(sys, "stderr", stream)
+        assert main(["verify", str(saved["am"])]) == 0
+        assert ("verifying" in stream.getvalue()) is shown, threshold
+        assert "verifying" not in capsys.readouterr().out
+
+
+def _table_cell(path, table, header, k):
+    """Sheet and cell of the k-th data row of ``table``'s column ``header``, located
+    through the table the file declares (no address written here)."""
+    wb = load_workbook(path)
+    ws = next(ws for ws in wb.worksheets if table in ws.tables)
+    t = ws.tables[table]
+    first = t.ref.split(":")[0]
+    col = ws[first].column + [c.name for c in t.tableColumns].index(header)
+    return ws.title, f"{get_column_letter(col)}{ws[first].row + k}"
+
+
+def _named_cell(path, name):
+    sheet, ref = next(load_workbook(path).defined_names[name].destinations)
+    return sheet, ref.replace("$", "")
+
+
+def _labelled_cell(path, sheet, row_label, header):
+    """The cell under ``header`` (row 4) in the row whose column A shows ``row_label``."""
+    ws = load_workbook(path, data_only=True)[sheet]
+    col = next(c.column for c in ws[4] if c.value == header)
+    row = next(c.row for c in ws["A"] if c.value == row_label)
+    return sheet, f"{get_column_letter(col)}{row}"
+
+
+SUMMARY_CELLS = {
+    "Focus, profit of the 3rd row": lambda p: _table_cell(p, am.FOCUS, "Profit after effort", 3),
+    "Capacity plan, running hours of the 4th row": lambda p: _table_cell(
+        p, am.PLAN, "running GO hours of the owner", 4
+    ),
+    "Summary, total revenue": lambda p: _named_cell(p, "TotalRevenue"),
+    "Summary, A accounts": lambda p: _named_cell(p, "CountA"),
+    "Capacity, GO accounts that do not fit": lambda p: _named_cell(p, "NotFitCount"),
+    "Capacity, Anna Berg's hours needed": lambda p: _labelled_cell(
+        p, "Capacity", "Anna Berg", "hours needed (GO)"
+    ),
+    "Clusters, revenue of the first cluster": lambda p: _labelled_cell(
+        p, "Clusters", sorted(samples.sample_accounts(30)["cluster"])[0], "revenue"
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(SUMMARY_CELLS))
+def test_a_changed_cached_value_on_a_summary_sheet(saved, tmp_path, case):
+    # the file's own saved value, plus 1: the core's figure (unchanged inputs) now differs
+    # from it by exactly 1, in that cell and nowhere else
+    sheet, ref = SUMMARY_CELLS[case](saved["am"])
+    path = tamper(saved["am"], tmp_path / "t.xlsx", sheet, set_value(ref, lambda v: v + 1))
+    report = verify(path)
+    assert cells(report, "recalculation") == {f"{sheet}!{ref}"}
+    finding = next(f for f in report.findings if f.check == "recalculation")
+    assert float(finding.found) - float(finding.expected) == pytest.approx(1)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
 from openpyxl.utils.formulas import FORMULAE
 
 from workbook_templates import formula_text as ft
@@ -138,17 +139,20 @@ def problems(
         found += _charts(book, sheet)
         seen: dict[str, list[str]] = {}
         skip = {col for name, col in skip_columns if name == sheet.name}
-        for (row, col), raw in sheet.cells.raw.items():
-            stored = raw[1]
-            if stored is None or col in skip:
+        for col, column in sheet.cells.columns.items():
+            if col in skip:
                 continue
-            # a column of the same formula is checked once: its cells differ in digits only
-            # (a structured reference's column name may hold digits: those keep theirs)
-            key = ft.shape(stored) if "[" in stored else stored.translate(NO_DIGITS)
-            if key not in seen:
-                formula = text_of(stored)
-                seen[key] = function_problems(formula) + reference_problems(formula, tables)
-            found += [f"{sheet.name}!{cell_name(row, col)}: {p}" for p in seen[key]]
+            formulas = column.formulas
+            for i in np.flatnonzero(np.not_equal(formulas, None)).tolist():
+                row, stored = int(column.rows[i]), formulas[i]
+                # a column of the same formula is checked once: its cells differ in digits
+                # only (a structured reference's column name may hold digits: those keep
+                # theirs)
+                key = ft.shape(stored) if "[" in stored else stored.translate(NO_DIGITS)
+                if key not in seen:
+                    formula = text_of(stored)
+                    seen[key] = function_problems(formula) + reference_problems(formula, tables)
+                found += [f"{sheet.name}!{cell_name(row, col)}: {p}" for p in seen[key]]
     found += _defined_names(book)
     return found
 

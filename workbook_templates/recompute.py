@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+import numpy as np
 import pandas as pd
 
 from workbook_templates.xlsx_reader import SheetInfo, TableInfo, WorkbookInfo, split_range
@@ -42,11 +43,11 @@ def table_columns(table: TableInfo, headers: dict[str, str]) -> dict[str, int]:
 def table_frame(sheet: SheetInfo, table: TableInfo, columns: dict[str, int]) -> pd.DataFrame:
     """The table's rows, one column per key of ``columns`` (key -> sheet column), with
     ``_row``, the sheet row."""
-    value = sheet.cells.value
+    rows = table.data_rows
     frame = pd.DataFrame(
-        {key: [value((r, col)) for r in table.data_rows] for key, col in columns.items()}
+        {key: sheet.cells.column_values(col, rows) for key, col in columns.items()}
     )
-    frame["_row"] = list(table.data_rows)
+    frame["_row"] = np.arange(rows.start, rows.stop)
     return frame
 
 
@@ -92,11 +93,14 @@ def account_matrix(book: WorkbookInfo) -> tuple[list, str]:
     filled = frame[frame["account"].map(lambda v: v not in (None, ""))].copy()
     if filled.empty:
         return [], "no account rows: nothing to recalculate"
-    for key in ("owner", "cluster", "icp_fit", "influenceable", "account"):
+    for key in ("owner", "cluster", "icp_fit", "influenceable", "account", "manual"):
         if key in filled:
             filled[key] = filled[key].map(lambda v: "" if v is None else str(v))
+    filled = filled.rename(columns={"manual": "manual_decision"})
+    hours = _owner_hours(book)
     try:
         result = accounts.account_matrix(filled, rules)
+        plan = accounts.capacity_plan(result, hours)
     except (XlsalesError, TypeError, ValueError) as exc:
         return [], f"the core cannot recalculate these rows: {exc}"
     computed = [
@@ -104,15 +108,180 @@ def account_matrix(book: WorkbookInfo) -> tuple[list, str]:
         for key, _head, *_rest, formula in template.SPEC.specs
         if formula and key in result.columns and key in columns
     ]
-    expected = [
-        ((sheet.name, int(row), columns[key]), _plain(value))
+    expected: list = [
+        (sheet.name, columns[key], result["_row"].to_numpy(), result[key].to_numpy())
         for key in computed
-        for row, value in zip(result["_row"], result[key])
     ]
-    return expected, (
-        f"{len(result)} accounts recalculated by xlsales.accounts.account_matrix "
-        f"({', '.join(computed)})"
+    position = {row: i for i, row in enumerate(result["_row"].tolist())}
+    first = table.data_rows.start
+    expected += _linked(book, template.FOCUS_SPEC, result, position, first, FOCUS_KEYS)
+    per_account = plan.set_index("row").sort_index()
+    per_account["per_hour"] = per_account["profit_per_hour"].map(
+        lambda v: "no effort" if v is None else v
     )
+    expected += _linked(book, template.PLAN_SPEC, per_account, position, first, PLAN_KEYS)
+    expected += _account_facts(book, result, plan, filled, len(frame), hours)
+    expected += _per_owner(book, accounts.capacity(result, hours))
+    expected += _per_cluster(book, accounts.cluster_summary(result))
+    return expected, (
+        f"{len(result)} accounts recalculated by xlsales.accounts: account_matrix "
+        f"({', '.join(computed)}), the Focus and Capacity plan tables, capacity_plan, "
+        "capacity and cluster_summary (Summary, Capacity and Clusters)"
+    )
+
+
+# Focus and Capacity plan: table key -> column of the core's frame, for each row's
+# account (found by the row's "account row", a position in the Accounts table).
+FOCUS_KEYS = {"account": "account", "profit": "profit", "abc_profit": "abc_profit"}
+PLAN_KEYS = {
+    "account": "account",
+    "owner": "owner",
+    "decision": "decision",
+    "effort_hours": "effort_hours",
+    "profit": "profit",
+    "per_hour": "per_hour",
+    "go_hours": "go_hours",
+    "running": "running_hours",
+    "available": "hours_available",
+    "fits": "fits",
+}
+
+
+def _owner_hours(book: WorkbookInfo) -> dict[str, float]:
+    """The owners listed on Inputs (OwnerList) and their hours (OwnerHoursList)."""
+    owners, hours = _named_range(book, "OwnerList"), _named_range(book, "OwnerHoursList")
+    out: dict[str, float] = {}
+    for owner, value in zip(owners, hours):
+        if owner not in (None, "") and str(owner) not in out:
+            out[str(owner)] = value if isinstance(value, (int, float)) else 0.0
+    return out
+
+
+def _named_range(book: WorkbookInfo, name: str) -> list[object]:
+    """The values of a one-column defined range, top to bottom."""
+    target = name_target(book, name)
+    if target is None or target[0] not in book.sheets:
+        return []
+    r1, c1, r2, _c2 = split_range(target[1])
+    return book.sheets[target[0]].cells.column_values(c1, range(r1, r2 + 1))
+
+
+def _linked(book, spec, frame, position, first, keys) -> list:
+    """Expected values of a table whose rows point to an account of Accounts by its
+    "account row" (Focus, Capacity plan): ``frame`` holds the core's figures per
+    account, in the order of Accounts."""
+    found = _table(book, spec.name)
+    if found is None:
+        return []
+    sheet, table = found
+    columns = table_columns(table, spec.headers)
+    if "account_row" not in columns:
+        return []
+    rows = table.data_rows
+    links = sheet.cells.column_values(columns["account_row"], rows)
+    sheet_rows, picks = [], []
+    for row, link in zip(rows, links):
+        if isinstance(link, (int, float)) and not isinstance(link, bool):
+            at = position.get(first + int(link) - 1)
+            if at is not None:
+                sheet_rows.append(row)
+                picks.append(at)
+    return [
+        (sheet.name, columns[key], np.array(sheet_rows), frame[source].to_numpy()[picks])
+        for key, source in keys.items()
+        if key in columns and source in frame
+    ]
+
+
+def _account_facts(book, result, plan, filled, table_rows, hours) -> list:
+    """The named facts of Summary and Capacity, from the core's figures."""
+    from xlsales import accounts
+
+    abc, by_profit = result["abc"], result["abc_profit"]
+    go = result["decision"] == "GO"
+    available = sum(hours.values())
+    facts = {
+        "AccountCount": len(result),
+        "AccountRows": table_rows,
+        "TotalRevenue": result["revenue"].sum(),
+        "TotalProfit": result["profit"].sum(),
+        "TotalPositiveProfit": result["profit"].clip(lower=0).sum(),
+        "TotalEffort": result["effort_hours"].sum(),
+        "ProfitMedian": result["profit"].median(),
+        "EffortMedian": result["effort_hours"].median(),
+        **{f"Count{c}": int((abc == c).sum()) for c in "ABC"},
+        **{f"Profit{c}": int((by_profit == c).sum()) for c in "ABC"},
+        "CountSuggestedGo": int((result["suggested"] == "GO").sum()),
+        "CountManual": int((result["manual_decision"] != "").sum()),
+        "CountGo": int(go.sum()),
+        "CountFit": int((plan["fits"] == "yes").sum()),
+        "OutsideIcpShare": accounts.outside_icp_share(result),
+        "NotFitCount": int((plan["fits"] == "no").sum()),
+        "PlanVerdict": accounts.plan_verdict(result, hours),
+        "TeamLoad": result.loc[go, "effort_hours"].sum() / available
+        if available
+        else "no hours set",
+    }
+    out = []
+    for name, value in facts.items():
+        target = name_target(book, name)
+        if target is not None and ":" not in target[1]:
+            row, col = split_range(target[1])[:2]
+            out.append(((target[0], row, col), _plain(value)))
+    return out
+
+
+OWNER_LABELS = {
+    "accounts": "accounts",
+    "GO accounts": "go_accounts",
+    "hours needed (GO)": "hours_needed",
+    "hours freed (NO-GO)": "hours_freed",
+    "hours available": "hours_available",
+    "Load": "load",
+    "GO accounts that fit": "fitting",
+    "status": "status",
+}
+CLUSTER_LABELS = {
+    "accounts": "accounts",
+    "revenue": "revenue",
+    "effort hours": "effort_hours",
+    "profit after effort": "profit",
+    "A accounts": "a_accounts",
+    "share of A accounts": "a_share",
+}
+
+
+def _per_owner(book: WorkbookInfo, owners: pd.DataFrame) -> list:
+    """The Capacity sheet's row of each listed owner (found by its name in column A)."""
+    owners = owners.assign(
+        status=owners["over_capacity"].map({True: "OVER CAPACITY", False: "ok"}),
+        load=[
+            load if load is not None else "no hours needed" if needed == 0 else "no hours set"
+            for load, needed in zip(owners["load"], owners["hours_needed"])
+        ],
+    )
+    return _labelled_rows(book, "Capacity", owners.set_index("owner"), OWNER_LABELS)
+
+
+def _per_cluster(book: WorkbookInfo, clusters: pd.DataFrame) -> list:
+    """The Clusters sheet's row of each cluster (found by its name in column A)."""
+    return _labelled_rows(book, "Clusters", clusters.set_index("cluster"), CLUSTER_LABELS)
+
+
+def _labelled_rows(book, sheet_name: str, frame: pd.DataFrame, labels: dict) -> list:
+    sheet = book.sheets.get(sheet_name)
+    if sheet is None:
+        return []
+    where = _by_header(sheet, labels)
+    column = sheet.cells.columns.get(1)
+    out = []
+    for row in [] if column is None else column.rows.tolist():
+        name = sheet.cells.value((row, 1))
+        if row <= 4 or not isinstance(name, str) or name not in frame.index:
+            continue
+        figures = frame.loc[name]
+        out += [((sheet_name, row, c), _plain(figures[key])) for key, c in where.items()]
+    return out
 
 
 def _plain(value: object) -> object:
@@ -142,21 +311,22 @@ def serial(day: object) -> object:
 
 def _by_header(sheet: SheetInfo, labels: dict[str, str], row: int = 4) -> dict[str, int]:
     """key -> column of each header label in ``labels`` (label -> key) found on ``row``."""
-    found = {}
-    for r, c in sheet.cells.raw:
-        if r == row:
-            label = sheet.cells[(r, c)].value
-            if label in labels:
-                found[labels[label]] = c
-    return found
+    return {
+        labels[label]: c
+        for c, label in sheet.cells.row(row).items()
+        if isinstance(label, str) and label in labels
+    }
 
 
 def _rows_by_first_column(sheet: SheetInfo, first: int = 5) -> dict[int, int]:
     """The number in column A -> its row, for the numbered rows (blocks, weeks)."""
     out = {}
-    for r, c in sheet.cells.raw:
-        if c == 1 and r >= first:
-            value = sheet.cells[(r, c)].value
+    column = sheet.cells.columns.get(1)
+    if column is None:
+        return out
+    for r in column.rows.tolist():
+        if r >= first:
+            value = sheet.cells.value((r, 1))
             if isinstance(value, (int, float)) and not isinstance(value, bool):
                 out[int(value)] = r
     return out

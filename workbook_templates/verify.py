@@ -20,10 +20,12 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
 
+import numpy as np
 from openpyxl.utils import get_column_letter
 
 from workbook_templates import excel_rules, metadata
@@ -74,8 +76,13 @@ class Report:
         return asdict(self)
 
 
-def verify(path: str | Path, tolerance: float = TOLERANCE) -> Report:
-    """Audit ``path``; see the module docstring. Never writes anything."""
+def verify(
+    path: str | Path, tolerance: float = TOLERANCE, step: Callable[[str], None] | None = None
+) -> Report:
+    """Audit ``path``; see the module docstring. Never writes anything. ``step(text)``,
+    if given, is told the step now running (the CLI shows it on a terminal)."""
+    step = step or (lambda text: None)
+    step("reading the file")
     try:
         book = read(path)
     except NotAWorkbook as exc:
@@ -90,8 +97,11 @@ def verify(path: str | Path, tolerance: float = TOLERANCE) -> Report:
     report = Report(str(path), 0, "", meta.kind, meta.version, _facts(book))
     found = report.findings
     table_columns = frozenset((p.sheet, p.column) for p in meta.patterns if p.table)
+    step("Excel's file rules")
     found += _structure(book, table_columns)
+    step("formulas against the template's patterns")
     found += _formulas(book, meta)
+    step("inputs against their validation")
     found += _inputs(book, meta)
     cached = _cached(book, meta)
     found += cached
@@ -100,8 +110,10 @@ def verify(path: str | Path, tolerance: float = TOLERANCE) -> Report:
         if adapter is None:
             report.facts["Recalculation"] = f"no Python recalculation for {meta.kind} yet"
         else:
+            step("recalculating with the Python core")
             expected, note = adapter(book)
             report.facts["Recalculation"] = note
+            step("comparing with the saved values")
             found += _compare(book, expected, tolerance)
         found += _checks(book)
     if found:
@@ -188,17 +200,15 @@ def _structure(book: WorkbookInfo, skip: frozenset[tuple[str, int]]) -> list[Fin
 class _Expected:
     """The A1 text a column pattern gives in each row, as %-format strings in the
     spellings a file may store (XML-escaped; TRUE or TRUE(); quotes escaped or not):
-    checking 50,000 rows costs a string formatting each, not a parse."""
+    a column of 50,000 rows is checked by formatting its expected texts in one go and
+    comparing the two lists, not by parsing a formula a cell."""
 
     def __init__(self, pattern: str, col: int):
-        self.last = 0
         self.variants = []
+        quotes = ({}, {'"': "&quot;"}, {'"': "&quot;", "'": "&apos;"})
         for text in dict.fromkeys((pattern, _lo_spelling(pattern))):
-            for quotes in (False, True):
-                fmt, offsets = self._compile(
-                    xml_escape(text, {'"': "&quot;"} if quotes else {}), col
-                )
-                self.variants.append((fmt, offsets))
+            for entities in quotes:
+                self.variants.append(self._compile(xml_escape(text, entities), col))
 
     @staticmethod
     def _compile(text: str, col: int) -> tuple[str, tuple[int, ...]]:
@@ -220,20 +230,35 @@ class _Expected:
         pieces.append(text[last:].replace("%", "%%"))
         return "".join(pieces), tuple(offsets)
 
-    def text(self, row: int, variant: int = 0) -> str:
+    def texts(self, rows: range | list[int], variant: int) -> list[str]:
+        """The stored text the pattern gives in each of ``rows``."""
         fmt, offsets = self.variants[variant]
-        return fmt % tuple(row + o for o in offsets)
+        if not offsets:
+            return [fmt % ()] * len(rows)
+        if isinstance(rows, range):  # a column: the formatting runs in C
+            shifted = (range(rows.start + o, rows.stop + o) for o in offsets)
+            return list(map(fmt.__mod__, zip(*shifted)))
+        return [fmt % tuple(r + o for o in offsets) for r in rows]
 
-    def matches(self, stored: str, row: int) -> bool:
-        """``stored``: the formula as the file stores it (XML-escaped). The spelling that
-        matched last is tried first: one writer wrote the whole file."""
-        if stored == self.text(row, self.last):
-            return True
-        for i in range(len(self.variants)):
-            if stored == self.text(row, i):
-                self.last = i
-                return True
-        return False
+    def mismatches(self, stored: list, rows: range) -> list[int]:
+        """Positions where ``stored`` (formulas as the file stores them, None for a
+        constant) matches none of the spellings. The spelling of the first row is tried
+        first: one writer wrote the whole file."""
+        left = range(len(rows))
+        order = list(range(len(self.variants)))
+        first = next((v for v in order if [stored[0]] == self.texts(rows[:1], v)), 0)
+        for variant in [first, *(v for v in order if v != first)]:
+            if not left:
+                break
+            if len(left) == len(rows):
+                want = self.texts(rows, variant)
+                if stored == want:
+                    return []
+                left = [i for i, (a, b) in enumerate(zip(stored, want)) if a != b]
+            else:
+                want = self.texts([rows[i] for i in left], variant)
+                left = [i for i, w in zip(left, want) if stored[i] != w]
+        return list(left)
 
 
 def _lo_spelling(pattern: str) -> str:
@@ -259,20 +284,19 @@ def _formulas(book: WorkbookInfo, meta: metadata.Metadata) -> list[Finding]:
                 out.append(Finding("formula", p.sheet, "", f"the table {p.table} is missing"))
                 continue
             rows = table.data_rows
+        if not rows:
+            continue
+        stored = _column_formulas(sheet, col, rows)
         expected = _Expected(p.formula, col)
-        raw = sheet.cells.raw
-        for row in rows:
-            stored = raw.get((row, col), (None, None))[1]
-            if stored is not None and expected.matches(stored, row):
-                continue
-            formula = None if stored is None else text_of(stored)
+        for i in expected.mismatches(stored, rows):
+            row = rows[i]
+            formula = None if stored[i] is None else text_of(stored[i])
             if formula is not None and to_r1c1(formula, row, col) == p.formula:
                 continue
-            cell = sheet.cells.get((row, col))
             want = "=" + from_r1c1(p.formula, row, col)
             where = cell_name(row, col)
             if formula is None:
-                value = None if cell is None else cell.value
+                value = sheet.cells.value((row, col))
                 if value is None:
                     message = "the formula is missing" + (
                         " (a table row added without the column's formulas)"
@@ -294,6 +318,19 @@ def _formulas(book: WorkbookInfo, meta: metadata.Metadata) -> list[Finding]:
                     )
                 )
     return out
+
+
+def _column_formulas(sheet: SheetInfo, col: int, rows: range) -> list:
+    """The formulas of column ``col`` in ``rows`` as stored (None for none)."""
+    column = sheet.cells.columns.get(col)
+    if column is None:
+        return [None] * len(rows)
+    part = column.span(rows.start, rows.stop - 1)
+    formulas = column.formulas[part].tolist()
+    if len(formulas) == len(rows):  # every row stored: the rows are these
+        return formulas
+    at = dict(zip(column.rows[part].tolist(), formulas))
+    return [at.get(r) for r in rows]
 
 
 def _number(value: object) -> float | None:
@@ -334,9 +371,9 @@ def _list_items(book: WorkbookInfo, text: str | None) -> set[str] | None:
     }
 
 
-_OPS = {
-    "between": lambda v, a, b: a <= v <= b,
-    "notBetween": lambda v, a, b: not a <= v <= b,
+_OPS = {  # on numbers and on arrays of numbers alike
+    "between": lambda v, a, b: (a <= v) & (v <= b),
+    "notBetween": lambda v, a, b: (v < a) | (v > b),
     "equal": lambda v, a, b: v == a,
     "notEqual": lambda v, a, b: v != a,
     "greaterThan": lambda v, a, b: v > a,
@@ -363,10 +400,8 @@ def _inputs(book: WorkbookInfo, meta: metadata.Metadata) -> list[Finding]:
             items = _list_items(book, v.formula1) if v.type == "list" else None
             low, high = _bound(book, v.formula1), _bound(book, v.formula2)
             for r1, c1, r2, c2 in v.sqref:
-                for (row, col), value in _constants_in(sheet, r1, c1, r2, c2):
-                    if value in (None, ""):
-                        continue
-                    if not _valid(value, v, items, low, high):
+                for col in range(c1, c2 + 1):
+                    for row, value in _invalid(sheet, col, r1, r2, v, items, low, high):
                         out.append(
                             Finding(
                                 "input",
@@ -384,18 +419,43 @@ def _inputs(book: WorkbookInfo, meta: metadata.Metadata) -> list[Finding]:
     return out
 
 
-def _constants_in(sheet: SheetInfo, r1: int, c1: int, r2: int, c2: int):
-    """((row, column), value) of each constant (not formula) cell in the area."""
-    raw = sheet.cells.raw
-    if (r2 - r1 + 1) * (c2 - c1 + 1) <= len(raw):
-        keys = ((r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1))
-    else:
-        keys = (k for k in raw if r1 <= k[0] <= r2 and c1 <= k[1] <= c2)
-    value = sheet.cells.stored_value
-    for key in keys:
-        stored = raw.get(key)
-        if stored is not None and stored[1] is None:
-            yield key, value(stored)
+def _invalid(sheet: SheetInfo, col: int, r1: int, r2: int, v, items, low, high):
+    """(row, value) of each constant in column ``col``, rows ``r1`` to ``r2``, that
+    breaks the validation ``v``: numbers judged as arrays, other values once each."""
+    column = sheet.cells.columns.get(col)
+    if column is None:
+        return []
+    part = column.span(r1, r2)
+    constant = np.equal(column.formulas[part], None)
+    rows = column.rows[part][constant]
+    kinds = column.kinds[part][constant]
+    values = column.values[part][constant]
+    inline = column.inline[part][constant]
+    bad = np.zeros(len(rows), dtype=bool)
+    rest = np.ones(len(rows), dtype=bool)
+    if v.type != "list":
+        numeric = (kinds == "n") & (values != "")
+        numbers = values[numeric].astype(float)
+        ok = np.ones(len(numbers), dtype=bool)
+        if v.type == "whole":
+            ok &= numbers == np.floor(numbers)
+        if low is not None:
+            check = _OPS.get(v.operator or "between", _OPS["between"])
+            ok &= check(numbers, low, high if high is not None else low)
+        bad[numeric] = ~ok
+        rest = ~numeric
+    judged: dict[tuple, bool] = {}
+    decode = sheet.cells.stored_value
+    for i in np.flatnonzero(rest).tolist():
+        key = (kinds[i], None, values[i], inline[i])
+        if key not in judged:
+            value = decode(key)
+            judged[key] = value not in (None, "") and not _valid(value, v, items, low, high)
+        bad[i] = judged[key]
+    return [
+        (row, decode((kinds[i], None, values[i], inline[i])))
+        for i, row in zip(np.flatnonzero(bad).tolist(), rows[bad].tolist())
+    ]
 
 
 def _valid(value, v, items, low, high) -> bool:
@@ -414,13 +474,14 @@ def _valid(value, v, items, low, high) -> bool:
 
 def _cached(book: WorkbookInfo, meta: metadata.Metadata) -> list[Finding]:
     """A file written without calculation holds formulas but no values: say so."""
-    total = missing = 0
+    total = 0
     for sheet in book.sheets.values():
-        for _kind, formula, value, _inline in sheet.cells.raw.values():
-            if formula is not None:
-                total += 1
-                missing += not value
-    if total and missing == total:
+        for column in sheet.cells.columns.values():
+            formula = np.not_equal(column.formulas, None)
+            if (formula & (column.values != "")).any():
+                return []  # one calculated value is enough: it was calculated
+            total += int(formula.sum())
+    if total:
         return [
             Finding(
                 "values",
@@ -444,24 +505,71 @@ def same(a: object, b: object, tolerance: float) -> bool:
 
 
 def _compare(book: WorkbookInfo, expected, tolerance: float) -> list[Finding]:
+    """Findings where the saved value differs from the recalculation. ``expected`` holds
+    ((sheet, row, column), value) pairs and (sheet, column, rows, values) column blocks;
+    a block of numbers or truth values is compared as arrays, and only the cells that
+    differ there are looked at one by one."""
     out = []
-    for (sheet_name, row, col), want in expected:
-        sheet = book.sheets.get(sheet_name)
-        got = None if sheet is None else sheet.cells.value((row, col))
-        if got == want and type(got) is type(want):
+    for item in expected:
+        if len(item) == 2:
+            (sheet_name, row, col), want = item
+            out += _differs(book, sheet_name, row, col, want, tolerance)
             continue
-        if not same(got, want, tolerance):
-            out.append(
-                Finding(
-                    "recalculation",
-                    sheet_name,
-                    cell_name(row, col),
-                    "the value saved in the file differs from the Python recalculation",
-                    _shown(want),
-                    _shown(got),
-                )
-            )
+        sheet_name, col, rows, wants = item
+        sheet = book.sheets.get(sheet_name)
+        column = None if sheet is None else sheet.cells.columns.get(col)
+        rows, wants = np.asarray(rows, dtype=np.int64), np.asarray(wants)
+        ok = np.zeros(len(rows), dtype=bool)
+        if column is not None and len(column):
+            pos = np.minimum(np.searchsorted(column.rows, rows), len(column) - 1)
+            present = column.rows[pos] == rows
+            kinds, values = column.kinds[pos], column.values[pos]
+            if wants.dtype.kind == "b":
+                truth = (values == "1") | (values == "true")
+                ok = present & (kinds == "b") & (values != "") & (truth == wants)
+            else:
+                numbers = wants
+                if wants.dtype.kind not in "iuf":  # text, or numbers and text mixed
+                    listed = wants.tolist()
+                    is_text = np.array([isinstance(w, str) for w in listed], dtype=bool)
+                    texts = column.texts(sheet.cells.string_array())[pos]
+                    text = present & ((kinds == "s") | (kinds == "str")) & (values != "")
+                    ok = text & is_text & np.equal(texts, wants.astype(object)).astype(bool)
+                    numbers = np.array(
+                        [_number(w) if _number(w) is not None else np.nan for w in listed]
+                    )
+                numeric = present & (kinds == "n") & (values != "")
+                got = np.full(len(rows), np.nan)
+                got[numeric] = values[numeric].astype(float)
+                want = numbers.astype(float)
+                scale = np.maximum(np.abs(got), np.abs(want)) * tolerance
+                with np.errstate(invalid="ignore"):
+                    ok |= numeric & (np.abs(got - want) <= np.maximum(scale, ZERO))
+        for i in np.flatnonzero(~ok).tolist():
+            out += _differs(book, sheet_name, int(rows[i]), col, _plain(wants[i]), tolerance)
     return out
+
+
+def _plain(value: object) -> object:
+    """numpy scalars as Python values (bool, float, str)."""
+    return value.item() if hasattr(value, "item") else value
+
+
+def _differs(book, sheet_name: str, row: int, col: int, want, tolerance) -> list[Finding]:
+    sheet = book.sheets.get(sheet_name)
+    got = None if sheet is None else sheet.cells.value((row, col))
+    if (got == want and type(got) is type(want)) or same(got, want, tolerance):
+        return []
+    return [
+        Finding(
+            "recalculation",
+            sheet_name,
+            cell_name(row, col),
+            "the value saved in the file differs from the Python recalculation",
+            _shown(want),
+            _shown(got),
+        )
+    ]
 
 
 def _checks(book: WorkbookInfo) -> list[Finding]:

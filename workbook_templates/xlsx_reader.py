@@ -20,6 +20,8 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 from xml.sax.saxutils import escape as xml_escape
 
+import numpy as np
+import pandas as pd
 from openpyxl.utils import column_index_from_string, get_column_letter
 
 from workbook_templates.formula_text import from_r1c1, to_r1c1
@@ -157,10 +159,12 @@ def _number(text: str) -> float | int:
 
 
 # One cell as machine writers store it: <c r="K5" s="3" t="n"><f>F5*G5</f><v>12</v></c>,
-# an inline string <is><t>..</t></is>, or an empty <c r="A1"/>.
+# an inline string <is><t>..</t></is>, or an empty <c r="A1"/>. The groups: column
+# letters, row, type, other attributes, the <f opening (empty without a formula), the
+# formula text, the value, the inline string.
 _CELL_XML = re.compile(
     r'<c r="([A-Z]+)([0-9]+)"(?: s="[0-9]*")?(?: t="([a-zA-Z]+)")?([^>]*?)'
-    r"(?:/>|>(?:<f([^>]*?)(?:/>|>([^<]*)</f>))?"
+    r"(?:/>|>(?:(<f[^>]*?)(?:/>|>([^<]*)</f>))?"
     r"(?:<v>([^<]*)</v>|<v\s*/>)?(?:<is>(.*?)</is>)?</c>)",
     re.DOTALL,
 )
@@ -191,37 +195,137 @@ def text_of(raw: str) -> str:
     )
 
 
-class Cells(Mapping):
-    """(row, column) -> :class:`Cell`, kept as the stored text and decoded on access, so
-    that a 50,000-row table costs one dictionary entry a cell until a check reads it.
+@dataclass(slots=True)
+class Column:
+    """The stored cells of one sheet column, in row order, as parallel arrays: ``rows``
+    (int), ``kinds`` (the OOXML type, "n" when not written), ``formulas`` (the formula
+    text as stored, XML-escaped, or None for a constant), ``values`` (the value text as
+    stored, "" when none) and ``inline`` (an inline string's XML, "" when none).
+    A 50,000-row column is five arrays, not 50,000 objects."""
 
-    ``raw[(row, col)]`` is (type, formula as stored or None, value as stored, inline text).
-    """
-
-    def __init__(self, strings: list[str]):
-        self.raw: dict[tuple[int, int], tuple[str, str | None, str, str]] = {}
-        self.strings = strings
-
-    def __getitem__(self, key: tuple[int, int]) -> Cell:
-        return self.decode(self.raw[key])
-
-    def __contains__(self, key: object) -> bool:
-        return key in self.raw
-
-    def __iter__(self):
-        return iter(self.raw)
+    rows: np.ndarray
+    kinds: np.ndarray
+    formulas: np.ndarray
+    values: np.ndarray
+    inline: np.ndarray
+    _index: dict[int, int] | None = None
 
     def __len__(self) -> int:
-        return len(self.raw)
+        return len(self.rows)
+
+    def span(self, first: int, last: int) -> slice:
+        """The positions of the stored cells from row ``first`` to ``last``."""
+        lo, hi = np.searchsorted(self.rows, (first, last + 1))
+        return slice(int(lo), int(hi))
+
+    def find(self, row: int) -> int | None:
+        """The position of row ``row``, None when the column stores no such cell."""
+        if self._index is None:
+            if len(self.rows) > 64:  # a long column: a binary search, no index built
+                i = int(np.searchsorted(self.rows, row))
+                return i if i < len(self.rows) and self.rows[i] == row else None
+            self._index = dict(zip(self.rows.tolist(), range(len(self.rows))))
+        return self._index.get(row)
+
+    def texts(self, strings: np.ndarray) -> np.ndarray:
+        """The stored values as text where the cell holds text (a shared or formula
+        string), else as stored."""
+        out = self.values.copy()
+        shared = (self.kinds == "s") & (self.values != "")
+        if shared.any():
+            out[shared] = strings[self.values[shared].astype(np.int64)]
+        escaped = np.flatnonzero(
+            (self.kinds == "str") & (np.char.find(self.values.astype(str), "&") >= 0)
+        )
+        for i in escaped.tolist():
+            out[i] = text_of(out[i])
+        return out
+
+    def raw(self, i: int) -> tuple[str, str | None, str, str] | None:
+        """The stored cell at position ``i``; None for an empty one (a style alone)."""
+        formula, value, inline = self.formulas[i], self.values[i], self.inline[i]
+        if formula is None and not value and not inline:
+            return None
+        return self.kinds[i], formula, value, inline
+
+
+class Cells(Mapping):
+    """(row, column) -> :class:`Cell`, kept column by column as the stored text
+    (:class:`Column`) and decoded on access, so that a 50,000-row table costs a few
+    arrays until a check reads it."""
+
+    def __init__(self, strings: list[str]):
+        self.columns: dict[int, Column] = {}
+        self.strings = strings
+        self._strings: np.ndarray | None = None
+
+    def string_array(self) -> np.ndarray:
+        """The shared strings as an object array (indexed by a cell's stored value)."""
+        if self._strings is None:
+            self._strings = np.array(self.strings + [""], dtype=object)[:-1]
+        return self._strings
+
+    def stored(self, key: tuple[int, int]) -> tuple[str, str | None, str, str] | None:
+        """(type, formula as stored or None, value as stored, inline XML) of a cell."""
+        column = self.columns.get(key[1])
+        i = None if column is None else column.find(key[0])
+        return None if i is None else column.raw(i)
+
+    def __getitem__(self, key: tuple[int, int]) -> Cell:
+        raw = self.stored(key)
+        if raw is None:
+            raise KeyError(key)
+        return self.decode(raw)
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, tuple) and self.stored(key) is not None
+
+    def __iter__(self):
+        for col, column in sorted(self.columns.items()):
+            for i, row in enumerate(column.rows.tolist()):
+                if column.raw(i) is not None:
+                    yield row, col
+
+    def __len__(self) -> int:
+        return sum(1 for _key in self)
 
     def get(self, key, default=None):
-        raw = self.raw.get(key)
+        raw = self.stored(key)
         return default if raw is None else self.decode(raw)
 
     def value(self, key: tuple[int, int]) -> object:
         """The value stored in the cell (a formula's cached result), None if blank."""
-        raw = self.raw.get(key)
+        raw = self.stored(key)
         return None if raw is None else self.stored_value(raw)
+
+    def row(self, row: int) -> dict[int, object]:
+        """column -> value of the stored cells of ``row``."""
+        out = {}
+        for col, column in sorted(self.columns.items()):
+            i = column.find(row)
+            raw = None if i is None else column.raw(i)
+            if raw is not None:
+                out[col] = self.stored_value(raw)
+        return out
+
+    def column_values(self, col: int, rows: range) -> list[object] | np.ndarray:
+        """The values of column ``col`` in ``rows`` (None where blank), in row order: a
+        float array when every row holds a number, else a list."""
+        column = self.columns.get(col)
+        if column is None:
+            return [None] * len(rows)
+        part = column.span(rows.start, rows.stop - 1)
+        kinds, values = column.kinds[part], column.values[part]
+        if len(kinds) == len(rows) and (kinds == "n").all() and (values != "").all():
+            return values.astype(float)
+        decode = self.stored_value
+        stored = dict(
+            zip(
+                column.rows[part].tolist(),
+                map(decode, zip(kinds, column.formulas[part], values, column.inline[part])),
+            )
+        )
+        return [stored.get(r) for r in rows]
 
     def decode(self, raw: tuple[str, str | None, str, str]) -> Cell:
         formula = raw[1]
@@ -264,6 +368,7 @@ def _read_cells(
         rest = text[:start] + text[end + len("</sheetData>") :]
         if with_cells:
             _cells(text[start:end], sheet)
+    del text
     root = ET.fromstring(rest)
     for el in root.iter(M + "dataValidation"):
         sqref = el.get("sqref", "")
@@ -286,27 +391,47 @@ def _read_cells(
 
 
 def _cells(xml: str, sheet: SheetInfo) -> None:
-    shared: dict[str, tuple[str, int, int]] = {}  # si -> (R1C1 text, row, col) of the master
-    raw = sheet.cells.raw
-    column = _COLUMNS.get
-    for letters, row_text, kind, attrs, fattrs, ftext, v, inline in _CELL_XML.findall(xml):
-        col = column(letters) or _column(letters)
-        if not kind:
-            kind = "n"
-            if 't="' in attrs:  # attributes in another order than Excel writes them
-                at = attrs.index('t="') + 3
-                kind = attrs[at : attrs.index('"', at)]
-        formula = ftext if (fattrs or ftext) else None
-        if formula is not None and "shared" in fattrs:
-            row = int(row_text)
-            si = dict(_ATTR.findall(fattrs)).get("si", "")
-            if ftext:
-                shared[si] = (to_r1c1(text_of(ftext), row, col), row, col)
-            elif si in shared:
-                formula = xml_escape(from_r1c1(shared[si][0], row, col))
-        if formula is None and not v and not inline:
-            continue
-        raw[(int(row_text), col)] = (kind, formula, v, inline)
+    """One regular-expression pass over the sheet's cells, then numpy sorts them into
+    columns: no Python object per cell beyond the match itself."""
+    found = _CELL_XML.findall(xml)
+    if not found:
+        return
+    table = np.array(found, dtype=object)
+    del found
+    letters, rows, kinds, attrs, fopen, ftext, values, inline = table.T
+    odd = np.flatnonzero(attrs != "")
+    for i in odd.tolist():  # attributes in another order than Excel writes them
+        if not kinds[i] and 't="' in attrs[i]:
+            at = attrs[i].index('t="') + 3
+            kinds[i] = attrs[i][at : attrs[i].index('"', at)]
+    kinds = np.where(kinds == "", "n", kinds)
+    has_formula = fopen != ""
+    formulas = np.where(has_formula, ftext, None)
+    if "shared" in xml:
+        _shared_formulas(letters, rows, fopen, ftext, formulas)
+    codes, names = pd.factorize(letters)
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(len(names) + 1))
+    numbers = rows.astype(np.int64)
+    columns = sheet.cells.columns
+    for code, name in enumerate(names):
+        part = order[bounds[code] : bounds[code + 1]]
+        columns[_column(name)] = Column(
+            numbers[part], kinds[part], formulas[part], values[part], inline[part]
+        )
+
+
+def _shared_formulas(letters, rows, fopen, ftext, formulas) -> None:
+    """Spell out Excel's shared formulas (<f t="shared" si="0"/> repeats the formula of
+    the cell that holds its text, moved by the distance between the two cells)."""
+    shared: dict[str, str] = {}  # si -> R1C1 text of the master
+    for i in np.flatnonzero(np.char.find(fopen.astype(str), "shared") >= 0).tolist():
+        row, col = int(rows[i]), _column(letters[i])
+        si = dict(_ATTR.findall(fopen[i])).get("si", "")
+        if ftext[i]:
+            shared[si] = to_r1c1(text_of(ftext[i]), row, col)
+        elif si in shared:
+            formulas[i] = xml_escape(from_r1c1(shared[si], row, col))
 
 
 def read(path: str | Path, *, cells: bool = True) -> WorkbookInfo:
