@@ -70,6 +70,19 @@ def hand_crm():
     return deals.read_deals(HAND, HAND_STAGES)
 
 
+def crm_planner():
+    """The funnel planner with Actuals and Velocity from the hand history."""
+    return fp.build(
+        1,
+        [0.5, 0.5, 0.5],
+        [7, 7, 7],
+        HAND_STAGES,
+        dt.date(2026, 4, 30),
+        tracking=deals.period_counts(hand_crm(), "M", CRM_AS_OF, fp.PERIODS),
+        velocity=deals.record_metrics(hand_crm(), CRM_AS_OF),
+    )
+
+
 @pytest.fixture(scope="module")
 def books(tmp_path_factory):
     folder = tmp_path_factory.mktemp("engine")
@@ -115,15 +128,7 @@ def books(tmp_path_factory):
             for day in (AS_OF, dt.date(2026, 4, 30), dt.date(2026, 4, 29))
         },
         "pl_empty": pl.build(),
-        "fp_crm": fp.build(
-            1,
-            [0.5, 0.5, 0.5],
-            [7, 7, 7],
-            HAND_STAGES,
-            dt.date(2026, 4, 30),
-            tracking=deals.period_counts(hand_crm(), "M", CRM_AS_OF, fp.PERIODS),
-            velocity=deals.record_metrics(hand_crm(), CRM_AS_OF),
-        ),
+        "fp_crm": crm_planner(),
         "fp_once": fp.build(
             ROUNDING["target"], ROUNDING["rates"], [10, 14, 21], plan["stages"], DUE, every="once"
         ),

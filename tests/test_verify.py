@@ -5,6 +5,7 @@ clean on the untampered file."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 import json
@@ -16,6 +17,7 @@ import zipfile
 import pytest
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
+from test_templates_engine import crm_planner
 
 from frontdoors.cli import main
 from workbook_templates import account_matrix as am
@@ -37,6 +39,13 @@ def saved(tmp_path_factory):
         "am": am.build(samples.sample_accounts(30)),
         "pl": pl.build(samples.sample_activities(60)),
         "fp": fp.build(10, [0.3, 0.5], [7, 7], ["a", "b", "c"]),
+        "fp_crm": crm_planner(),
+        "fp_week": fp.build(
+            10, [0.3, 0.5], [7, 7], ["a", "b", "c"], dt.date(2026, 5, 29), every="week"
+        ),
+        "fp_once": fp.build(
+            10, [0.3, 0.5], [7, 7], ["a", "b", "c"], dt.date(2026, 5, 29), every="once"
+        ),
         "am_empty": am.build(),
     }
     paths = []
@@ -101,7 +110,7 @@ def cells(report, check):
     return {f"{f.sheet}!{f.cell}" for f in report.findings if f.check == check}
 
 
-@pytest.mark.parametrize("name", ["am", "pl", "fp", "am_empty"])
+@pytest.mark.parametrize("name", ["am", "pl", "fp", "fp_crm", "fp_week", "fp_once", "am_empty"])
 def test_untampered_files_are_clean(saved, name):
     report = verify(saved[name])
     assert report.status == 0, [f.line() for f in report.findings]
@@ -355,3 +364,61 @@ def test_a_changed_cached_value_on_a_summary_sheet(saved, tmp_path, case):
     assert cells(report, "recalculation") == {f"{sheet}!{ref}"}
     finding = next(f for f in report.findings if f.check == "recalculation")
     assert float(finding.found) - float(finding.expected) == pytest.approx(1)
+
+
+def _actuals_cell(path, stage, period, header):
+    """The Actuals cell of ``header`` for ``period`` (1 to 12; None: the first period
+    where it holds a number) in ``stage``'s block (its name beside "Stage" in column A),
+    found by the labels the sheet shows."""
+    ws = load_workbook(path, data_only=True)["Actuals"]
+    top = next(c.row for c in ws["A"] if c.value == "Stage" and ws.cell(c.row, 2).value == stage)
+    col = next(c.column for c in ws[top + 1] if c.value == header)
+    if period is None:
+        period = next(
+            k for k in range(1, 13) if isinstance(ws.cell(top + 1 + k, col).value, (int, float))
+        )
+    return "Actuals", f"{get_column_letter(col)}{top + 1 + period}"
+
+
+PLANNER_CELLS = {
+    "Velocity, pipeline velocity": ("fp_crm", lambda p: _named_cell(p, "PipelineVelocity")),
+    "Velocity, win rate": ("fp_crm", lambda p: _named_cell(p, "WinRate")),
+    "Actuals, step conversion of the first period with leads": (
+        "fp_crm",
+        lambda p: _actuals_cell(p, "Lead", None, "step conversion"),
+    ),
+    "Actuals, planned volume of a weekly plan": (
+        "fp_week",
+        lambda p: _actuals_cell(p, "a", 3, "planned volume"),
+    ),
+    "Actuals, start of the 5th period": ("fp", lambda p: _actuals_cell(p, "b", 5, "start")),
+}
+
+
+@pytest.mark.parametrize("case", sorted(PLANNER_CELLS))
+def test_a_changed_cached_value_on_the_planners_actuals_and_velocity(saved, tmp_path, case):
+    name, locate = PLANNER_CELLS[case]
+    sheet, ref = locate(saved[name])
+    path = tamper(saved[name], tmp_path / "t.xlsx", sheet, set_value(ref, lambda v: v + 1))
+    report = verify(path)
+    assert cells(report, "recalculation") == {f"{sheet}!{ref}"}
+    finding = next(f for f in report.findings if f.check == "recalculation")
+    assert float(finding.found) - float(finding.expected) == pytest.approx(1)
+
+
+def test_the_relative_tolerance_on_its_limit_and_just_beside_it(tmp_path):
+    # tolerance 0.25: 3 against 4 differ by 1 = 0.25 x 4, exactly on the limit: equal.
+    # 2.9375 (3 - 1/16) against 4 differs by 1.0625 > 0.25 x 4: a finding. All these
+    # numbers are exact in binary, so the limit is tested, not the float noise.
+    from workbook_templates.verify import _compare
+    from workbook_templates.xlsx_reader import read
+
+    wb = Workbook()
+    wb.active.title = "S"
+    wb["S"]["A1"], wb["S"]["A2"] = 3, 2.9375
+    wb.save(tmp_path / "t.xlsx")
+    book = read(tmp_path / "t.xlsx")
+    as_block = _compare(book, [("S", 1, [1, 2], [4.0, 4.0])], 0.25)
+    as_cells = _compare(book, [(("S", 1, 1), 4.0), (("S", 2, 1), 4.0)], 0.25)
+    for found in (as_block, as_cells):
+        assert [(f.cell, f.expected, f.found) for f in found] == [("A2", "4.0", "2.9375")]

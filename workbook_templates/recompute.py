@@ -200,7 +200,7 @@ def _account_facts(book, result, plan, filled, table_rows, hours) -> list:
     abc, by_profit = result["abc"], result["abc_profit"]
     go = result["decision"] == "GO"
     available = sum(hours.values())
-    facts = {
+    facts: dict[str, object] = {
         "AccountCount": len(result),
         "AccountRows": table_rows,
         "TotalRevenue": result["revenue"].sum(),
@@ -222,13 +222,7 @@ def _account_facts(book, result, plan, filled, table_rows, hours) -> list:
         if available
         else "no hours set",
     }
-    out = []
-    for name, value in facts.items():
-        target = name_target(book, name)
-        if target is not None and ":" not in target[1]:
-            row, col = split_range(target[1])[:2]
-            out.append(((target[0], row, col), _plain(value)))
-    return out
+    return _named(book, facts)
 
 
 OWNER_LABELS = {
@@ -440,9 +434,150 @@ def funnel_planner(book: WorkbookInfo) -> tuple[list, str]:
             expected.append((("Plan", 5 + i, where["volume"]), _plain(volume)))
         if "start" in where and i < len(starts):
             expected.append((("Plan", 5 + i, where["start"]), serial(starts[i])))
+    expected += _actuals(book, list(volumes), starts, len(stages) - 1)
+    expected += _velocity(book)
     return expected, (
-        f"{len(stages)} stages planned by xlsales.funnel.required_volumes and funnel_schedule"
+        f"{len(stages)} stages planned by xlsales.funnel.required_volumes and funnel_schedule; "
+        "Actuals (periods, planned volumes, plan against actual) and Velocity (win_rate, "
+        "pipeline_velocity) recalculated"
     )
+
+
+def _velocity(book: WorkbookInfo) -> list:
+    """The Velocity sheet's named terms: the win rate by :func:`xlsales.funnel.win_rate`
+    and pipeline velocity by :func:`xlsales.funnel.pipeline_velocity`, from the counts,
+    amount and cycle on Inputs."""
+    from xlsales import funnel
+
+    if name_target(book, "PipelineVelocity") is None:
+        return []
+    counts = {name: _value(book, name) for name in ("OpenDeals", "WonDeals", "LostDeals")}
+    open_deals, won, lost = (
+        v if isinstance(v, (int, float)) and not isinstance(v, bool) else 0 for v in counts.values()
+    )
+    amount, cycle = _value(book, "AverageWonAmount"), _value(book, "AverageCycleDays")
+    amount_ok = isinstance(amount, (int, float)) and not isinstance(amount, bool)
+    cycle_ok = isinstance(cycle, (int, float)) and not isinstance(cycle, bool) and cycle > 0
+    try:
+        rate: object = funnel.win_rate(won, lost)
+    except XlsalesError:
+        rate = "undefined (no closed deal)"
+    facts: dict[str, object] = {
+        "VelocityOpen": open_deals,
+        "VelocityWon": won,
+        "VelocityLost": lost,
+        "WinRate": rate,
+        "VelocityAmount": amount if amount_ok else "not entered",
+        "VelocityCycle": cycle if cycle_ok else "not entered",
+    }
+    if isinstance(rate, float) and amount_ok and cycle_ok:
+        try:
+            facts["PipelineVelocity"] = funnel.pipeline_velocity(open_deals, rate, amount, cycle)
+        except XlsalesError:
+            pass
+    else:
+        facts["PipelineVelocity"] = "needs won or lost deals, an amount and a cycle"
+    return _named(book, facts)
+
+
+def _named(book: WorkbookInfo, facts: dict[str, object]) -> list:
+    """((sheet, row, column), value) of each single-cell defined name in ``facts``."""
+    out = []
+    for name, value in facts.items():
+        target = name_target(book, name)
+        if target is not None and ":" not in target[1] and target[0] in book.sheets:
+            row, col = split_range(target[1])[:2]
+            out.append(((target[0], row, col), _plain(value)))
+    return out
+
+
+ACTUAL_LABELS = {
+    "start": "start",
+    "end": "end",
+    "planned volume": "planned",
+    "entered to planned": "ratio",
+    "status": "status",
+    "step conversion": "step",
+}
+ACTUAL_INPUTS = {"entered": "entered", "went on": "went_on"}
+
+
+def _number_or_none(value: object) -> float | None:
+    ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+    return float(value) if ok else None
+
+
+def _actuals(book: WorkbookInfo, volumes: list, starts: list, last_stage: int) -> list:
+    """The Actuals sheet, plan against actual per stage and period: each period's dates
+    by :func:`xlsales.funnel.add_period`, its planned volume (the stage's volume from
+    :func:`xlsales.funnel.required_volumes`; a one-off plan only in the period holding
+    the stage's start date from :func:`xlsales.funnel.funnel_schedule`), and the rule
+    of :func:`xlsales.funnel.plan_gap` on the entries typed or read from the CRM:
+    entered / planned, on course when entered >= planned, step conversion = went on /
+    entered."""
+    from workbook_templates.funnel_planner import PERIODS
+    from xlsales import funnel
+
+    ws = book.sheets.get("Actuals")
+    if ws is None:
+        return []
+    first = serial_date(_value(book, "FirstPeriod"))
+    recurs, week = _value(book, "Recurs"), _value(book, "DaysPerWeek")
+    column = ws.cells.columns.get(1)
+    blocks = [
+        r
+        for r in ([] if column is None else column.rows.tolist())
+        if ws.cells.value((r, 1)) == "Stage"
+    ]
+    out: list = []
+    for s, top in enumerate(blocks[: len(volumes)]):
+        where = _by_header(ws, {**ACTUAL_LABELS, **ACTUAL_INPUTS}, row=top + 1)
+        for k in range(PERIODS):
+            r = top + 2 + k
+            if ws.cells.value((r, 1)) != k + 1 or first is None:
+                continue
+            if recurs == "week" and isinstance(week, (int, float)):
+                start = first + dt.timedelta(days=k * week)
+                end = start + dt.timedelta(days=week - 1)
+            else:
+                start = funnel.add_period(first, "month", k)
+                end = funnel.add_period(first, "month", k + 1) - dt.timedelta(days=1)
+            planned = volumes[s]
+            if recurs == "once":
+                due = starts[s] if s < len(starts) else None
+                planned = planned if due is not None and start <= due <= end else 0
+            entered = _number_or_none(ws.cells.value((r, where.get("entered", 0))))
+            went_on = _number_or_none(ws.cells.value((r, where.get("went_on", 0))))
+            figures: dict[str, object] = {
+                "start": serial(start),
+                "end": serial(end),
+                "planned": planned,
+                "ratio": "not entered"
+                if entered is None
+                else entered / planned
+                if planned > 0
+                else "no plan",
+                "status": "not entered"
+                if entered is None
+                else "no plan"
+                if planned == 0
+                else "on course"
+                if entered >= planned
+                else "behind",
+                "step": "last stage"
+                if s == last_stage
+                else "not entered"
+                if entered is None or went_on is None
+                else went_on / entered
+                if entered > 0
+                else "no entries",
+            }
+            out += [
+                (("Actuals", r, where[key]), _plain(value))
+                for key, value in figures.items()
+                if key in where
+            ]
+    return out
 
 
 ADAPTERS: dict[str, Callable[[WorkbookInfo], tuple[list, str]]] = {

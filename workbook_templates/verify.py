@@ -26,6 +26,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
 
 import numpy as np
+import pandas as pd
 from openpyxl.utils import get_column_letter
 
 from workbook_templates import excel_rules, metadata
@@ -530,13 +531,22 @@ def _compare(book: WorkbookInfo, expected, tolerance: float) -> list[Finding]:
             else:
                 numbers = wants
                 if wants.dtype.kind not in "iuf":  # text, or numbers and text mixed
+                    inferred = pd.api.types.infer_dtype(wants, skipna=False)
                     listed = wants.tolist()
-                    is_text = np.array([isinstance(w, str) for w in listed], dtype=bool)
+                    is_text = (
+                        np.ones(len(listed), dtype=bool)
+                        if inferred == "string"
+                        else np.array([isinstance(w, str) for w in listed], dtype=bool)
+                    )
                     texts = column.texts(sheet.cells.string_array())[pos]
                     text = present & ((kinds == "s") | (kinds == "str")) & (values != "")
                     ok = text & is_text & np.equal(texts, wants.astype(object)).astype(bool)
-                    numbers = np.array(
-                        [_number(w) if _number(w) is not None else np.nan for w in listed]
+                    numbers = (
+                        np.full(len(listed), np.nan)
+                        if inferred == "string"
+                        else np.array(
+                            [_number(w) if _number(w) is not None else np.nan for w in listed]
+                        )
                     )
                 numeric = present & (kinds == "n") & (values != "")
                 got = np.full(len(rows), np.nan)

@@ -234,11 +234,9 @@ class Column:
         shared = (self.kinds == "s") & (self.values != "")
         if shared.any():
             out[shared] = strings[self.values[shared].astype(np.int64)]
-        escaped = np.flatnonzero(
-            (self.kinds == "str") & (np.char.find(self.values.astype(str), "&") >= 0)
-        )
-        for i in escaped.tolist():
-            out[i] = text_of(out[i])
+        formula_text = self.kinds == "str"
+        if formula_text.any():
+            out[formula_text] = list(map(text_of, out[formula_text]))
         return out
 
     def raw(self, i: int) -> tuple[str, str | None, str, str] | None:
@@ -309,22 +307,29 @@ class Cells(Mapping):
         return out
 
     def column_values(self, col: int, rows: range) -> list[object] | np.ndarray:
-        """The values of column ``col`` in ``rows`` (None where blank), in row order: a
-        float array when every row holds a number, else a list."""
+        """The values of column ``col`` in ``rows`` (None where blank), in row order:
+        a float array when every row holds a number; numbers as floats, text as str."""
         column = self.columns.get(col)
         if column is None:
             return [None] * len(rows)
         part = column.span(rows.start, rows.stop - 1)
         kinds, values = column.kinds[part], column.values[part]
-        if len(kinds) == len(rows) and (kinds == "n").all() and (values != "").all():
+        filled = values != ""
+        numeric = (kinds == "n") & filled
+        if len(kinds) == len(rows) and numeric.all():
             return values.astype(float)
-        decode = self.stored_value
-        stored = dict(
-            zip(
-                column.rows[part].tolist(),
-                map(decode, zip(kinds, column.formulas[part], values, column.inline[part])),
-            )
-        )
+        out = np.full(len(kinds), None, dtype=object)
+        out[numeric] = values[numeric].astype(float).tolist()
+        shared = (kinds == "s") & filled
+        if shared.any():
+            out[shared] = self.string_array()[values[shared].astype(np.int64)]
+        rest = np.flatnonzero(~numeric & ~shared & ((kinds != "n") | filled)).tolist()
+        decode, inline, formulas = self.stored_value, column.inline[part], column.formulas[part]
+        for i in rest:
+            out[i] = decode((kinds[i], formulas[i], values[i], inline[i]))
+        if len(out) == len(rows):
+            return out.tolist()
+        stored = dict(zip(column.rows[part].tolist(), out.tolist()))
         return [stored.get(r) for r in rows]
 
     def decode(self, raw: tuple[str, str | None, str, str]) -> Cell:
