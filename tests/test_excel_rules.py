@@ -19,12 +19,12 @@ from openpyxl.worksheet.table import Table, TableColumn
 
 from frontdoors.cli import main
 from workbook_templates import account_matrix as am
-from workbook_templates import excel_rules, formula_text
+from workbook_templates import excel_rules, formula_text, pipeline_review
 from workbook_templates import prospecting_log as pl
 from workbook_templates._common import column_ref
 from xlsales import samples
 
-TEMPLATES = ("account-matrix", "prospecting-log", "funnel-planner")
+TEMPLATES = ("account-matrix", "prospecting-log", "funnel-planner", "pipeline-review")
 
 
 @pytest.fixture(scope="module")
@@ -32,6 +32,8 @@ def generated(tmp_path_factory):
     """Every kind of file the front door writes: empty, demo, from data, and 10k rows."""
     root = tmp_path_factory.mktemp("rules")
     assert main(["templates", "--out", str(root / "empty")]) == 0
+    if not (root / "empty" / "pipeline-review.xlsx").exists():  # templates writes three
+        pipeline_review.build().save(root / "empty" / "pipeline-review.xlsx")
     assert main(["demo", "--out", str(root / "demo")]) == 0
     data = root / "data"
     data.mkdir()
@@ -41,6 +43,7 @@ def generated(tmp_path_factory):
     for args in (
         ["template", "account-matrix", "--accounts", str(data / "a.csv")],
         ["template", "prospecting-log", "--activities", str(data / "l.csv")],
+        ["template", "pipeline-review", "--crm", str(data / "crm.csv")],
     ):
         assert main([*args, "--out", str(data / f"{args[1]}.xlsx")]) == 0
     stages = ",".join(samples.CRM_STAGES)
