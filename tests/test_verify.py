@@ -48,11 +48,15 @@ def saved(tmp_path_factory):
         ),
         "am_empty": am.build(),
     }
-    paths = []
+    return libreoffice_saved(folder, books)
+
+
+def libreoffice_saved(folder, books):
+    """Save ``books`` (name -> Workbook) in ``folder`` and have LibreOffice recalculate
+    and save them: name -> the path of LibreOffice's copy."""
     for name, wb in books.items():
         wb.save(folder / f"{name}.xlsx")
-        paths.append(folder / f"{name}.xlsx")
-    engine.convert(paths, folder / "calc")
+    engine.convert([folder / f"{name}.xlsx" for name in books], folder / "calc")
     return {name: folder / "calc" / f"{name}.xlsx" for name in books}
 
 

@@ -9,11 +9,11 @@ import re
 import zipfile
 
 import pytest
-from test_verify import cell_xml, cells, replace_cell, tamper
+from test_verify import cell_xml, cells, libreoffice_saved, replace_cell, tamper
 
 from workbook_templates import account_matrix as am
-from workbook_templates import engine, metadata
 from workbook_templates import funnel_planner as fp
+from workbook_templates import metadata
 from workbook_templates import pipeline_review as pr
 from workbook_templates import prospecting_log as pl
 from workbook_templates.verify import verify
@@ -33,10 +33,7 @@ def saved(tmp_path_factory):
         "fp": fp.build(10, [0.3, 0.5], [7, 7], ["a", "b", "c"]),
         "pr": pr.build(pipeline.review(samples.sample_crm(60), samples.CRM_STAGES)),
     }
-    for name, wb in books.items():
-        wb.save(folder / f"{name}.xlsx")
-    engine.convert([folder / f"{name}.xlsx" for name in books], folder / "calc")
-    return {name: folder / "calc" / f"{name}.xlsx" for name in books}
+    return libreoffice_saved(folder, books)
 
 
 def _pattern(path, table: bool):
