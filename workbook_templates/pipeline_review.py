@@ -950,56 +950,57 @@ def _styles_of_row(xml: str, row: int) -> dict[str, str]:
 
 
 def _rows_xml(rows: _Rows, styles: dict[str, str], block: int = 5000) -> Iterator[str]:
-    """The XML of the streamed rows, ``block`` rows at a time."""
-    letters = [get_column_letter(j) for j in range(1, len(rows.columns) + 1)]
+    """The XML of the streamed rows, ``block`` rows at a time: one format string per row,
+    ``{0}`` the row's number, ``{1}`` the row above's, then the cells' endings."""
+    parts, ends = [], []
+    for j, (kind, data) in enumerate(rows.columns, start=1):
+        letter = get_column_letter(j)
+        head = f'<c r="{letter}{{0}}"{styles.get(letter, "")}'
+        if kind == "f":
+            text = xml_escape(data[1:]).replace("{", "{{").replace("}", "}}")
+            text = text.replace("{{r}}", "{0}").replace("{{p}}", "{1}")
+            parts.append(f"{head}><f>{text}</f><v /></c>")
+        else:
+            parts.append(f"{head}{{{len(ends) + 2}}}")
+            ends.append(data)
+    row = ('<row r="{0}">' + "".join(parts) + "</row>").format
     for start in range(0, rows.count, block):
-        numbers = range(rows.first + start, rows.first + min(start + block, rows.count))
-        cells = [
-            _column_xml(letter, styles.get(letter, ""), kind, data, numbers, start)
-            for letter, (kind, data) in zip(letters, rows.columns)
-        ]
-        yield "".join(
-            f'<row r="{r}">' + "".join(row) + "</row>" for r, row in zip(numbers, zip(*cells))
-        )
-
-
-def _column_xml(letter, style, kind, data, numbers, start) -> list[str]:
-    """One column's cells for the rows ``numbers`` (``data[start:]`` on)."""
-    if kind == "f":
-        formula = xml_escape(data[1:])
-        return [
-            f'<c r="{letter}{r}"{style}><f>{formula.format(r=r, p=r - 1)}</f><v /></c>'
-            for r in numbers
-        ]
-    values = data[start : start + len(numbers)]
-    blank = [f'<c r="{letter}{r}"{style}/>' for r in numbers]
-    if kind == "s":
-        return [
-            f'<c r="{letter}{r}"{style} t="inlineStr"><is>{v}</is></c>' if v else b
-            for r, v, b in zip(numbers, values, blank)
-        ]
-    if kind == "b":
-        return [f'<c r="{letter}{r}"{style} t="b"><v>{v}</v></c>' for r, v in zip(numbers, values)]
-    return [  # numbers (dates as their serial day), "" when blank
-        f'<c r="{letter}{r}"{style} t="n"><v>{v}</v></c>' if v else b
-        for r, v, b in zip(numbers, values, blank)
-    ]
+        stop = min(start + block, rows.count)
+        numbers = range(rows.first + start, rows.first + stop)
+        columns = [data[start:stop] for data in ends]
+        yield "".join(row(r, r - 1, *cells) for r, *cells in zip(numbers, *columns))
 
 
 def _column_values(column: pd.Series) -> tuple[str, list]:
-    """A column as (kind, cell texts): text escaped for XML, numbers as openpyxl writes
-    them (whole numbers without a decimal point), dates as Excel's day numbers (the day
-    only, as the first row's ``date`` cells), blanks as ""."""
+    """A column as ("v", the end of each row's cell after its reference and style):
+    text escaped for XML, numbers as openpyxl writes them (whole numbers without a
+    decimal point), dates as Excel's day numbers (the day only, as the first row's
+    ``date`` cells), booleans as 1/0; a blank ends the cell at once."""
     if pd.api.types.is_bool_dtype(column):
-        return "b", column.astype(int).tolist()
+        ends = np.array([' t="b"><v>0</v></c>', ' t="b"><v>1</v></c>'], dtype=object)
+        return "v", ends[column.to_numpy(dtype=int)].tolist()
     if pd.api.types.is_datetime64_any_dtype(column):
         days = (column.dt.normalize() - pd.Timestamp("1899-12-30")).dt.days
-        return "n", _numbers(days.to_numpy(dtype=float, na_value=np.nan))
-    if pd.api.types.is_numeric_dtype(column):
-        return "n", _numbers(column.to_numpy(dtype=float, na_value=np.nan))
-    codes, uniques = pd.factorize(column.where(column.notna(), "").astype(str))
-    texts = np.array([_text(str(u)) for u in uniques] + [""], dtype=object)
-    return "s", texts[codes].tolist()
+        column = pd.Series(_numbers(days.to_numpy(dtype=float, na_value=np.nan)))
+        kind = "n"
+    elif pd.api.types.is_numeric_dtype(column):
+        column = pd.Series(_numbers(column.to_numpy(dtype=float, na_value=np.nan)))
+        kind = "n"
+    else:
+        column = column.where(column.notna(), "").astype(str)
+        kind = "s"
+    codes, uniques = pd.factorize(column)
+    ends = [_end(kind, str(u)) for u in uniques] + ["/>"]
+    return "v", np.array(ends, dtype=object)[codes].tolist()
+
+
+def _end(kind: str, value: str) -> str:
+    """A cell's end for ``value`` (a number's text, or text): "/>" when blank."""
+    if not value:
+        return "/>"
+    if kind == "n":
+        return f' t="n"><v>{value}</v></c>'
+    return f' t="inlineStr"><is>{_text(value)}</is></c>'
 
 
 def _numbers(values: np.ndarray) -> list[str]:
