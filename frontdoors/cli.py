@@ -332,6 +332,7 @@ def _cmd_analyze(args: argparse.Namespace) -> None:
             preset=args.preset,
             decimal=args.decimal,
             dates=args.dates,
+            keep_rows=False,
         )
     table = found.deals
     as_of = as_of_given or deals.default_as_of(found)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pandas as pd
@@ -273,6 +274,71 @@ def test_bad_rows_named(change, message):
     with pytest.raises(DataError) as info:
         deals.read_deals(frame, STAGES)
     assert message in str(info.value)
+
+
+def test_the_first_bad_row_is_named_when_several_are_bad():
+    frame = HAND.copy().astype(object)
+    frame.loc[[5, 1], "amount"] = ["lots", "many"]  # index 1 is the second data row: row 3
+    with pytest.raises(DataError, match=r"deals row 3, column amount: 'many' is not a number"):
+        deals.read_deals(frame, STAGES)
+    frame = HAND.copy().astype(object)
+    frame.loc[[2, 9], "stage"] = "Demo"  # the same bad value twice: the first, index 2 (row 4)
+    with pytest.raises(DataError, match=r"deals row 4, column stage: 'Demo' is not one"):
+        deals.read_deals(frame, STAGES)
+
+
+def test_padded_deal_ids_are_one_deal(hand):
+    frame = HAND.copy()
+    frame.loc[[0, 2], "deal_id"] = [" A", "A  "]  # A's Lead and Proposal rows, padded
+    found = deals.read_deals(frame, STAGES)
+    assert len(found.deals) == 8 and "A" in set(found.deals["deal_id"])
+    assert deals.conversion(found)["entered"].tolist() == [8, 6, 3, 2]  # as test_hand_conversion
+
+
+def test_keep_rows_false_leaves_the_rows_out_and_the_deals_as_they_are(hand):
+    lean = deals.read_deals(HAND, STAGES, keep_rows=False)
+    assert lean.rows is None and len(hand.rows) == 20  # one checked row per row of the file
+    pd.testing.assert_frame_equal(lean.deals, hand.deals)
+    pd.testing.assert_frame_equal(lean.history, hand.history)
+
+
+def test_a_part_of_the_deals_counts_only_its_own_deals(hand):
+    deals.conversion(hand)  # worked out for every deal first: not reused for the part
+    # Ann's deals: A (won), D (lost at Qualified), E (open at Qualified), H (lost at
+    # Qualified, dates typed backwards). Entered: Lead 4, Qualified 4, Proposal 1 (A),
+    # Won 1 (A); went on: 4 of 4 from Lead, 1 of 4 from Qualified, 1 of 1 from Proposal.
+    ann = hand.deals["owner"] == "Ann"
+    ids = hand.deals.loc[ann, "deal_id"]
+    part = dataclasses.replace(
+        hand, deals=hand.deals[ann], history=hand.history[hand.history["deal_id"].isin(ids)]
+    )
+    table = deals.conversion(part)
+    assert table["entered"].tolist() == [4, 4, 1, 1]
+    assert table["went_on"].tolist() == [4, 1, 1, None]
+    assert table["open_here"].tolist() == [0, 1, 0, 0]  # E
+
+
+def test_groups_before_the_first_deal_are_an_empty_table(hand):
+    # the first entry is A's Lead on 2026-01-05: on 2026-01-04 no deal exists yet
+    for by in ("owner", "cohort"):
+        table = deals.conversion(hand, by=by, as_of=dt.date(2026, 1, 4))
+        assert table.empty
+        assert list(table.columns) == [
+            "group",
+            "stage",
+            "entered",
+            "reached",
+            "went_on",
+            "open_here",
+            "rate",
+        ]
+
+
+def test_step_days_of_a_history_in_any_order(hand):
+    # A: Lead 01-05, Qualified 01-12 (7 days), Proposal 01-20 (8 days), Won 02-10 (21 days)
+    backwards = dataclasses.replace(hand, history=hand.history.iloc[::-1])
+    steps = deals.step_days(backwards)
+    assert steps.loc[steps["deal_id"] == "A", "days"].tolist() == [7, 8, 21]
 
 
 def test_bad_stage_list():

@@ -19,6 +19,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -62,10 +63,22 @@ class Deals:
     # deal_id, deal, stage_index (-1: a closed stage), entered_at, closed, and the text
     # columns of ROW_TEXT the file has
     rows: pd.DataFrame | None = None
+    # figures worked out once per as-of date (the tables above are read, never changed)
+    _memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def shape(self) -> str:
         return "history" if self.history is not None else "snapshot"
+
+    def _once(self, what: str, as_of: object, make: Callable[[], Any]) -> Any:
+        """``make()``, kept for the next call with the same ``what`` and ``as_of``
+        while ``deals`` and ``history`` are the same tables."""
+        key = (what, as_of, id(self.deals), id(self.history))
+        if key not in self._memo:
+            if len(self._memo) >= 8:
+                self._memo.clear()
+            self._memo[key] = make()
+        return self._memo[key]
 
 
 def _stages(stages: object) -> list[str]:
@@ -79,80 +92,85 @@ def _stages(stages: object) -> list[str]:
     return names
 
 
-def _bad(source: str, rows: pd.Index, column: str, values: pd.Series, rule: str) -> DataError:
-    i = rows[0]
-    return DataError(f"{source} row {i + 2}, column {column}: {values.loc[i]!r} {rule}")
+def _bad(source: str, mask: np.ndarray, column: str, values: pd.Series, rule: str) -> DataError:
+    """The refusal of the first row where ``mask`` holds, its cell as the file has it."""
+    i = int(np.flatnonzero(mask)[0])
+    return DataError(f"{source} row {i + 2}, column {column}: {values.iloc[i]!r} {rule}")
 
 
-def _text(raw: pd.Series) -> pd.Series:
-    """Cells as stripped text ('' for blanks), working on the distinct values only."""
-    codes, uniques = pd.factorize(raw, use_na_sentinel=True)  # blanks: code -1, the last ""
-    distinct = np.asarray(uniques, dtype=object).tolist()  # one conversion, not one per value
-    cleaned = np.array([str(u).strip() for u in distinct] + [""], dtype=object)
-    return pd.Series(cleaned[codes], index=raw.index, dtype=object)
+class _Text(NamedTuple):
+    """A column as stripped text: per row a code into ``names``, its distinct texts
+    ('' for a blank cell)."""
+
+    codes: np.ndarray
+    names: np.ndarray  # object
+
+    def cells(self) -> pd.Series:
+        return pd.Series(self.names[self.codes], dtype=object)
 
 
-def _per_value(values: pd.Series, func: Callable[[str], object]) -> pd.Series:
-    """``values.map(func)``, calling ``func`` once per distinct value (text without
-    blanks, as :func:`_text` gives), not once per row."""
-    codes, uniques = pd.factorize(values)
-    return pd.Series(
-        np.array([func(u) for u in uniques] + [None], dtype=object)[codes],
-        index=values.index,
-        dtype=object,
-    )
+def _text(raw: pd.Series | None, rows: int) -> _Text:
+    """Cells as stripped text, worked out once per distinct value (no column: all '')."""
+    if raw is None:
+        return _Text(np.zeros(rows, dtype=np.intp), np.array([""], dtype=object))
+    codes, uniques = tables.factorize(raw)  # blanks: code -1, the last ""
+    distinct = uniques.tolist()
+    cleaned = [str(u).strip() for u in distinct]
+    blank = bool((codes < 0).any())
+    if not blank and all(c is u for c, u in zip(cleaned, distinct)):  # all text, none padded
+        return _Text(codes, uniques)
+    recode, names = pd.factorize(np.array(cleaned + [""] * blank, dtype=object))
+    return _Text(recode[codes], np.asarray(names, dtype=object))
 
 
 # The deal analysis counts days with pandas' nanosecond timestamps, which end here.
 LAST_DEAL_DATE = pd.Timestamp.max.date()  # 2262-04-11
 WHY_LAST_DEAL_DATE = "the last date the deal analysis can count days to"
+DAY_SECONDS = 86_400
+NOT_A_TIME = np.iinfo(np.int64).min  # NaT as an integer
 
 
-def _deal_dates(frame: pd.DataFrame, column: str, source: str, conv) -> pd.Series:
-    return tables.dates(frame[column], conv, source, column, LAST_DEAL_DATE, WHY_LAST_DEAL_DATE)
+def _deal_dates(frame: pd.DataFrame, column: str, source: str, conv) -> np.ndarray:
+    """The column's dates as ``datetime64[s]`` (NaT for a blank cell)."""
+    parsed = tables.dates(frame[column], conv, source, column, LAST_DEAL_DATE, WHY_LAST_DEAL_DATE)
+    return parsed.to_numpy("datetime64[s]")
 
 
-def _required_dates(
-    frame: pd.DataFrame, column: str, source: str, conv: tables.Conventions
-) -> pd.Series:
-    parsed = _deal_dates(frame, column, source, conv)
-    if parsed.isna().any():
-        raise _bad(
-            source,
-            frame.index[parsed.isna().to_numpy()],
-            column,
-            frame[column],
-            "is blank: a date is required",
-        )
-    return parsed
+def _required(when: np.ndarray, frame: pd.DataFrame, column: str, source: str) -> np.ndarray:
+    blank = np.isnat(when)
+    if blank.any():
+        raise _bad(source, blank, column, frame[column], "is blank: a date is required")
+    return when
 
 
-def _infer_stages(frame: pd.DataFrame, preset: str | None, source: str) -> tuple[list[str], str]:
+def _infer_stages(
+    frame: pd.DataFrame, preset: str | None, source: str, stage: _Text, deal: _Text
+) -> tuple[list[str], str, np.ndarray | None]:
     """The stage order when none is given: from a history's dates, or the CRM's default
-    pipeline for a snapshot whose stages all belong to it."""
-    names = _text(frame["stage"])
-    closed = _per_value(names, closed_status)
-    open_names = names[closed.isna() & (names != "")]
+    pipeline for a snapshot whose stages all belong to it. A history's entry dates
+    come back with it (read once)."""
+    closed = np.array([closed_status(s) for s in stage.names], dtype=object)
+    is_open = np.array([c is None and s != "" for s, c in zip(stage.names, closed)], dtype=bool)
     if "entered_at" in frame.columns:
         when = _deal_dates(frame, "entered_at", source, tables.conventions_of(frame))
-        keys = pd.factorize(_text(frame["deal_id"]))[0]
-        first = pd.Series(when.to_numpy()).groupby(keys).transform("min")
-        days = pd.Series((when.to_numpy() - first.to_numpy()) / np.timedelta64(1, "D"))
+        first = pd.Series(when).groupby(deal.codes).transform("min").to_numpy()
+        days = (when - first) / np.timedelta64(1, "D")
+        open_rows = is_open[stage.codes]
         order = (
-            pd.DataFrame({"stage": open_names, "days": days[open_names.index]})
-            .groupby("stage", sort=False)["days"]
+            pd.Series(days[open_rows])
+            .groupby(stage.codes[open_rows], sort=False)
             .median()
             .sort_values(kind="stable")
         )
-        stages = list(order.index)
-        won = sorted(set(names[closed == "won"]))
+        stages = [str(stage.names[k]) for k in order.index]
+        won = sorted(set(stage.names[closed == "won"]))
         stages += won[:1] or ["Won"]
-        return stages, "inferred from the history (median days from each deal's first stage)"
-    seen = set(open_names.str.lower())
+        return stages, "inferred from the history (median days from each deal's first stage)", when
+    seen = {s.lower() for s in stage.names[is_open]}
     for name in [preset] if preset else list(DEFAULT_STAGES):
         default = DEFAULT_STAGES[name]
         if seen <= {s.lower() for s in default}:
-            return list(default), f"{PRESET_NAMES[name]}'s default pipeline"
+            return list(default), f"{PRESET_NAMES[name]}'s default pipeline", None
     raise InputError(
         f"{source}: a snapshot does not show the stage order: give --stages, top first, "
         f'e.g. --stages "{",".join(sorted(seen)[:3])},...,Won"'
@@ -168,6 +186,7 @@ def read_deals(
     preset: str | None = None,
     decimal: str | None = None,
     dates: str | None = None,
+    keep_rows: bool = True,
 ) -> Deals:
     """Check a CRM export and reduce it to one row per deal.
 
@@ -188,6 +207,9 @@ def read_deals(
         none of xlsales' column names).
     decimal, dates : optional
         The file's decimal mark and date order, see :mod:`xlsales.tables`.
+    keep_rows : bool
+        Keep a history's checked rows in ``Deals.rows`` (the pipeline review reads
+        them); False leaves it None and saves their memory.
 
     Notes
     -----
@@ -203,11 +225,14 @@ def read_deals(
     the stage it was lost at (a snapshot) counts as lost at the first stage; in a
     history it counts up to the last stage it entered. A blank ``last_change_at``
     (a deal never moved, as Pipedrive leaves it) is its creation date.
+
+    Each column is checked on its distinct values, once each; a value that breaks a
+    rule is refused at the first row that holds it.
     """
     if isinstance(data, pd.DataFrame):
-        frame, source = data.copy(), source or "deals"
+        frame, source = data.copy(deep=False), source or "deals"
         given = tables.conventions(decimal, dates)
-        frame.attrs["conventions"] = given
+        frame.attrs = {"conventions": given}
     else:
         frame, source = tables.read_table(data, decimal, dates), Path(data).name
     conv = tables.conventions_of(frame)
@@ -229,142 +254,91 @@ def read_deals(
             "--preset hubspot|salesforce|pipedrive"
         )
     ignored = [c for c in frame.columns if c not in DEAL_COLUMNS]
+    n = len(frame)
+    deal = _text(frame["deal_id"], n)
+    stage = _text(frame["stage"], n)
+    entered = None
     if stages is None:
-        stage_names, stage_rule = _infer_stages(frame, how.preset, source)
+        stage_names, stage_rule, entered = _infer_stages(frame, how.preset, source, stage, deal)
     else:
         stage_names, stage_rule = _stages(stages), "given"
-    ids = _text(frame["deal_id"])
-    if (ids == "").any():
-        raise _bad(source, frame.index[ids == ""], "deal_id", frame["deal_id"], "is blank")
-    stage_text = _text(frame["stage"])
+    blank = deal.names == ""
+    if blank.any():
+        raise _bad(source, blank[deal.codes], "deal_id", frame["deal_id"], "is blank")
+    status = _text(frame.get("status"), n)
+    said = [s.lower() for s in status.names]
+    wrong = np.array([s not in STATUSES + ("",) for s in said], dtype=bool)
+    if wrong.any():
+        raise _bad(
+            source, wrong[status.codes], "status", frame["status"], "must be open, won or lost"
+        )
+    # per distinct stage: its index (None: not one of the stages) and closed status
     lookup = {name.lower(): i for i, name in enumerate(stage_names)}
-    stage_index = _per_value(stage_text, lambda name: lookup.get(name.lower())).astype(float)
-    closed = _per_value(stage_text, closed_status)
-    status = (
-        _per_value(_text(frame["status"]), str.lower)
-        if "status" in frame
-        else pd.Series("", index=frame.index, dtype=object)
-    )
-    if not status.isin(STATUSES + ("",)).all():
-        raise _bad(
-            source,
-            frame.index[~status.isin(STATUSES + ("",))],
-            "status",
-            frame["status"],
-            "must be open, won or lost",
-        )
-    clash = closed.notna() & stage_index.isna() & (status != "") & (status != closed)
+    index_of = [lookup.get(name.lower()) for name in stage.names]
+    closed_of = [closed_status(name) for name in stage.names]
+    code = {s: k for k, s in enumerate(STATUSES)}  # -1 below: none (not closed, not given)
+    closed = np.array([code.get(c or "", -1) for c in closed_of], dtype=np.int8)[stage.codes]
+    stated = np.array([code.get(s, -1) for s in said], dtype=np.int8)[status.codes]
+    unplaced = np.array([i is None for i in index_of], dtype=bool)[stage.codes]
+    clash = (closed >= 0) & unplaced & (stated >= 0) & (stated != closed)
     if clash.any():
-        i = frame.index[clash][0]
+        i = int(np.flatnonzero(clash)[0])
         raise DataError(
-            f"{source} row {i + 2}, column status: {frame['status'].loc[i]!r} contradicts "
-            f"the closed stage {stage_text.loc[i]!r}"
+            f"{source} row {i + 2}, column status: {frame['status'].iloc[i]!r} contradicts "
+            f"the closed stage {stage.names[stage.codes[i]]!r}"
         )
-    status = status.where(status != "", closed.fillna("open"))
+    state = np.where(stated >= 0, stated, np.maximum(closed, 0)).astype(np.int8)
     last = len(stage_names) - 1
-    stage_index = stage_index.where(~((closed == "won") & stage_index.isna()), last)
-    lost_unplaced = (closed == "lost") & stage_index.isna()
-    if stage_index[~lost_unplaced].isna().any():
+    per_name = [
+        i if i is not None else last if c == "won" else -1 for i, c in zip(index_of, closed_of)
+    ]
+    unknown = np.array([i is None and c is None for i, c in zip(index_of, closed_of)])
+    if unknown.any():
         raise _bad(
             source,
-            frame.index[(stage_index.isna() & ~lost_unplaced).to_numpy()],
+            unknown[stage.codes],
             "stage",
             frame["stage"],
             f"is not one of the stages: {', '.join(stage_names)}",
         )
+    stage_index = np.array(per_name, dtype=np.int64)[stage.codes]  # -1: lost, stage not shown
     has_amounts = "amount" in frame
     amount = (
-        tables.amounts(frame["amount"], conv, source, "amount").fillna(0.0)
+        tables.amounts(frame["amount"], conv, source, "amount").fillna(0.0).to_numpy()
         if has_amounts
-        else pd.Series(0.0, index=frame.index)
+        else np.zeros(n)
     )
-    owner = _text(frame["owner"]) if "owner" in frame else pd.Series("", index=frame.index)
+    owner = _text(frame.get("owner"), n)
     closed_at = (
         _deal_dates(frame, "closed_at", source, conv)
         if "closed_at" in frame
-        else pd.Series(pd.NaT, index=frame.index, dtype="datetime64[s]")
+        else np.full(n, np.datetime64("NaT"), dtype="datetime64[s]")
     )
-    rows = pd.DataFrame(
-        {
-            "deal_id": ids,
-            "stage_index": stage_index.fillna(-1).astype(int),
-            "status": status,
-            "amount": amount,
-            "owner": owner,
-        }
-    )
-    lost_at_first = 0
+    cells = _Cells(deal, stage_index, state, amount, owner, closed_at)
     if is_history:
-        rows["entered_at"] = _required_dates(frame, "entered_at", source, conv)
-        rows["closed"] = closed_at
-        rows["row"] = frame.index + 2
-        rows["deal"] = pd.factorize(ids)[0]  # integer keys: sorting and grouping stay fast
-        for column in ROW_TEXT:
-            if column in frame:
-                rows[column] = _text(frame[column])
-        placed = rows["stage_index"] >= 0
-        alone = ~rows["deal"].isin(rows.loc[placed, "deal"])
-        lost_at_first = int(rows.loc[~placed & alone, "deal"].nunique())
-        rows.loc[~placed & alone, "stage_index"] = 0
-        staged = rows[rows["stage_index"] >= 0]
-        rows["closed"] = rows["closed"].where(
-            rows["stage_index"] >= 0, rows["closed"].fillna(rows["entered_at"])
+        if entered is None:
+            entered = _deal_dates(frame, "entered_at", source, conv)
+        entered = _required(entered, frame, "entered_at", source)
+        texts = {c: _text(frame[c], n) for c in ROW_TEXT if c in frame}
+        del frame  # the cells as read are no longer needed: the reduction runs without them
+        table, history, duplicates, out_of_order, lost_at_first, rows = _from_history(
+            cells, entered, texts, stage_names, keep_rows
         )
-        dup = staged.sort_values(["deal", "stage_index", "entered_at"], kind="stable")
-        repeated = dup.duplicated(["deal", "stage_index"], keep="first")
-        duplicates = dup[repeated][["row", "deal_id", "stage_index"]].assign(
-            stage=lambda d: [stage_names[i] for i in d["stage_index"]]
-        )
-        history = dup[~repeated]
-        latest = (
-            rows.sort_values(["deal", "entered_at", "row"], kind="stable")
-            .groupby("deal", sort=False)
-            .tail(1)
-            .set_index("deal")
-        )
-        grouped = history.groupby("deal", sort=False)
-        deals = pd.DataFrame(
-            {
-                "furthest": grouped["stage_index"].max(),
-                "created": grouped["entered_at"].min(),
-                "last_change": grouped["entered_at"].max(),
-            }
-        )
-        deals["deal_id"] = latest["deal_id"]
-        deals["status"] = latest["status"]
-        deals["amount"] = latest["amount"]
-        deals["owner"] = latest["owner"]
-        deals["closed"] = rows.groupby("deal", sort=False)["closed"].max()
-        by_stage = history  # already in deal and stage order (dup's sort)
-        step = by_stage.groupby("deal", sort=False)["entered_at"].diff()
-        out_of_order = sorted(set(by_stage.loc[step < pd.Timedelta(0), "deal_id"]))
-        history = history[["deal_id", "deal", "stage_index", "entered_at"]].reset_index(drop=True)
-        deals = deals.set_index("deal_id")
     else:
-        lost_at_first = int(lost_unplaced.sum())
-        rows.loc[lost_unplaced.to_numpy(), "stage_index"] = 0
-        rows["created"] = _required_dates(frame, "created_at", source, conv)
-        changed = _deal_dates(frame, "last_change_at", source, conv)
-        rows["last_change"] = changed.fillna(rows["created"])
-        rows["closed"] = closed_at.where(rows["status"] != "open")
-        rows["row"] = frame.index + 2
-        repeated = rows.duplicated(["deal_id"], keep="first")
-        duplicates = rows[repeated][["row", "deal_id", "stage_index"]].assign(
-            stage=lambda d: [stage_names[i] for i in d["stage_index"]]
+        created = _required(
+            _deal_dates(frame, "created_at", source, conv), frame, "created_at", source
         )
-        deals = rows[~repeated].set_index("deal_id").rename(columns={"stage_index": "furthest"})
-        out_of_order = sorted(deals.index[deals["last_change"] < deals["created"]])
-        history = None
-    deals.loc[deals["status"] == "won", "furthest"] = last
-    deals = deals.reset_index()[
-        ["deal_id", "furthest", "status", "amount", "owner", "created", "last_change", "closed"]
-    ]
+        changed = _deal_dates(frame, "last_change_at", source, conv)
+        table, duplicates, out_of_order, lost_at_first = _from_snapshot(
+            cells, created, changed, stage_names
+        )
+        history = rows = None
     return Deals(
         stage_names,
-        deals,
+        table,
         history,
-        len(frame),
-        duplicates.reset_index(drop=True),
+        n,
+        duplicates,
         out_of_order,
         source,
         has_amounts,
@@ -373,8 +347,173 @@ def read_deals(
         stage_rule=stage_rule,
         ignored=ignored,
         lost_at_first=lost_at_first,
-        rows=rows if is_history else None,
+        rows=rows,
     )
+
+
+class _Cells(NamedTuple):
+    """A checked export, one entry per row of the file."""
+
+    deal: _Text
+    stage_index: np.ndarray  # -1: a lost deal's closed stage, the stage lost at not shown
+    status: np.ndarray  # int8 codes into STATUSES
+    amount: np.ndarray
+    owner: _Text
+    closed: np.ndarray  # datetime64[s], NaT where not given
+
+
+STATUS_NAMES = np.array(STATUSES, dtype=object)
+
+
+def _duplicates(cells: _Cells, repeated: np.ndarray, stage_names: list[str]) -> pd.DataFrame:
+    """The repeated rows (positions in the file) as row, deal_id, stage_index, stage."""
+    stage_index = cells.stage_index[repeated]
+    return pd.DataFrame(
+        {
+            "row": repeated.astype(np.int64) + 2,
+            "deal_id": pd.Series(cells.deal.names[cells.deal.codes[repeated]], dtype=object),
+            "stage_index": stage_index,
+            "stage": [stage_names[i] for i in stage_index],
+        }
+    )
+
+
+def _from_history(
+    cells: _Cells,
+    entered: np.ndarray,
+    texts: dict[str, _Text],
+    stage_names: list[str],
+    keep_rows: bool,
+) -> tuple:
+    """A history's rows reduced to one row per deal, with NumPy on integer codes.
+
+    ::
+
+        history   = the rows in (deal, stage, entered_at, row) order, without the
+                    repeats of a (deal, stage): the earliest entry counts
+        furthest  = the last stage of a deal's history rows (won: the last stage)
+        created   = min(entered_at), last_change = max(entered_at) over them
+        status, amount, owner = those of the deal's latest row (entered_at, then row)
+        closed    = max(closed_at) over the deal's rows (a closed-stage row: its date)
+
+    Deal k is row k of the deals table (deals in order of first appearance) and
+    ``deal`` = k in the history.
+    """
+    n, deal = len(entered), cells.deal.codes
+    count = len(cells.deal.names)
+    stage_index = cells.stage_index.copy()
+    placed = np.zeros(count, dtype=bool)
+    placed[deal[stage_index >= 0]] = True
+    lost_at_first = int(count - placed.sum())
+    stage_index[~placed[deal]] = 0  # lost deals with only closed-stage rows: lost at the first
+    seconds = entered.view(np.int64)
+    closed = cells.closed.view(np.int64).copy()
+    fill = (stage_index < 0) & (closed == NOT_A_TIME)
+    closed[fill] = seconds[fill]
+    day = seconds // DAY_SECONDS
+    low, span = int(day.min()), int(day.max() - day.min()) + 1
+    staged = np.flatnonzero(stage_index >= 0)
+    stages = len(stage_names)
+    if count * stages * span < 2**62:  # one integer key, one stable sort
+        key = (deal[staged] * stages + stage_index[staged]) * span + (day[staged] - low)
+        order = staged[np.argsort(key, kind="stable")]
+    else:
+        order = staged[np.lexsort((day[staged], stage_index[staged], deal[staged]))]
+    by_deal, by_stage = deal[order], stage_index[order]
+    again = np.zeros(len(order), dtype=bool)
+    again[1:] = (by_deal[1:] == by_deal[:-1]) & (by_stage[1:] == by_stage[:-1])
+    kept = order[~again]
+    h_deal, h_stage, h_when = deal[kept], stage_index[kept], seconds[kept]
+    starts = np.flatnonzero(np.diff(h_deal, prepend=-1))
+    ends = np.append(starts[1:], len(kept)) - 1
+    latest = np.full(count, -1, dtype=np.int64)  # the latest row: entered_at, then row
+    if span * n < 2**62:
+        np.maximum.at(latest, deal, (day - low) * n + np.arange(n))
+        latest %= n
+    else:
+        last_rows = np.lexsort((np.arange(n), seconds, deal))
+        latest[deal[last_rows]] = last_rows  # the last write per deal wins
+    deal_closed = np.full(count, NOT_A_TIME, dtype=np.int64)
+    np.maximum.at(deal_closed, deal, closed)
+    back = (h_deal[1:] == h_deal[:-1]) & (h_when[1:] < h_when[:-1])
+    out_of_order = sorted(set(cells.deal.names[np.unique(h_deal[1:][back])]))
+    status = cells.status[latest]
+    furthest = np.where(status == STATUSES.index("won"), stages - 1, h_stage[ends])
+    table = pd.DataFrame(
+        {
+            "deal_id": cells.deal.names,
+            "furthest": furthest.astype(np.int64),
+            "status": pd.Series(STATUS_NAMES[status], dtype=object),
+            "amount": cells.amount[latest],
+            "owner": pd.Series(cells.owner.names[cells.owner.codes[latest]], dtype=object),
+            "created": np.minimum.reduceat(h_when, starts).view("datetime64[s]"),
+            "last_change": np.maximum.reduceat(h_when, starts).view("datetime64[s]"),
+            "closed": deal_closed.view("datetime64[s]"),
+        },
+        copy=False,
+    )
+    history = pd.DataFrame(
+        {
+            "deal_id": pd.Series(cells.deal.names[h_deal], dtype=object),
+            "deal": h_deal.astype(np.int64),
+            "stage_index": h_stage,
+            "entered_at": h_when.view("datetime64[s]"),
+        },
+        copy=False,
+    )
+    duplicates = _duplicates(cells._replace(stage_index=stage_index), order[again], stage_names)
+    if not keep_rows:
+        return table, history, duplicates, out_of_order, lost_at_first, None
+    rows = pd.DataFrame(
+        {
+            "deal_id": cells.deal.cells(),
+            "stage_index": stage_index,
+            "status": pd.Series(STATUS_NAMES[cells.status], dtype=object),
+            "amount": cells.amount,
+            "owner": cells.owner.cells(),
+            "entered_at": entered,
+            "closed": closed.view("datetime64[s]"),
+            "row": np.arange(2, n + 2, dtype=np.int64),
+            "deal": deal.astype(np.int64),
+        },
+        copy=False,
+    )
+    for column, text in texts.items():
+        rows[column] = text.cells()
+    return table, history, duplicates, out_of_order, lost_at_first, rows
+
+
+def _from_snapshot(
+    cells: _Cells, created: np.ndarray, changed: np.ndarray, stage_names: list[str]
+) -> tuple:
+    """A snapshot's rows, one per deal: a repeated deal is a duplicate (the first row
+    counts); a blank last change is the creation date; open deals have no close date."""
+    stage_index = cells.stage_index.copy()
+    lost_at_first = int((stage_index < 0).sum())
+    stage_index[stage_index < 0] = 0
+    cells = cells._replace(stage_index=stage_index)
+    status = STATUS_NAMES[cells.status]
+    changed = np.where(np.isnat(changed), created, changed)
+    closed = np.where(status != "open", cells.closed, np.datetime64("NaT"))
+    first = np.zeros(len(created), dtype=bool)
+    first[np.unique(cells.deal.codes, return_index=True)[1]] = True
+    deal_ids = cells.deal.names[cells.deal.codes]
+    furthest = np.where(cells.status == STATUSES.index("won"), len(stage_names) - 1, stage_index)
+    table = pd.DataFrame(
+        {
+            "deal_id": deal_ids[first],
+            "furthest": furthest[first],
+            "status": pd.Series(status[first], dtype=object),
+            "amount": cells.amount[first],
+            "owner": pd.Series(cells.owner.names[cells.owner.codes[first]], dtype=object),
+            "created": created[first],
+            "last_change": changed[first],
+            "closed": closed[first].astype("datetime64[s]"),
+        }
+    )
+    out_of_order = sorted(table.loc[table["last_change"] < table["created"], "deal_id"])
+    duplicates = _duplicates(cells, np.flatnonzero(~first), stage_names)
+    return table, duplicates, out_of_order, lost_at_first
 
 
 def default_as_of(deals: Deals) -> dt.date:
@@ -463,7 +602,22 @@ def _ns(values: pd.Series) -> np.ndarray:
     return values.to_numpy("datetime64[ns]").view(np.int64)
 
 
+def _deal_rows(table: pd.DataFrame, history: pd.DataFrame) -> np.ndarray:
+    """The row of ``table`` of each history entry: by the integer key ``deal`` (the
+    label of the deal's row, also in a part of the tables), else by deal_id."""
+    if "deal" in history and table.index.is_unique:
+        rows = table.index.get_indexer(history["deal"].to_numpy())
+        if not (rows < 0).any():
+            return rows
+    row_of = pd.Series(np.arange(len(table)), index=table["deal_id"].to_numpy())
+    return row_of.loc[history["deal_id"].to_numpy()].to_numpy()
+
+
 def _as_of_view(deals: Deals, as_of: dt.date | None) -> _View:
+    return deals._once("view", as_of, lambda: _view(deals, as_of))
+
+
+def _view(deals: Deals, as_of: dt.date | None) -> _View:
     table = deals.deals
     n, count = len(table), len(deals.stages)
     as_of_ts = pd.Timestamp(as_of if as_of is not None else default_as_of(deals))
@@ -472,9 +626,8 @@ def _as_of_view(deals: Deals, as_of: dt.date | None) -> _View:
     if deals.history is not None:
         closed = _ns(table["closed"].fillna(table["last_change"]))
         grid = np.full((n, count), NEVER, dtype=np.int64)
-        row_of = pd.Series(np.arange(n), index=table["deal_id"].to_numpy())
         h = deals.history
-        rows = row_of.loc[h["deal_id"].to_numpy()].to_numpy()
+        rows = _deal_rows(table, h)
         np.minimum.at(grid, (rows, h["stage_index"].to_numpy()), _ns(h["entered_at"]))
         grid[won, -1] = np.minimum(grid[won, -1], closed[won])
     else:
@@ -554,31 +707,47 @@ def conversion(
     >>> table["rate"].tolist()  # Lead: 2 of 4 went on, d (open) is not converted yet
     [0.5, 0.5, None]
     """
-    entries = stage_entries(deals, as_of)
+    view = _as_of_view(deals, as_of)
+    stages = deals.stages
+    mine = view.reached >= 0  # the deals created by the as-of date
+    is_open = view.status == "open"
     if by is None:
-        return _entry_table(entries, deals.stages)
+        return _count_table(stages, *_counts(view.reached[mine], is_open[mine], len(stages)))
     if by == "owner":
-        keys = entries["owner"].replace("", "(no owner)")
+        keys = deals.deals["owner"].to_numpy()[mine]
+        keys = np.where(keys == "", "(no owner)", keys)
     elif by == "cohort":
-        keys = entries["created"].dt.to_period(period).astype(str)
+        created = view.dated[mine, 0].view("datetime64[ns]")
+        keys = pd.DatetimeIndex(created).to_period(period).astype(str)
     else:
         raise InputError(f"by={by!r} must be None, 'owner' or 'cohort'")
+    groups, names = pd.factorize(np.asarray(keys, dtype=object), sort=True)
+    reached, is_open = view.reached[mine], is_open[mine]
     parts = [
-        _entry_table(group, deals.stages).assign(group=key)
-        for key, group in entries.groupby(keys, sort=True)
+        _count_table(stages, *_counts(reached[groups == k], is_open[groups == k], len(stages)))
+        for k in range(len(names))
     ]
-    out = pd.concat(parts, ignore_index=True)
+    if not parts:
+        empty = _count_table(stages, *_counts(reached, is_open, len(stages))).iloc[:0]
+        return empty.assign(group=pd.Series(dtype=object))[["group", *empty.columns]]
+    out = pd.concat(
+        [part.assign(group=name) for part, name in zip(parts, names)], ignore_index=True
+    )
     return out[["group"] + [c for c in out.columns if c != "group"]]
 
 
-def _entry_table(entries: pd.DataFrame, stages: list[str]) -> pd.DataFrame:
-    """Counts and rates per stage from :func:`stage_entries` rows (or any subset)."""
-    n = len(stages)
-    index = entries["stage_index"].to_numpy()
-    entered = np.bincount(index, minlength=n)
-    went_on = np.bincount(index[entries["went_on"].to_numpy()], minlength=n)
-    open_here = np.bincount(index[entries["open_here"].to_numpy()], minlength=n)
-    return _count_table(stages, entered, went_on, open_here)
+def _counts(reached: np.ndarray, is_open: np.ndarray, stages: int) -> tuple:
+    """Per stage, from each deal's furthest stage reached and whether it is open:
+
+    ::
+
+        entered[i]   = deals with reached >= i   (a skipped stage is passed)
+        went_on[i]   = entered[i + 1]            (0 for the last stage)
+        open_here[i] = open deals with reached = i
+    """
+    entered = np.bincount(reached, minlength=stages)[::-1].cumsum()[::-1]
+    open_here = np.bincount(reached[is_open], minlength=stages)
+    return entered, np.append(entered[1:], 0), open_here
 
 
 def _count_table(stages: list[str], entered, went_on, open_here) -> pd.DataFrame:
@@ -625,14 +794,26 @@ def step_days(deals: Deals, as_of: dt.date | None = None) -> pd.DataFrame:
     """
     if deals.history is None:
         raise InputError("stage durations need a stage history (one row per deal and stage)")
-    h = deals.history
+    steps = deals._once("steps", as_of, lambda: _steps(deals.history, as_of))
+    return steps.copy(deep=False)  # a change to the copy leaves the kept table as it is
+
+
+def _steps(h: pd.DataFrame, as_of: dt.date | None) -> pd.DataFrame:
+    when = _ns(h["entered_at"])
     if as_of is not None:
-        h = h[h["entered_at"] <= pd.Timestamp(as_of)]
-    h = h.sort_values(["deal", "stage_index"], kind="stable")
-    days = (h.groupby("deal", sort=False)["entered_at"].shift(-1) - h["entered_at"]).dt.days
-    h = h.assign(days=days)
-    h = h[h["days"].notna() & (h["days"] >= 0)]
-    return h[["deal_id", "deal", "stage_index", "days"]].astype({"days": int})
+        kept = np.flatnonzero(when <= pd.Timestamp(as_of).value)
+    else:
+        kept = np.arange(len(h))
+    deal, stage = h["deal"].to_numpy()[kept], h["stage_index"].to_numpy()[kept]
+    step = (deal[1:] > deal[:-1]) | ((deal[1:] == deal[:-1]) & (stage[1:] >= stage[:-1]))
+    if not step.all():  # read_deals gives the history in (deal, stage) order already
+        order = np.lexsort((stage, deal))
+        kept, deal = kept[order], deal[order]
+    when = when[kept]
+    days = (when[1:] - when[:-1]) // (DAY_SECONDS * 10**9)
+    left = np.flatnonzero((deal[1:] == deal[:-1]) & (days >= 0))  # the next entry: same deal
+    out = h.iloc[kept[left]][["deal_id", "deal", "stage_index"]]
+    return out.assign(days=days[left].astype(int))
 
 
 def stage_durations(deals: Deals, as_of: dt.date | None = None) -> pd.DataFrame:
@@ -1104,11 +1285,8 @@ def conversion_from_stages(
     [0.5, 0.5, None]
     """
     names, table = _per_deal(last_stages, statuses, stages)
-    n = len(names)
-    furthest = table["furthest"].to_numpy()
-    entered = np.bincount(furthest, minlength=n)[::-1].cumsum()[::-1]
-    open_here = np.bincount(furthest[(table["status"] == "open").to_numpy()], minlength=n)
-    return _count_table(names, entered, np.append(entered[1:], 0), open_here)
+    is_open = (table["status"] == "open").to_numpy()
+    return _count_table(names, *_counts(table["furthest"].to_numpy(), is_open, len(names)))
 
 
 def days_since(dates: Sequence, as_of: dt.date, name: str = "dates") -> list[int]:

@@ -133,7 +133,8 @@ def read_table(
         reason = " ".join(str(exc).split())
         raise DataError(f"{path.name}: cannot be read as a table ({reason})") from None
     frame.columns = [str(c).strip() for c in frame.columns]
-    frame = frame.fillna("")
+    if delimiter is None:  # a CSV file's cells are all text: no value is read as missing
+        frame = frame.fillna("")
     if delimiter == ";" and decimal is None:
         given = Conventions(",", "semicolon file", given.dates)
     frame.attrs["conventions"] = Conventions(
@@ -151,9 +152,20 @@ def _where(source: str, position: int, column: str) -> str:
     return f"{source} row {position + 2}, column {column}"
 
 
+def factorize(raw: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Per cell a code into the distinct values (an object array); -1 for a missing cell.
+
+    The cells go to :func:`pandas.factorize` as one object array, which is faster than
+    a column of the string dtype.
+    """
+    cells = raw.to_numpy(dtype=object) if raw.dtype != "category" else raw
+    codes, uniques = pd.factorize(cells, use_na_sentinel=True)
+    return codes, np.asarray(uniques, dtype=object)
+
+
 def _codes(raw: pd.Series) -> tuple[np.ndarray, list]:
-    codes, uniques = pd.factorize(raw, use_na_sentinel=True)
-    return codes, list(uniques)
+    codes, uniques = factorize(raw)
+    return codes, uniques.tolist()
 
 
 def _is_blank(value: object) -> bool:
