@@ -341,6 +341,20 @@ def test_step_days_of_a_history_in_any_order(hand):
     assert steps.loc[steps["deal_id"] == "A", "days"].tolist() == [7, 8, 21]
 
 
+def test_figures_kept_per_as_of_date_stay_as_worked_out(hand):
+    steps = deals.step_days(hand)
+    steps["days"] = 0  # a change to the table given back
+    again = deals.step_days(hand)
+    # A: Lead 01-05, Qualified 01-12 (7 days), Proposal 01-20 (8), Won 02-10 (21)
+    assert again.loc[again["deal_id"] == "A", "days"].tolist() == [7, 8, 21]
+    # the day before A's win: its last step is not there yet
+    early = deals.step_days(hand, dt.date(2026, 2, 9))
+    assert early.loc[early["deal_id"] == "A", "days"].tolist() == [7, 8]
+    # the last entry is F's Lead on 03-02: any later as-of date leaves nothing out
+    late = deals.step_days(hand, dt.date(2026, 12, 31))
+    assert late["days"].tolist() == again["days"].tolist()
+
+
 def test_bad_stage_list():
     with pytest.raises(InputError, match="names a stage twice"):
         deals.read_deals(HAND, ["Lead", "lead", "Won"])

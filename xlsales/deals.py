@@ -127,20 +127,26 @@ def _text(raw: pd.Series | None, rows: int) -> _Text:
 LAST_DEAL_DATE = pd.Timestamp.max.date()  # 2262-04-11
 WHY_LAST_DEAL_DATE = "the last date the deal analysis can count days to"
 DAY_SECONDS = 86_400
+DAY_NS = DAY_SECONDS * 10**9
 NOT_A_TIME = np.iinfo(np.int64).min  # NaT as an integer
 
 
-def _deal_dates(frame: pd.DataFrame, column: str, source: str, conv) -> np.ndarray:
+def _deal_dates(raw: pd.Series, column: str, source: str, conv) -> np.ndarray:
     """The column's dates as ``datetime64[s]`` (NaT for a blank cell)."""
-    parsed = tables.dates(frame[column], conv, source, column, LAST_DEAL_DATE, WHY_LAST_DEAL_DATE)
+    parsed = tables.dates(raw, conv, source, column, LAST_DEAL_DATE, WHY_LAST_DEAL_DATE)
     return parsed.to_numpy("datetime64[s]")
 
 
-def _required(when: np.ndarray, frame: pd.DataFrame, column: str, source: str) -> np.ndarray:
+def _required(when: np.ndarray, raw: pd.Series, column: str, source: str) -> np.ndarray:
     blank = np.isnat(when)
     if blank.any():
-        raise _bad(source, blank, column, frame[column], "is blank: a date is required")
+        raise _bad(source, blank, column, raw, "is blank: a date is required")
     return when
+
+
+def _pop(frame: pd.DataFrame, column: str) -> pd.Series | None:
+    """The column, taken out of ``frame`` (its memory goes once it is read), or None."""
+    return frame.pop(column) if column in frame else None
 
 
 def _infer_stages(
@@ -152,7 +158,7 @@ def _infer_stages(
     closed = np.array([closed_status(s) for s in stage.names], dtype=object)
     is_open = np.array([c is None and s != "" for s, c in zip(stage.names, closed)], dtype=bool)
     if "entered_at" in frame.columns:
-        when = _deal_dates(frame, "entered_at", source, tables.conventions_of(frame))
+        when = _deal_dates(frame["entered_at"], "entered_at", source, tables.conventions_of(frame))
         first = pd.Series(when).groupby(deal.codes).transform("min").to_numpy()
         days = (when - first) / np.timedelta64(1, "D")
         open_rows = is_open[stage.codes]
@@ -262,16 +268,17 @@ def read_deals(
         stage_names, stage_rule, entered = _infer_stages(frame, how.preset, source, stage, deal)
     else:
         stage_names, stage_rule = _stages(stages), "given"
+    # each column is let go once it is checked: the next one reuses its memory
     blank = deal.names == ""
     if blank.any():
         raise _bad(source, blank[deal.codes], "deal_id", frame["deal_id"], "is blank")
-    status = _text(frame.get("status"), n)
+    del frame["deal_id"]
+    said_raw = _pop(frame, "status")
+    status = _text(said_raw, n)
     said = [s.lower() for s in status.names]
     wrong = np.array([s not in STATUSES + ("",) for s in said], dtype=bool)
     if wrong.any():
-        raise _bad(
-            source, wrong[status.codes], "status", frame["status"], "must be open, won or lost"
-        )
+        raise _bad(source, wrong[status.codes], "status", said_raw, "must be open, won or lost")
     # per distinct stage: its index (None: not one of the stages) and closed status
     lookup = {name.lower(): i for i, name in enumerate(stage_names)}
     index_of = [lookup.get(name.lower()) for name in stage.names]
@@ -281,13 +288,14 @@ def read_deals(
     stated = np.array([code.get(s, -1) for s in said], dtype=np.int8)[status.codes]
     unplaced = np.array([i is None for i in index_of], dtype=bool)[stage.codes]
     clash = (closed >= 0) & unplaced & (stated >= 0) & (stated != closed)
-    if clash.any():
+    if clash.any() and said_raw is not None:  # a clash needs a status column
         i = int(np.flatnonzero(clash)[0])
         raise DataError(
-            f"{source} row {i + 2}, column status: {frame['status'].iloc[i]!r} contradicts "
+            f"{source} row {i + 2}, column status: {said_raw.iloc[i]!r} contradicts "
             f"the closed stage {stage.names[stage.codes[i]]!r}"
         )
     state = np.where(stated >= 0, stated, np.maximum(closed, 0)).astype(np.int8)
+    del said_raw, status, stated, unplaced
     last = len(stage_names) - 1
     per_name = [
         i if i is not None else last if c == "won" else -1 for i, c in zip(index_of, closed_of)
@@ -302,33 +310,35 @@ def read_deals(
             f"is not one of the stages: {', '.join(stage_names)}",
         )
     stage_index = np.array(per_name, dtype=np.int64)[stage.codes]  # -1: lost, stage not shown
+    del frame["stage"], stage, closed
     has_amounts = "amount" in frame
     amount = (
-        tables.amounts(frame["amount"], conv, source, "amount").fillna(0.0).to_numpy()
+        tables.amounts(frame.pop("amount"), conv, source, "amount").fillna(0.0).to_numpy()
         if has_amounts
         else np.zeros(n)
     )
-    owner = _text(frame.get("owner"), n)
+    owner = _text(_pop(frame, "owner"), n)
     closed_at = (
-        _deal_dates(frame, "closed_at", source, conv)
+        _deal_dates(frame.pop("closed_at"), "closed_at", source, conv)
         if "closed_at" in frame
         else np.full(n, np.datetime64("NaT"), dtype="datetime64[s]")
     )
     cells = _Cells(deal, stage_index, state, amount, owner, closed_at)
     if is_history:
+        raw = frame.pop("entered_at")
         if entered is None:
-            entered = _deal_dates(frame, "entered_at", source, conv)
-        entered = _required(entered, frame, "entered_at", source)
+            entered = _deal_dates(raw, "entered_at", source, conv)
+        entered = _required(entered, raw, "entered_at", source)
+        del raw
         texts = {c: _text(frame[c], n) for c in ROW_TEXT if c in frame}
         del frame  # the cells as read are no longer needed: the reduction runs without them
         table, history, duplicates, out_of_order, lost_at_first, rows = _from_history(
             cells, entered, texts, stage_names, keep_rows
         )
     else:
-        created = _required(
-            _deal_dates(frame, "created_at", source, conv), frame, "created_at", source
-        )
-        changed = _deal_dates(frame, "last_change_at", source, conv)
+        raw = frame["created_at"]
+        created = _required(_deal_dates(raw, "created_at", source, conv), raw, "created_at", source)
+        changed = _deal_dates(frame["last_change_at"], "last_change_at", source, conv)
         table, duplicates, out_of_order, lost_at_first = _from_snapshot(
             cells, created, changed, stage_names
         )
@@ -417,15 +427,19 @@ def _from_history(
     if count * stages * span < 2**62:  # one integer key, one stable sort
         key = (deal[staged] * stages + stage_index[staged]) * span + (day[staged] - low)
         order = staged[np.argsort(key, kind="stable")]
+        del key
     else:
         order = staged[np.lexsort((day[staged], stage_index[staged], deal[staged]))]
+    del staged
     by_deal, by_stage = deal[order], stage_index[order]
     again = np.zeros(len(order), dtype=bool)
     again[1:] = (by_deal[1:] == by_deal[:-1]) & (by_stage[1:] == by_stage[:-1])
+    del by_deal, by_stage
     kept = order[~again]
     h_deal, h_stage, h_when = deal[kept], stage_index[kept], seconds[kept]
+    del kept
     starts = np.flatnonzero(np.diff(h_deal, prepend=-1))
-    ends = np.append(starts[1:], len(kept)) - 1
+    ends = np.append(starts[1:], len(h_deal)) - 1
     latest = np.full(count, -1, dtype=np.int64)  # the latest row: entered_at, then row
     if span * n < 2**62:
         np.maximum.at(latest, deal, (day - low) * n + np.arange(n))
@@ -433,6 +447,7 @@ def _from_history(
     else:
         last_rows = np.lexsort((np.arange(n), seconds, deal))
         latest[deal[last_rows]] = last_rows  # the last write per deal wins
+    del day
     deal_closed = np.full(count, NOT_A_TIME, dtype=np.int64)
     np.maximum.at(deal_closed, deal, closed)
     back = (h_deal[1:] == h_deal[:-1]) & (h_when[1:] < h_when[:-1])
@@ -519,7 +534,11 @@ def _from_snapshot(
 def default_as_of(deals: Deals) -> dt.date:
     """The latest date in the data: the last stage change or close of any deal."""
     table = deals.deals
-    return pd.Timestamp(pd.concat([table["last_change"], table["closed"]]).max()).date()
+    return deals._once(
+        "latest",
+        None,
+        lambda: pd.Timestamp(pd.concat([table["last_change"], table["closed"]]).max()).date(),
+    )
 
 
 def stage_entries(deals: Deals, as_of: dt.date | None = None) -> pd.DataFrame:
@@ -614,7 +633,17 @@ def _deal_rows(table: pd.DataFrame, history: pd.DataFrame) -> np.ndarray:
 
 
 def _as_of_view(deals: Deals, as_of: dt.date | None) -> _View:
-    return deals._once("view", as_of, lambda: _view(deals, as_of))
+    day = as_of if as_of is not None else default_as_of(deals)
+    return deals._once("view", day, lambda: _view(deals, day))
+
+
+def _entries_up_to(deals: Deals, as_of: dt.date | None) -> pd.Timestamp | None:
+    """The cut-off for a history's stage entries: None when ``as_of`` leaves none out."""
+    h = deals.history
+    if as_of is None or h is None:
+        return None
+    last = deals._once("last entry", None, lambda: h["entered_at"].max())
+    return None if pd.Timestamp(as_of) >= last else pd.Timestamp(as_of)
 
 
 def _view(deals: Deals, as_of: dt.date | None) -> _View:
@@ -622,7 +651,8 @@ def _view(deals: Deals, as_of: dt.date | None) -> _View:
     n, count = len(table), len(deals.stages)
     as_of_ts = pd.Timestamp(as_of if as_of is not None else default_as_of(deals))
     furthest = table["furthest"].to_numpy()
-    won = (table["status"] == "won").to_numpy()
+    exported = table["status"].to_numpy()
+    won = exported == "won"
     if deals.history is not None:
         closed = _ns(table["closed"].fillna(table["last_change"]))
         grid = np.full((n, count), NEVER, dtype=np.int64)
@@ -636,11 +666,10 @@ def _view(deals: Deals, as_of: dt.date | None) -> _View:
         grid = np.where(reached_stage, _ns(table["created"])[:, None], NEVER)
     # the running minimum from the bottom: a stage is entered no later than any stage after it
     dated = np.minimum.accumulate(grid[:, ::-1], axis=1)[:, ::-1]
-    entered = dated <= as_of_ts.value
-    reached = entered.sum(axis=1) - 1  # entered is a prefix: True up to the furthest stage
+    # entered by as_of is a prefix of the stages: True up to the furthest stage
+    reached = np.count_nonzero(dated <= as_of_ts.value, axis=1) - 1
     if deals.history is not None:
         closed = np.where(won, dated[:, -1], closed)
-    exported = table["status"].to_numpy()
     status = np.where((exported != "open") & (closed <= as_of_ts.value), exported, "open")
     return _View(as_of_ts, dated, reached, status, closed)
 
@@ -794,7 +823,8 @@ def step_days(deals: Deals, as_of: dt.date | None = None) -> pd.DataFrame:
     """
     if deals.history is None:
         raise InputError("stage durations need a stage history (one row per deal and stage)")
-    steps = deals._once("steps", as_of, lambda: _steps(deals.history, as_of))
+    up_to = _entries_up_to(deals, as_of)
+    steps = deals._once("steps", up_to, lambda: _steps(deals.history, up_to))
     return steps.copy(deep=False)  # a change to the copy leaves the kept table as it is
 
 
@@ -810,7 +840,7 @@ def _steps(h: pd.DataFrame, as_of: dt.date | None) -> pd.DataFrame:
         order = np.lexsort((stage, deal))
         kept, deal = kept[order], deal[order]
     when = when[kept]
-    days = (when[1:] - when[:-1]) // (DAY_SECONDS * 10**9)
+    days = (when[1:] - when[:-1]) // DAY_NS
     left = np.flatnonzero((deal[1:] == deal[:-1]) & (days >= 0))  # the next entry: same deal
     out = h.iloc[kept[left]][["deal_id", "deal", "stage_index"]]
     return out.assign(days=days[left].astype(int))
@@ -829,10 +859,17 @@ def stage_durations(deals: Deals, as_of: dt.date | None = None) -> pd.DataFrame:
     dated after ``as_of`` (when given). The last stage has none. The medians feed
     :func:`xlsales.funnel.funnel_schedule` as ``stage_days``.
     """
+    up_to = _entries_up_to(deals, as_of)
+    return deals._once("durations", up_to, lambda: _durations(deals, up_to)).copy()
+
+
+def _durations(deals: Deals, as_of: dt.date | None) -> pd.DataFrame:
     h = step_days(deals, as_of)
+    days = h["days"].to_numpy()
+    at = h["stage_index"].to_numpy()
     rows = []
     for i, stage in enumerate(deals.stages[:-1]):
-        d = h.loc[h["stage_index"] == i, "days"]
+        d = pd.Series(days[at == i])
         rows.append(
             {
                 "stage": stage,
@@ -955,6 +992,11 @@ def record_metrics(
 STALL_PERCENTILE = 0.9  # the default stall limit: this percentile of the stage's measured days
 
 
+def _p90(deals: Deals, as_of: dt.date | None) -> tuple[pd.Series, pd.Series]:
+    measured = step_days(deals, as_of).groupby("stage_index")["days"]
+    return measured.size(), measured.quantile(STALL_PERCENTILE)
+
+
 def stall_limits(
     deals: Deals,
     stall_days: float | Mapping[str, float] | None = None,
@@ -1025,9 +1067,7 @@ def stall_limits(
         limit = v.non_negative("stall_days", stall_days)
         given = dict.fromkeys(range(len(names)), limit)
     if deals.history is not None:
-        days = step_days(deals, as_of)
-        measured = days.groupby("stage_index")["days"]
-        count, p90 = measured.size(), measured.quantile(STALL_PERCENTILE)
+        count, p90 = deals._once("p90", _entries_up_to(deals, as_of), lambda: _p90(deals, as_of))
     else:
         count, p90 = pd.Series(dtype=int), pd.Series(dtype=float)
     rows = []
@@ -1064,14 +1104,18 @@ def stalled(
     or a limit per stage name (the others keep the default). Sorted by amount, largest
     first: the prospects to force to a decision.
     """
-    as_of = pd.Timestamp(as_of)
-    limits = stall_limits(deals, stall_days, as_of)["limit_days"]
+    day = pd.Timestamp(as_of)
+    limits = stall_limits(deals, stall_days, day)["limit_days"]
     by_index = np.array([np.inf if x is None else x for x in limits] + [np.inf])
-    table = deals.deals[deals.deals["status"] == "open"].copy()
-    table["stage"] = [deals.stages[i] for i in table["furthest"]]
-    table["idle_days"] = (as_of - table["last_change"]).dt.days
-    table["limit_days"] = by_index[table["furthest"].to_numpy()]
-    out = table[table["idle_days"] > table["limit_days"]]
+    table = deals.deals
+    stage = table["furthest"].to_numpy()
+    idle = (day.value - _ns(table["last_change"])) // DAY_NS  # whole days, rounded down
+    late = np.flatnonzero((table["status"].to_numpy() == "open") & (idle > by_index[stage]))
+    out = table.iloc[late][["deal_id", "owner", "amount", "last_change"]].assign(
+        stage=pd.array(np.array(deals.stages, dtype=object)[stage[late]], dtype="str"),
+        idle_days=idle[late],
+        limit_days=by_index[stage[late]],
+    )
     return out.sort_values(["amount", "idle_days"], ascending=[False, False], kind="stable")[
         ["deal_id", "stage", "owner", "amount", "idle_days", "limit_days", "last_change"]
     ].reset_index(drop=True)
