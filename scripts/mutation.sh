@@ -3,31 +3,84 @@
 # one small way at a time (< to <=, 90 to 91, a formula string, a dropped argument) and
 # runs the tests that cover it; a mutant the tests do not notice "survives".
 #
-#   bash scripts/mutation.sh                      # every configured module (hours on 2 cores)
-#   bash scripts/mutation.sh xlsales/funnel.py    # one module (or several, or a glob)
-#   .venv/bin/mutmut results                      # the survivors; mutmut show NAME for a diff
+#   bash scripts/mutation.sh xlsales/prospecting.py   # one module (about 5 to 30 min on 2 cores)
+#   bash scripts/mutation.sh xlsales/a.py xlsales/b.py # several, one after the other
+#   bash scripts/mutation.sh                          # every module in TESTS below (hours)
+#   bash scripts/mutation.sh --survivors xlsales/prospecting.py
+#                                      # only the last run's survivors again, with today's tests
+# Results: bench/results/mutation-MODULE.txt (score, survivors), the mutants themselves in
+# bench/results/mutants-MODULE/ (cd there and run ../../../.venv/bin/mutmut show NAME).
 #
-# What is mutated is set in pyproject.toml [tool.mutmut]: the core (xlsales/), the one place
-# Excel values are converted (udfs/_boundary.py) and the template builders (their formula
-# strings, killed by the LibreOffice tests). Prints the score per module at the end.
+# One module at a time, each with only the fast, engine-free tests that exercise it (TESTS
+# below; mutmut 3's pytest_add_cli_args_test_selection), at low priority (nice 15), and
+# mutmut then runs for each mutant only the selected tests that call the mutated function.
+# The scores and the survivors judged equivalent are written up in docs/mutation.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 py=.venv/bin/python
-[ -x .venv/bin/mutmut ] || .venv/bin/pip install -q "mutmut>=3.3"
+[ -x .venv/bin/mutmut ] || .venv/bin/pip install -q "mutmut>=3.3,<4"
+
+# module -> the fast, engine-free tests that exercise it (never the module's own doctests:
+# mutmut copies each docstring into every mutant, which would multiply them by hundreds)
+declare -A TESTS=(
+  [xlsales/prospecting.py]="tests/test_prospecting.py tests/test_prospecting_rules.py"
+  [xlsales/accounts.py]="tests/test_accounts.py tests/test_accounts_rules.py"
+  [xlsales/pipeline.py]="tests/test_pipeline.py tests/test_pipeline_rules.py"
+  [xlsales/deals.py]="tests/test_deals.py tests/test_deals_rules.py tests/test_exports.py"
+  [xlsales/pareto.py]="tests/test_pareto.py tests/test_pareto_rules.py"
+  [udfs/_boundary.py]="tests/test_boundary.py tests/test_boundary_rules.py"
+  [xlsales/funnel.py]="tests/test_funnel.py"
+  [xlsales/_spline.py]="tests/test_spline.py tests/test_pareto.py"
+  [xlsales/records.py]="tests/test_records_cells.py tests/test_prospecting.py tests/test_accounts.py"
+  [xlsales/tables.py]="tests/test_tables.py"
+  [xlsales/exports.py]="tests/test_exports.py"
+  [xlsales/_validate.py]="tests/test_funnel.py tests/test_pareto.py tests/test_deals.py"
+)
+ORDER=(xlsales/prospecting.py xlsales/accounts.py xlsales/pipeline.py xlsales/deals.py
+  xlsales/pareto.py udfs/_boundary.py xlsales/funnel.py xlsales/_spline.py xlsales/records.py
+  xlsales/tables.py xlsales/exports.py xlsales/_validate.py)
+
+again=0
+if [[ "${1:-}" == "--survivors" ]]; then again=1; shift; fi
 modules=("$@")
-if ((${#modules[@]} == 0)); then
-  modules=(xlsales/*.py udfs/_boundary.py workbook_templates/*.py)
-fi
-only=$(printf '"%s",' "${modules[@]}")
-# mutmut reads its settings from pyproject.toml: run it on a copy whose only_mutate is ours
-cp pyproject.toml /tmp/xlsales-pyproject.bak
-trap 'cp /tmp/xlsales-pyproject.bak pyproject.toml' EXIT
-$py - "$only" <<'PY'
-import re, sys
+((${#modules[@]})) || modules=("${ORDER[@]}")
+mkdir -p bench/results
+backup=$(mktemp)
+cp pyproject.toml "$backup"
+trap 'cp "$backup" pyproject.toml; rm -f "$backup"' EXIT
+
+for module in "${modules[@]}"; do
+  [[ -n "${TESTS[$module]:-}" ]] || { echo "no test selection for $module: add it to TESTS" >&2; exit 2; }
+  read -r -a selection <<<"${TESTS[$module]}"
+  for t in "${selection[@]}"; do [ -e "$t" ] || { echo "$t is missing" >&2; exit 2; }; done
+  # mutmut reads its settings from ./pyproject.toml: mutate this module, run these tests
+  # (the CLI tests start a process each: too slow here, and they run the unmutated code)
+  $py - "$module" "${selection[@]}" -k "not cli" <<'PY'
+import json, re, sys
+module, args = sys.argv[1], sys.argv[2:]
 text = open("pyproject.toml").read()
-text = re.sub(r"^only_mutate = .*$", f"only_mutate = [{sys.argv[1].rstrip(',')}]", text, flags=re.M)
+text = re.sub(r"^only_mutate = .*$", f"only_mutate = {json.dumps([module])}", text, flags=re.M)
+text = text.replace("[tool.mutmut]\n",
+                    f"[tool.mutmut]\npytest_add_cli_args_test_selection = {json.dumps(args)}\n")
 open("pyproject.toml", "w").write(text)
 PY
-.venv/bin/mutmut run --max-children "${MUTMUT_CHILDREN:-2}" || true
-.venv/bin/mutmut export-cicd-stats >/dev/null 2>&1 || true
-$py scripts/mutation_score.py
+  # each module keeps its own mutants/ (the tests found per function belong to one selection)
+  saved="bench/results/mutants-${module//\//_}"
+  rm -rf mutants
+  names=()
+  if ((again)); then
+    # the survivors of the last run again, with the tests as they are now
+    [ -d "$saved" ] || { echo "no earlier run of $module in $saved" >&2; exit 2; }
+    mv "$saved" mutants
+    mapfile -t names < <(.venv/bin/mutmut results | sed -n -E "s/^ *(.*): (survived|no tests)$/\\1/p")
+    ((${#names[@]})) || { echo "$module: no survivors"; }
+  fi
+  echo "== $module with ${selection[*]}"
+  if ((!again || ${#names[@]})); then
+    nice -n 15 .venv/bin/mutmut run --max-children "${MUTMUT_CHILDREN:-2}" "${names[@]}" \
+      >"bench/results/mutmut-${module//\//_}.log" 2>&1 || true
+  fi
+  nice -n 15 $py scripts/mutation_score.py | tee "bench/results/mutation-${module//\//_}.txt"
+  rm -rf "$saved"; mv mutants "$saved"
+  cp "$backup" pyproject.toml
+done

@@ -1,7 +1,8 @@
 """Mutation score per module from ``mutmut results --all true`` (scripts/mutation.sh).
 
-killed and timeout count as caught (the tests failed or hung); survived as missed; "not
-checked" (the run was stopped first) and "no tests" are listed apart, never as caught.
+killed and timeout count as caught (the tests failed or hung); survived and "no tests" (no
+selected test calls the function) as missed; "not checked" (the run was stopped first) is
+listed apart, never as caught.
 """
 
 from __future__ import annotations
@@ -22,12 +23,16 @@ for line in out.splitlines():
     name, status = line.strip().rsplit(": ", 1)
     module = name.split(".x_")[0].split(".xǁ")[0]
     tally[module][status] += 1
-print(f"{'module':<40} {'caught':>7} {'survived':>9} {'score':>7} {'unchecked':>10}")
+print(f"{'module':<24} {'caught':>7} {'survived':>9} {'no tests':>9} {'score':>7} {'unchecked':>10}")
 for module, c in sorted(tally.items()):
     caught = c["killed"] + c["timeout"]
-    checked = caught + c["survived"]
-    score = f"{caught / checked:.0%}" if checked else "-"
+    checked = caught + c["survived"] + c["no tests"]
+    score = f"{caught / checked:.1%}" if checked else "-"
     print(
-        f"{module:<40} {caught:>7} {c['survived']:>9} {score:>7} "
-        f"{c['not checked'] + c['no tests']:>10}"
+        f"{module:<24} {caught:>7} {c['survived']:>9} {c['no tests']:>9} {score:>7} "
+        f"{c['not checked']:>10}"
     )
+survivors = [line.strip().rsplit(": ", 1)[0] for line in out.splitlines() if line.endswith((": survived", ": no tests"))]
+if survivors:
+    print("survived (mutmut show NAME):")
+    print("\n".join(f"  {name}" for name in survivors))
