@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from xlsales import accounts
-from xlsales.accounts import AccountRules, account_matrix, capacity_plan
+from xlsales.accounts import AccountRules, account_matrix, capacity, capacity_plan
 from xlsales.errors import InputError, UndefinedError
 
 
@@ -64,3 +64,81 @@ def test_bad_tables_are_named():
     with pytest.raises(InputError) as info:
         capacity_plan(account_matrix(ONE), {"Ann": -5})
     assert str(info.value) == "hours_available['Ann']=-5 must be 0 or more"
+
+
+def test_focus_order_by_profit_largest_first_ties_in_matrix_order():
+    # profits 100, 300, 100, 200 on rows labelled 10-13: positions by profit, largest
+    # first: 300 (position 1), 200 (3), then the two 100s in matrix order (0, 2)
+    m = pd.DataFrame({"profit": [100.0, 300.0, 100.0, 200.0]}, index=[10, 11, 12, 13])
+    assert accounts.focus_order(m) == [1, 3, 0, 2]
+    # 40 rows, two profits taking turns: every 9 (odd positions) before every 5 (even
+    # positions), each group in matrix order (a stable sort)
+    many = pd.DataFrame({"profit": [5.0 if i % 2 == 0 else 9.0 for i in range(40)]})
+    assert accounts.focus_order(many) == list(range(1, 40, 2)) + list(range(0, 40, 2))
+
+
+def plan(rows):
+    """(account, owner, decision, effort hours, profit per hour) rows as a matrix."""
+    return pd.DataFrame(
+        rows, columns=["account", "owner", "decision", "effort_hours", "profit_per_hour"]
+    )
+
+
+def test_capacity_rows_for_every_listed_owner_and_one_for_the_unlisted():
+    m = plan(
+        [
+            ("A", "Ann", "GO", 30.0, 10.0),
+            ("B", "Ann", "NO-GO", 20.0, 5.0),
+            ("C", "", "GO", 10.0, 8.0),  # no owner: no hours
+            ("D", "Zed", "NO-GO", 4.0, 1.0),  # an owner not listed: the same row
+        ]
+    )
+    # Cem is listed with 0 hours and no account; Bob, the last listed, has none either
+    cap = capacity(m, {"Ann": 60.0, "Cem": 0.0, "Bob": 10.0})
+    assert list(cap.columns) == ["owner", "accounts", "go_accounts", "hours_needed",
+                                 "hours_freed", "hours_available", "load", "fitting",
+                                 "not_fitting", "over_capacity"]  # fmt: skip
+    assert cap["owner"].tolist() == ["Ann", "Cem", "Bob", "(no listed owner)"]
+    assert cap["accounts"].tolist() == [2, 0, 0, 2]
+    assert cap["go_accounts"].tolist() == [1, 0, 0, 1]
+    # Ann: 30 GO hours of 60 = 0.5, 20 freed; Cem: no hours: load None; Bob 0 / 10 = 0;
+    # the unlisted: 10 GO hours (C) of 0 available: load None, over capacity, C does not fit
+    assert cap["hours_needed"].tolist() == [30.0, 0.0, 0.0, 10.0]
+    assert cap["hours_freed"].tolist() == [20.0, 0.0, 0.0, 4.0]
+    assert cap["hours_available"].tolist() == [60.0, 0.0, 10.0, 0.0]
+    load = cap["load"].tolist()  # None in the rows, NaN in the column
+    assert (load[0], load[2]) == (0.5, 0.0) and cap["load"].isna().tolist() == [
+        False, True, False, True
+    ]
+    assert cap["over_capacity"].tolist() == [False, False, False, True]
+    assert cap["not_fitting"].tolist() == [[], [], [], ["C"]]
+    # with every account listed there is no unlisted row
+    assert capacity(m.iloc[:2], {"Ann": 60.0})["owner"].tolist() == ["Ann"]
+
+
+def test_cluster_summary_in_order_of_first_appearance():
+    m = pd.DataFrame(
+        {
+            "account": ["W", "X", "Y", "Z"],
+            "cluster": ["South", "North", "South", "South"],
+            "revenue": [50.0, 30.0, 15.0, 5.0],
+            "effort_hours": [10.0, 20.0, 30.0, 40.0],
+            "profit": [7.0, 6.0, -1.0, 2.0],
+            "abc": ["A", "A", "B", "C"],
+        }
+    )
+    got = accounts.cluster_summary(m)
+    assert list(got.columns) == ["cluster", "accounts", "revenue", "effort_hours", "profit",
+                                 "a_accounts", "a_share"]  # fmt: skip
+    # South: W, Y, Z: revenue 50 + 15 + 5 = 70, hours 10 + 30 + 40 = 80, profit
+    # 7 - 1 + 2 = 8, one A of 3 accounts = 1/3; North: X alone, A: 1 of 1
+    assert got.values.tolist() == [
+        ["South", 3, 70.0, 80.0, 8.0, 1, pytest.approx(1 / 3)],
+        ["North", 1, 30.0, 20.0, 6.0, 1, 1.0],
+    ]
+
+
+def test_outside_icp_share_of_revenue():
+    # 25 of 100 from accounts with icp_fit "no"; "yes" and "maybe" are not outside
+    m = pd.DataFrame({"icp_fit": ["no", "yes", "maybe", "no"], "revenue": [20.0, 50, 25, 5]})
+    assert accounts.outside_icp_share(m) == 0.25
