@@ -142,3 +142,62 @@ def test_outside_icp_share_of_revenue():
     # 25 of 100 from accounts with icp_fit "no"; "yes" and "maybe" are not outside
     m = pd.DataFrame({"icp_fit": ["no", "yes", "maybe", "no"], "revenue": [20.0, 50, 25, 5]})
     assert accounts.outside_icp_share(m) == 0.25
+
+
+def test_matrix_rows_by_revenue_largest_first_ties_in_input_order():
+    # input smallest first: the matrix puts 300 first; index 0.. with no "index" column
+    m = account_matrix(
+        frame([("Low", "Ann", 100, 0.5, 1, "yes"), ("High", "Ann", 300, 0.5, 1, "yes"),
+               ("Mid", "Ann", 200, 0.5, 1, "yes")]).set_axis([7, 8, 9])
+    )  # fmt: skip
+    assert m["account"].tolist() == ["High", "Mid", "Low"]
+    assert m.index.tolist() == [0, 1, 2] and "index" not in m.columns
+    # 40 accounts, two revenues taking turns: each revenue's accounts keep input order
+    many = account_matrix(
+        frame([(f"A{i}", "Ann", 100 if i % 2 else 50, 0.5, 1, "yes") for i in range(40)])
+    )
+    assert many["account"].tolist() == [f"A{i}" for i in range(1, 40, 2)] + [
+        f"A{i}" for i in range(0, 40, 2)
+    ]
+
+
+def test_reason_column_added_blank_or_kept():
+    assert account_matrix(ONE)["reason"].tolist() == [""]
+    given = ONE.assign(manual_decision=["NO-GO"], reason=["moving away"])
+    m = account_matrix(given)
+    assert (m.loc[0, "decision"], m.loc[0, "reason"]) == ("NO-GO", "moving away")
+
+
+def test_profit_class_uses_the_b_limit_given():
+    # profits after effort (50 an hour, 1 hour each): 9,000 x 1 - 50 = 8,950 and so on:
+    # 8,950, 950, 50, 50 -> total 10,000. Shares of the larger ones: 0, 0.895, 0.99, 0.99.
+    # a = 0.8, b = 0.9: 8,950 A; 950 (0.895 < 0.9) B; the two 50s (0.99) C.
+    # b = 0.89: 950 (0.895, not < 0.89) is C too (the default 0.95 would make it B)
+    rows = frame([("P", "Ann", 9_000, 1.0, 1, "yes"), ("Q", "Ann", 1_000, 1.0, 1, "yes"),
+                  ("R", "Ann", 100, 1.0, 1, "yes"), ("S", "Ann", 100, 1.0, 1, "yes")])  # fmt: skip
+    assert account_matrix(rows, AccountRules(b=0.9))["abc_profit"].tolist() == list("ABCC")
+    assert account_matrix(rows, AccountRules(b=0.89))["abc_profit"].tolist() == list("ACCC")
+    # 0.99: the 50s share 0.99 exactly: C (on the limit); 0.9901 would make them B
+    assert account_matrix(rows, AccountRules(b=0.99))["abc_profit"].tolist() == list("ABCC")
+    assert account_matrix(rows, AccountRules(b=0.9901))["abc_profit"].tolist() == list("ABBB")
+
+
+def test_capacity_plan_keeps_matrix_order_on_a_tie_and_the_row_of_each_account():
+    m = plan(
+        [
+            ("A", "Ann", "GO", 10.0, 5.0),
+            ("B", "Ann", "GO", 10.0, 5.0),  # tied with A on owner, effort, profit per hour
+            ("C", "Ann", "GO", 10.0, 9.0),
+            ("D", "", "GO", 10.0, 9.0),  # no listed owner: 0 hours available
+        ]
+    ).set_axis([30, 20, 10, 0])
+    got = capacity_plan(m, {"Ann": 15.0})
+    assert list(got.columns) == ["account", "owner", "decision", "effort_hours",
+                                 "profit_per_hour", "row", "owner_number", "go_hours",
+                                 "running_hours", "hours_available", "fits"]  # fmt: skip
+    # C (9 an hour) first, then A before B (matrix order); D last
+    assert got["account"].tolist() == ["C", "A", "B", "D"]
+    assert got["row"].tolist() == [2, 0, 1, 3]  # positions in the matrix
+    assert got["running_hours"].tolist() == [10.0, 20.0, 30.0, 10.0]
+    assert got["hours_available"].tolist() == [15.0, 15.0, 15.0, 0.0]
+    assert got["fits"].tolist() == ["yes", "no", "no", "no"]
