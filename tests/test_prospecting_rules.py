@@ -268,3 +268,11 @@ def test_many_prospects_on_the_same_day_keep_log_order():
     assert got == [f"P{i}" for i in range(39, -1, -1) if i % 2 == 0] + [
         f"P{i}" for i in range(39, -1, -1) if i % 2 == 1
     ]
+
+
+def test_a_prospect_more_than_a_block_before_the_start_is_in_no_block():
+    # start 10 Feb; Acme's first activity 1 Jan is 40 days before it: block 0 (no block),
+    # not (-40 // 30) + 1 = -1
+    rows = log((JAN1, "Ann", "call", "Acme", 100.0, 0.0, None))
+    got = p.prospects(rows, MAY1, D(2026, 2, 10))
+    assert (got.loc[0, "block"], got.loc[0, "payoff_ends"]) == (0, None)
