@@ -201,3 +201,43 @@ def test_capacity_plan_keeps_matrix_order_on_a_tie_and_the_row_of_each_account()
     assert got["running_hours"].tolist() == [10.0, 20.0, 30.0, 10.0]
     assert got["hours_available"].tolist() == [15.0, 15.0, 15.0, 0.0]
     assert got["fits"].tolist() == ["yes", "no", "no", "no"]
+
+
+def test_manual_decision_blank_or_padded():
+    # " GO " reads GO; a blank (None) leaves the suggestion: Acme 10,000 x 0.25 - 1,000 =
+    # 1,500, return 1.5, class A, influenceable: GO; Brix influenceable "no": NO-GO
+    rows = frame([("Acme", "Ann", 10_000, 0.25, 20, "no"), ("Brix", "Ann", 5_000, 0.25, 20, "no")])
+    m = account_matrix(rows.assign(manual_decision=[" GO ", None]))
+    assert m["manual_decision"].tolist() == ["GO", ""]
+    assert m["suggested"].tolist() == ["NO-GO", "NO-GO"]
+    assert m["decision"].tolist() == ["GO", "NO-GO"]
+
+
+def test_revenue_adding_up_to_1_is_enough_and_shares_are_of_the_total():
+    # 0.25 + 0.75 = 1: above 0, so shares exist: 0.75 and 0.25 (largest first)
+    rows = frame([("Acme", "Ann", 0.25, 0.5, 0, "yes"), ("Brix", "Ann", 0.75, 0.5, 0, "yes")])
+    assert account_matrix(rows)["revenue_share"].tolist() == [0.75, 0.25]
+    rows = frame([("Acme", "Ann", 300, 0.5, 0, "yes"), ("Brix", "Ann", 100, 0.5, 0, "yes")])
+    assert account_matrix(rows)["revenue_share"].tolist() == [0.75, 0.25]
+
+
+def test_effort_costing_exactly_1_has_a_return():
+    # 10,000 x 0.25 = 2,500; 1 hour at 1.00 = 1.00 effort cost; return 2,499 / 1 = 2,499
+    m = account_matrix(ONE.assign(effort_hours=[1.0], hourly_cost=[1.0]))
+    assert (m.loc[0, "profit"], m.loc[0, "return_on_effort"]) == (2_499.0, 2_499.0)
+
+
+def test_revenue_class_uses_the_b_limit_given_and_go_class_up_to_the_worst_allowed():
+    # revenues 8,950, 950, 50, 50 (total 10,000): shares of the larger ones 0, 0.895,
+    # 0.99, 0.99. b = 0.89: 950 is C (0.895 is not < 0.89); the default 0.95: B
+    rows = frame([("P", "Ann", 8_950, 1.0, 0, "yes"), ("Q", "Ann", 950, 1.0, 0, "yes"),
+                  ("R", "Ann", 50, 1.0, 0, "yes"), ("S", "Ann", 50, 1.0, 0, "yes")])  # fmt: skip
+    assert account_matrix(rows, AccountRules(b=0.89))["abc"].tolist() == list("ACCC")
+    assert account_matrix(rows)["abc"].tolist() == list("ABCC")
+    # no effort: profit = revenue, so the class by profit is the same: A B C C.
+    # go_max_class B: A and B (on the limit) are GO, C not; go_max_class A: only A
+    m = account_matrix(rows)
+    assert m["go_class"].tolist() == [True, True, False, False]
+    assert m["decision"].tolist() == ["GO", "GO", "NO-GO", "NO-GO"]
+    m = account_matrix(rows, AccountRules(go_max_class="A"))
+    assert m["go_class"].tolist() == [True, False, False, False]
