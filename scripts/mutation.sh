@@ -8,8 +8,9 @@
 #   bash scripts/mutation.sh                          # every module in TESTS below (hours)
 #   bash scripts/mutation.sh --survivors xlsales/prospecting.py
 #                                      # only the last run's survivors again, with today's tests
-# Results: bench/results/mutation-MODULE.txt (score, survivors), the mutants themselves in
-# bench/results/mutants-MODULE/ (cd there and run ../../../.venv/bin/mutmut show NAME).
+# Each module runs in bench/results/mutation/MODULE/ (a copy of the project): score.txt
+# there holds its score and survivors; cd there and run ../../../../.venv/bin/mutmut show
+# NAME for a survivor's diff.
 #
 # One module at a time, each with only the fast, engine-free tests that exercise it (TESTS
 # below; mutmut 3's pytest_add_cli_args_test_selection), at low priority (nice 15), and
@@ -18,18 +19,18 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 py=.venv/bin/python
-[ -x .venv/bin/mutmut ] || .venv/bin/pip install -q "mutmut>=3.3,<4"
+[ -x .venv/bin/mutmut ] || .venv/bin/pip install -q "mutmut>=3.8,<4"
 
 # module -> the fast, engine-free tests that exercise it (never the module's own doctests:
 # mutmut copies each docstring into every mutant, which would multiply them by hundreds)
 declare -A TESTS=(
   [xlsales/prospecting.py]="tests/test_prospecting.py tests/test_prospecting_rules.py"
   [xlsales/accounts.py]="tests/test_accounts.py tests/test_accounts_rules.py"
-  [xlsales/pipeline.py]="tests/test_pipeline.py tests/test_pipeline_rules.py"
+  [xlsales/pipeline.py]="tests/test_pipeline.py"
   [xlsales/deals.py]="tests/test_deals.py tests/test_deals_rules.py tests/test_exports.py"
   [xlsales/pareto.py]="tests/test_pareto.py tests/test_pareto_rules.py"
   [udfs/_boundary.py]="tests/test_boundary.py tests/test_boundary_rules.py"
-  [xlsales/funnel.py]="tests/test_funnel.py"
+  [xlsales/funnel.py]="tests/test_funnel.py tests/test_funnel_rules.py"
   [xlsales/_spline.py]="tests/test_spline.py tests/test_pareto.py"
   [xlsales/records.py]="tests/test_records_cells.py tests/test_prospecting.py tests/test_accounts.py"
   [xlsales/tables.py]="tests/test_tables.py"
@@ -44,43 +45,44 @@ again=0
 if [[ "${1:-}" == "--survivors" ]]; then again=1; shift; fi
 modules=("$@")
 ((${#modules[@]})) || modules=("${ORDER[@]}")
-mkdir -p bench/results
-backup=$(mktemp)
-cp pyproject.toml "$backup"
-trap 'cp "$backup" pyproject.toml; rm -f "$backup"' EXIT
+here=$PWD
 
 for module in "${modules[@]}"; do
   [[ -n "${TESTS[$module]:-}" ]] || { echo "no test selection for $module: add it to TESTS" >&2; exit 2; }
   read -r -a selection <<<"${TESTS[$module]}"
   for t in "${selection[@]}"; do [ -e "$t" ] || { echo "$t is missing" >&2; exit 2; }; done
-  # mutmut reads its settings from ./pyproject.toml: mutate this module, run these tests
-  # (the CLI tests start a process each: too slow here, and they run the unmutated code)
-  $py - "$module" "${selection[@]}" -k "not cli" <<'PY'
+  # each module runs in its own copy of the project (the worktree is never touched), and
+  # keeps its mutants/ there: the tests found per function belong to one selection
+  run="bench/results/mutation/${module//\//_}"
+  if ((again)); then
+    [ -d "$run/mutants" ] || { echo "no earlier run of $module in $run" >&2; exit 2; }
+    rm -rf "$run/tests" && cp -a tests "$run/"  # today's tests, the same code
+  else
+    rm -rf "$run" && mkdir -p "$run"
+    cp -a xlsales udfs workbook_templates frontdoors tests "$run/"
+    # mutmut reads ./pyproject.toml: mutate this module, run these tests (not the CLI
+    # tests: each starts a process, and runs the unmutated code)
+    $py - "$module" "${selection[@]}" -k "not cli" >"$run/pyproject.toml" <<'PY'
 import json, re, sys
 module, args = sys.argv[1], sys.argv[2:]
 text = open("pyproject.toml").read()
 text = re.sub(r"^only_mutate = .*$", f"only_mutate = {json.dumps([module])}", text, flags=re.M)
 text = text.replace("[tool.mutmut]\n",
                     f"[tool.mutmut]\npytest_add_cli_args_test_selection = {json.dumps(args)}\n")
-open("pyproject.toml", "w").write(text)
+print(text, end="")
 PY
-  # each module keeps its own mutants/ (the tests found per function belong to one selection)
-  saved="bench/results/mutants-${module//\//_}"
-  rm -rf mutants
+  fi
+  cd "$run"
   names=()
-  if ((again)); then
-    # the survivors of the last run again, with the tests as they are now
-    [ -d "$saved" ] || { echo "no earlier run of $module in $saved" >&2; exit 2; }
-    mv "$saved" mutants
-    mapfile -t names < <(.venv/bin/mutmut results | sed -n -E "s/^ *(.*): (survived|no tests)$/\\1/p")
-    ((${#names[@]})) || { echo "$module: no survivors"; }
+  if ((again)); then  # the last run's survivors again
+    mapfile -t names < <("$here/.venv/bin/mutmut" results | sed -n -E "s/^ *(.*): (survived|no tests)$/\\1/p")
+    ((${#names[@]})) || echo "$module: no survivors"
   fi
   echo "== $module with ${selection[*]}"
   if ((!again || ${#names[@]})); then
-    nice -n 15 .venv/bin/mutmut run --max-children "${MUTMUT_CHILDREN:-2}" "${names[@]}" \
-      >"bench/results/mutmut-${module//\//_}.log" 2>&1 || true
+    nice -n 15 "$here/.venv/bin/mutmut" run --max-children "${MUTMUT_CHILDREN:-2}" "${names[@]}" \
+      >mutmut.log 2>&1 || true
   fi
-  nice -n 15 $py scripts/mutation_score.py | tee "bench/results/mutation-${module//\//_}.txt"
-  rm -rf "$saved"; mv mutants "$saved"
-  cp "$backup" pyproject.toml
+  nice -n 15 "$here/$py" "$here/scripts/mutation_score.py" | tee score.txt
+  cd "$here"
 done
