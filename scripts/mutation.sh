@@ -8,6 +8,7 @@
 #   bash scripts/mutation.sh                          # every module in TESTS below (hours)
 #   bash scripts/mutation.sh --survivors xlsales/prospecting.py
 #                                      # only the last run's survivors again, with today's tests
+#   bash scripts/mutation.sh --resume xlsales/pareto.py  # go on with a run that was stopped
 # Each module runs in bench/results/mutation/MODULE/ (a copy of the project): score.txt
 # there holds its score and survivors; cd there and run ../../../../.venv/bin/mutmut show
 # NAME for a survivor's diff.
@@ -43,6 +44,7 @@ ORDER=(xlsales/prospecting.py xlsales/accounts.py xlsales/pipeline.py xlsales/de
 
 again=0
 if [[ "${1:-}" == "--survivors" ]]; then again=1; shift; fi
+if [[ "${1:-}" == "--resume" ]]; then again=2; shift; fi
 modules=("$@")
 ((${#modules[@]})) || modules=("${ORDER[@]}")
 here=$PWD
@@ -74,12 +76,12 @@ PY
   fi
   cd "$run"
   names=()
-  if ((again)); then  # the last run's survivors again
+  if ((again == 1)); then  # the last run's survivors again
     mapfile -t names < <("$here/.venv/bin/mutmut" results | sed -n -E "s/^ *(.*): (survived|no tests)$/\\1/p")
     ((${#names[@]})) || echo "$module: no survivors"
   fi
   echo "== $module with ${selection[*]}"
-  if ((!again || ${#names[@]})); then
+  if ((again != 1 || ${#names[@]})); then
     nice -n 15 "$here/.venv/bin/mutmut" run --max-children "${MUTMUT_CHILDREN:-2}" "${names[@]}" \
       >mutmut.log 2>&1 || true
   fi
