@@ -47,6 +47,12 @@ def test_zero_and_small_values_stay_in_the_total():
             "a=0.9 must be less than b=0.9 (the A limit comes first)",
         ),
         (
+            lambda: pareto.pareto_cutoff([1, -1]),
+            InputError,
+            "values[1]=-1 is negative: refused (negatives='last' ranks loss-making items "
+            "last in C instead; 1 negative value(s))",
+        ),
+        (
             lambda: pareto.abc_summary([1, -1]),  # negatives are refused by default
             InputError,
             "values[1]=-1 is negative: refused (negatives='last' ranks loss-making items "
