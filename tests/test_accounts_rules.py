@@ -225,6 +225,9 @@ def test_effort_costing_exactly_1_has_a_return():
     # 10,000 x 0.25 = 2,500; 1 hour at 1.00 = 1.00 effort cost; return 2,499 / 1 = 2,499
     m = account_matrix(ONE.assign(effort_hours=[1.0], hourly_cost=[1.0]))
     assert (m.loc[0, "profit"], m.loc[0, "return_on_effort"]) == (2_499.0, 2_499.0)
+    # revenue 1: 1 x 0.25 - 1 = -0.75, a return of -0.75 below the 0.5 minimum: NO-GO
+    m = account_matrix(ONE.assign(revenue=[1.0], effort_hours=[1.0], hourly_cost=[1.0]))
+    assert (m.loc[0, "return_on_effort"], bool(m.loc[0, "go_return"])) == (-0.75, False)
 
 
 def test_revenue_class_uses_the_b_limit_given_and_go_class_up_to_the_worst_allowed():
