@@ -55,7 +55,9 @@ def test_probe_leaves_xlwings_as_it_is(off_pyodide, monkeypatch, where):
     elif where == "emscripten":
         monkeypatch.setattr(sys, "platform", "emscripten")
     elif where == "importable":
-        monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: object())
+        monkeypatch.setattr(  # pyodide alone is found
+            importlib.util, "find_spec", lambda name, *a: object() if name == "pyodide" else None
+        )
     else:  # already recorded (or imported) once
         monkeypatch.setitem(sys.modules, "pyodide", None)
     b._remember_pyodide_is_absent()
@@ -64,12 +66,18 @@ def test_probe_leaves_xlwings_as_it_is(off_pyodide, monkeypatch, where):
     assert ("pyodide" in sys.modules) == (where == "recorded")
 
 
-def test_probe_without_an_is_jsnull_to_replace(off_pyodide, monkeypatch):
-    monkeypatch.setattr(xw_utils, "is_jsnull", None)
-    monkeypatch.setattr(off_pyodide, "_is_jsnull", None)
+@pytest.mark.parametrize("missing", [True, False])
+def test_probe_without_an_is_jsnull_to_replace(off_pyodide, monkeypatch, missing):
+    # an xlwings without them (missing), or with something else under their names
+    for module, attribute in ((xw_utils, "is_jsnull"), (off_pyodide, "_is_jsnull")):
+        if missing:
+            monkeypatch.delattr(module, attribute)
+        else:
+            monkeypatch.setattr(module, attribute, None)
     b._remember_pyodide_is_absent()
     assert sys.modules["pyodide"] is None
-    assert xw_utils.is_jsnull is None and off_pyodide._is_jsnull is None
+    for module, attribute in ((xw_utils, "is_jsnull"), (off_pyodide, "_is_jsnull")):
+        assert getattr(module, attribute, "missing") == ("missing" if missing else None)
 
 
 def test_office_js_cells_read_as_xlwings_reads_them(monkeypatch):
