@@ -4,6 +4,7 @@ xlsales/pareto.py (docs/mutation.md): limits on and beside, and every message.
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from xlsales import pareto
@@ -69,3 +70,49 @@ def test_each_bad_input_is_named(call, error, message):
 def test_a_just_below_b_is_accepted():
     # a = 0.9, b = 0.91: 95 and 5 (total 100): 95 sees 0 above it: A; 5 sees 0.95: C
     assert pareto.abc_classes([95, 5], a=0.9, b=0.91) == ["A", "C"]
+
+
+def test_cutoff_of_values_adding_up_to_0():
+    with pytest.raises(UndefinedError) as info:
+        pareto.pareto_cutoff([0, 0])
+    assert str(info.value) == "values add up to 0: shares of the total are undefined (all zero)"
+
+
+def test_tie_group_positions_in_descending_order():
+    # ascending 1, 2, 2, 3 is descending 3, 2, 2, 1: the 2s sit at positions 1 and 2: [1, 3)
+    assert pareto._tie_group(np.array([1.0, 2, 2, 3]), 2.0) == (1, 3)
+    assert pareto._tie_group(np.array([1.0, 2, 2, 3]), 3.0) == (0, 1)
+
+
+# computed_abc's tie rule (its Notes): tied values split across classes move to the class
+# holding most of them; on equal counts to the better class when the value is at or above
+# the limit value between the two classes, else to the worse one. Classes 0 = A, 1 = B, 2 = C.
+@pytest.mark.parametrize(
+    "desc, rank, limits, expected",
+    [
+        ([5, 5, 5], [0, 1, 1], [9, 1], [1, 1, 1]),  # 1 A, 2 B: all B
+        ([5, 5], [0, 1], [5, 1], [0, 0]),  # 1 A, 1 B; 5 on the A|B limit 5: A
+        ([5, 5], [0, 1], [6, 1], [1, 1]),  # just below it: B
+        ([5, 5], [1, 2], [9, 5], [1, 1]),  # 1 B, 1 C; on the B|C limit 5: B
+        ([5, 5], [1, 2], [9, 6], [2, 2]),  # just below it: C
+        ([5, 5, 5], [0, 1, 2], [6, 4], [2, 2, 2]),  # one each; below the A|B limit: C
+        ([7, 7, 5], [0, 0, 1], [9, 9], [0, 0, 1]),  # no group split: unchanged
+        # two groups: the 7s (1 A, 2 B) all B; then the 5s (1 B, 1 C), below the B|C
+        # limit 6: C. The first settles by its count and the second is still looked at.
+        ([7, 7, 7, 5, 5], [0, 1, 1, 1, 2], [9, 6], [1, 1, 1, 2, 2]),
+        # a first group not split, then a split one
+        ([8, 7, 7], [0, 0, 1], [7, 1], [0, 0, 0]),
+    ],
+)
+def test_ties_move_together(desc, rank, limits, expected):
+    got = pareto._ties_together(np.array(desc, dtype=float), np.array(rank), limits)
+    assert got.tolist() == expected
+
+
+def test_abc_curve_grid_and_full_yield():
+    # fewer than 101 items: a grid of 0.01 (101 points); 101 items or more: 0.001 (1,001)
+    assert len(pareto.abc_curve(np.arange(100, 0, -1.0))[0]) == 101
+    assert len(pareto.abc_curve(np.arange(101, 0, -1.0))[0]) == 1001
+    # 1, 1, 0, 0: the two 1s hold everything by p = 0.5: from there on y = 1 exactly
+    p, y = pareto.abc_curve(np.array([1.0, 1, 0, 0]))
+    assert p[50] == 0.5 and y[49] < 1 and y[50:].tolist() == [1.0] * 51
