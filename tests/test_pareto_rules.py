@@ -116,3 +116,22 @@ def test_abc_curve_grid_and_full_yield():
     # 1, 1, 0, 0: the two 1s hold everything by p = 0.5: from there on y = 1 exactly
     p, y = pareto.abc_curve(np.array([1.0, 1, 0, 0]))
     assert p[50] == 0.5 and y[49] < 1 and y[50:].tolist() == [1.0] * 51
+
+
+def test_computed_abc_counts_what_it_cleans():
+    # nothing to clean: 0; a 0 is a value, not cleaned; -1 is (counted as 0): 1; 0.5 is
+    # a value: still 1; text and NaN too: 3
+    assert pareto.computed_abc([3, 1]).cleaned == 0
+    assert pareto.computed_abc([3, 0, 1]).cleaned == 0
+    assert pareto.computed_abc([3, 0, -1]).cleaned == 1
+    assert pareto.computed_abc([3, 0.5, -1]).cleaned == 1
+    assert pareto.computed_abc([3, 0.5, -1, "x", float("nan")]).cleaned == 3
+
+
+def test_computed_abc_names_an_infinite_value():
+    with pytest.raises(InputError) as info:
+        pareto.computed_abc([1, float("inf")])
+    assert str(info.value) == (
+        "values[1]=inf is not a finite number: an infinite value has no share of the total "
+        "(text, blanks, NaN and negative values count as 0)"
+    )
