@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import load_oracle
 
 from xlsales import pareto
 from xlsales.errors import InputError, UndefinedError
+
+ABC = load_oracle("abc_published.json")["cases"]
 
 
 def test_negatives_last_are_left_out_of_the_total():
@@ -135,3 +138,39 @@ def test_computed_abc_names_an_infinite_value():
         "values[1]=inf is not a finite number: an infinite value has no share of the total "
         "(text, blanks, NaN and negative values count as 0)"
     )
+
+
+def test_computed_abc_one_item_or_all_equal_in_full():
+    # one item, or every value equal: all A, every point at (1, 1), nothing exchanged or
+    # cleaned, both limit values the value itself; all_equal only with more than one item
+    one, same = pareto.CurvePoint(1.0, 1.0), pareto.computed_abc([4, 4, 4])
+    assert pareto.computed_abc([7]) == pareto.ComputedABC(
+        ["A"], one, one, one, False, 0, False, 7.0, 7.0
+    )
+    assert same == pareto.ComputedABC(["A"] * 3, one, one, one, False, 0, True, 4.0, 4.0)
+
+
+@pytest.mark.parametrize("values", [[5, 1], [9, 4, 4], [9, 9, 1]])
+def test_computed_abc_unequal_values_are_not_all_equal(values):
+    r = pareto.computed_abc(values)
+    assert not r.all_equal and r.pareto != pareto.CurvePoint(1.0, 1.0)
+
+
+def test_computed_abc_with_nothing_to_rank():
+    with pytest.raises(UndefinedError) as info:
+        pareto.computed_abc([0, -1, "x"])
+    assert str(info.value) == (
+        "values add up to 0 after cleaning 2 non-number(s) or negative(s): "
+        "there is nothing to rank"
+    )
+
+
+def test_swiss_limit_values_sit_at_the_published_points():
+    # cABCanalysis puts the A|B limit at effort 0.221 and the B|C limit at 0.372 (the
+    # oracle's A_point and C_point, 2,896 villages): the limit values are the sorted
+    # values at positions round(0.221 x 2896) = round(640.016) = 640 and
+    # round(0.372 x 2896) = round(1077.3) = 1077 (1-based, largest first)
+    case = ABC["swiss"]
+    desc = sorted(case["data"], reverse=True)
+    r = pareto.computed_abc(case["data"])
+    assert (r.ab_limit, r.bc_limit) == (desc[639], desc[1076])
