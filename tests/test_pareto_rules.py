@@ -153,7 +153,8 @@ def test_computed_abc_one_item_or_all_equal_in_full():
 @pytest.mark.parametrize("values", [[5, 1], [9, 4, 4], [9, 9, 1]])
 def test_computed_abc_unequal_values_are_not_all_equal(values):
     r = pareto.computed_abc(values)
-    assert not r.all_equal and r.pareto != pareto.CurvePoint(1.0, 1.0)
+    assert r.all_equal is False
+    assert r.pareto != pareto.CurvePoint(1.0, 1.0)
 
 
 def test_computed_abc_with_nothing_to_rank():
