@@ -175,3 +175,8 @@ def test_swiss_limit_values_sit_at_the_published_points():
     desc = sorted(case["data"], reverse=True)
     r = pareto.computed_abc(case["data"])
     assert (r.ab_limit, r.bc_limit) == (desc[639], desc[1076])
+
+
+def test_two_equal_values_are_all_equal():
+    # more than one item, all equal: all_equal (one item alone is not "all equal")
+    assert pareto.computed_abc([4, 4]).all_equal is True
