@@ -51,3 +51,71 @@ def test_recurring_schedule_rounds_each_period_alike():
     assert [r.start for r in rows] == [
         D(2026, 1, 8), D(2026, 1, 9), DUE, D(2026, 1, 15), D(2026, 1, 16), D(2026, 1, 17)
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "every, count, expected",
+    [
+        ("once", 5, DUE),  # a one-off target never moves
+        ("day", 0, DUE),
+        ("day", 3, D(2026, 1, 13)),
+        ("week", 2, D(2026, 1, 24)),
+        # 30 Nov + 14 months: month 11 - 1 + 14 = 24 -> 2026 + 24 // 12 = 2028, January
+        ("month", 14, D(2028, 1, 30)),
+    ],
+)
+def test_add_period(every, count, expected):
+    start = D(2026, 11, 30) if every == "month" else DUE
+    assert funnel.add_period(start, every, count) == expected
+
+
+def test_add_period_keeps_the_month_end():
+    # 31 Jan + 13 months = February 2027, 28 days: 28 Feb
+    assert funnel.add_period(D(2026, 1, 31), "month", 13) == D(2027, 2, 28)
+
+
+def schedule(**changes):
+    args = dict(target=1, rates=[1.0], stage_days=[1], due=DUE)
+    return funnel.funnel_schedule(**(args | changes))
+
+
+def test_schedule_limits_on_and_beside():
+    # the last day Excel shows: daily from 30 Dec 9999, 2 periods end on 31 Dec 9999
+    rows = schedule(due=D(9999, 12, 30), every="day", periods=2)
+    assert rows[-1].due == D(9999, 12, 31)
+    # 1 Jan 1900 + 5 days of stages: the top stage starts on 1 Jan 1900, the first day
+    assert schedule(stage_days=[5], due=D(1900, 1, 6))[0].start == D(1900, 1, 1)
+    # due on the first and on the last day Excel shows
+    assert schedule(stage_days=[0], due=D(1900, 1, 1))[0].start == D(1900, 1, 1)
+    assert schedule(due=D(9999, 12, 31))[-1].due == D(9999, 12, 31)
+    # 36,500 days (100 years) is the longest stage: allowed
+    assert schedule(stage_days=[36_500])[0].start == DUE - dt.timedelta(days=36_500)
+    # 10,000 periods is the most
+    assert len(schedule(every="day", periods=10_000)) == 20_000
+
+
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"due": D(9999, 12, 30), "every": "day", "periods": 3},
+         "periods=3: the last period would be due after 9999-12-31"),
+        ({"due": D(9999, 12, 1), "every": "month", "periods": 2},
+         "periods=2: the last period would be due after 9999-12-31"),
+        ({"stage_days": [5], "due": D(1900, 1, 5)},
+         "due=1900-01-05 leaves too little time: the top stage would start 5 days earlier, "
+         "before 1900-01-01 (the first date Excel can show)"),
+        ({"stage_days": [36_500.5]}, "stage_days[0]=36500.5 must be at most 36500 (100 years)"),
+        ({"stage_days": [-1]}, "stage_days[0]=-1 must be 0 or more"),
+        ({"stage_days": "x"}, "stage_days='x' must be a list of values"),
+        ({"due": D(1899, 12, 31)},
+         "due=1899-12-31 must be a date Excel can show (1900-01-01 to 9999-12-31)"),
+        ({"every": "year"}, "every='year' must be one of: once, day, week, month"),
+        ({"every": "day", "periods": 2.5}, "periods=2.5 must be a whole number"),
+        ({"every": "day", "periods": 10_001}, "periods=10001 must be between 1 and 10000"),
+        ({"every": "day", "periods": 0}, "periods=0 must be between 1 and 10000"),
+    ],
+)  # fmt: skip
+def test_schedule_refuses_with_the_argument_named(changes, message):
+    with pytest.raises(funnel.InputError) as info:
+        schedule(**changes)
+    assert str(info.value) == message
