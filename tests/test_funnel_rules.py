@@ -119,3 +119,47 @@ def test_schedule_refuses_with_the_argument_named(changes, message):
     with pytest.raises(funnel.InputError) as info:
         schedule(**changes)
     assert str(info.value) == message
+
+
+def test_pipeline_velocity_limits_on_and_beside():
+    # 1e15 open deals (the most), all won, 1 each, in 1 day: 1e15 a day, allowed; and
+    # 1e15 deals at 1e15 in 1 day: 1e30 a day, exactly the largest velocity allowed
+    assert funnel.pipeline_velocity(1e15, 1.0, 1.0, 1.0) == 1e15
+    assert funnel.pipeline_velocity(1e15, 1.0, 1e15, 1.0) == 1e30
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        ((-1, 0.5, 10.0, 5.0), "open_deals=-1 must be 0 or more"),
+        ((1, 0.5, -10.0, 5.0), "average_won_amount=-10 must be 0 or more"),
+        ((2e15, 0.5, 10.0, 5.0), "open_deals=2e+15 must be at most 1e+15"),
+        ((1, 0.5, 2e15, 5.0), "average_won_amount=2e+15 must be at most 1e+15"),
+        # 1e15 x 1 x 1e15 / 0.5 = 2e30 a day: above 1e30
+        ((1e15, 1.0, 1e15, 0.5),
+         "average_cycle_days=0.5 is too short for these amounts: the velocity would exceed "
+         "1e+30 a day"),
+    ],
+)  # fmt: skip
+def test_pipeline_velocity_names_each_bad_argument(args, message):
+    with pytest.raises(funnel.InputError) as info:
+        funnel.pipeline_velocity(*args)
+    assert str(info.value) == message
+
+
+def test_stage_names_default_and_given():
+    assert funnel.stage_names(None, 3) == ["stage 1", "stage 2", "stage 3"]
+    with pytest.raises(funnel.InputError) as info:
+        funnel.stage_names(["Lead", "Won"], 3)
+    assert str(info.value) == (
+        "stages has 2 name(s) but the rates describe 3 stages: "
+        "give one name per stage (one more than the rates)"
+    )
+    with pytest.raises(funnel.InputError) as info:
+        funnel.stage_names("Lead", 1)
+    assert str(info.value) == "stages='Lead' must be a list of values"
+
+
+def test_win_rate_with_more_lost_than_won():
+    # 2 won, 2 lost: 2 / 4 = 0.5 (won - lost = 0 is no reason to refuse)
+    assert funnel.win_rate(2, 2) == 0.5
