@@ -163,3 +163,52 @@ def test_stage_names_default_and_given():
 def test_win_rate_with_more_lost_than_won():
     # 2 won, 2 lost: 2 / 4 = 0.5 (won - lost = 0 is no reason to refuse)
     assert funnel.win_rate(2, 2) == 0.5
+
+
+def test_required_volumes_table_by_hand():
+    # 7 wins at 25 % then 50 %: 7 / 0.25 = 28, 28 / 0.5 = 56; 3 wins: 12, 24
+    assert funnel.required_volumes_table([3, 7], [0.5, 0.25]).tolist() == [
+        [24, 12, 3], [56, 28, 7]
+    ]  # fmt: skip
+    # rounding per stage: 3 / 0.7 = 4.29 -> 5, 5 / 0.3 = 16.7 -> 17; at the end:
+    # 3 / 0.7 / 0.3 = 14.29 -> 15 (and 4.29 -> 5)
+    assert funnel.required_volumes_table([3], [0.3, 0.7], "stage").tolist() == [[17, 5, 3]]
+    assert funnel.required_volumes_table([3], [0.3, 0.7]).tolist() == [[15, 5, 3]]
+    # the largest volume a plan holds, 1e15, on the limit: 1e15 wins at 100 %, and
+    # 5e14 wins at 50 % (1e15 entries at the top)
+    assert funnel.required_volumes_table([1e15], [1.0]).tolist() == [[10**15, 10**15]]
+    assert funnel.required_volumes_table([5e14], [0.5]).tolist() == [[10**15, 5 * 10**14]]
+
+
+@pytest.mark.parametrize(
+    "targets, rates, message",
+    [
+        ([-2], [0.5], "target=-2 must be 0 or more"),
+        ([5, -2, -3], [0.5], "targets[1]=-2 must be 0 or more"),
+        ([2e15], [0.5], "target=2e+15 must be at most 1e+15"),
+        ([1, 2e15, 3e15], [0.5], "targets[1]=2e+15 must be at most 1e+15"),
+        # 4e14 / 0.25 = 1.6e15 entries at the top
+        ([1, 4e14], [0.25], "target=4e+14 at these rates needs 1.6e+15 entries at the top "
+                            "of the funnel: more than 1e+15, beyond what a plan can hold"),
+    ],
+)  # fmt: skip
+def test_required_volumes_table_names_the_target(targets, rates, message):
+    with pytest.raises(funnel.InputError) as info:
+        funnel.required_volumes_table(targets, rates)
+    assert str(info.value) == message
+
+
+def test_plan_gap_names_the_actual_volumes():
+    # 3 wins at 30 % then 70 %, rounded per stage: 17, 5, 3 (at the end it would be 15)
+    assert [g.required for g in funnel.plan_gap([20, 6, 3], [0.3, 0.7], 3, "stage")] == [17, 5, 3]
+    with pytest.raises(funnel.InputError) as info:
+        funnel.plan_gap([10, 4], [0.5, 0.5], 1)
+    assert str(info.value) == (
+        "actual has 2 value(s) but the rates describe 3 stages: give one actual volume per stage"
+    )
+    with pytest.raises(funnel.InputError) as info:
+        funnel.plan_gap([10, -4, 1], [0.5, 0.5], 1)
+    assert str(info.value) == "actual[1]=-4 must be 0 or more"
+    with pytest.raises(funnel.InputError) as info:
+        funnel.plan_gap("10", [0.5, 0.5], 1)
+    assert str(info.value) == "actual='10' must be a list of values"
