@@ -358,18 +358,6 @@ SUMMARY_CELLS = {
 }
 
 
-@pytest.mark.parametrize("case", sorted(SUMMARY_CELLS))
-def test_a_changed_cached_value_on_a_summary_sheet(saved, tmp_path, case):
-    # the file's own saved value, plus 1: the core's figure (unchanged inputs) now differs
-    # from it by exactly 1, in that cell and nowhere else
-    sheet, ref = SUMMARY_CELLS[case](saved["am"])
-    path = tamper(saved["am"], tmp_path / "t.xlsx", sheet, set_value(ref, lambda v: v + 1))
-    report = verify(path)
-    assert cells(report, "recalculation") == {f"{sheet}!{ref}"}
-    finding = next(f for f in report.findings if f.check == "recalculation")
-    assert float(finding.found) - float(finding.expected) == pytest.approx(1)
-
-
 def _actuals_cell(path, stage, period, header):
     """The Actuals cell of ``header`` for ``period`` (1 to 12; None: the first period
     where it holds a number) in ``stage``'s block (its name beside "Stage" in column A),
@@ -399,17 +387,6 @@ PLANNER_CELLS = {
 }
 
 
-@pytest.mark.parametrize("case", sorted(PLANNER_CELLS))
-def test_a_changed_cached_value_on_the_planners_actuals_and_velocity(saved, tmp_path, case):
-    name, locate = PLANNER_CELLS[case]
-    sheet, ref = locate(saved[name])
-    path = tamper(saved[name], tmp_path / "t.xlsx", sheet, set_value(ref, lambda v: v + 1))
-    report = verify(path)
-    assert cells(report, "recalculation") == {f"{sheet}!{ref}"}
-    finding = next(f for f in report.findings if f.check == "recalculation")
-    assert float(finding.found) - float(finding.expected) == pytest.approx(1)
-
-
 def test_the_relative_tolerance_on_its_limit_and_just_beside_it(tmp_path):
     # tolerance 0.25: 3 against 4 differ by 1 = 0.25 x 4, exactly on the limit: equal.
     # 2.9375 (3 - 1/16) against 4 differs by 1.0625 > 0.25 x 4: a finding. All these
@@ -426,3 +403,34 @@ def test_the_relative_tolerance_on_its_limit_and_just_beside_it(tmp_path):
     as_cells = _compare(book, [(("S", 1, 1), 4.0), (("S", 2, 1), 4.0)], 0.25)
     for found in (as_block, as_cells):
         assert [(f.cell, f.expected, f.found) for f in found] == [("A2", "4.0", "2.9375")]
+
+
+LOG_CELLS = {
+    "Prospects, pipeline in window of the 2nd prospect": lambda p: _table_cell(
+        p, pl.PROSPECT_SPEC.name, "pipeline in window", 2
+    ),
+    "Prospects, minutes of the 5th prospect": lambda p: _table_cell(
+        p, pl.PROSPECT_SPEC.name, "minutes", 5
+    ),
+    "Log, minutes of the 3rd activity": lambda p: _table_cell(p, pl.LOG, "minutes", 3),
+}
+
+
+RECALCULATED_CELLS = {
+    **{case: ("am", locate) for case, locate in SUMMARY_CELLS.items()},
+    **PLANNER_CELLS,
+    **{case: ("pl", locate) for case, locate in LOG_CELLS.items()},
+}
+
+
+@pytest.mark.parametrize("case", sorted(RECALCULATED_CELLS))
+def test_a_changed_cached_value_on_a_recalculated_sheet(saved, tmp_path, case):
+    # the file's own saved value, plus 1: the core's figure (unchanged inputs) now differs
+    # from it by exactly 1, in that cell and nowhere else
+    name, locate = RECALCULATED_CELLS[case]
+    sheet, ref = locate(saved[name])
+    path = tamper(saved[name], tmp_path / "t.xlsx", sheet, set_value(ref, lambda v: v + 1))
+    report = verify(path)
+    assert cells(report, "recalculation") == {f"{sheet}!{ref}"}
+    finding = next(f for f in report.findings if f.check == "recalculation")
+    assert float(finding.found) - float(finding.expected) == pytest.approx(1)

@@ -393,7 +393,82 @@ def prospecting_log(book: WorkbookInfo) -> tuple[list, str]:
                     expected += [(("Weeks", row, c), _plain(week[key])) for key, c in where.items()]
     except (XlsalesError, TypeError, ValueError, KeyError) as exc:
         return [], f"the core cannot recalculate these rows: {exc}"
-    return expected, f"{len(frame)} activities in {len(blocks)} blocks by xlsales.prospecting"
+    note = f"{len(frame)} activities in {len(blocks)} blocks by xlsales.prospecting"
+    minutes = {
+        str(kind): value
+        for kind, value in zip(_named_range(book, "TypeList"), _named_range(book, "TypeMinutes"))
+        if kind not in (None, "") and isinstance(value, (int, float))
+    }
+    if "minutes" in columns:
+        expected.append(
+            (
+                sheet.name,
+                columns["minutes"],
+                frame["_row"].to_numpy(),
+                frame["type"].map(lambda kind: float(minutes.get(kind, 0))).to_numpy(),
+            )
+        )
+    try:
+        people = prospecting.prospects(
+            frame, as_of, start, int(block_days), int(payoff_days), minutes
+        )
+    except (XlsalesError, TypeError, ValueError, KeyError) as exc:
+        return expected, f"{note}; the Prospects table not recalculated: {exc}"
+    expected += _prospect_rows(book, template.PROSPECT_SPEC, people)
+    return expected, f"{note}, the Log minutes and the Prospects table (prospects)"
+
+
+PROSPECT_KEYS = {
+    "first": "first_activity",
+    "activities": "activities",
+    "minutes": "minutes",
+    "window_ends": "window_ends",
+    "window_closed": "window_closed",
+    "pipeline_in_window": "pipeline_in_window",
+    "won_in_window": "won_in_window",
+    "poor": "poor",
+    "time_lost": "time_lost",
+    "status": "status",
+    "block": "block",
+    "payoff_ends": "payoff_ends",
+    "pipeline_payoff": "pipeline_payoff",
+    "won_payoff": "won_payoff",
+    "wins_payoff": "wins_payoff",
+}
+
+
+def _prospect_rows(book: WorkbookInfo, spec, people: pd.DataFrame) -> list:
+    """The Prospects table's rows, each found by its prospect's name, against
+    :func:`xlsales.prospecting.prospects` (prospects without an activity by the as-of
+    date are not judged there, and are left to their formulas)."""
+    found = _table(book, spec.name)
+    if found is None or people.empty:
+        return []
+    sheet, table = found
+    columns = table_columns(table, spec.headers)
+    if "prospect" not in columns:
+        return []
+    people = people.assign(
+        status=[
+            "poor" if p else "not poor" if c else "open"
+            for p, c in zip(people["poor"], people["window_closed"])
+        ],
+        payoff_ends=[
+            e if b else "no block" for e, b in zip(people["payoff_ends"], people["block"])
+        ],
+    ).set_index("prospect")
+    out = []
+    names = sheet.cells.column_values(columns["prospect"], table.data_rows)
+    for row, name in zip(table.data_rows, names):
+        if not isinstance(name, str) or name not in people.index:
+            continue
+        figures = people.loc[name]
+        out += [
+            ((sheet.name, row, columns[key]), _plain(serial(figures[source])))
+            for key, source in PROSPECT_KEYS.items()
+            if key in columns and source in figures
+        ]
+    return out
 
 
 PLAN_LABELS = {"planned volume": "volume", "start by": "start"}
