@@ -417,6 +417,27 @@ def test_sample_export_recovers_the_generator_rates():
     assert medians == pytest.approx([6, 10, 14, 21], abs=2)  # lognormal medians + rounding up
 
 
+def test_sample_export_has_nothing_after_its_export_date():
+    # sample_crm(as_of=2026-10-31) is exported on 2026-10-31: no stage entry and no close
+    # after it, so the default as-of date is that day and the last tracked month (October,
+    # the month holding the as-of date) is a month of real entries, not an empty one.
+    frame = samples.sample_crm()
+    last = dt.date(2026, 10, 31)
+    assert pd.to_datetime(frame["entered_at"]).max().date() <= last
+    assert pd.to_datetime(frame["closed_at"]).max().date() <= last
+    found = deals.read_deals(frame, samples.CRM_STAGES)
+    assert deals.default_as_of(found) == last
+    counts = deals.period_counts(found, "M", last, 12)
+    assert counts["period"].iloc[-1] == "2026-10"
+    october = counts[(counts["period"] == "2026-10") & (counts["stage_index"] == 0)]
+    # deals are created evenly over the 365 days before as_of: about 3000 x 31 / 365 = 255
+    # new leads in October, so anything under 150 would mean a month left empty
+    assert int(october["entered"].iloc[0]) > 150
+    # every deal is won, lost or open on that day: none is left out as "closed later"
+    m = deals.record_metrics(found, last)
+    assert m["won"] + m["lost"] + m["open"] == 3000
+
+
 def test_no_amount_column_gives_no_velocity_rather_than_zero():
     found = deals.read_deals(HAND.drop(columns="amount"), STAGES)
     m = deals.record_metrics(found)

@@ -144,8 +144,10 @@ def sample_crm(
     stages are skipped (no row), a deal whose next step would fall after ``as_of`` is
     still open, about 4 % of lost deals are reopened (the stage they were lost at is
     entered again, a duplicate, and they go on), about 1 % of rows are exported twice,
-    and about 0.5 % of deals carry one stage date that runs backwards. Columns:
-    deal_id, stage, entered_at, status, amount, owner, closed_at.
+    and about 0.5 % of deals carry one stage date that runs backwards. A closed deal
+    closes 0 to 4 days after its last stage change, but never after ``as_of``: nothing
+    in the export is dated after the day it was exported. Columns: deal_id, stage,
+    entered_at, status, amount, owner, closed_at.
     """
     rng = np.random.default_rng(seed)
     rows: list[tuple] = []
@@ -178,8 +180,8 @@ def sample_crm(
         if rng.uniform() < 0.005 and len(entries) > 2:  # a date typed wrongly
             i = int(rng.integers(1, len(entries)))
             entries[i] = (entries[i][0], entries[0][1] - dt.timedelta(days=3))
-        closed = (
-            entries[-1][1] + dt.timedelta(days=int(rng.integers(0, 5)))
+        closed = (  # closed 0 to 4 days after the last stage change, never after as_of
+            min(entries[-1][1] + dt.timedelta(days=int(rng.integers(0, 5))), as_of)
             if status != "open"
             else None
         )
