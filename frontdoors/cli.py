@@ -14,7 +14,7 @@ from typing import Any
 
 from frontdoors import progress
 from xlsales import __version__, funnel
-from xlsales.errors import UndefinedError, XlsalesError
+from xlsales.errors import XlsalesError
 
 SAMPLE = {
     "target": 10,
@@ -163,14 +163,14 @@ def _cmd_template(args: argparse.Namespace) -> None:
     out = Path(args.out)
     if out.exists() and not args.force:
         raise XlsalesError(f"{out} exists: not overwritten (use --force to replace it)")
-    if args.kind == "funnel-planner":
-        _template_funnel_planner(args)
+    k = kinds.kind(args.kind)
+    if k.typed:
+        _template_typed(args, k)
         return
-    flag = {
-        "account-matrix": "accounts",
-        "prospecting-log": "activities",
-        "pipeline-review": "crm",
-    }[args.kind]
+    if k.filled is None:  # a template offered empty only
+        _write(k.empty(), out, args.force)
+        return
+    flag = FILE_FLAGS.get(k.table, "crm")
     data = getattr(args, flag)
     if args.kind == "pipeline-review" and not args.stages:
         from xlsales import samples
@@ -178,13 +178,8 @@ def _cmd_template(args: argparse.Namespace) -> None:
         args.stages = ",".join(samples.CRM_STAGES)
     if not data:
         raise XlsalesError(f"template {args.kind} needs --{flag} FILE")
-    options = {
-        o.name: _date(getattr(args, o.name), o.name.replace("_", "-"))
-        if o.type == "date"
-        else getattr(args, o.name)
-        for o in kinds.kind(args.kind).options
-    }
-    if args.kind == "pipeline-review":
+    options = _options(args, k)
+    if flag == "crm":
         wb, source = kinds.build(args.kind, data, options)
         _write(wb, out, args.force)
         print(f"{source.source}: {source.rows} rows read; sha256 {source.sha256[:12]}...")
@@ -202,7 +197,7 @@ def _cmd_template(args: argparse.Namespace) -> None:
     what = {
         "account-matrix": "accounts (sorted by revenue, largest first)",
         "prospecting-log": "activities (oldest first)",
-    }[args.kind]
+    }.get(args.kind, "rows")
     print(
         f"{source.source}: {source.rows} rows read, {source.rows} {what} written; "
         f"sha256 {source.sha256[:12]}..."
@@ -210,6 +205,39 @@ def _cmd_template(args: argparse.Namespace) -> None:
     print(f"read as: {conventions.describe()}" + (f"; --map {args.map}" if args.map else ""))
     if ignored:
         print(f"ignored column(s), not used: {', '.join(ignored)}")
+
+
+FILE_FLAGS = {"accounts": "accounts", "activities": "activities"}  # what a kind reads: its flag
+
+
+class _KindNames:
+    """The registry's template names for argparse, read when first needed: importing
+    every builder takes seconds that ``xlsales funnel`` should not wait for."""
+
+    def _names(self):
+        from frontdoors import kinds
+
+        return list(kinds.KINDS)
+
+    def __iter__(self):
+        return iter(self._names())
+
+    def __contains__(self, name) -> bool:
+        return name in self._names()
+
+
+def _options(args: argparse.Namespace, k) -> dict[str, Any]:
+    """The kind's options from the flags: --name-with-dashes for each option name."""
+    options = {}
+    for o in k.options:
+        value = getattr(args, o.name, None)
+        flag = o.name.replace("_", "-")
+        if o.type == "date":
+            value = _date(value, flag)
+        elif o.type == "numbers" and isinstance(value, str):
+            value = _floats(value, flag)
+        options[o.name] = value
+    return options
 
 
 def _how_read(args: argparse.Namespace, data: str):
@@ -232,58 +260,30 @@ def _analyze_progress(file: str | None):
     return progress.working(f"reading {rows or 0:,} history rows", rows, progress.ANALYZE_ROWS)
 
 
-def _template_funnel_planner(args: argparse.Namespace) -> None:
+def _template_typed(args: argparse.Namespace, k) -> None:
     """``template funnel-planner`` from typed inputs (and, with --crm, the actuals)."""
-    from frontdoors.kinds import read_crm
-    from workbook_templates import funnel_planner
-    from xlsales import deals
+    from frontdoors import kinds
 
-    missing = [
-        f"--{n}"
-        for n in ("target", "rates", "stage-days", "due")
-        if getattr(args, n.replace("-", "_")) is None
-    ]
+    missing = [f"--{n.replace('_', '-')}" for n in k.needs if getattr(args, n) is None]
     if missing:
-        raise XlsalesError(f"template funnel-planner needs {', '.join(missing)}")
-    rates = _floats(args.rates, "rates")
-    days = _floats(args.stage_days, "stage-days")
-    due = _date(args.due, "due")
-    stages = [s.strip() for s in args.stages.split(",")] if args.stages else None
-    sources, tracking, velocity = [], None, None
-    if args.crm:
-        if stages is None:
-            raise XlsalesError(
-                "template funnel-planner --crm needs --stages (the CRM's stage order)"
-            )
-        found, source = read_crm(args.crm, ",".join(stages))
-        as_of = _date(args.as_of, "as-of") or deals.default_as_of(found)
-        period = "W" if args.every == "week" else "M"
-        tracking = deals.period_counts(found, period, as_of, funnel_planner.PERIODS)
-        try:
-            velocity = deals.record_metrics(found, as_of)
-        except UndefinedError:
-            velocity = None
-        sources = [source]
-    wb = funnel_planner.build(
-        args.target,
-        rates,
-        days,
-        stages,
-        due,
-        args.rounding,
-        args.every,
-        sources=sources,
-        periods=args.periods,
-        tracking=tracking,
-        velocity=velocity,
-    )
+        raise XlsalesError(f"template {k.name} needs {', '.join(missing)}")
+    if args.crm and not args.stages:
+        raise XlsalesError(f"template {k.name} --crm needs --stages (the CRM's stage order)")
+    options = _options(args, k)
+    wb, source = kinds.build(k.name, args.crm, options)
     _write(wb, Path(args.out), args.force)
-    plan = funnel.required_volumes(args.target, rates, args.rounding)
+    plan = funnel.required_volumes(args.target, options["rates"], args.rounding)
+    stages = [s.strip() for s in args.stages.split(",")] if args.stages else None
     names = stages or funnel.stage_names(None, len(plan))
     print(
         f"funnel planner: {args.target:g} wins {'once' if args.every == 'once' else 'every ' + args.every}, "
-        f"first due {due}: " + ", ".join(f"{s} {v}" for s, v in zip(names, plan))
+        f"first due {options['due']}: " + ", ".join(f"{s} {v}" for s, v in zip(names, plan))
     )
+    if source is not None:
+        print(
+            f"{source.source}: {source.rows} rows read into the Actuals; "
+            f"sha256 {source.sha256[:12]}..."
+        )
 
 
 def _pct(rate) -> str:
@@ -658,9 +658,7 @@ def build_parser() -> argparse.ArgumentParser:
         "inputs: --target, --rates, --stage-days, --due). Every row is checked: a bad "
         "value is refused with the file, row and column, and nothing is written.",
     )
-    p.add_argument(
-        "kind", choices=["account-matrix", "prospecting-log", "pipeline-review", "funnel-planner"]
-    )
+    p.add_argument("kind", choices=_KindNames(), metavar="KIND", help="one of: %(choices)s")
     p.add_argument("--accounts", help=ACCOUNTS_HELP)
     p.add_argument(
         "--crm",

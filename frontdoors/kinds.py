@@ -21,6 +21,7 @@ from typing import Any
 from openpyxl import Workbook
 
 from xlsales.errors import XlsalesError
+from xlsales.funnel import ROUNDINGS
 from xlsales.records import Cells, Provenance
 
 Data = str | Path | Cells
@@ -32,7 +33,7 @@ class Option:
 
     name: str  # JSON key and form field; the CLI flag is --name with - for _
     label: str
-    type: str  # "number", "date", "text" or one of ``choices``
+    type: str  # "number", "numbers" (comma-separated), "date", "text" or "choice"
     default: Any = None
     choices: tuple[str, ...] = ()
     required: bool = False
@@ -59,6 +60,13 @@ class Option:
             if number != number or number in (float("inf"), float("-inf")):
                 raise XlsalesError(f"option {self.name}={value!r} must be a finite number")
             return number
+        if self.type == "numbers":  # comma-separated text, or a list of numbers
+            items = value.split(",") if isinstance(value, str) else value
+            if not isinstance(items, (list, tuple)):
+                raise XlsalesError(
+                    f"option {self.name}={value!r} must be numbers separated by commas"
+                )
+            return [self._item(i, item) for i, item in enumerate(items)]
         if self.type == "date":
             if isinstance(value, dt.date):
                 return value
@@ -69,6 +77,17 @@ class Option:
                     f"option {self.name}={value!r} is not a date (use YYYY-MM-DD)"
                 ) from None
         return str(value).strip()
+
+    def _item(self, i: int, item: Any) -> float:
+        try:
+            if isinstance(item, bool):
+                raise ValueError
+            number = float(item.strip() if isinstance(item, str) else item)
+        except (TypeError, ValueError):
+            raise XlsalesError(
+                f"option {self.name} item {i + 1}={item!r} is not a number"
+            ) from None
+        return number
 
     def describe(self) -> dict[str, Any]:
         default = self.default.isoformat() if isinstance(self.default, dt.date) else self.default
@@ -93,8 +112,14 @@ class Kind:
     table: str  # what the selected table holds, e.g. "accounts"
     columns: str  # its header, for help texts
     empty: Callable[[], Workbook]
-    filled: Callable[[Data, dict[str, Any]], tuple[Workbook, Provenance]] | None = None
+    filled: Callable[[Data | None, dict[str, Any]], tuple[Workbook, Provenance | None]] | None = (
+        None
+    )
     options: tuple[Option, ...] = field(default_factory=tuple)
+    # the option that, given without a table, builds the template from typed inputs
+    # (``filled`` is then called with data None); None: no typed form
+    typed: str | None = None
+    needs: tuple[str, ...] = ()  # the options a typed build needs, ``typed`` among them
 
     def describe(self) -> dict[str, Any]:
         return {
@@ -104,6 +129,7 @@ class Kind:
             "table": self.table,
             "columns": self.columns,
             "from_table": self.filled is not None,
+            "typed": self.typed,
             "options": [o.describe() for o in self.options],
         }
 
@@ -185,12 +211,48 @@ def planner_from(found, target: float, as_of: dt.date, sources=()) -> Workbook:
     )
 
 
-def _funnel_planner(data: Data, o: dict[str, Any]) -> tuple[Workbook, Provenance]:
+def _funnel_planner(data: Data | None, o: dict[str, Any]) -> tuple[Workbook, Provenance | None]:
+    """Typed (``rates`` given): the plan from the typed inputs, its Actuals filled from the
+    CRM table when there is one. Else the measured planner of the CRM table."""
+    from workbook_templates import funnel_planner
     from xlsales import deals
+    from xlsales.errors import UndefinedError
 
-    found, source = read_crm(data, o["stages"])
-    as_of = o["as_of"] or deals.default_as_of(found)
-    return planner_from(found, o["target"], as_of, [source]), source
+    found = source = None
+    if data is not None:
+        if not o["stages"]:
+            raise XlsalesError(
+                "funnel-planner: option stages is required with a CRM table "
+                "(its stage order, top first, comma-separated; last = won)"
+            )
+        found, source = read_crm(data, o["stages"])
+        as_of = o["as_of"] or deals.default_as_of(found)
+    if o["rates"] is None:  # data is given: build() calls a typed kind without it only typed
+        target = 10.0 if o["target"] is None else o["target"]
+        return planner_from(found, target, as_of, [source]), source
+    stages = [s.strip() for s in o["stages"].split(",")] if o["stages"] else None
+    tracking = velocity = None
+    if found is not None:
+        period = "W" if o["every"] == "week" else "M"
+        tracking = deals.period_counts(found, period, as_of, funnel_planner.PERIODS)
+        try:
+            velocity = deals.record_metrics(found, as_of)
+        except UndefinedError:  # no closed deal yet: the terms stay blank, never 0
+            velocity = None
+    wb = funnel_planner.build(
+        o["target"],
+        o["rates"],
+        o["stage_days"],
+        stages,
+        o["due"],
+        o["rounding"],
+        o["every"],
+        sources=[source] if source else [],
+        periods=o["periods"],
+        tracking=tracking,
+        velocity=velocity,
+    )
+    return wb, source
 
 
 def _pipeline_review(data: Data, o: dict[str, Any]) -> tuple[Workbook, Provenance]:
@@ -332,13 +394,41 @@ KINDS: dict[str, Kind] = {
             (
                 Option(
                     "stages",
-                    "Stage order, top first, comma-separated (last = won)",
+                    "Stage order, top first, comma-separated (last = won); needed with a "
+                    "CRM table, else optional names (one more than the rates)",
                     "text",
-                    required=True,
                 ),
-                Option("target", "Wins to plan for", "number", 10.0),
-                Option("as_of", "As-of date (default: the latest date)", "date"),
+                Option(
+                    "target",
+                    "Wins to plan for, per period when the plan recurs (default 10 from a "
+                    "CRM table)",
+                    "number",
+                ),
+                Option(
+                    "rates",
+                    "Step rates, top first, e.g. 0.25,0.3,0.45 (blank with a CRM table: its "
+                    "measured rates and lead times)",
+                    "numbers",
+                ),
+                Option("stage_days", "Days in each stage, one per rate, e.g. 10,14,21", "numbers"),
+                Option("due", "Date the first target must be won", "date"),
+                Option(
+                    "every",
+                    "How often the target recurs",
+                    "choice",
+                    "month",
+                    ("once", "week", "month"),
+                ),
+                Option("periods", "Periods planned, 1 to 12 (default 12; 1 when once)", "number"),
+                Option("rounding", "Rounding of the volumes", "choice", "end", ROUNDINGS),
+                Option(
+                    "as_of",
+                    "As-of date of the CRM table (default: its latest date)",
+                    "date",
+                ),
             ),
+            typed="rates",
+            needs=("target", "rates", "stage_days", "due"),
         ),
         Kind(
             "pipeline-review",
@@ -401,7 +491,9 @@ def kind(name: str) -> Kind:
 def build(
     name: str, data: Data | None = None, options: Mapping[str, Any] | None = None
 ) -> tuple[Workbook, Provenance | None]:
-    """Build template ``name``: empty without data, else from a file or a table of cells.
+    """Build template ``name``: empty without data, else from a file or a table of cells;
+    a kind with typed inputs (``Kind.typed``) is built from them when that option is given,
+    with or without data.
 
     Options are checked by name (an unknown one is refused) and converted to numbers
     and dates; blank ones take their defaults. Bad data is refused with one line naming
@@ -415,9 +507,17 @@ def build(
             f"{name}: unknown option(s) {', '.join(unknown)}; "
             f"use {', '.join(o.name for o in k.options) or 'none'}"
         )
-    if data is None:
+    typed = k.typed is not None and not _blank(given.get(k.typed))
+    if data is None and not typed:
         return k.empty(), None
     if k.filled is None:
         raise XlsalesError(f"{name}: is offered empty only (no table is read yet)")
     parsed = {o.name: o.parse(given.get(o.name)) for o in k.options}
+    missing = [n for n in k.needs if parsed[n] is None] if typed else []
+    if missing:
+        raise XlsalesError(f"{name}: typed inputs need {', '.join(missing)}")
     return k.filled(data, parsed)
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and value.strip() == "") or value == []

@@ -10,6 +10,11 @@ A button's macro calls, for example::
         RunPython "import frontdoors.runpython as x; x.new('funnel-planner')"
     End Sub
 
+    Sub FunnelPlannerFromInputs()
+        RunPython "import frontdoors.runpython as x; x.from_inputs('funnel-planner', " & _
+            "target=10, rates='0.3,0.5,0.6,0.4', stage_days='7,7,14,14', due='2027-03-31')"
+    End Sub
+
 The workbook is written next to the active workbook (``account-matrix.xlsx``, or
 ``account-matrix (2).xlsx`` when that name is taken: nothing is overwritten) and
 opened. A bad table shows one line (the row as the sheet shows it and the column) in
@@ -79,6 +84,13 @@ def _run(kind: str, from_table: bool, options: dict[str, Any]) -> Path | None:
 def from_selection(kind: str, **options: Any) -> Path | None:
     """RunPython: build ``kind`` from the selected table, write it beside the workbook, open it."""
     return _run(kind, True, options)
+
+
+def from_inputs(kind: str, **options: Any) -> Path | None:
+    """RunPython: build ``kind`` from typed inputs (the funnel planner:
+    ``x.from_inputs('funnel-planner', target=10, rates='0.3,0.5', stage_days='7,14',
+    due='2027-03-31')``), write it beside the workbook, open it."""
+    return _run(kind, False, options)
 
 
 def new(kind: str) -> Path | None:

@@ -6,10 +6,13 @@ Routes (all under ``/xlsales``):
   the pane; one button per template builds it empty);
 * ``GET  /xlsales/taskpane.html``: the pane; its script and style under ``/xlsales/static``;
 * ``GET  /xlsales/templates``: the template kinds and their options (what the pane shows);
-* ``GET  /xlsales/templates/{kind}.xlsx``: the empty template;
+* ``GET  /xlsales/templates/{kind}.xlsx``: the empty template; with query parameters
+  (``?target=10&rates=0.3,0.5&stage_days=7,14&due=2027-03-31``) a kind with typed inputs
+  (the funnel planner) built from them;
 * ``POST /xlsales/templates/{kind}``: JSON ``{"table": [[header...], [...]], "options":
   {...}, "source": {"workbook", "sheet", "address"}}`` in, the xlsx bytes out; a bad
-  table or option is a 400 with ``{"error": "<one line>"}``.
+  table or option is a 400 with ``{"error": "<one line>"}``. Without a table, a kind's
+  typed inputs (``{"options": {"rates": ..., ...}}``) build it.
 
 None of this needs xlwings. Where xlwings Server is installed and licensed,
 :func:`create_app` mounts it in the same app, so the Excel functions and the pane come
@@ -270,9 +273,9 @@ def create_app(functions: Any = None) -> FastAPI:
         }
 
     @app.get("/xlsales/templates/{kind}.xlsx")
-    def get_empty(kind: str) -> Response:
-        try:
-            data, _ = build_bytes(kind, {})
+    def get_empty(kind: str, request: Request) -> Response:
+        try:  # query parameters are options: a typed kind is built from them
+            data, _ = build_bytes(kind, {"options": dict(request.query_params)})
         except XlsalesError as exc:
             return _error(404 if kind not in kinds.KINDS else 400, str(exc))
         return _xlsx(kind, data)

@@ -2,7 +2,8 @@
 
 Paste this file into xlwings Lite's main.py tab and lite/requirements.txt into its
 requirements.txt tab. Each template has two scripts: one builds it empty, one from the
-selected table (header row first; one selected cell means the table around it). The
+selected table (header row first; one selected cell means the table around it); the
+funnel planner has a third, from the typed inputs in INPUTS below. The
 workbook opens with Excel.createWorkbook where Lite's Python can reach Office.js;
 elsewhere the script says so and points to the xlsales pane. Every script is a thin
 layer over frontdoors.kinds.build, the same call the CLI and the HTTP API make.
@@ -50,30 +51,48 @@ def build(book: xw.Book, kind: str, from_table: bool, **options) -> str:
     return done
 
 
-def _script(kind: str, from_table: bool):
-    """The Lite script for ``kind``: account_matrix_empty, account_matrix_from_selection."""
+def _script(kind: str, how: str):
+    """The Lite script for ``kind``: account_matrix_empty, account_matrix_from_selection,
+    funnel_planner_from_inputs (``how``: empty, from_selection or from_inputs)."""
+    options = {"empty": {}, "from_selection": OPTIONS, "from_inputs": INPUTS}[how]
 
     def run(book: xw.Book):
-        build(book, kind, from_table, **(OPTIONS.get(kind, {}) if from_table else {}))
+        build(book, kind, how == "from_selection", **options.get(kind, {}))
 
-    run.__name__ = run.__qualname__ = (
-        f"{kind.replace('-', '_')}_{'from_selection' if from_table else 'empty'}"
-    )
+    run.__name__ = run.__qualname__ = f"{kind.replace('-', '_')}_{how}"
     return script(run)
 
 
 # Options for the scripts that read a table: edit them here (the stage order is your CRM's).
 OPTIONS = {"funnel-planner": {"stages": "Lead,Qualified,Meeting,Proposal,Won"}}
 
-# Two scripts per template, one per template kind there is (a new template appears here
-# as soon as xlsales has it): account_matrix_empty, account_matrix_from_selection, ...
+# Typed inputs for the from_inputs scripts (the options of `xlsales template funnel-planner`,
+# underscores for dashes): edit them here.
+INPUTS = {
+    "funnel-planner": {
+        "target": 10,
+        "rates": "0.3,0.5,0.6,0.4",
+        "stage_days": "7,7,14,14",
+        "due": "2027-03-31",
+        "every": "month",
+        "stages": "Lead,Qualified,Meeting,Proposal,Won",
+    }
+}
+
+# Scripts per template, for every template kind there is (a new template appears here
+# as soon as xlsales has it): account_matrix_empty, account_matrix_from_selection, ...,
+# and funnel_planner_from_inputs for a template with typed inputs.
 globals().update(
     {
         run.__name__: run
         for run in (
-            _script(k.name, from_table)
+            _script(k.name, how)
             for k in kinds.KINDS.values()
-            for from_table in ((False, True) if k.filled else (False,))
+            for how in (
+                ("empty",)
+                + (("from_selection",) if k.filled else ())
+                + (("from_inputs",) if k.typed else ())
+            )
         )
     }
 )

@@ -395,3 +395,93 @@ def test_analyze_planner_carries_the_crm_provenance(tmp_path):
     facts = {cover[f"A{r}"].value: cover[f"B{r}"].value for r in range(1, 40)}
     assert facts["Source file"] == "crm.csv" and facts["Rows read"] == 4
     assert facts["SHA-256"] == hashlib.sha256(csv.read_bytes()).hexdigest()
+
+
+HAND_CRM = (  # Lead -> Qualified -> Won; as of 2026-03-31 (D6's win, the latest date)
+    "deal_id,stage,entered_at,status,amount,closed_at\n"
+    "D1,Lead,2026-01-05,won,10000,2026-02-10\n"
+    "D1,Qualified,2026-01-20,won,10000,2026-02-10\n"
+    "D1,Won,2026-02-10,won,10000,2026-02-10\n"
+    "D2,Lead,2026-01-10,lost,4000,2026-02-15\n"
+    "D2,Qualified,2026-02-01,lost,4000,2026-02-15\n"
+    "D3,Lead,2026-01-15,lost,3000,2026-01-25\n"
+    "D4,Lead,2026-02-03,open,5000,\n"
+    "D5,Lead,2026-02-20,open,6000,\n"
+    "D5,Qualified,2026-03-05,open,6000,\n"
+    "D6,Lead,2026-03-02,won,20000,2026-03-31\n"
+    "D6,Qualified,2026-03-10,won,20000,2026-03-31\n"
+    "D6,Won,2026-03-31,won,20000,2026-03-31\n"
+)
+
+
+def test_template_funnel_planner_with_crm_fills_the_actuals(tmp_path):
+    import hashlib
+
+    from workbook_templates import engine
+    from workbook_templates.funnel_planner import BLOCK
+
+    csv = tmp_path / "crm.csv"
+    csv.write_text(HAND_CRM)
+    target = tmp_path / "plan.xlsx"
+    out = run(
+        "template", "funnel-planner", "--target", "2", "--rates", "0.5,0.5",
+        "--stage-days", "10,20", "--due", "2026-06-30", "--stages", "Lead,Qualified,Won",
+        "--crm", str(csv), "--out", str(target),
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    # 2 wins at 50 % and 50 %: 2 / 0.5 = 4 qualified, 4 / 0.5 = 8 leads
+    assert "Lead 8, Qualified 4, Won 2" in out.stdout
+    assert "crm.csv: 12 rows read into the Actuals" in out.stdout
+    wb = load_workbook(target)
+    facts = {wb["Cover"][f"A{r}"].value: wb["Cover"][f"B{r}"].value for r in range(1, 60)}
+    assert facts["Source file"] == "crm.csv" and facts["Rows read"] == 12
+    assert facts["SHA-256"] == hashlib.sha256(csv.read_bytes()).hexdigest()
+    engine.convert([target], tmp_path / "calc")
+    values = load_workbook(tmp_path / "calc" / "plan.xlsx", data_only=True)
+    ws = values["Actuals"]
+
+    def month(slot, k):  # period k (0 = the first of the 12 tracked months) of a stage
+        r = 4 + slot * BLOCK + 2 + k
+        return [ws.cell(row=r, column=c).value for c in (4, 5, 8, 9, 10)]
+
+    # 12 calendar months up to the one holding the as-of date 2026-03-31: April 2025 to
+    # March 2026, so January is k = 9, February 10, March 11; the plan asks every month
+    # for 8 leads and 4 qualified. Columns: planned, entered, went on, open here, rate.
+    # Lead, January: D1, D2, D3 entered; D1 and D2 reached Qualified: 2 / 3
+    assert month(0, 9) == [8, 3, 2, 0, pytest.approx(2 / 3)]
+    # Lead, February: D4 (still open in Lead) and D5 (went on): 1 / 2, 1 open
+    assert month(0, 10) == [8, 2, 1, 1, pytest.approx(1 / 2)]
+    # Lead, March: D6 went on: 1 / 1
+    assert month(0, 11) == [8, 1, 1, 0, 1]
+    # Qualified, January: D1 won: 1 / 1; February: D2 lost: 0 / 1; March: D5 open, D6 won
+    assert month(1, 9) == [4, 1, 1, 0, 1]
+    assert month(1, 10) == [4, 1, 0, 0, 0]
+    assert month(1, 11) == [4, 2, 1, 1, pytest.approx(1 / 2)]
+    # Won: D1 in February, D6 in March; no month before January has an entry
+    assert [month(2, k)[1] for k in range(12)] == [0] * 10 + [1, 1]
+    assert month(2, 11)[4] == "last stage"
+    velocity = values["Velocity"]
+    terms = {velocity[f"A{r}"].value: velocity[f"B{r}"].value for r in range(5, 15)}
+    # won D1, D6; lost D2, D3: 2 / 4; open D4, D5; average won (10000 + 20000) / 2 = 15000;
+    # cycles: D1 5 Jan -> 10 Feb = 36 days, D6 2 Mar -> 31 Mar = 29 days, mean 32.5
+    assert terms["Win rate = won / (won + lost)"] == pytest.approx(0.5)
+    assert terms["Open deals on the as-of date"] == 2
+    assert terms["Pipeline velocity (revenue per day)"] == pytest.approx(2 * 0.5 * 15000 / 32.5)
+    assert values["Checks"]["B3"].value == "OK"
+
+
+def test_template_funnel_planner_crm_needs_stages_and_a_readable_file(tmp_path):
+    typed = ["--target", "2", "--rates", "0.5,0.5", "--stage-days", "10,20", "--due", "2026-06-30"]
+    csv = tmp_path / "crm.csv"
+    csv.write_text(HAND_CRM.replace("D4,Lead,2026-02-03", "D4,Lead,2026-02-31"))
+    target = tmp_path / "plan.xlsx"
+    out = run("template", "funnel-planner", *typed, "--crm", str(csv), "--out", str(target))
+    assert out.returncode == 2
+    assert "template funnel-planner --crm needs --stages" in out.stderr
+    out = run(
+        "template", "funnel-planner", *typed, "--crm", str(csv), "--stages", "Lead,Qualified,Won",
+        "--out", str(target),
+    )  # fmt: skip
+    # D4's row is the 8th line of the file (header = row 1): 31 February does not exist
+    assert out.returncode == 2 and "row 8" in out.stderr and "entered_at" in out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1 and not target.exists()

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 import xlwings
 from openpyxl import load_workbook
-from test_web import TABLES
+from test_web import TABLES, TYPED
 
 from frontdoors import kinds, runpython
 from xlsales import records
@@ -79,13 +79,13 @@ def test_lite_empty_scripts_open_each_template(lite, kind):
     assert load_workbook(io.BytesIO(data)).sheetnames == kinds.build(kind)[0].sheetnames
 
 
-def test_every_template_has_its_two_lite_scripts(lite):
+def test_every_template_has_its_lite_scripts(lite):
     from xlwings.pro.udfs_officejs import custom_scripts_meta
 
     listed = {m["function_name"] for m in custom_scripts_meta(lite)}  # as xlwings lists them
     assert listed == {
         f"{k.replace('-', '_')}_{how}" for k in kinds.KINDS for how in ("empty", "from_selection")
-    }
+    } | {"funnel_planner_from_inputs"}  # the one template with typed inputs
 
 
 def test_lite_from_selection_reads_the_table_with_its_dates(lite):
@@ -123,6 +123,23 @@ def test_lite_bad_table_says_the_line_and_opens_nothing(lite, capsys):
     assert said == "Plan.xlsx Data!C4:K16 row 6, column influenceable: 'maybe' must be yes or no"
     assert lite.created == []
     assert capsys.readouterr().out == f"xlsales: {said}\n"
+
+
+def test_lite_planner_from_its_typed_inputs(lite):
+    lite.INPUTS["funnel-planner"] = dict(TYPED)  # as a user edits INPUTS in main.py
+    run_script(lite.funnel_planner_from_inputs, Book(None))
+    (data,) = lite.created
+    wb = load_workbook(io.BytesIO(data))
+    inputs = {wb["Inputs"][f"B{r}"].value: wb["Inputs"][f"C{r}"].value for r in range(1, 30)}
+    assert inputs["TargetWins"] == 7 and inputs["Recurs"] == "week" and inputs["PlanPeriods"] == 4
+    assert inputs["DueDate"].date() == dt.date(2026, 6, 30)
+
+
+def test_lite_planners_own_inputs_build(lite):
+    run_script(lite.funnel_planner_from_inputs, Book(None))  # INPUTS as shipped
+    (data,) = lite.created
+    inputs = load_workbook(io.BytesIO(data))["Inputs"]
+    assert {inputs[f"B{r}"].value: inputs[f"C{r}"].value for r in range(1, 30)}["TargetWins"] == 10
 
 
 def test_lite_without_office_js_says_so(lite, monkeypatch):
@@ -177,7 +194,9 @@ def test_runpython_bad_table_alerts_and_writes_nothing(excel, tmp_path):
     book = Book(table_range(table), fullname=str(tmp_path / "Plan.xlsx"))
     excel.caller_book = book
     assert runpython.from_selection("account-matrix") is None
-    assert book.alerts == ["Plan.xlsx Data!C4:K16 row 5, column hourly_cost: '-5' must be 0 or more"]
+    assert book.alerts == [
+        "Plan.xlsx Data!C4:K16 row 5, column hourly_cost: '-5' must be 0 or more"
+    ]
     assert list(tmp_path.iterdir()) == [] and excel.opened == []
 
 
@@ -185,3 +204,20 @@ def test_runpython_unsaved_workbook_writes_to_the_home_folder(monkeypatch, tmp_p
     monkeypatch.setattr(Path, "home", classmethod(lambda cls: tmp_path))
     path = runpython.write_next_to("Book1", "funnel-planner")
     assert path == tmp_path / "funnel-planner.xlsx" and path.exists()
+
+
+def test_runpython_planner_from_typed_inputs(excel, tmp_path):
+    excel.caller_book = Book(None, fullname=str(tmp_path / "Plan.xlsx"))
+    path = runpython.from_inputs("funnel-planner", **TYPED)
+    assert path == tmp_path / "funnel-planner.xlsx" and excel.opened == [path]
+    inputs = load_workbook(path)["Inputs"]
+    facts = {inputs[f"B{r}"].value: inputs[f"C{r}"].value for r in range(1, 30)}
+    assert facts["TargetWins"] == 7 and facts["PlanPeriods"] == 4
+
+
+def test_runpython_bad_typed_input_alerts_and_writes_nothing(excel, tmp_path):
+    book = Book(None, fullname=str(tmp_path / "Plan.xlsx"))
+    excel.caller_book = book
+    assert runpython.from_inputs("funnel-planner", **{**TYPED, "stage_days": "10,14"}) is None
+    assert book.alerts == ["stage_days has 2 value(s) but rates has 3: they must have one each"]
+    assert list(tmp_path.iterdir()) == []

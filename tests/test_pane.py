@@ -14,7 +14,7 @@ import httpx
 import pytest
 from officejs import browser, created, open_pane, running_server, select
 from openpyxl import load_workbook
-from test_web import OPTIONS, TABLES, digest, shape
+from test_web import OPTIONS, TABLES, TYPED, digest, shape
 
 from frontdoors import kinds
 from workbook_templates import to_bytes
@@ -61,7 +61,10 @@ def test_one_section_per_template_with_its_options(pane):
     assert pane.input_value("#account-matrix-hours_per_owner") == "1200"
     assert pane.input_value("#account-matrix-go_max_class") == "B"
     assert pane.get_attribute("#prospecting-log-as_of", "type") == "date"
-    assert pane.get_attribute("#funnel-planner-stages", "required") is not None
+    assert pane.get_attribute("#pipeline-review-stages", "required") is not None
+    assert pane.get_attribute("#funnel-planner-due", "type") == "date"
+    assert pane.is_visible("#typed-funnel-planner")  # the planner's typed inputs
+    assert not pane.query_selector("#typed-account-matrix")
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -161,12 +164,12 @@ def test_bad_table_shows_the_line_and_opens_nothing(pane):
 
 def test_required_option_is_asked_for_before_anything_is_sent(pane, server):
     select(pane, TABLES["funnel-planner"], address_of(TABLES["funnel-planner"]))
-    pane.click("#table-funnel-planner")  # stages left blank: the browser refuses the form
-    assert pane.evaluate("document.querySelector('#funnel-planner-stages').validity.valueMissing")
+    pane.click("#table-pipeline-review")  # stages left blank: the browser refuses the form
+    assert pane.evaluate("document.querySelector('#pipeline-review-stages').validity.valueMissing")
     assert pane.evaluate("window.__office.created.length") == 0
     # the API says the same to a client that skips the form
     body = {"table": TABLES["funnel-planner"]}
-    answer = httpx.post(f"{server}/xlsales/templates/funnel-planner", json=body, timeout=30)
+    answer = httpx.post(f"{server}/xlsales/templates/pipeline-review", json=body, timeout=30)
     assert answer.json() == {
         "error": "option stages is required: Stage order, top first, comma-separated (last = won)"
     }
@@ -224,3 +227,29 @@ def test_ribbon_buttons_open_each_template_empty(server, chromium):
             assert load_workbook(io.BytesIO(data)).sheetnames == kinds.build(kind)[0].sheetnames
     finally:
         page.close()
+
+
+def test_the_planner_from_its_typed_inputs(pane):
+    for name, value in TYPED.items():
+        if name != "every":  # a list to choose from
+            pane.fill(f"#funnel-planner-{name}", str(value))
+    pane.select_option("#funnel-planner-every", TYPED["every"])
+    pane.click("#typed-funnel-planner")
+    (data,) = created(pane)
+    got = load_workbook(io.BytesIO(data))
+    expected = load_workbook(io.BytesIO(to_bytes(kinds.build("funnel-planner", None, TYPED)[0])))
+    assert shape(got) == shape(expected)
+    inputs = {got["Inputs"][f"B{r}"].value: got["Inputs"][f"C{r}"].value for r in range(1, 30)}
+    assert inputs["TargetWins"] == 7 and inputs["Recurs"] == "week" and inputs["PlanPeriods"] == 4
+    assert cover(data)["Source file"].startswith("none")
+    status = pane.inner_text("#section-funnel-planner .status")
+    assert status == "from the typed inputs: opened in a new workbook"
+
+
+def test_a_missing_typed_input_is_said_and_nothing_opens(pane):
+    pane.fill("#funnel-planner-target", "7")
+    pane.fill("#funnel-planner-rates", "0.25,0.3,0.45")  # no stage days, no due date
+    pane.click("#typed-funnel-planner")
+    error = pane.wait_for_selector("#section-funnel-planner .status.error")
+    assert error.inner_text() == "funnel-planner: typed inputs need stage_days, due"
+    assert pane.evaluate("window.__office.created.length") == 0

@@ -311,3 +311,149 @@ def test_without_a_licence_the_pane_is_served_and_the_functions_are_not():
         "Excel functions not served (XLWINGS_LICENSE_KEY is not set): the Excel functions need "
         "the classic xlwings add-in, xlwings Lite or an xlwings Server licence"
     ) in printed[0]
+
+
+# The typed funnel planner: the options of `xlsales template funnel-planner` (its test in
+# tests/test_cli.py plans the same), sent as the pane sends them (numbers as numbers).
+TYPED = {
+    "target": 7,
+    "rates": "0.25,0.3,0.45",
+    "stage_days": "10,14,21",
+    "due": "2026-06-30",
+    "every": "week",
+    "periods": 4,
+    "stages": "leads,qualified,proposals,won",
+}
+
+
+@pytest.fixture(scope="module")
+def typed_answers(server, tmp_path_factory):
+    """The typed planner by POST (options only), by GET (query string), by POST with a
+    CRM table (its actuals), and by the CLI with the same inputs; all recalculated."""
+    crm = {
+        **TYPED,
+        "stages": ",".join(samples.CRM_STAGES),
+        "rates": "0.45,0.6,0.55,0.4",
+        "stage_days": "6,10,14,21",
+    }
+    got = {
+        "post": httpx.post(
+            f"{server}/xlsales/templates/funnel-planner", json={"options": TYPED}, timeout=60
+        ),
+        "get": httpx.get(
+            f"{server}/xlsales/templates/funnel-planner.xlsx", params=TYPED, timeout=60
+        ),
+        "table": httpx.post(
+            f"{server}/xlsales/templates/funnel-planner",
+            json={"table": TABLES["funnel-planner"], "options": crm, "source": SOURCE},
+            timeout=120,
+        ),
+    }
+    folder = tmp_path_factory.mktemp("typed")
+    paths = []
+    for name, response in got.items():
+        assert response.status_code == 200, (name, response.text)
+        paths.append(folder / f"{name}.xlsx")
+        paths[-1].write_bytes(response.content)
+    flags = [x for k, v in TYPED.items() for x in (f"--{k.replace('_', '-')}", str(v))]
+    import subprocess
+    import sys
+
+    cli = subprocess.run(
+        [sys.executable, "-m", "frontdoors.cli", "template", "funnel-planner", *flags,
+         "--out", str(folder / "cli.xlsx")],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert cli.returncode == 0, cli.stderr
+    paths.append(folder / "cli.xlsx")
+    engine.convert(paths, folder / "calc")
+    return {
+        p.stem: (load_workbook(p), load_workbook(folder / "calc" / p.name, data_only=True))
+        for p in paths
+    }
+
+
+def _inputs(wb) -> dict:
+    ws = wb["Inputs"]
+    return {ws[f"B{r}"].value: ws[f"C{r}"].value for r in range(1, 30) if ws[f"B{r}"].value}
+
+
+@pytest.mark.parametrize("how", ["post", "get", "cli"])
+def test_typed_planner_is_the_same_from_every_door(typed_answers, how):
+    formulas, values = typed_answers[how]
+    expected = load_workbook(io.BytesIO(_saved(kinds.build("funnel-planner", None, TYPED)[0])))
+    assert shape(formulas) == shape(expected)
+    inputs = _inputs(formulas)
+    assert inputs["TargetWins"] == 7 and inputs["Recurs"] == "week"
+    assert inputs["PlanPeriods"] == 4 and inputs["DueDate"].date() == dt.date(2026, 6, 30)
+    assert inputs == _inputs(typed_answers["cli"][0])
+    plan = values["Plan"]
+    rows = [[plan.cell(row=r, column=c).value for c in (1, 6, 8)] for r in range(5, 9)]
+    # 7 wins at 25 %, 30 %, 45 %: 7 / .45 = 15.6 -> 16; 16 / .3 = 53.3, but end rounding
+    # works from the exact need: 7 / .45 / .3 = 51.9 -> 52; 7 / .45 / .3 / .25 = 207.4 -> 208.
+    # Start by: due 30 June minus the days from the stage's start to the win:
+    # leads 10 + 14 + 21 = 45 days -> 16 May; qualified 35 -> 26 May; proposals 21 -> 9 June
+    assert [(n, v, d.date()) for n, v, d in rows] == [
+        ("leads", 208, dt.date(2026, 5, 16)),
+        ("qualified", 52, dt.date(2026, 5, 26)),
+        ("proposals", 16, dt.date(2026, 6, 9)),
+        ("won", 7, dt.date(2026, 6, 30)),
+    ]
+    assert values["Checks"]["B3"].value == "OK"
+    cover = {
+        formulas["Cover"][f"A{r}"].value: formulas["Cover"][f"B{r}"].value for r in range(1, 60)
+    }
+    assert cover["Source file"].startswith("none")  # typed: no file read
+
+
+def test_typed_planner_with_a_table_fills_the_actuals_from_it(typed_answers):
+    formulas, values = typed_answers["table"]
+    cover = {
+        formulas["Cover"][f"A{r}"].value: formulas["Cover"][f"B{r}"].value for r in range(1, 60)
+    }
+    table = TABLES["funnel-planner"]
+    assert cover["SHA-256"] == digest(table) and cover["Rows read"] == len(table) - 1
+    assert cover["Source workbook"] == "Q3 plan.xlsx" and cover["Address"] == "C4:K200"
+    assert _inputs(formulas)["TargetWins"] == 7  # the typed plan, not the measured one
+    # weekly plan from a CRM: the 12 weeks up to the one holding the as-of date, entries
+    # counted from the table: every lead of those weeks is on the first block
+    entered = [values["Actuals"].cell(row=6 + k, column=5).value for k in range(12)]
+    assert all(isinstance(n, int) for n in entered) and sum(entered) > 0
+    assert values["Checks"]["B3"].value == "OK"
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"rates": "0.25,x,0.45"}, "option rates item 2='x' is not a number"),
+        ({"due": None}, "funnel-planner: typed inputs need due"),
+        ({"periods": 13}, "periods=13 must be from 1 to 12"),
+        ({"rates": "0.25,1.3,0.45"}, "rates[1]=1.3 must be in (0, 1]"),
+        ({"every": "day"}, "option every='day' must be one of: once, week, month"),
+    ],
+)
+def test_bad_typed_input_is_400_with_one_line(server, change, message):
+    options = {k: v for k, v in {**TYPED, **change}.items() if v is not None}
+    response = httpx.post(
+        f"{server}/xlsales/templates/funnel-planner", json={"options": options}, timeout=30
+    )
+    assert response.status_code == 400
+    assert message in response.json()["error"] and "\n" not in response.json()["error"]
+    get = httpx.get(f"{server}/xlsales/templates/funnel-planner.xlsx", params=options)
+    assert get.status_code == 400 and get.json() == response.json()
+
+
+def test_listing_offers_the_planners_typed_inputs(server):
+    listing = httpx.get(f"{server}/xlsales/templates").json()
+    planner = next(t for t in listing["templates"] if t["name"] == "funnel-planner")
+    assert planner["typed"] == "rates" and planner["from_table"] is True
+    assert [o["name"] for o in planner["options"]] == [
+        "stages", "target", "rates", "stage_days", "due", "every", "periods", "rounding", "as_of",
+    ]  # fmt: skip
+    # the same options as the command line's flags
+    from frontdoors.cli import build_parser
+
+    flags = {
+        a.dest for a in build_parser()._subparsers._group_actions[0].choices["template"]._actions
+    }
+    assert {o["name"] for o in planner["options"]} <= flags

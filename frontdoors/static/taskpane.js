@@ -127,6 +127,13 @@ const xlsales = (() => {
     return `${answer.rows} rows read from ${source.sheet}!${source.address.split("!").pop()} (SHA-256 ${answer.sha256.slice(0, 12)}...): ${done}`;
   }
 
+  /* A kind with typed inputs (the funnel planner) from the pane's fields alone. */
+  async function fromInputs(kind, options, say) {
+    const answer = await request(kind, { options });
+    const done = await open(kind, answer.buffer, say);
+    return `from the typed inputs: ${done}`;
+  }
+
   function element(tag, attributes, ...children) {
     const node = document.createElement(tag);
     Object.entries(attributes || {}).forEach(([k, v]) => {
@@ -193,8 +200,14 @@ const xlsales = (() => {
     const empty = element("button", { type: "button", id: `new-${kind.name}`, text: "New empty" });
     empty.addEventListener("click", run(empty, () => newEmpty(kind.name, say)));
     const buttons = element("div", { class: "buttons" }, empty);
+    if (kind.from_table || kind.typed) kind.options.forEach((o) => form.append(field(kind.name, o)));
+    if (kind.typed) {
+      const typed = element("button", { type: "button", id: `typed-${kind.name}`, text: "From these inputs" });
+      const work = run(typed, () => fromInputs(kind.name, options(form, kind), say));
+      typed.addEventListener("click", (event) => (form.reportValidity() ? work(event) : undefined));
+      buttons.append(typed);
+    }
     if (kind.from_table) {
-      kind.options.forEach((o) => form.append(field(kind.name, o)));
       const filled = element("button", {
         type: "submit",
         class: "primary",
