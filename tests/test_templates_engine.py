@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 from conftest import load_oracle, recalculate
 from formulas import all_formulas
+from openpyxl.utils import get_column_letter
 from test_prospecting import AS_OF, HAND_LOG, START
 
 from workbook_templates import account_matrix as am
@@ -83,6 +84,17 @@ def crm_planner():
     )
 
 
+def _split_wins(wb):
+    """The hand log with the Reps inputs typed over: Ann still needs 3 wins, Bob none."""
+    ws = wb["Reps"]
+    head = [c.value for c in ws[FIRST - 1]]
+    needed = head.index("wins still needed") + 1
+    for r in range(FIRST, FIRST + 2):
+        rep = ws.cell(row=r, column=head.index("rep") + 1).value
+        ws.cell(row=r, column=needed).value = {"Ann": 3, "Bob": 0}[rep]
+    return wb
+
+
 @pytest.fixture(scope="module")
 def books(tmp_path_factory):
     folder = tmp_path_factory.mktemp("engine")
@@ -128,6 +140,7 @@ def books(tmp_path_factory):
             for day in (AS_OF, dt.date(2026, 4, 30), dt.date(2026, 4, 29))
         },
         "pl_empty": pl.build(),
+        "pl_hand_split": _split_wins(pl.build(HAND_LOG, start=START, as_of=AS_OF, target_wins=3)),
         "fp_crm": crm_planner(),
         "fp_once": fp.build(
             ROUNDING["target"], ROUNDING["rates"], [10, 14, 21], plan["stages"], DUE, every="once"
@@ -524,6 +537,8 @@ def test_prospecting_log_agrees_with_core(books):
         assert row["activities in the last 30 days"] == week["rolling"]
         assert [row[r] for r in reps] == [week[f"rolling_{r}"] for r in reps]
         assert row["target: activities needed in the next 30 days"] == pytest.approx(team * 20)
+        # each rep's target line: its activities needed per working day x 20 working days
+        assert [row[f"target: {r}"] for r in reps] == pytest.approx([each * 20] * len(reps))
 
 
 def test_prospecting_log_by_hand(books):
@@ -582,6 +597,44 @@ def test_prospecting_log_by_hand(books):
         "1 wins worth 400 dated after the as-of date, not counted"
     )
     assert values["Checks"]["B3"].value == "OK"
+
+
+def test_prospecting_log_target_line_per_rep_by_hand(books):
+    # as of 1 May 2026: 0.6 wins per activity (block 1), 20 working days from 2 to 31 May
+    weeks = table(books["pl_hand_1"][1], "Weeks")
+    # 3 wins split evenly: 1.5 each / 0.6 = 2.5 activities in the next 30 days
+    # (0.125 a day x 20 working days), the same line in every week
+    assert {(w["target: Ann"], w["target: Bob"]) for w in weeks} == {(2.5, 2.5)}
+    # Ann typed 3 wins on Reps, Bob 0: Ann 3 / 0.6 = 5 (0.25 a day x 20), Bob 0; the team
+    # line is their sum, 5; each rep's line is read from its own row, not its neighbour's
+    split = books["pl_hand_split"][1]
+    weeks = table(split, "Weeks")
+    assert {(w["target: Ann"], w["target: Bob"]) for w in weeks} == {(5, 0)}
+    assert {w["target: activities needed in the next 30 days"] for w in weeks} == {5}
+    assert split["Checks"]["B3"].value == "OK"
+    # Reps says the same per working day: Ann 3 / 0.6 / 20 = 0.25, Bob 0
+    reps = {r["rep"]: r["activities needed per working day"] for r in table(split, "Reps")}
+    assert reps == {"Ann": pytest.approx(0.25), "Bob": 0}
+
+
+def test_prospecting_log_draws_a_chart_per_rep_with_its_target_line(books):
+    formulas = books["pl_hand_1"][0]
+    ws = formulas["Weeks"]
+    head = [c.value for c in ws[FIRST - 1]]
+    charts = ws._charts
+    # the team's chart, then one per rep (Ann, Bob), each two lines: activity and target
+    assert len(charts) == 3
+    for chart, rep in zip(charts[1:], ("Ann", "Bob")):
+        refs = [s.val.numRef.f for s in chart.series]
+        cols = [get_column_letter(head.index(h) + 1) for h in (rep, f"target: {rep}")]
+        last = FIRST + len(table(books["pl_hand_1"][1], "Weeks")) - 1
+        assert refs == [f"'Weeks'!${c}${FIRST}:${c}${last}" for c in cols]
+        titles = [s.tx.strRef.f for s in chart.series]
+        assert titles == [f"'Weeks'!{c}{FIRST - 1}" for c in cols]
+    # the target cells are formulas: looked up once on Reps, carried down week by week
+    target = get_column_letter(head.index("target: Ann") + 1)
+    assert ws[f"{target}{FIRST}"].value.startswith("=IFERROR(INDEX(tblReps[")
+    assert ws[f"{target}{FIRST + 1}"].value == f"={target}{FIRST}"
 
 
 def test_prospecting_log_by_hand_one_and_two_days_earlier(books):

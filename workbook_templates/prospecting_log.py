@@ -364,7 +364,8 @@ def build(
             ),
             (
                 "Weeks",
-                "Rolling 30-day activity, team and per rep, against the target line; charts.",
+                "Rolling 30-day activity, team and per rep, each against its target line; a "
+                "chart for the team and one per rep.",
             ),
             (
                 "Summary",
@@ -539,13 +540,18 @@ def _blocks(wb: Workbook, blocks: int) -> tuple[int, int]:
     return FIRST_ROW, last
 
 
+# a rep's chart, 9.5 x 6.5 cm, spans 5 columns of width 10 (2 cm each in Excel) and 14 rows
+REP_CHART_COLS, REP_CHART_ROWS, CHART_COL_WIDTH = 5, 14, 10
+
+
 def _weeks(wb: Workbook, weeks: int, reps: list[str]) -> None:
     ws = wb.create_sheet("Weeks")
     title(
         ws,
         "Weeks",
         "Activities per week and in the 30 days up to each week's last day (up to the as-of "
-        "date), for the team and per rep, against the activities needed in the next 30 days.",
+        "date), for the team and per rep, each against its target line: the activities "
+        "needed in the next 30 days (Summary for the team, Reps for each rep).",
     )
     header(
         ws,
@@ -559,10 +565,15 @@ def _weeks(wb: Workbook, weeks: int, reps: list[str]) -> None:
             "target: activities needed in the next 30 days",
         ],
     )
+    # two columns per rep: its rolling 30-day activity (headed by its name, which the
+    # formulas match on Log) and its target line (its activities needed in the next 30
+    # days on Reps, looked up once in the first week and carried down)
     first_rep = 7
-    for j, rep in enumerate(reps, start=first_rep):  # rep names from the data: text
-        header(ws, HEADER_ROW, [""], first_col=j)
+    rep_cols = [first_rep + 2 * k for k in range(len(reps))]
+    for j, rep in zip(rep_cols, reps):  # rep names from the data: text
+        header(ws, HEADER_ROW, ["", ""], first_col=j)
         safe_text(ws.cell(row=HEADER_ROW, column=j), rep)
+        safe_text(ws.cell(row=HEADER_ROW, column=j + 1), f"target: {rep}")
     date = col("date")
     for i in range(weeks):
         r = FIRST_ROW + i
@@ -578,7 +589,7 @@ def _weeks(wb: Workbook, weeks: int, reps: list[str]) -> None:
             value=f'=COUNTIFS({date},">"&(C{r}-BlockDays),{date},"<="&C{r},{date},"<="&AsOf)',
         )
         ws.cell(row=r, column=6, value="=NeededIn30").number_format = "#,##0"
-        for j in range(first_rep, first_rep + len(reps)):
+        for j in rep_cols:
             h = f"{get_column_letter(j)}${HEADER_ROW}"
             ws.cell(
                 row=r,
@@ -586,38 +597,42 @@ def _weeks(wb: Workbook, weeks: int, reps: list[str]) -> None:
                 value=f"=SUMPRODUCT(({_R}={h})*({date}>C{r}-BlockDays)*({date}<=C{r})"
                 f"*({date}<=AsOf))",
             )
+            target = (
+                f'=IFERROR(INDEX({rcol("needed_30")},MATCH({h},{rcol("rep")},0)),"not on Reps")'
+                if i == 0
+                else f"={get_column_letter(j + 1)}{r - 1}"
+            )
+            ws.cell(row=r, column=j + 1, value=target).number_format = "#,##0"
     last = FIRST_ROW + weeks - 1
     dates = Reference(ws, min_col=2, min_row=FIRST_ROW, max_row=last)
-    right = get_column_letter(first_rep + len(reps) + 1)  # charts beside the table
+    right = first_rep + 2 * len(reps) + 1  # charts beside the table
     add_chart(
         ws,
-        f"{right}{HEADER_ROW}",
+        f"{get_column_letter(right)}{HEADER_ROW}",
         "Team: rolling 30-day activity against the target line (activities needed in the next 30 days)",
         Reference(ws, min_col=5, max_col=6, min_row=HEADER_ROW, max_row=last),
         dates,
         kind="line",
         size=(8, 18),
     )
-    if reps:
+    # one small chart per rep, two to a row under the team's: its activity and its line
+    for k, (j, rep) in enumerate(zip(rep_cols, reps)):
+        row, across = divmod(k, 2)
         add_chart(
             ws,
-            f"{right}{HEADER_ROW + 18}",
-            "Per rep: rolling 30-day activity",
-            Reference(
-                ws,
-                min_col=first_rep,
-                max_col=first_rep + len(reps) - 1,
-                min_row=HEADER_ROW,
-                max_row=last,
-            ),
+            f"{get_column_letter(right + across * REP_CHART_COLS)}"
+            f"{HEADER_ROW + 18 + row * REP_CHART_ROWS}",
+            f"{rep}: last 30 days and target line",
+            Reference(ws, min_col=j, max_col=j + 1, min_row=HEADER_ROW, max_row=last),
             dates,
             kind="line",
-            size=(8, 18),
+            size=(6.5, 9.5),
         )
     finish(
         ws,
         widths={"A": 7, "B": 12, "C": 12, "D": 11, "E": 14, "F": 16}
-        | {get_column_letter(j): 14 for j in range(first_rep, first_rep + len(reps))},
+        | {get_column_letter(j): 14 for j in range(first_rep, right - 1)}
+        | {get_column_letter(j): CHART_COL_WIDTH for j in range(right, right + 2 * REP_CHART_COLS)},
         title_rows=f"{HEADER_ROW}:{HEADER_ROW}",
     )
 
