@@ -59,7 +59,8 @@ def size_warning(accounts: int | None) -> str | None:
 
 def rows_in(path: str | Path) -> int | None:
     """Data rows in a .csv (lines after the header) or the first sheet of an .xlsx
-    (its stated size); None for anything else or a file that cannot be read."""
+    (its stated size; an account matrix: its Accounts sheet); None for anything else or
+    a file that cannot be read."""
     path = Path(path)
     try:
         if path.suffix.lower() == ".xlsx":
@@ -67,6 +68,8 @@ def rows_in(path: str | Path) -> int | None:
 
             wb = load_workbook(path, read_only=True)
             try:
+                if {"VerifyData", "Accounts"} <= set(wb.sheetnames):  # an account matrix
+                    return max(wb["Accounts"].max_row - 4, 0)  # header in row 4
                 return max(wb.worksheets[0].max_row - 1, 0)
             finally:
                 wb.close()

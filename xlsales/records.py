@@ -170,17 +170,24 @@ class Cells:
         The readers count the header as row 1; a table whose header sits in row ``h``
         shifts every row by ``h - 1``.
         """
-        try:
+        with rows_as_sheet(self.name, self.header_row):
             yield
-        except DataError as exc:
-            shift = self.header_row - 1
-            prefix = re.escape(f"{self.name} row ")
-            message = re.sub(
-                f"^{prefix}(\\d+)",
-                lambda m: f"{self.name} row {int(m.group(1)) + shift}",
-                str(exc),
-            )
-            raise DataError(message) from None
+
+
+@contextlib.contextmanager
+def rows_as_sheet(name: str, header_row: int) -> Iterator[None]:
+    """Report refused rows of table ``name`` as its sheet numbers them: the readers
+    count the header as row 1; a header in row ``h`` shifts every row by ``h - 1``."""
+    try:
+        yield
+    except DataError as exc:
+        prefix = re.escape(f"{name} row ")
+        message = re.sub(
+            f"^{prefix}(\\d+)",
+            lambda m: f"{name} row {int(m.group(1)) + header_row - 1}",
+            str(exc),
+        )
+        raise DataError(message) from None
 
 
 def _source(
@@ -197,12 +204,57 @@ def _source(
     if isinstance(data, Cells):
         frame, name = data.frame(), data.name
         frame.attrs["conventions"] = tables.conventions(decimal, dates)
+    elif _made_by_xlsales(data):
+        frame, name = _matrix_accounts(data, expected, decimal, dates), Path(data).name
     else:
         frame, name = read_table(data, decimal, dates), Path(data).name
     how = reading(frame.columns, columns, allowed=list(expected), detect=False)
     renamed = frame.rename(columns=how.renames)
     renamed.attrs = frame.attrs
     return renamed, name
+
+
+# An account matrix that xlsales made (workbook_templates.account_matrix) is read back
+# as an accounts file: its Accounts table's input columns, header in row 4. Every
+# workbook xlsales makes has the very hidden VerifyData sheet (workbook_templates.metadata).
+MADE_BY_XLSALES = "VerifyData"
+MATRIX_SHEETS = ("Accounts", "Focus", "Capacity plan")
+MATRIX_HEADER_ROW = 4
+MATRIX_RENAMED = {"manual decision": "decision"}  # Accounts header -> accounts file column
+
+
+def _made_by_xlsales(path: str | Path) -> bool:
+    return MADE_BY_XLSALES in tables.sheet_names(path)
+
+
+def _matrix_accounts(
+    path: str | Path, expected: dict[str, str], decimal: str | None, dates: str | None
+) -> pd.DataFrame:
+    """The input columns of an account matrix's Accounts table (rows added and manual
+    decisions typed there included), in the table's order; blank rows after the last
+    account are not accounts. Rows are counted as the sheet shows them (``header_row``).
+    A workbook xlsales made of another kind is refused."""
+    name = Path(path).name
+    sheets = tables.sheet_names(path)
+    if "account" not in expected:  # read as activities or a CRM export
+        raise DataError(
+            f"{name}: is a workbook xlsales made, not a table with the columns "
+            f"{', '.join(expected)}: only an account matrix is read back (as accounts)"
+        )
+    if not all(s in sheets for s in MATRIX_SHEETS):
+        raise DataError(
+            f"{name}: is a workbook xlsales made but not an account matrix (it has no "
+            f"{', '.join(MATRIX_SHEETS)} sheets): give an account matrix or an accounts table"
+        )
+    frame = read_table(path, decimal, dates, sheet="Accounts", header_row=MATRIX_HEADER_ROW)
+    frame = frame.rename(columns=MATRIX_RENAMED)
+    inputs = [c for c in frame.columns if c in expected]
+    table = frame[inputs]
+    filled = table.apply(lambda col: col.astype(str).str.strip() != "").any(axis=1)
+    last = filled[filled].index.max() if filled.any() else -1
+    table = table.loc[:last].reset_index(drop=True)
+    table.attrs = dict(frame.attrs, header_row=MATRIX_HEADER_ROW)
+    return table
 
 
 def columns_read(
@@ -372,17 +424,26 @@ def load_accounts(
     share in [0, 1]; icp_fit and influenceable are yes or no. The optional columns
     ``decision`` (the manual decision: GO, NO-GO in any case, or blank for none) and
     ``reason`` come back as ``manual_decision`` and ``reason`` ("" when absent).
+
+    An account matrix that xlsales made, and a user then edited (accounts added to the
+    Accounts table, manual decisions and reasons typed), reads as an accounts file: the
+    Accounts table's input columns, ``manual decision`` as ``decision``, each row
+    numbered as the sheet shows it (header in row 4). Any other workbook xlsales made is
+    refused.
     """
     with path.sheet_rows() if isinstance(path, Cells) else contextlib.nullcontext():
         expected = {**ACCOUNT_COLUMNS, **ACCOUNT_OPTIONAL_COLUMNS}
         table, name = _source(path, expected, columns, decimal, dates)
-        frame = _check(
-            table,
-            ACCOUNT_COLUMNS,
-            name,
-            ("revenue", "effort_hours", "hourly_cost"),
-            ACCOUNT_OPTIONAL_COLUMNS,
-        ).rename(columns=ACCOUNT_RENAMED)
+        header_row = table.attrs.get("header_row", 1)  # an account matrix: row 4
+        with rows_as_sheet(name, header_row):
+            frame = _check(
+                table,
+                ACCOUNT_COLUMNS,
+                name,
+                ("revenue", "effort_hours", "hourly_cost"),
+                ACCOUNT_OPTIONAL_COLUMNS,
+            ).rename(columns=ACCOUNT_RENAMED)
+        frame["source_row"] += header_row - 1
         for column in ("owner", "cluster"):  # the labels the account matrix counts by
             group_labels(name, column, frame[column], frame["source_row"])
     return frame, _provenance(path, frame)

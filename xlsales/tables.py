@@ -83,6 +83,17 @@ def conventions(decimal: str | None = None, dates: str | None = None) -> Convent
     )
 
 
+def sheet_names(path: str | Path) -> list[str]:
+    """The sheets of an Excel workbook (hidden ones too); [] for any other file."""
+    if Path(path).suffix.lower() not in (".xlsx", ".xlsm") or not Path(path).exists():
+        return []
+    try:
+        with pd.ExcelFile(path) as book:
+            return [str(name) for name in book.sheet_names]
+    except (ValueError, OSError, KeyError):
+        return []  # read_table says why it cannot be read
+
+
 def _delimiter(sample: str) -> str:
     try:
         found = csv.Sniffer().sniff(sample, delimiters="".join(DELIMITERS)).delimiter
@@ -95,12 +106,17 @@ def _delimiter(sample: str) -> str:
 
 
 def read_table(
-    path: str | Path, decimal: str | None = None, dates: str | None = None
+    path: str | Path,
+    decimal: str | None = None,
+    dates: str | None = None,
+    sheet: str | int = 0,
+    header_row: int = 1,
 ) -> pd.DataFrame:
     """A CSV or Excel file as cells (text for CSV, nothing converted), blanks as ''.
 
-    The conventions used to read its numbers and dates are in
-    ``frame.attrs["conventions"]`` (see the module notes).
+    An Excel file is read from ``sheet`` (default: the first), its header in row
+    ``header_row`` (default 1). The conventions used to read its numbers and dates are
+    in ``frame.attrs["conventions"]`` (see the module notes).
     """
     given = conventions(decimal, dates)
     path = Path(path)
@@ -110,7 +126,7 @@ def read_table(
     delimiter = None
     try:
         if suffix in (".xlsx", ".xlsm", ".xls"):
-            frame = pd.read_excel(path, dtype=object)
+            frame = pd.read_excel(path, sheet_name=sheet, header=header_row - 1, dtype=object)
         elif suffix in (".csv", ".txt"):
             with open(path, encoding="utf-8-sig", newline="") as f:
                 sample = f.read(65536)
