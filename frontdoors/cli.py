@@ -67,7 +67,9 @@ def _cmd_funnel(args: argparse.Namespace) -> None:
 ACCOUNTS_HELP = (
     "accounts file (.csv or .xlsx) with the columns: account, owner, cluster, icp_fit (yes/no), "
     "revenue, gross_margin (0-1), effort_hours, hourly_cost, influenceable (yes/no), and "
-    "optionally decision (GO, NO-GO or blank: your manual decision) and reason"
+    "optionally decision (GO, NO-GO or blank: your manual decision) and reason; or an account "
+    "matrix xlsales made that you edited (accounts added, manual decisions typed): built "
+    "again, in order, with every row and decision"
 )
 ACTIVITIES_HELP = (
     "activities file (.csv or .xlsx) with the columns: date (YYYY-MM-DD), rep, type (call, "
@@ -646,7 +648,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="replace existing files")
     p.set_defaults(run=_cmd_templates)
 
-    p = sub.add_parser("demo", help="write the three templates filled with built-in sample data")
+    p = sub.add_parser(
+        "demo", help="write the four template workbooks filled with built-in sample data"
+    )
     p.add_argument("--out", required=True, help="folder to write into")
     p.add_argument("--force", action="store_true", help="replace existing files")
     p.set_defaults(run=_cmd_demo)
@@ -715,7 +719,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--hours-per-owner",
         type=float,
         default=1200,
-        help="account matrix: hours each owner has per period (default 1200)",
+        help="account matrix: hours available per owner per period; Load = hours the "
+        "owner's GO accounts need / these (default 1200)",
     )
     p.add_argument(
         "--period",

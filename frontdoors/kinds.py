@@ -327,7 +327,8 @@ KINDS: dict[str, Kind] = {
         Kind(
             "account-matrix",
             "Account matrix",
-            "ABC by revenue and profit after effort, GO/NO-GO, capacity per owner",
+            "ABC by revenue and by profit after effort, Suggested decision and Decision "
+            "(GO/NO-GO), Load and Fits capacity per owner",
             "accounts",
             ACCOUNTS,
             _empty("account_matrix"),
@@ -362,7 +363,7 @@ KINDS: dict[str, Kind] = {
         Kind(
             "prospecting-log",
             "Prospecting log",
-            "The 30/90-day rule as of an as-of date: poor prospects and time lost, 30-day "
+            "The 30/90-day rule as of an as-of date: Poor prospect and Time lost, 30-day "
             "blocks and their payoff, activities needed per working day, revenue projection",
             "activities",
             ACTIVITIES,
