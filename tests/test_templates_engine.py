@@ -633,7 +633,7 @@ def test_prospecting_log_draws_a_chart_per_rep_with_its_target_line(books):
         assert titles == [f"'Weeks'!{c}{FIRST - 1}" for c in cols]
     # the target cells are formulas: looked up once on Reps, carried down week by week
     target = get_column_letter(head.index("target: Ann") + 1)
-    assert ws[f"{target}{FIRST}"].value.startswith("=IFERROR(INDEX(tblReps[")
+    assert ws[f"{target}{FIRST}"].value.startswith("=IF(ISNUMBER(MATCH(SUBSTITUTE(")
     assert ws[f"{target}{FIRST + 1}"].value == f"={target}{FIRST}"
 
 

@@ -25,6 +25,7 @@ from workbook_templates._common import (
     criterion,
     data_table,
     define_name,
+    exact_text,
     finish,
     header,
     named_facts,
@@ -597,8 +598,9 @@ def _weeks(wb: Workbook, weeks: int, reps: list[str]) -> None:
                 value=f"=SUMPRODUCT(({_R}={h})*({date}>C{r}-BlockDays)*({date}<=C{r})"
                 f"*({date}<=AsOf))",
             )
+            found = f"MATCH({exact_text(h)},{rcol('rep')},0)"
             target = (
-                f'=IFERROR(INDEX({rcol("needed_30")},MATCH({h},{rcol("rep")},0)),"not on Reps")'
+                f'=IF(ISNUMBER({found}),INDEX({rcol("needed_30")},{found}),"not on Reps")'
                 if i == 0
                 else f"={get_column_letter(j + 1)}{r - 1}"
             )
