@@ -2,11 +2,12 @@
 
     python bench/ratios.py                      # everything but the 200k-account build
     python bench/ratios.py --only abc http      # some sections
-    python bench/ratios.py --big                # also 200k accounts (about 2 min, 3 GB)
+    python bench/ratios.py --big                # also 200k accounts (several minutes)
 
 Both sides of each ratio are measured in the same run, best of ``--repeat`` (3). Wall
-time is what a user waits for; CPU time (in-process sections) is shown beside it,
-because on a shared machine other processes can stretch wall time on one side only.
+time is what a user waits for; CPU time is shown beside it (user + system, of the
+process or of LibreOffice), because on a shared machine other processes can stretch
+wall time on one side only.
 Processes are timed from start to exit and their peak memory is the kernel's maximum
 resident set size (``wait4``). The code measured is the checkout this file sits in
 (run a copy of this file from another checkout to measure that one). Generated input
@@ -19,6 +20,7 @@ Sections (the issue's table):
              vs  openpyxl write_only writing the same cells, constants and formula text (a process)
   recalc     that workbook recalculated by LibreOffice headless
              vs  a constants-only file with the same cells; and 50k / 10k recalculation time
+             (CPU: LibreOffice's own, all its processes)
   http       ABC_CLASS on 100k cells over HTTP (xlsales serve, loopback)
              vs  JSON encode + decode of the request and the response + the bare core call
   analyze    xlsales analyze on a 1M-row history (a process: time and peak memory)
@@ -33,6 +35,7 @@ import gc
 import json
 import os
 import pickle
+import resource
 import subprocess
 import sys
 import tempfile
@@ -72,8 +75,9 @@ def pair(mine, floor, repeat):
 
 
 def process(args, repeat):
-    """Best wall seconds and the largest peak RSS (MiB) of a command run ``repeat`` times."""
-    walls, peaks = [], []
+    """Best wall seconds, the largest peak RSS (MiB) and the best CPU seconds (user +
+    system) of a command run ``repeat`` times."""
+    walls, peaks, cpus = [], [], []
     for _ in range(repeat):
         start = time.perf_counter()
         proc = subprocess.Popen(
@@ -86,7 +90,8 @@ def process(args, repeat):
         if status != 0:
             raise SystemExit(f"{' '.join(map(str, args))} failed: {error}")
         peaks.append(usage.ru_maxrss / 1024)
-    return min(walls), max(peaks)
+        cpus.append(usage.ru_utime + usage.ru_stime)
+    return min(walls), max(peaks), min(cpus)
 
 
 def processes(mine, floor, repeat):
@@ -95,7 +100,19 @@ def processes(mine, floor, repeat):
     for _ in range(repeat):
         for args, got in zip((mine, floor), runs):
             got.append(process(args, 1))
-    return [(min(t for t, _ in r), max(m for _, m in r)) for r in runs]
+    return [tuple(f(x[i] for x in r) for i, f in enumerate((min, max, min))) for r in runs]
+
+
+def recalculated(path: Path, out: Path):
+    """Wall and CPU seconds (LibreOffice's, all its processes) of one recalculation."""
+    from workbook_templates import engine
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    engine.convert([path], out)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
 
 
 def row(name, floor_name, mine, floor, unit="s", required=None, cpu=None):
@@ -170,8 +187,9 @@ def cells_of(path: Path, target: Path, values_from: Path | None = None) -> int:
     """Pickle every sheet's cells (formula text, or the values of ``values_from``)."""
     from openpyxl import load_workbook
 
-    wb = load_workbook(values_from or path, data_only=values_from is not None)
+    wb = load_workbook(values_from or path, read_only=True, data_only=values_from is not None)
     sheets = [(ws.title, [list(r) for r in ws.iter_rows(values_only=True)]) for ws in wb]
+    wb.close()
     with open(target, "wb") as f:
         pickle.dump(sheets, f)
     return sum(len(r) for _, rows in sheets for r in rows)
@@ -184,7 +202,7 @@ def write_only_command(data: Path, cells: Path, out: Path) -> list:
 
 
 def template_against_write_only(data: Path, count: int, repeat: int):
-    """(build + save, peak), (write_only of the same cells, peak), cell count."""
+    """(build + save, peak, CPU), (write_only of the same cells, peak, CPU), cell count."""
     built = data / f"matrix-{count}.xlsx"
     mine = matrix_command(data, count, built)
     process(mine, 1)  # the file whose cells the floor writes
@@ -195,13 +213,16 @@ def template_against_write_only(data: Path, count: int, repeat: int):
 
 
 def section_matrix(data, repeat):
-    (mine, _), (floor, _), cells = template_against_write_only(data, 10_000, repeat)
+    (mine, _, mine_cpu), (floor, _, floor_cpu), cells = template_against_write_only(
+        data, 10_000, repeat
+    )
     row(
         f"account matrix 10k build+save ({cells:,} cells)",
         "openpyxl write_only, same cells",
         mine,
         floor,
         required=1.2,
+        cpu=(mine_cpu, floor_cpu),
     )
 
 
@@ -217,25 +238,28 @@ def section_recalc(data, repeat):
     cells_of(files[10_000], cells, values_from=data / "calc" / files[10_000].name)
     constants = data / "constants-10000.xlsx"
     process(write_only_command(data, cells, constants), 1)
-    recalc = {
-        name: (lambda p=path: engine.convert([p], data / "calc"))
-        for name, path in [("10k", files[10_000]), ("50k", files[50_000]), ("constants", constants)]
-    }
-    (ten, _), (fifty, _) = pair(recalc["10k"], recalc["50k"], repeat)
-    (ten_again, _), (floor, _) = pair(recalc["10k"], recalc["constants"], repeat)
+    sides = {"10k": files[10_000], "50k": files[50_000], "constants": constants}
+    runs: dict[str, list] = {name: [] for name in sides}
+    for _ in range(repeat):  # alternating, so that all three see the same load
+        for name, path in sides.items():
+            runs[name].append(recalculated(path, data / "calc"))
+    wall = {name: min(w for w, _ in got) for name, got in runs.items()}
+    cpu = {name: min(c for _, c in got) for name, got in runs.items()}
     row(
         "LibreOffice recalc, account matrix 10k",
         "LibreOffice, constants-only file",
-        min(ten, ten_again),
-        floor,
+        wall["10k"],
+        wall["constants"],
         required=1.4,
+        cpu=(cpu["10k"], cpu["constants"]),
     )
     row(
         "LibreOffice recalc, account matrix 50k",
         "the same, 10k accounts",
-        fifty,
-        min(ten, ten_again),
+        wall["50k"],
+        wall["10k"],
         required=5.5,
+        cpu=(cpu["50k"], cpu["10k"]),
     )
 
 
@@ -309,16 +333,20 @@ def section_analyze(data, repeat):
 
 
 def section_big(data, repeat):
-    (mine, peak), (floor, floor_peak), cells = template_against_write_only(data, 200_000, repeat)
+    (mine, peak, mine_cpu), (floor, floor_peak, floor_cpu), cells = template_against_write_only(
+        data, 200_000, repeat
+    )
     row(
         f"200k accounts to a template ({cells:,} cells)",
         "openpyxl write_only, same cells",
         mine,
         floor,
         required=1.2,
+        cpu=(mine_cpu, floor_cpu),
     )
     print(
-        f"{'':<44} peak {peak:,.0f} MiB (required <= 1,024 MiB); write_only {floor_peak:,.0f} MiB"
+        f"{'':<44} peak {peak:,.0f} MiB (required <= 1,024 MiB); write_only {floor_peak:,.0f} MiB",
+        flush=True,
     )
 
 

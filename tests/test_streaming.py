@@ -8,6 +8,7 @@ import datetime as dt
 import io
 import zipfile
 
+import pandas as pd
 import pytest
 from openpyxl import Workbook, load_workbook
 
@@ -106,3 +107,15 @@ def test_a_plain_worksheet_gets_every_row_as_cells_at_once():
     assert ws.cell(FIRST_ROW + 1, 1).data_type == "s"
     assert ws.cell(FIRST_ROW + 2, 5).value == "=C7*2"
     assert ws.cell(FIRST_ROW + 2, 5).data_type == "f"
+
+
+def test_a_frame_gives_the_table_its_rows_as_dicts_give():
+    frame = pd.DataFrame(ROWS)
+    books = []
+    for rows in (frame, frame.to_dict("records")):
+        wb = new_workbook()
+        _table(wb.create_sheet("T"), rows)
+        with zipfile.ZipFile(io.BytesIO(to_bytes(wb))) as z:
+            books.append(z.read("xl/worksheets/sheet1.xml"))
+    assert books[0] == books[1]
+    assert b"<t>=1+1</t>" in books[0]  # row 6, streamed: text, not a formula

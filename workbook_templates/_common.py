@@ -174,16 +174,28 @@ def _as_cells(cells: dict, ws: Worksheet, stream: _Stream) -> None:
             cells[r, cell.column] = own
 
 
-def _streamed(ws: Worksheet, stream: _Stream):
+class _ColumnCell(Cell):
+    """A cell reused down a column, styled as the column; the writer asks its style id
+    once (an openpyxl cell works it out for every cell)."""
+
+    __slots__ = ("style_id", "has_style")
+
+    def __init__(self, ws: Worksheet, column: _StreamColumn, writing: bool):
+        super().__init__(ws, column=column.column, style_array=column.style._style)
+        if writing:  # registers the style, as writing the first cell of it would
+            self.has_style = any(self._style)
+            self.style_id = ws.parent._cell_styles.add(self._style)
+
+
+def _streamed(ws: Worksheet, stream: _Stream, writing: bool = False):
     """(row, cells) of every streamed row, the cells in column order. The cell objects
     are reused from row to row (one per column): copy one to keep it."""
-    cells = [(Cell(ws, column=c.column), c) for c in stream.columns]
+    cells = [(_ColumnCell(ws, c, writing), c) for c in stream.columns]
     for k in range(stream.count):
         r = stream.first + k
         row = []
         for cell, c in cells:
             cell.row = r
-            cell._style = c.style._style
             if c.formula is not None:
                 cell._value, cell.data_type = c.formula.format(r=r, p=r - 1), "f"
                 row.append(cell)
@@ -221,7 +233,7 @@ class _StreamWriter(WorksheetWriter):
         for r in ws.row_dimensions.keys() - own.keys():
             own[r] = []
         yield from ((r, own[r]) for r in sorted(r for r in own if r < stream.first))
-        for r, row in _streamed(ws, stream):
+        for r, row in _streamed(ws, stream, writing=True):
             mine = own.get(r)
             yield r, (row if not mine else sorted(row + mine, key=lambda cell: cell.column))
         yield from ((r, own[r]) for r in sorted(r for r in own if r > stream.last))
@@ -374,15 +386,25 @@ class Column:
     generated: bool = False  # written by the builder (a position): locked, not an input
 
 
+def _values(rows, key: str) -> list:
+    """One input column of ``rows``: dicts, or a pandas DataFrame (column by column,
+    without a dict per row)."""
+    if hasattr(rows, "columns"):
+        return rows[key].tolist() if key in rows.columns else [None] * len(rows)
+    return [row.get(key) for row in rows]
+
+
 def data_table(
     ws: Worksheet,
     table_name: str,
     columns: Sequence[Column],
-    rows: Sequence[dict],
+    rows,
     *,
     blank_rows: int = 1,
 ) -> tuple[int, int]:
     """Write an Excel table: inputs from ``rows``, calculated columns as formulas.
+
+    ``rows`` are dicts (a key per input column) or a pandas DataFrame (a column each).
 
     With no rows, ``blank_rows`` empty input rows keep the table valid and ready to fill.
     The first data row is written as cells; the rows below it are styled like it and,
@@ -390,7 +412,7 @@ def data_table(
     Returns (first data row, last data row).
     """
     header(ws, HEADER_ROW, [c.name for c in columns])
-    count = max(len(rows), blank_rows if not rows else 0)
+    count = len(rows) or blank_rows
     last = FIRST_ROW + count - 1
     streamed = []
     for j, col in enumerate(columns, start=1):
@@ -405,8 +427,7 @@ def data_table(
                 proto.value = col.formula.format(r=FIRST_ROW, p=HEADER_ROW)
             streamed.append(_StreamColumn(j, proto, None, col.formula))
         else:
-            key = col.key or col.name
-            values = [row.get(key) for row in rows] or [None] * count
+            values = _values(rows, col.key or col.name) or [None] * count
             if count and isinstance(values[0], str):
                 safe_text(proto, values[0])
             elif count:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.chart import Reference
@@ -338,31 +339,27 @@ def build(
     get ``rules.hours_per_owner``.
     """
     rules = rules.checked()
-    rows: list[dict] = []
-    focus: list[dict] = [{"rank": 1, "account_row": 1}]
-    plan: list[dict] = [{"plan_row": 1, "account_row": 1}]
+    rows: pd.DataFrame | list[dict] = [{"focus_rank": 1, "plan_row": 1}]
+    focus: pd.DataFrame | list[dict] = [{"rank": 1, "account_row": 1}]
+    plan: pd.DataFrame | list[dict] = [{"plan_row": 1, "account_row": 1}]
     owners = list(hours_available or {})
+    clusters: list[str] = []
     if accounts is not None:
         if "source_row" not in accounts:
             accounts = accounts.assign(source_row=accounts.index + 2)
         frame = accounts.sort_values("revenue", ascending=False, kind="stable")
         frame = effort_figures(frame.reset_index(drop=True))
         owners += sorted({str(o).strip() for o in frame["owner"] if str(o).strip()} - set(owners))
-        focus = [{"rank": k, "account_row": i + 1} for k, i in enumerate(focus_order(frame), 1)]
-        plan = [
-            {"plan_row": k, "account_row": i + 1}
-            for k, i in enumerate(plan_order(frame, owners), 1)
-        ]
+        clusters = sorted({str(c) for c in frame["cluster"]}) if "cluster" in frame else []
+        ranks = range(1, len(frame) + 1)
+        focus = pd.DataFrame({"rank": ranks, "account_row": np.add(focus_order(frame), 1)})
+        plan = pd.DataFrame(
+            {"plan_row": ranks, "account_row": np.add(plan_order(frame, owners), 1)}
+        )
         frame["focus_rank"], frame["plan_row"] = 0, 0
-        frame.loc[[f["account_row"] - 1 for f in focus], "focus_rank"] = [f["rank"] for f in focus]
-        frame.loc[[p["account_row"] - 1 for p in plan], "plan_row"] = [p["plan_row"] for p in plan]
-        frame = frame.rename(columns={"manual_decision": "manual"})
-        rows = frame.to_dict("records")
-    else:
-        rows = [{"focus_rank": 1, "plan_row": 1}]
-    clusters = list(
-        dict.fromkeys(sorted(str(r.get("cluster", "")) for r in rows if "cluster" in r))
-    )
+        frame.loc[focus["account_row"] - 1, "focus_rank"] = focus["rank"].to_numpy()
+        frame.loc[plan["account_row"] - 1, "plan_row"] = plan["plan_row"].to_numpy()
+        rows = frame.rename(columns={"manual_decision": "manual"})
     hours = {o: (hours_available or {}).get(o, rules.hours_per_owner) for o in owners}
 
     wb = new_workbook()
@@ -490,7 +487,9 @@ PLAN_NOTE = (
 )
 
 
-def _helper(wb: Workbook, name: str, spec: TableSpec, rows: list[dict], note: str) -> None:
+def _helper(
+    wb: Workbook, name: str, spec: TableSpec, rows: pd.DataFrame | list[dict], note: str
+) -> None:
     ws = wb.create_sheet(name)
     title(ws, name, note)
     data_table(ws, spec.name, spec.columns({}, GENERATED[spec.name]), rows)
@@ -617,7 +616,7 @@ def _inputs(wb: Workbook, rules: AccountRules, clusters: list[str], hours: dict[
     return first
 
 
-def _accounts(wb: Workbook, rows: list[dict]) -> tuple[int, int]:
+def _accounts(wb: Workbook, rows: pd.DataFrame | list[dict]) -> tuple[int, int]:
     ws = wb.create_sheet("Accounts")
     title(
         ws,
