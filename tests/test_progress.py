@@ -18,11 +18,11 @@ def test_no_warning_on_the_limit_and_one_just_above():
     assert progress.size_warning(300_000) is None
     assert progress.size_warning(None) is None
     # 300,001 accounts: 300.001 x 0.5 s = 150 s = 2.5 minutes;
-    # 150 MiB + 300.001 x 15 MiB = 4,650 MiB = 4.54 GiB
+    # 80 MiB + 300.001 x 1 MiB = 380 MiB = 380 / 1024 GiB = 0.37 GiB
     text = progress.size_warning(300_001)
     assert text == (
         "warning: 300,001 accounts is more than 300,000: expect about 2.5 minutes and "
-        "4.5 GiB of memory for the account matrix (Excel itself will be slow with it)"
+        "0.4 GiB of memory for the account matrix (Excel itself will be slow with it)"
     )
 
 
