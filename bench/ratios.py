@@ -314,13 +314,14 @@ def section_analyze(data, repeat):
         "--stages",
         ",".join(CRM_STAGES),
     ]
-    (mine_t, mine_m), (floor_t, floor_m) = processes(cmd, read, repeat)
+    (mine_t, mine_m, mine_c), (floor_t, floor_m, floor_c) = processes(cmd, read, repeat)
     row(
         f"xlsales analyze, {rows:,} rows (time)",
         "pandas.read_csv process",
         mine_t,
         floor_t,
         required=2,
+        cpu=(mine_c, floor_c),
     )
     row(
         f"xlsales analyze, {rows:,} rows (peak memory)",
