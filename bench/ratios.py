@@ -7,11 +7,11 @@
 Both sides of each ratio are measured in the same run, best of ``--repeat`` (3). Wall
 time is what a user waits for; CPU time is shown beside it (user + system, of the
 process or of LibreOffice), because on a shared machine other processes can stretch
-wall time on one side only.
-Processes are timed from start to exit and their peak memory is the kernel's maximum
-resident set size (``wait4``). The code measured is the checkout this file sits in
-(run a copy of this file from another checkout to measure that one). Generated input
-files are kept in ``--data`` (default: a temporary folder) so a second run can reuse them.
+wall time on one side only. Processes are timed from start to exit and their peak
+memory is the kernel's maximum resident set size of the command (GNU ``time``'s %M;
+``wait4`` without it). The code measured is the checkout this file sits in (run a copy
+of this file from another checkout to measure that one). Generated input files are
+kept in ``--data`` (default: a temporary folder) so a second run can reuse them.
 
 Sections (the issue's table):
   computed   computed_abc(1M lognormal values)  vs  np.sort of the same values
@@ -36,6 +36,7 @@ import json
 import os
 import pickle
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -74,23 +75,36 @@ def pair(mine, floor, repeat):
     return [(min(w for w, _ in t), min(c for _, c in t)) for t in times]
 
 
+# GNU time reports the peak RSS of the command itself. Without it, wait4's figure is
+# used, and that one is at least this script's own size: Python starts a command with
+# vfork, and Linux counts the memory of the image the command replaced into its peak.
+GNU_TIME = shutil.which("time")
+
+
 def process(args, repeat):
     """Best wall seconds, the largest peak RSS (MiB) and the best CPU seconds (user +
     system) of a command run ``repeat`` times."""
     walls, peaks, cpus = [], [], []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        proc = subprocess.Popen(
-            args, cwd=ROOT, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-        )
-        _, status, usage = os.wait4(proc.pid, 0)
-        walls.append(time.perf_counter() - start)
-        error = proc.stderr.read().decode()
-        proc.stderr.close()
-        if status != 0:
-            raise SystemExit(f"{' '.join(map(str, args))} failed: {error}")
-        peaks.append(usage.ru_maxrss / 1024)
-        cpus.append(usage.ru_utime + usage.ru_stime)
+    with tempfile.NamedTemporaryFile(suffix=".time") as report:
+        timed = [GNU_TIME, "-o", report.name, "-f", "%M %U %S", *args] if GNU_TIME else args
+        for _ in range(repeat):
+            start = time.perf_counter()
+            proc = subprocess.Popen(
+                timed, cwd=ROOT, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+            )
+            _, status, usage = os.wait4(proc.pid, 0)
+            walls.append(time.perf_counter() - start)
+            error = proc.stderr.read().decode()
+            proc.stderr.close()
+            if status != 0:
+                raise SystemExit(f"{' '.join(map(str, args))} failed: {error}")
+            kib, user, system = (
+                map(float, Path(report.name).read_text().split()[-3:])
+                if GNU_TIME
+                else (usage.ru_maxrss, usage.ru_utime, usage.ru_stime)
+            )
+            peaks.append(kib / 1024)
+            cpus.append(user + system)
     return min(walls), max(peaks), min(cpus)
 
 
