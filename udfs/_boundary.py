@@ -54,7 +54,9 @@ def _remember_pyodide_is_absent() -> None:
                 xw_utils.is_jsnull = _never_jsnull
             try:  # the Office.js engine's own alias of it, called once more per cell
                 from xlwings.pro import _xlofficejs
-            except ImportError:
+            except (ImportError, xw.LicenseError):
+                # xlwings.pro checks for a licence key on import; the classic add-in
+                # and Lite need none, and without xlwings.pro there is no alias to mend.
                 return
             if callable(getattr(_xlofficejs, "_is_jsnull", None)):
                 _xlofficejs._is_jsnull = _never_jsnull
