@@ -21,7 +21,7 @@ from workbook_templates._common import criterion, exact_text
 from xlsales import _validate as v
 from xlsales import pipeline
 from xlsales.errors import DataError, InputError
-from xlsales.records import load_accounts, load_activities
+from xlsales.records import Cells, load_accounts, load_activities
 
 HOSTILE = ["<Team>", "=A", "A*", "A", "?", ">=5", "~x"]
 
@@ -295,3 +295,20 @@ def test_log_types_typed_by_hand_are_not_wildcards(hostile_books):
     assert call > 0  # the minutes of a call (an input on Inputs)
     assert [ws.cell(row=r, column=minutes).value for r in range(5, 9)] == [0, 0, call, call]
     assert [ws.cell(row=r, column=valid).value for r in range(5, 9)] == [False, False, True, True]
+
+
+def test_a_selection_names_both_rows_as_the_sheet_shows_them():
+    # header in row 5 of the sheet (address B5:J7): the records are rows 6 and 7
+    head = "account,owner,cluster,icp_fit,revenue,gross_margin,effort_hours,hourly_cost"
+    header = [*head.split(","), "influenceable"]
+    rows = [
+        ["a", "Ann", "X", "yes", 100, 0.5, 1, 10, "yes"],
+        ["b", "ANN", "X", "yes", 100, 0.5, 1, 10, "yes"],
+    ]
+    cells = Cells([header, *rows], "Book1.xlsx", "Accounts", "B5:J7")
+    with pytest.raises(
+        DataError,
+        match=r"Accounts!B5:J7 row 7, column owner: 'ANN' differs "
+        r"from 'Ann' \(row 6\) only in case",
+    ):
+        load_accounts(cells)

@@ -187,6 +187,9 @@ def rows_as_sheet(name: str, header_row: int) -> Iterator[None]:
             lambda m: f"{name} row {int(m.group(1)) + header_row - 1}",
             str(exc),
         )
+        message = re.sub(  # a second row named in the message, e.g. "(row 2)"
+            r"\(row (\d+)\)", lambda m: f"(row {int(m.group(1)) + header_row - 1})", message
+        )
         raise DataError(message) from None
 
 
