@@ -8,7 +8,7 @@ import datetime as dt
 import gc
 import io
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -101,17 +101,12 @@ def _write(wb, path: Path, force: bool) -> None:
 
 
 def _cmd_templates(args: argparse.Namespace) -> None:
-    from workbook_templates import account_matrix, funnel_planner, prospecting_log
+    from frontdoors.kinds import KINDS
 
     out = Path(args.out)
-    builders: dict[str, Callable[[], Any]] = {
-        "account-matrix": account_matrix.build,
-        "prospecting-log": prospecting_log.build,
-        "funnel-planner": funnel_planner.build,
-    }
-    _refuse_existing(out, builders, args.force)
-    for name, build in builders.items():
-        _write(build(), out / f"{name}.xlsx", args.force)
+    _refuse_existing(out, KINDS, args.force)
+    for name, kind in KINDS.items():
+        _write(kind.empty(), out / f"{name}.xlsx", args.force)
 
 
 def _refuse_existing(out: Path, names, force: bool) -> None:
@@ -643,7 +638,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--periods", type=int, default=1)
     p.set_defaults(run=_cmd_funnel)
 
-    p = sub.add_parser("templates", help="write the three empty template workbooks")
+    p = sub.add_parser("templates", help="write every template workbook, empty")
     p.add_argument("--out", required=True, help="folder to write into")
     p.add_argument("--force", action="store_true", help="replace existing files")
     p.set_defaults(run=_cmd_templates)

@@ -64,7 +64,14 @@ def test_demo_writes_three_files_and_never_overwrites(tmp_path):
 
 def test_templates_writes_empty_workbooks(tmp_path):
     assert run("templates", "--out", str(tmp_path)).returncode == 0
-    assert len(list(tmp_path.glob("*.xlsx"))) == 3
+    # one empty workbook per template the README's table lists
+    written = sorted(p.name for p in tmp_path.glob("*.xlsx"))
+    assert written == [
+        "account-matrix.xlsx",
+        "funnel-planner.xlsx",
+        "pipeline-review.xlsx",
+        "prospecting-log.xlsx",
+    ]
 
 
 @pytest.mark.parametrize(
