@@ -181,3 +181,17 @@ def test_bad_conventions_named():
         tables.conventions(";")
     with pytest.raises(InputError, match="dates='ymd' must be"):
         tables.conventions(None, "ymd")
+
+
+@pytest.mark.parametrize("name", ["accounts.xlsx", "accounts.xlsm", "accounts.xls"])
+def test_a_workbook_that_is_not_an_xlsx_zip_is_refused_in_words(tmp_path, name):
+    # A text file renamed .xlsx (or an old binary .xls) used to reach the user as pandas'
+    # "Excel file format cannot be determined, you must specify an engine manually".
+    path = tmp_path / name
+    path.write_text("account,owner\nAcme,Ann\n")
+    with pytest.raises(DataError) as caught:
+        tables.read_table(path)
+    assert str(caught.value) == (
+        f"{name}: is not an .xlsx workbook (an .xlsx file is a zip archive): "
+        "save it from Excel as .xlsx or as CSV UTF-8"
+    )

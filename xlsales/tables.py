@@ -29,6 +29,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import re
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -124,8 +125,13 @@ def read_table(
         raise DataError(f"{path}: no such file")
     suffix = path.suffix.lower()
     delimiter = None
+    if suffix == ".xls" or (suffix in (".xlsx", ".xlsm") and not zipfile.is_zipfile(path)):
+        raise DataError(
+            f"{path.name}: is not an .xlsx workbook (an .xlsx file is a zip archive): "
+            "save it from Excel as .xlsx or as CSV UTF-8"
+        )
     try:
-        if suffix in (".xlsx", ".xlsm", ".xls"):
+        if suffix in (".xlsx", ".xlsm"):
             frame = pd.read_excel(path, sheet_name=sheet, header=header_row - 1, dtype=object)
         elif suffix in (".csv", ".txt"):
             with open(path, encoding="utf-8-sig", newline="") as f:
