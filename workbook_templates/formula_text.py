@@ -144,6 +144,103 @@ def column_specifiers(bracket: str) -> list[str] | str:
     return names
 
 
+def _groups(inner: str) -> list[str] | None:
+    """The bracket groups and separators of a structured reference's inner text
+    (``[#This Row], [a]:[b]`` -> ``["[#This Row]", ",", "[a]", ":", "[b]"]``), spaces
+    between them dropped; None when it is not made of groups."""
+    out: list[str] = []
+    i, n = 0, len(inner)
+    while i < n:
+        c = inner[i]
+        if c == " ":
+            i += 1
+        elif c in ",:":
+            out.append(c)
+            i += 1
+        elif c == "[":
+            j = i + 1
+            while j < n and inner[j] != "]":
+                j += 2 if inner[j] == "'" else 1
+            if j >= n:
+                return None
+            out.append(inner[i : j + 1])
+            i = j + 1
+        else:
+            return None
+    return out
+
+
+def _special(group: str) -> str:
+    """``[#this row]`` -> ``[#This Row]``: special items in Excel's spelling."""
+    lowered = group[1:-1].strip().lower()
+    if group.startswith("[#") and lowered in SPECIAL_ITEMS:
+        return "[" + {"#this row": "#This Row"}.get(lowered, lowered.title()) + "]"
+    return group
+
+
+def _long_bracket(bracket: str) -> str:
+    """One structured reference's bracket text as Excel stores it in the file."""
+    inner = bracket[1:-1].strip()
+    if inner.startswith("@"):  # [@x], [@[x]], [@[a]:[b]], [@]: the current row
+        rest = inner[1:].strip()
+        if not rest:
+            return "[#This Row]"
+        inner = "[#This Row]," + (rest if rest.startswith("[") else escape_column(rest))
+    if not inner.startswith("["):
+        return _special(f"[{inner}]")
+    groups = _groups(inner)
+    if groups is None:
+        return bracket
+    groups = [_special(g) for g in groups]
+    if groups[:2] == ["[#Data]", ","]:  # the data rows are what a column names anyway
+        groups = groups[2:]
+    if len(groups) == 1:  # Table[[name]] -> Table[name] where the name allows it
+        only = groups[0]
+        if only.startswith("[#") or not NEEDS_BRACKETS & set(only[1:-1]):
+            return only
+    return "[" + "".join(groups) + "]"
+
+
+def excel_spelling(formula: str) -> str:
+    """``formula`` with its structured references spelt as Excel stores them in the file
+    (what a user types and sees is presentation only): ``tbl[@Revenue]`` is stored
+    ``tbl[[#This Row],[Revenue]]``; ``tbl[[Revenue]]`` and ``tbl[[#Data],[Revenue]]``
+    are ``tbl[Revenue]``; special items in Excel's case, no spaces between groups. The
+    short and the long form of one reference give the same text.
+
+    >>> excel_spelling('SUM(tbl[@Revenue],tbl[@[GO / NO-GO]],tbl[[#data], [Cost]])')
+    'SUM(tbl[[#This Row],[Revenue]],tbl[[#This Row],[GO / NO-GO]],tbl[Cost])'
+    """
+    if "[" not in formula:
+        return formula
+    return "".join(
+        _long_bracket(text) if kind == "bracket" else text for kind, text in segments(formula)
+    )
+
+
+def a1_format(pattern: str, col: int) -> tuple[str, tuple[int, ...]]:
+    """The R1C1 ``pattern`` in column ``col`` as a %-format string and its relative row
+    offsets: ``fmt % tuple(row + o for o in offsets)`` is the A1 text in ``row``, so a
+    whole column is spelt out by formatting, not by parsing a formula a cell."""
+    pieces, offsets, last = [], [], 0
+    for m in R1C1.finditer(pattern):
+        pieces.append(pattern[last : m.start()].replace("%", "%%"))
+        r, c = m.group(1), m.group(2)
+        letter = (
+            "$" + get_column_letter(int(c[1:]))
+            if c.startswith("$")
+            else get_column_letter(col + int(c))
+        )
+        if r.startswith("$"):
+            pieces.append(f"{letter}${r[1:]}")
+        else:
+            pieces.append(f"{letter}%d")
+            offsets.append(int(r))
+        last = m.end()
+    pieces.append(pattern[last:].replace("%", "%%"))
+    return "".join(pieces), tuple(offsets)
+
+
 def shape(formula: str) -> str:
     """The formula with its cell references blanked: equal for a column of the same
     formula, so that checks which do not look at cell references run once per column."""

@@ -27,10 +27,15 @@ from xml.sax.saxutils import escape as xml_escape
 
 import numpy as np
 import pandas as pd
-from openpyxl.utils import get_column_letter
 
 from workbook_templates import excel_rules, metadata
-from workbook_templates.formula_text import R1C1, from_r1c1, segments, to_r1c1
+from workbook_templates.formula_text import (
+    a1_format,
+    excel_spelling,
+    from_r1c1,
+    segments,
+    to_r1c1,
+)
 from workbook_templates.xlsx_reader import (
     NotAWorkbook,
     SheetInfo,
@@ -207,29 +212,11 @@ class _Expected:
     def __init__(self, pattern: str, col: int):
         self.variants = []
         quotes = ({}, {'"': "&quot;"}, {'"': "&quot;", "'": "&apos;"})
-        for text in dict.fromkeys((pattern, _lo_spelling(pattern))):
+        excel = excel_spelling(pattern)
+        spellings = (pattern, _lo_spelling(pattern), excel, _lo_spelling(excel))
+        for text in dict.fromkeys(spellings):
             for entities in quotes:
-                self.variants.append(self._compile(xml_escape(text, entities), col))
-
-    @staticmethod
-    def _compile(text: str, col: int) -> tuple[str, tuple[int, ...]]:
-        pieces, offsets, last = [], [], 0
-        for m in R1C1.finditer(text):
-            pieces.append(text[last : m.start()].replace("%", "%%"))
-            r, c = m.group(1), m.group(2)
-            letter = (
-                "$" + get_column_letter(int(c[1:]))
-                if c.startswith("$")
-                else get_column_letter(col + int(c))
-            )
-            if r.startswith("$"):
-                pieces.append(f"{letter}${r[1:]}")
-            else:
-                pieces.append(f"{letter}%d")
-                offsets.append(int(r))
-            last = m.end()
-        pieces.append(text[last:].replace("%", "%%"))
-        return "".join(pieces), tuple(offsets)
+                self.variants.append(a1_format(xml_escape(text, entities), col))
 
     def texts(self, rows: range | list[int], variant: int) -> list[str]:
         """The stored text the pattern gives in each of ``rows``."""
@@ -262,6 +249,21 @@ class _Expected:
         return list(left)
 
 
+def _unprefixed(formula: str) -> str:
+    """Without the ``_xlfn.`` prefixes (whether one is due is Excel's file rule, judged
+    by :mod:`workbook_templates.excel_rules`, not a different formula)."""
+    return "".join(
+        re.sub(r"_xlfn\.", "", text, flags=re.IGNORECASE) if kind == "code" else text
+        for kind, text in segments(formula)
+    )
+
+
+def _same_formula(stored: str, pattern: str) -> bool:
+    """Two R1C1 formulas alike once structured references are spelt one way (Excel's
+    long form) and ``_xlfn.`` prefixes set aside."""
+    return _unprefixed(excel_spelling(stored)) == _unprefixed(excel_spelling(pattern))
+
+
 def _lo_spelling(pattern: str) -> str:
     """LibreOffice saves TRUE and FALSE as TRUE() and FALSE()."""
     return "".join(
@@ -292,7 +294,7 @@ def _formulas(book: WorkbookInfo, meta: metadata.Metadata) -> list[Finding]:
         for i in expected.mismatches(stored, rows):
             row = rows[i]
             formula = None if stored[i] is None else text_of(stored[i])
-            if formula is not None and to_r1c1(formula, row, col) == p.formula:
+            if formula is not None and _same_formula(to_r1c1(formula, row, col), p.formula):
                 continue
             want = "=" + from_r1c1(p.formula, row, col)
             where = cell_name(row, col)

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 from openpyxl.utils import column_index_from_string, get_column_letter
 
-from workbook_templates.formula_text import from_r1c1, to_r1c1
+from workbook_templates.formula_text import a1_format, to_r1c1
 
 NS = {
     "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
@@ -395,9 +395,45 @@ def _read_cells(
     ]
 
 
+_TAG = re.compile(r"<(row|c)(?=[\s>/])([^>]*)>")
+_R = re.compile(r'\sr="([^"]*)"')
+
+
+def _positioned(xml: str) -> str:
+    """The sheet data with every row and cell carrying its ``r`` attribute, written
+    first. ECMA-376 Part 1, 18.3.1.73 (row) and 18.3.1.4 (c) make ``r`` optional: a
+    row without it follows the row before, a cell without it the cell before (writers
+    other than Excel leave it out). Run only on a sheet that needs it."""
+    row, col = 0, 0
+
+    def tag(m: re.Match) -> str:
+        nonlocal row, col
+        name, attrs = m.group(1), m.group(2)
+        given = _R.search(" " + attrs)
+        rest = _R.sub("", " " + attrs).strip()
+        rest = (" " + rest) if rest else ""
+        if name == "row":
+            row = int(given.group(1)) if given else row + 1
+            col = 0
+            return f'<row r="{row}"{rest}>'
+        if given:
+            row, col = split_cell(given.group(1))
+        else:
+            col += 1
+        return f'<c r="{cell_name(row, col)}"{rest}>'
+
+    return _TAG.sub(tag, xml)
+
+
 def _cells(xml: str, sheet: SheetInfo) -> None:
     """One regular-expression pass over the sheet's cells, then numpy sorts them into
     columns: no Python object per cell beyond the match itself."""
+    if (
+        xml.count('<c r="') != xml.count("<c ") + xml.count("<c>")
+        or "<row>" in xml
+        or (xml.count('<row r="') != xml.count("<row ") + xml.count("<row>"))
+    ):
+        xml = _positioned(xml)
     found = _CELL_XML.findall(xml)
     if not found:
         return
@@ -427,16 +463,31 @@ def _cells(xml: str, sheet: SheetInfo) -> None:
 
 
 def _shared_formulas(letters, rows, fopen, ftext, formulas) -> None:
-    """Spell out Excel's shared formulas (<f t="shared" si="0"/> repeats the formula of
-    the cell that holds its text, moved by the distance between the two cells)."""
+    """Spell out shared formulas (ECMA-376 Part 1, 18.3.1.40, the f element: Excel
+    stores a filled-down column as ``<f t="shared" ref="D5:D900" si="0">D4+1</f>`` in
+    the first cell and ``<f t="shared" si="0"/>`` in the others, each meaning the first
+    cell's formula moved by the distance between the two cells: relative references
+    shift, ``$`` references stay). The followers of one master in one column are
+    spelt out by formatting one string, not by parsing a formula a cell."""
     shared: dict[str, str] = {}  # si -> R1C1 text of the master
+    followers: dict[tuple[str, int], list[int]] = {}
     for i in np.flatnonzero(np.char.find(fopen.astype(str), "shared") >= 0).tolist():
+        attrs = dict(_ATTR.findall(fopen[i]))
+        if attrs.get("t") != "shared":
+            continue
         row, col = int(rows[i]), _column(letters[i])
-        si = dict(_ATTR.findall(fopen[i])).get("si", "")
-        if ftext[i]:
+        si = attrs.get("si", "")
+        if ftext[i]:  # the master: the one cell that holds the text (and the ref)
             shared[si] = to_r1c1(text_of(ftext[i]), row, col)
-        elif si in shared:
-            formulas[i] = xml_escape(from_r1c1(shared[si], row, col))
+        else:
+            followers.setdefault((si, col), []).append(i)
+    for (si, col), where in followers.items():
+        if si not in shared:
+            continue  # a follower whose master is missing: left a formula-less cell
+        fmt, offsets = a1_format(xml_escape(shared[si]), col)
+        at = rows[where].astype(np.int64)
+        shifted = ((at + o).tolist() for o in offsets)
+        formulas[where] = list(map(fmt.__mod__, zip(*shifted))) if offsets else fmt
 
 
 def read(path: str | Path, *, cells: bool = True) -> WorkbookInfo:
