@@ -660,3 +660,456 @@ ADAPTERS: dict[str, Callable[[WorkbookInfo], tuple[list, str]]] = {
     "prospecting-log": prospecting_log,
     "funnel-planner": funnel_planner,
 }
+
+
+# The pipeline review ---------------------------------------------------------------
+
+DEAL_KEYS = {  # Deals column -> the column of xlsales.pipeline.deal_figures' frame
+    "stage_no": "stage_no",
+    "skipped": "skipped",
+    "idle": "idle_days",
+    "probability": "rate_to_won",
+    "weighted": "weighted",
+    "days_to_won": "days_to_won",
+    "expected_close": "expected_close",
+    "close_month": "close_month",
+    "limit": "limit_days",
+    "stalled": "stalled",
+    "cycle": "cycle_days",
+}
+STALLED_KEYS = {
+    "owner": "owner",
+    "stage": "stage",
+    "amount": "amount",
+    "idle": "idle_days",
+    "limit": "limit_days",
+    "still": "stalled",
+}
+CONVERSION_LABELS = {
+    "entered": "entered",
+    "open here": "open_here",
+    "went on": "went_on",
+    "step conversion": "rate",
+    "rate to won": "rate_to_won",
+    "lost here": "lost",
+    "lost amount": "lost_amount",
+}
+CYCLE_LABELS = {
+    "deals": "deals",
+    "median": "median",
+    "80th percentile": "p80",
+    "90th percentile": "p90",
+    "won deals through it": "to_won_deals",
+    "median days to won": "days_to_won",
+    "stall limit (days)": "limit_days",
+}
+FORECAST_LABELS = {"weighted": "weighted", "unweighted": "amount", "deals": "deals"}
+WHAT_IF_LABELS = {
+    "measured step rate": "measured_rate",
+    "step rate used": "rate",
+    "rate to won used": "rate_to_won",
+    "measured rate to won": "measured_to_won",
+    "open deals": "open_deals",
+    "open amount": "open_amount",
+    "weighted pipeline": "weighted",
+    "measured weighted pipeline": "measured_weighted",
+    "volume needed": "volume",
+    "measured volume needed": "measured_volume",
+}
+GROUP_KEYS = {"owner": "owner", "source": "source", "segment": "segment"}
+
+
+def _blanks(values) -> np.ndarray:
+    """Values as an object array, NaN and NaT as None (a formula's "" result)."""
+    values = pd.Series(values, dtype=object)
+    return values.where(pd.notna(values), None).to_numpy(dtype=object)
+
+
+def serials(values: pd.Series) -> np.ndarray:
+    """Dates and times (datetime64, NaT blank) as Excel's serial numbers (float, NaN)."""
+    stamps = pd.to_datetime(values)
+    return ((stamps - pd.Timestamp(EPOCH)) / pd.Timedelta(days=1)).to_numpy(dtype=float)
+
+
+def _dates(values) -> pd.Series:
+    """Excel serials (anything else blank) as datetime64."""
+    numbers = pd.to_numeric(pd.Series(values, dtype=object), errors="coerce")
+    return pd.Timestamp(EPOCH) + pd.to_timedelta(numbers, unit="D")
+
+
+def _texts(values) -> pd.Series:
+    series = pd.Series(values, dtype=object)
+    return series.where(series.notna(), "").astype(str)
+
+
+def pipeline_review(book: WorkbookInfo) -> tuple[list, str]:
+    """The pipeline review: every figure of Deals, Conversion, Cycle, Forecast, Stalled
+    and What-if by :func:`xlsales.pipeline.from_deals` (the per-deal rules of
+    :func:`xlsales.pipeline.deal_figures`, the builder's own), :func:`~xlsales.pipeline.
+    conversion_by`, :func:`~xlsales.pipeline.cycle`, :func:`~xlsales.pipeline.forecast`,
+    :func:`~xlsales.pipeline.lost_reasons` and :func:`~xlsales.pipeline.what_if`, from
+    the Deals table's facts and the Inputs (as-of date, stage list, stall limits,
+    percentiles) and the What-if inputs."""
+    from workbook_templates import pipeline_review as template
+    from xlsales import pipeline
+
+    found = _table(book, template.TABLE)
+    target = name_target(book, "StageNames")
+    as_of = serial_date(_value(book, "AsOf"))
+    if found is None or target is None or as_of is None:
+        return [], f"no table {template.TABLE}, StageNames or AsOf: nothing recalculated"
+    sheet, table = found
+    names = [str(s) for s in _named_range(book, "StageNames") if s not in (None, "")]
+    extras = [key for key in pipeline.OPTIONAL_TEXT if key.replace("_", " ") in table.columns]
+    spec = template.deal_spec(names, extras)
+    columns = table_columns(table, spec.headers)
+    frame = table_frame(sheet, table, {k: c for k, c in columns.items() if k in _DEAL_INPUTS})
+    stage_text = _texts(frame["stage"])
+    position = {s.lower(): i for i, s in enumerate(names)}
+    index = stage_text.str.lower().map(position).fillna(-1).astype(int).to_numpy()
+    listed = (index >= 0) | (stage_text == "").to_numpy()  # others show #N/A: not judged
+    deals = pd.DataFrame(
+        {
+            "deal_id": _texts(frame["deal"]),
+            "owner": _texts(frame["owner"]),
+            **{key: _texts(frame[key]) for key in extras},
+            "status": _texts(frame["status"]).str.lower(),
+            "stage_index": index,
+            "amount": pd.to_numeric(pd.Series(frame["amount"], dtype=object), errors="coerce")
+            .fillna(0.0)
+            .to_numpy(),
+            **{key: _dates(frame[column]) for key, column in _DEAL_DATES.items()},
+            "stages_entered": pd.to_numeric(
+                pd.Series(frame["stages_entered"], dtype=object), errors="coerce"
+            ),
+            "reopened": frame["reopened"],
+            **{
+                key: pd.to_numeric(pd.Series(frame[key], dtype=object), errors="coerce")
+                for i in range(1, len(names))
+                for key in (f"days_in_{i}", f"to_won_{i}")
+            },
+        }
+    ).rename(columns={f"{p}_{i}": f"{p}_{i - 1}" for i in range(1, len(names)) for p in _PER})
+    stall_days = _stall_days(book, target, names)
+    pct80, pct90 = _value(book, "Pct80"), _value(book, "Pct90")
+    try:
+        review = pipeline.from_deals(deals, names, as_of, stall_days, pct90, extras)
+    except (XlsalesError, TypeError, ValueError, KeyError) as exc:
+        return [], f"the core cannot recalculate these deals: {exc}"
+    figures = review.deals.assign(
+        stage_no=np.where(index >= 0, index + 1, np.nan),
+        expected_close=serials(review.deals["expected_close"]),
+        close_month=serials(review.deals["close_month"]),
+    )
+    rows = table.data_rows
+    expected: list = [
+        (
+            sheet.name,
+            columns[key],
+            np.arange(rows.start, rows.stop)[listed],
+            figures[source].to_numpy()[listed]
+            if key == "stalled"
+            else _blanks(figures[source].to_numpy()[listed]),
+        )
+        for key, source in DEAL_KEYS.items()
+        if key in columns
+    ]
+    expected += _conversion_sheet(book, review, extras)
+    expected += _cycle_sheet(book, review, (0.5, pct80, pct90))
+    expected += _forecast_sheet(book, review, as_of)
+    expected += _stalled_sheet(book, template.STALLED_TABLE, figures, len(deals))
+    expected += _what_if_sheet(book, review)
+    return expected, (
+        f"{len(deals)} deals recalculated by xlsales.pipeline (from_deals, deal_figures, "
+        "conversion_by, cycle, forecast, lost_reasons, what_if): Deals, Conversion, Cycle, "
+        "Forecast, Stalled and What-if"
+    )
+
+
+_DEAL_DATES = {
+    "created": "created",
+    "entered_stage": "entered",
+    "last_change": "last_change",
+    "closed": "closed",
+}
+_PER = ("days_in", "to_won")
+_DEAL_INPUTS = {
+    "deal",
+    "owner",
+    "status",
+    "stage",
+    "amount",
+    "created",
+    "entered",
+    "last_change",
+    "closed",
+    "stages_entered",
+    "reopened",
+    "source",
+    "segment",
+    "lost_reason",
+} | {f"{p}_{i}" for p in _PER for i in range(1, 100)}
+
+
+def _stall_days(book: WorkbookInfo, target: tuple[str, str], names: list[str]) -> dict:
+    """The stall limits typed on Inputs, beside the stage list (blank: the default)."""
+    sheet = book.sheets.get(target[0])
+    if sheet is None:
+        return {}
+    r1, c1 = split_range(target[1])[:2]
+    out = {}
+    for i, stage in enumerate(names[:-1]):
+        days = _number_or_none(sheet.cells.value((r1 + i, c1 + 1)))
+        if days is not None:
+            out[stage] = days
+    return out
+
+
+def _stage_rows(sheet: SheetInfo, names: list[str], first: int = 5) -> dict[int, int]:
+    """Stage number (from 0) -> row, for the rows from ``first`` whose column A shows
+    the stages in order."""
+    out = {}
+    for i, stage in enumerate(names):
+        if sheet.cells.value((first + i, 1)) == stage:
+            out[i] = first + i
+    return out
+
+
+def _conversion_sheet(book: WorkbookInfo, review, extras: list[str]) -> list:
+    """Conversion: per stage (entered, open here, went on, step conversion, rate to
+    won, lost here and amount), the facts (won, lost, open, win rate, overall
+    conversion), per owner/source/segment, lost by last stage and by reason."""
+    from xlsales import pipeline
+
+    ws = book.sheets.get("Conversion")
+    if ws is None:
+        return []
+    names = review.names
+    stages = review.stages.copy()
+    lost = pipeline.lost_by_stage(review)
+    stages["lost"], stages["lost_amount"] = lost["lost"], lost["amount"]
+    where, rows = _by_header(ws, CONVERSION_LABELS), _stage_rows(ws, names)
+    out = [
+        ((ws.name, row, c), _plain(stages[key].iloc[i]))
+        for i, row in rows.items()
+        for key, c in where.items()
+    ]
+    entered = stages["entered"].tolist()
+    status = review.deals["status"]
+    out += _named(
+        book,
+        {
+            "WonDeals": int((status == "won").sum()),
+            "LostDeals": int((status == "lost").sum()),
+            "OpenDeals": int((status == "open").sum()),
+            "WinRate": pipeline.win_rate(review),
+            "OverallConversion": entered[-1] / entered[0] if entered[0] else None,
+        },
+    )
+    out += _group_conversion(ws, review, extras)
+    column = ws.cells.columns.get(1)
+    labels = {} if column is None else {
+        ws.cells.value((r, 1)): r for r in column.rows.tolist()[::-1]
+    }
+    top = labels.get("lost by last stage")
+    if top is not None:
+        for i, row in _stage_rows(ws, names, top + 1).items():
+            out += [((ws.name, row, 2), int(lost["lost"].iloc[i]))]
+            out += [((ws.name, row, 3), float(lost["amount"].iloc[i]))]
+    top = labels.get("lost reason")
+    if top is not None:
+        counts = pipeline.lost_reasons(review).set_index("reason")["lost"]
+        r = top + 1
+        while isinstance(ws.cells.value((r, 1)), str):
+            out.append(((ws.name, r, 2), int(counts.get(ws.cells.value((r, 1)), 0))))
+            r += 1
+    return out
+
+
+def _group_conversion(ws: SheetInfo, review, extras: list[str]) -> list:
+    """The per owner / source / segment block: each row found by its group, value and
+    stage (columns A to C), against :func:`xlsales.pipeline.conversion_by`."""
+    from xlsales import pipeline
+
+    labels = {"entered": "entered", "went on": "went_on", "step conversion": "rate"}
+    labels["open here"] = "open_here"
+    column = ws.cells.columns.get(1)
+    top = next(
+        (
+            r
+            for r in ([] if column is None else column.rows.tolist())
+            if ws.cells.value((r, 1)) == "group" and ws.cells.value((r, 3)) == "stage"
+        ),
+        None,
+    )
+    if top is None:
+        return []
+    where = _by_header(ws, labels, row=top)
+    out = []
+    for key in ["owner", *[k for k in ("source", "segment") if k in extras]]:
+        table = pipeline.conversion_by(review, key).set_index(["group", "stage"])
+        r = top + 1
+        while ws.cells.value((r, 1)) is not None:
+            if ws.cells.value((r, 1)) == GROUP_KEYS[key]:
+                at = (str(ws.cells.value((r, 2))), ws.cells.value((r, 3)))
+                if at in table.index:
+                    figures = table.loc[at]
+                    out += [((ws.name, r, c), _plain(figures[k])) for k, c in where.items()]
+                else:  # a group without deals now: nothing entered, nothing open
+                    out += [((ws.name, r, where[k]), 0) for k in ("entered", "open_here") if k in where]
+            r += 1
+    return out
+
+
+def _cycle_sheet(book: WorkbookInfo, review, percentiles) -> list:
+    """Cycle: days in each stage and to close (count, median, percentiles at Inputs'
+    Pct80 and Pct90) by :func:`xlsales.pipeline.cycle`, won deals through each stage,
+    median days to won and the stall limit from the review's stage table."""
+    from xlsales import pipeline
+
+    ws = book.sheets.get("Cycle")
+    if ws is None or not all(isinstance(q, (int, float)) for q in percentiles):
+        return []
+    table = pipeline.cycle(review, percentiles)
+    stages = review.stages
+    where = _by_header(ws, CYCLE_LABELS)
+    out = []
+    for i, row in enumerate(range(5, 5 + len(table))):
+        if ws.cells.value((row, 1)) != table["what"].iloc[i]:
+            continue
+        figures = dict(table.iloc[i])
+        if i < len(review.names) - 1:
+            figures.update(
+                {k: stages[k].iloc[i] for k in ("to_won_deals", "days_to_won", "limit_days")}
+            )
+        out += [
+            ((ws.name, row, c), _plain(figures[k])) for k, c in where.items() if k in figures
+        ]
+    return out
+
+
+def _forecast_sheet(book: WorkbookInfo, review, as_of: dt.date) -> list:
+    """Forecast: the months from the as-of month, weighted, unweighted and deals per
+    month with their total, and the per-owner tables, by :func:`xlsales.pipeline.
+    forecast`."""
+    from xlsales import pipeline
+
+    ws = book.sheets.get("Forecast")
+    if ws is None:
+        return []
+    table = pipeline.forecast(review, pipeline.FORECAST_MONTHS)
+    months = [serial(m) for m in table["month"].iloc[: pipeline.FORECAST_MONTHS]]
+    total = table[table["group"] == "Total"].reset_index(drop=True)
+    where = _by_header(ws, FORECAST_LABELS)
+    out = []
+    for k, month in enumerate(months):
+        row = 5 + k
+        out.append(((ws.name, row, 1), month))
+        out += [((ws.name, row, c), _plain(total[key].iloc[k])) for key, c in where.items()]
+    if ws.cells.value((5 + len(months), 1)) == "Total":
+        out += [
+            ((ws.name, 5 + len(months), c), _plain(total[key].sum())) for key, c in where.items()
+        ]
+    by_owner = table[table["group"] != "Total"].set_index(["group", "month"])
+    column = ws.cells.columns.get(1)
+    for r in [] if column is None else column.rows.tolist():
+        key = {"weighted per owner": "weighted", "unweighted per owner": "amount"}.get(
+            ws.cells.value((r, 1))
+        )
+        if key is None:
+            continue
+        out += [((ws.name, r, 2 + k), month) for k, month in enumerate(months)]
+        row = r + 1
+        while isinstance(ws.cells.value((row, 1)), str):
+            owner = ws.cells.value((row, 1))
+            values = [
+                float(by_owner[key].get((owner, m), 0.0))
+                for m in table["month"].iloc[: len(months)]
+            ]
+            out += [((ws.name, row, 2 + k), v) for k, v in enumerate(values)]
+            out.append(((ws.name, row, 2 + len(months)), sum(values)))
+            row += 1
+    return out
+
+
+def _stalled_sheet(book: WorkbookInfo, name: str, figures: pd.DataFrame, count: int) -> list:
+    """Stalled: each row's figures are its deal's on Deals (found by "deals row")."""
+    found = _table(book, name)
+    if found is None:
+        return []
+    sheet, table = found
+    headers = {
+        "row": "deals row",
+        "owner": "owner",
+        "stage": "stage",
+        "amount": "amount",
+        "idle": "days idle",
+        "limit": "limit days",
+        "still": "still stalled",
+    }
+    columns = table_columns(table, headers)
+    if "row" not in columns:
+        return []
+    links = pd.to_numeric(
+        pd.Series(sheet.cells.column_values(columns["row"], table.data_rows), dtype=object),
+        errors="coerce",
+    ).to_numpy()
+    ok = (links >= 1) & (links <= count) & (links == np.floor(links))
+    rows = np.arange(table.data_rows.start, table.data_rows.stop)[ok]
+    picks = links[ok].astype(int) - 1
+    out = []
+    for key, source in STALLED_KEYS.items():
+        if key not in columns:
+            continue
+        values = figures[source].to_numpy()[picks]
+        if key in ("owner", "stage"):  # a blank text shows as 0 through INDEX: not judged
+            given = values != ""
+            out.append((sheet.name, columns[key], rows[given], values[given]))
+        elif key == "still":
+            out.append((sheet.name, columns[key], rows, values.astype(bool)))
+        else:
+            out.append((sheet.name, columns[key], rows, _blanks(values)))
+    return out
+
+
+def _what_if_sheet(book: WorkbookInfo, review) -> list:
+    """What-if: the step rates typed there (else the measured ones), the deal size and
+    the win target, by :func:`xlsales.pipeline.what_if`, beside the measured figures."""
+    from xlsales import pipeline
+
+    ws = book.sheets.get("What-if")
+    if ws is None:
+        return []
+    names = review.names
+    rows = _stage_rows(ws, names)
+    typed_col = next((c for c, v in ws.cells.row(4).items() if v == "your step rate"), None)
+    overrides = {}
+    for i, row in rows.items():
+        rate = None if typed_col is None else _number_or_none(ws.cells.value((row, typed_col)))
+        if rate is not None and i < len(names) - 1:
+            overrides[names[i]] = rate
+    size = _number_or_none(_value(book, "DealSize"))
+    target = _number_or_none(_value(book, "TargetWins"))
+    try:
+        table = pipeline.what_if(review, overrides, size, target)
+    except XlsalesError:
+        return []
+    table["measured_rate"] = review.stages["rate"]
+    table["measured_to_won"] = review.stages["rate_to_won"]
+    where = _by_header(ws, WHAT_IF_LABELS)
+    out = [
+        ((ws.name, row, c), _plain(table[key].iloc[i]))
+        for i, row in rows.items()
+        for key, c in where.items()
+    ]
+    total = 5 + len(names)
+    if ws.cells.value((total, 1)) == "Total":
+        out += [
+            ((ws.name, total, where[key]), float(table[key].dropna().sum()))
+            for key in ("open_deals", "open_amount", "weighted", "measured_weighted")
+            if key in where
+        ]
+    return out
+
+
+ADAPTERS["weekly-pipeline-review"] = pipeline_review

@@ -522,11 +522,14 @@ def _compare(book: WorkbookInfo, expected, tolerance: float) -> list[Finding]:
         sheet = book.sheets.get(sheet_name)
         column = None if sheet is None else sheet.cells.columns.get(col)
         rows, wants = np.asarray(rows, dtype=np.int64), np.asarray(wants)
+        # None: a blank (a formula's "" result, or no cell at all)
+        blank = np.equal(wants, None) if wants.dtype == object else np.zeros(len(rows), bool)
         ok = np.zeros(len(rows), dtype=bool)
         if column is not None and len(column):
             pos = np.minimum(np.searchsorted(column.rows, rows), len(column) - 1)
             present = column.rows[pos] == rows
             kinds, values = column.kinds[pos], column.values[pos]
+            blank &= ~present | ((values == "") & (kinds != "inlineStr"))
             if wants.dtype.kind == "b":
                 truth = (values == "1") | (values == "true")
                 ok = present & (kinds == "b") & (values != "") & (truth == wants)
@@ -557,7 +560,7 @@ def _compare(book: WorkbookInfo, expected, tolerance: float) -> list[Finding]:
                 scale = np.maximum(np.abs(got), np.abs(want)) * tolerance
                 with np.errstate(invalid="ignore"):
                     ok |= numeric & (np.abs(got - want) <= np.maximum(scale, ZERO))
-        for i in np.flatnonzero(~ok).tolist():
+        for i in np.flatnonzero(~(ok | blank)).tolist():
             out += _differs(book, sheet_name, int(rows[i]), col, _plain(wants[i]), tolerance)
     return out
 

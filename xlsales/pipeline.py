@@ -222,7 +222,6 @@ def review(
     table["entered_stage"] = at_stage.reindex(key).to_numpy()
     table["entered_stage"] = table["entered_stage"].fillna(table["last_change"])
     table["stages_entered"] = history.groupby("deal_id").size().reindex(table["deal_id"]).to_numpy()
-    table["skipped"] = table["furthest"] + 1 - table["stages_entered"]
     table["reopened"] = table["deal_id"].isin(reopened)
 
     # days in each stage (to the next stage reached) and from each stage to the win
@@ -256,24 +255,9 @@ def review(
             stage_table[column].astype(object).where(stage_table[column].notna(), None)
         )
 
-    is_open = table["status"] == "open"
     table["stage"] = [names[i] for i in table["furthest"]]
     table["stage_index"] = table["furthest"]
-    idle = (day - table["last_change"]).dt.days
-    table["idle_days"] = idle.where(is_open)
-    probability = np.array([np.nan if r is None else r for r in rate_to_won], dtype=float)
-    table["rate_to_won"] = np.where(is_open, probability[table["furthest"]], np.nan)
-    table["weighted"] = table["amount"] * table["rate_to_won"]
-    median_days = np.array([np.nan if d is None else d for d in medians], dtype=float)
-    table["days_to_won"] = np.where(is_open, median_days[table["furthest"]], np.nan)
-    table["expected_close"] = expected_close(table["entered_stage"], table["days_to_won"], day)
-    table["close_month"] = table["expected_close"].dt.to_period("M").dt.to_timestamp()
-    limit_days = np.array(
-        [np.nan if x is None else x for x in limits["limit_days"]] + [np.nan], dtype=float
-    )
-    table["limit_days"] = np.where(is_open, limit_days[table["furthest"]], np.nan)
-    table["stalled"] = is_open & (table["idle_days"] > table["limit_days"])
-    table["cycle_days"] = (table["won_date"] - table["created"]).dt.days
+    table = deal_figures(table, stage_table, day)
     ordered = ["deal_id", "owner", *extras, "status", "stage", "stage_index", "amount"]
     ordered += ["created", "entered_stage", "last_change", "closed", "stages_entered"]
     ordered += ["skipped", "reopened", "idle_days", "rate_to_won", "weighted", "days_to_won"]
@@ -288,6 +272,206 @@ def review(
         left_out,
         stall_days,
         dict(columns or {}),
+    )
+
+
+def deal_figures(table: pd.DataFrame, stages: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
+    """Each deal's derived figures from its facts and the per-stage figures.
+
+    Parameters
+    ----------
+    table : DataFrame
+        One row per deal: status (open, won, lost), stage_index (0 for the first stage;
+        -1 for a stage not in the stage list), stages_entered, amount, created,
+        entered_stage, last_change, closed (datetime64; NaT where blank).
+    stages : DataFrame
+        One row per stage, top first: rate_to_won, days_to_won and limit_days (None
+        where undefined), as :func:`review` and :func:`from_deals` give them.
+    as_of : date
+        The day the review speaks from.
+
+    Returns
+    -------
+    DataFrame
+        ``table`` with skipped, idle_days, rate_to_won, weighted, days_to_won,
+        expected_close, close_month, limit_days, stalled and cycle_days added (NaN or
+        NaT where the Deals sheet shows a blank; a deal whose stage is not in the list
+        gets blanks, and is never stalled).
+
+    Notes
+    -----
+    ::
+
+        skipped        = stage number - stages entered           (stage number from 1)
+        idle_days      = as_of - last_change                     (open deals)
+        rate_to_won    = stages.rate_to_won[stage]               (open deals: the probability)
+        weighted       = amount * rate_to_won
+        days_to_won    = stages.days_to_won[stage]               (open deals)
+        expected_close = MAX(entered_stage + days_to_won, as_of)
+        close_month    = first day of expected_close's month
+        limit_days     = stages.limit_days[stage]                (open deals)
+        stalled        = idle_days > limit_days                  (False without a limit)
+        cycle_days     = closed - created                        (won deals)
+
+    No rounding: a median of days may end in .5, and so may the expected close (noon).
+    The Deals sheet's formulas state the same rules, one per column.
+
+    Examples
+    --------
+    One open deal at Proposal (50 % to won, 15 days to won, idle limit 20 days) that
+    entered it on 1 March and last changed then; as of 31 March it is 30 days idle,
+    stalled, and expected to close on the as-of date (16 March is before it).
+
+    >>> stages = pd.DataFrame({"rate_to_won": [0.5, 1.0], "days_to_won": [15.0, 0.0],
+    ...                        "limit_days": [20.0, None]})
+    >>> deal = pd.DataFrame({"status": ["open"], "stage_index": [0], "stages_entered": [1],
+    ...     "amount": [1000.0], "created": pd.to_datetime(["2026-03-01"]),
+    ...     "entered_stage": pd.to_datetime(["2026-03-01"]),
+    ...     "last_change": pd.to_datetime(["2026-03-01"]), "closed": pd.to_datetime([None])})
+    >>> f = deal_figures(deal, stages, dt.date(2026, 3, 31)).iloc[0]
+    >>> float(f["weighted"]), float(f["idle_days"]), bool(f["stalled"]), str(f["expected_close"].date())
+    (500.0, 30.0, True, '2026-03-31')
+    """
+    day = pd.Timestamp(as_of)
+    table = table.copy()
+    index = table["stage_index"].to_numpy(dtype=np.int64)
+    known = index >= 0
+    is_open = (table["status"] == "open").to_numpy() & known
+    at = np.where(known, index, 0)
+
+    def per_stage(column: str) -> np.ndarray:
+        values = [np.nan if x is None else x for x in stages[column]]
+        return np.where(is_open, np.array(values, dtype=float)[at], np.nan)
+
+    table["skipped"] = (index + 1 - table["stages_entered"]).where(known)
+    table["idle_days"] = (day - table["last_change"]).dt.days.where(is_open)
+    table["rate_to_won"] = per_stage("rate_to_won")
+    table["weighted"] = table["amount"] * table["rate_to_won"]
+    table["days_to_won"] = per_stage("days_to_won")
+    table["expected_close"] = expected_close(table["entered_stage"], table["days_to_won"], day)
+    table["close_month"] = table["expected_close"].dt.to_period("M").dt.to_timestamp()
+    table["limit_days"] = per_stage("limit_days")
+    table["stalled"] = is_open & (table["idle_days"] > table["limit_days"]).to_numpy()
+    won = table["status"] == "won"
+    table["cycle_days"] = (table["closed"] - table["created"]).dt.days.where(won)
+    return table
+
+
+def from_deals(
+    deals: pd.DataFrame,
+    stages: Sequence[str] | str,
+    as_of: dt.date,
+    stall_days: Mapping[str, float] | None = None,
+    percentile: float = crm.STALL_PERCENTILE,
+    extras: Sequence[str] = (),
+) -> Review:
+    """The review's figures from its Deals table, one row per deal (what the pipeline
+    review workbook holds, after a user edited it), instead of from the stage history.
+
+    Parameters
+    ----------
+    deals : DataFrame
+        deal_id, owner, status, stage_index (-1 where the stage is not in the list),
+        amount, created, entered_stage, last_change, closed, stages_entered,
+        reopened, and days_in_<i>, to_won_<i> for each stage i but the last (blank:
+        NaN); the text columns named in ``extras``.
+    stages : list of str or "A,B,C"
+        The stage order, top first; the last stage is the win.
+    as_of : date
+        The day the review speaks from.
+    stall_days : mapping stage -> days, optional
+        The limits typed on the workbook's Inputs; other stages get the default.
+    percentile : float
+        The default stall limit: this percentile of the stage's days (Inputs' Pct90).
+
+    Returns
+    -------
+    Review
+        As :func:`review` (``deals`` with :func:`deal_figures`' columns); its ``found``
+        is a snapshot of the table (no history), so :func:`conversion_by` counts from
+        each deal's stage and status.
+
+    Notes
+    -----
+    ::
+
+        entered[i]     = deals whose stage number >= i + 1   (a skipped stage is passed)
+        rate[i]        = entered[i + 1] / entered[i]         (open deals: not converted)
+        rate_to_won[i] = rate[i] * ... * rate[n-2]           (:func:`rates_to_won`)
+        days_to_won[i] = MEDIAN(to_won_<i>)                  (0 for the win)
+        limit_days[i]  = stall_days[stage i] if typed, else PERCENTILE(days_in_<i>, percentile)
+
+    Deals whose stage is not in the list count nowhere. The counts are
+    :func:`xlsales.deals.conversion`'s rule on each deal's stage.
+
+    Examples
+    --------
+    Three deals at Proposal (one won, one lost, one open) and a win: 1 of 3 went on.
+
+    >>> t = pd.DataFrame({"deal_id": ["a", "b", "c"], "owner": ["x"] * 3,
+    ...     "status": ["won", "lost", "open"], "stage_index": [1, 0, 0],
+    ...     "amount": [900.0, 300.0, 600.0], "stages_entered": [2, 1, 1],
+    ...     "reopened": [False] * 3, "days_in_0": [10.0, None, None],
+    ...     "to_won_0": [10.0, None, None],
+    ...     **{c: pd.to_datetime(["2026-01-01", "2026-01-05", "2026-02-01"])
+    ...        for c in ("created", "entered_stage", "last_change")},
+    ...     "closed": pd.to_datetime(["2026-01-11", "2026-01-20", None])})
+    >>> r = from_deals(t, "Proposal,Won", dt.date(2026, 3, 1))
+    >>> r.stages["rate"].tolist()[0], float(r.deals["weighted"].iloc[2])
+    (0.3333333333333333, 200.0)
+    """
+    names = crm._stages(stages)
+    n = len(names)
+    table = deals.reset_index(drop=True)
+    index = table["stage_index"].to_numpy(dtype=np.int64)
+    known = index >= 0
+    is_open = (table["status"] == "open").to_numpy()
+    conv = crm._count_table(names, *crm._counts(index[known], is_open[known], n))
+    rate_to_won = rates_to_won(conv["rate"].tolist()[:-1])
+    lookup = {s.lower(): i for i, s in enumerate(names[:-1])}
+    given = {lookup[str(k).strip().lower()]: float(d) for k, d in (stall_days or {}).items()}
+    days_in = [table[f"days_in_{i}"] for i in range(n - 1)]
+    p90 = [_stat(days, percentile) for days in days_in]
+    stage_table = conv.assign(
+        rate_to_won=pd.Series(rate_to_won, dtype=object),
+        days_to_won=pd.Series(
+            [_stat(table[f"to_won_{i}"], 0.5) for i in range(n - 1)] + [0.0], dtype=object
+        ),
+        to_won_deals=[int(table[f"to_won_{i}"].notna().sum()) for i in range(n - 1)] + [0],
+        measured=[int(days.notna().sum()) for days in days_in] + [None],
+        p90_days=pd.Series(p90 + [None], dtype=object),
+        limit_days=pd.Series([given.get(i, p90[i]) for i in range(n - 1)] + [None], dtype=object),
+        set_by=[
+            "user" if i in given else "default" if p90[i] is not None else "none"
+            for i in range(n - 1)
+        ]
+        + [None],
+    )
+    table = deal_figures(table, stage_table, as_of)
+    stage = np.array(names + [""], dtype=object)[np.where(known, index, n)]
+    snapshot = pd.DataFrame(
+        {
+            "deal_id": table["deal_id"],
+            "furthest": index,
+            "status": table["status"],
+            "amount": table["amount"],
+            "owner": table["owner"],
+            "created": table["created"],
+            "last_change": table["last_change"],
+            "closed": table["closed"],
+        }
+    )
+    found = crm.Deals(
+        names, snapshot, None, len(table), pd.DataFrame(), [], "the Deals table"
+    )
+    return Review(
+        found,
+        as_of,
+        table.assign(stage=stage),
+        stage_table,
+        list(extras),
+        {},
+        dict(stall_days or {}),
     )
 
 
@@ -650,18 +834,19 @@ def stalled_list(review: Review) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
-def cycle(review: Review) -> pd.DataFrame:
+def cycle(review: Review, percentiles: Sequence[float] = PERCENTILES) -> pd.DataFrame:
     """Days in each stage (before moving on) and days from creation to won.
 
     One row per stage but the last, then "time to close": what, deals, median, p80,
-    p90 (None without deals). Percentiles interpolate linearly (Excel's PERCENTILE).
+    p90 (None without deals). Percentiles interpolate linearly (Excel's PERCENTILE);
+    ``percentiles`` are the three shares (the workbook's 0.5, Pct80, Pct90).
     """
     table = review.deals
     parts = [(f"time in {s}", table[f"days_in_{i}"]) for i, s in enumerate(review.names[:-1])]
     parts.append(("time to close (created to won)", table["cycle_days"]))
     rows = [
         {"what": what, "deals": int(values.notna().sum())}
-        | {name: _stat(values, q) for name, q in zip(("median", "p80", "p90"), PERCENTILES)}
+        | {name: _stat(values, q) for name, q in zip(("median", "p80", "p90"), percentiles)}
         for what, values in parts
     ]
     return crm._keep_none(rows, ("median", "p80", "p90"))
@@ -687,7 +872,9 @@ def conversion_by(review: Review, column: str) -> pd.DataFrame:
         part = dataclasses.replace(
             found,
             deals=found.deals[values == key],
-            history=found.history[found.history["deal_id"].isin(ids)],
+            history=None
+            if found.history is None
+            else found.history[found.history["deal_id"].isin(ids)],
         )
         parts.append(crm.conversion(part, as_of=review.as_of).assign(group=key))
     out = pd.concat(parts, ignore_index=True)
