@@ -908,9 +908,9 @@ def _conversion_sheet(book: WorkbookInfo, review, extras: list[str]) -> list:
     )
     out += _group_conversion(ws, review, extras)
     column = ws.cells.columns.get(1)
-    labels = {} if column is None else {
-        ws.cells.value((r, 1)): r for r in column.rows.tolist()[::-1]
-    }
+    labels = (
+        {} if column is None else {ws.cells.value((r, 1)): r for r in column.rows.tolist()[::-1]}
+    )
     top = labels.get("lost by last stage")
     if top is not None:
         for i, row in _stage_rows(ws, names, top + 1).items():
@@ -956,7 +956,9 @@ def _group_conversion(ws: SheetInfo, review, extras: list[str]) -> list:
                     figures = table.loc[at]
                     out += [((ws.name, r, c), _plain(figures[k])) for k, c in where.items()]
                 else:  # a group without deals now: nothing entered, nothing open
-                    out += [((ws.name, r, where[k]), 0) for k in ("entered", "open_here") if k in where]
+                    out += [
+                        ((ws.name, r, where[k]), 0) for k in ("entered", "open_here") if k in where
+                    ]
             r += 1
     return out
 
@@ -968,9 +970,12 @@ def _cycle_sheet(book: WorkbookInfo, review, percentiles) -> list:
     from xlsales import pipeline
 
     ws = book.sheets.get("Cycle")
-    if ws is None or not all(isinstance(q, (int, float)) for q in percentiles):
+    if ws is None:
         return []
-    table = pipeline.cycle(review, percentiles)
+    try:
+        table = pipeline.cycle(review, percentiles)
+    except XlsalesError:  # Pct80 or Pct90 outside 0-1: the input check names it
+        return []
     stages = review.stages
     where = _by_header(ws, CYCLE_LABELS)
     out = []
@@ -982,9 +987,7 @@ def _cycle_sheet(book: WorkbookInfo, review, percentiles) -> list:
             figures.update(
                 {k: stages[k].iloc[i] for k in ("to_won_deals", "days_to_won", "limit_days")}
             )
-        out += [
-            ((ws.name, row, c), _plain(figures[k])) for k, c in where.items() if k in figures
-        ]
+        out += [((ws.name, row, c), _plain(figures[k])) for k, c in where.items() if k in figures]
     return out
 
 

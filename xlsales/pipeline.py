@@ -391,6 +391,11 @@ def from_deals(
         is a snapshot of the table (no history), so :func:`conversion_by` counts from
         each deal's stage and status.
 
+    Raises
+    ------
+    InputError
+        ``percentile`` outside 0-1, or a stage of ``stall_days`` not in the list.
+
     Notes
     -----
     ::
@@ -422,6 +427,7 @@ def from_deals(
     """
     names = crm._stages(stages)
     n = len(names)
+    percentile = v.share("percentile", percentile, zero_ok=True)
     table = deals.reset_index(drop=True)
     index = table["stage_index"].to_numpy(dtype=np.int64)
     known = index >= 0
@@ -429,7 +435,15 @@ def from_deals(
     conv = crm._count_table(names, *crm._counts(index[known], is_open[known], n))
     rate_to_won = rates_to_won(conv["rate"].tolist()[:-1])
     lookup = {s.lower(): i for i, s in enumerate(names[:-1])}
-    given = {lookup[str(k).strip().lower()]: float(d) for k, d in (stall_days or {}).items()}
+    given = {}
+    for stage, days in (stall_days or {}).items():
+        key = str(stage).strip().lower()
+        if key not in lookup:
+            raise InputError(
+                f"stall days for {stage!r}: not one of the stages before the win "
+                f"({', '.join(names[:-1])})"
+            )
+        given[lookup[key]] = v.non_negative(f"stall days for {stage}", days)
     days_in = [table[f"days_in_{i}"] for i in range(n - 1)]
     p90 = [_stat(days, percentile) for days in days_in]
     stage_table = conv.assign(
@@ -461,9 +475,7 @@ def from_deals(
             "closed": table["closed"],
         }
     )
-    found = crm.Deals(
-        names, snapshot, None, len(table), pd.DataFrame(), [], "the Deals table"
-    )
+    found = crm.Deals(names, snapshot, None, len(table), pd.DataFrame(), [], "the Deals table")
     return Review(
         found,
         as_of,
@@ -841,6 +853,7 @@ def cycle(review: Review, percentiles: Sequence[float] = PERCENTILES) -> pd.Data
     p90 (None without deals). Percentiles interpolate linearly (Excel's PERCENTILE);
     ``percentiles`` are the three shares (the workbook's 0.5, Pct80, Pct90).
     """
+    percentiles = [v.share(f"percentiles[{i}]", q, zero_ok=True) for i, q in enumerate(percentiles)]
     table = review.deals
     parts = [(f"time in {s}", table[f"days_in_{i}"]) for i, s in enumerate(review.names[:-1])]
     parts.append(("time to close (created to won)", table["cycle_days"]))
