@@ -7,10 +7,13 @@ the sum of the downstream days is rounded up once, not each stage on its own.
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 
+import numpy as np
 import pytest
 
 from xlsales import funnel
+from xlsales.errors import InputError
 
 D = dt.date
 DUE = D(2026, 1, 10)
@@ -212,3 +215,116 @@ def test_plan_gap_names_the_actual_volumes():
     with pytest.raises(funnel.InputError) as info:
         funnel.plan_gap("10", [0.5, 0.5], 1)
     assert str(info.value) == "actual='10' must be a list of values"
+
+
+# --- the survivors of funnel.py's mutation run (issue 16), killed by hand --------------
+
+
+def test_ceil_counts_float_noise_and_its_limit():
+    # 15 significant digits (ceil_counts' rule): k = rint(x), near when
+    # |x - k| < 0.5 * 10^(floor(log10 x) - 14); for x ~ 2000: 0.5 * 10^-11 = 5e-12.
+    # 2000.0000000000002 (|x - k| = 2.3e-13): near, 2000.  2000.000000000004 (4e-12 <
+    # 5e-12): near, 2000 (LibreOffice's ROUNDUP(2000.000000000004; 0) gave 2000 too).
+    # 2000.1 is far: 2001.  0 stays 0; 7 stays 7.
+    got = funnel.ceil_counts(np.array([2000.0000000000002, 2000.000000000004, 2000.1, 0.0, 7.0]))
+    assert got.tolist() == [2000, 2000, 2001, 0, 7]
+    assert got.dtype == np.int64  # whole counts, not floats that print as 2000.0
+
+
+def test_ceil_counts_of_zero_warns_of_nothing():
+    # log10(0) is -inf: the division warning is silenced inside, the caller sees none
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert funnel.ceil_counts(np.array([0.0, 3.5])).tolist() == [0, 4]
+
+
+def test_volume_limit_on_and_beside():
+    # MAX_VOLUME = 1e15: a count of exactly 1e15 is accepted, 1e15 + 1 refused
+    assert funnel.plan_gap([1e15, 0], [0.5], 0)[0].actual == 1e15
+    with pytest.raises(InputError, match=r"actual\[0\]=1e\+15.*must be at most 1e\+15"):
+        funnel.plan_gap([1e15 + 2, 0], [0.5], 0)  # 1e15 + 1 is not a double: + 2
+    # counts (the conversion table's) the same: 1e15 accepted, more refused, by name
+    assert funnel._count("counts[0]", 1e15) == 10**15
+    with pytest.raises(InputError, match=r"counts\[0\]=1e\+15 must be at most 1e\+15"):
+        funnel._count("counts[0]", 1e15 + 2)
+
+
+def test_required_table_names_a_bad_target_and_keeps_whole_counts():
+    with pytest.raises(InputError, match=r"targets\[1\]"):
+        funnel.required_volumes_table([7, "x"], [0.5])
+    # "stage" rounding: 7 / 0.5 = 14, 14 / 0.5 = 28 -> whole ints
+    table = funnel.required_volumes_table([7], [0.5, 0.5], "stage")
+    assert table.tolist() == [[28, 14, 7]] and table.dtype == np.int64
+
+
+def test_required_table_zero_target_at_tiny_rates():
+    # a target of 0 needs 0 at every stage, whatever the rates: 0 / (1e-8 * 1e-8) = 0,
+    # far below MAX_VOLUME (1 / 1e-16 = 1e16 would be above it: no floor of 1 on the top)
+    assert funnel.required_volumes_table([0], [1e-8, 1e-8]).tolist() == [[0, 0, 0]]
+
+
+def test_required_working_exact_column_is_unrounded_and_volume_uses_the_rounding():
+    # 7 wins at 0.3 then 0.3: exact 7 / 0.3 = 23.33.., 23.33.. / 0.3 = 77.77..
+    # "stage": 7 -> 24 (ceil 23.33) -> 80 (ceil 24 / 0.3 = 80); "end": 78, 24, 7
+    rows = funnel.required_working(7, [0.3, 0.3], "stage")
+    assert [r.exact for r in rows] == pytest.approx([7 / 0.09, 7 / 0.3, 7])
+    assert [r.volume for r in rows] == [80, 24, 7]
+    assert [r.volume for r in funnel.required_working(7, [0.3, 0.3])] == [78, 24, 7]
+
+
+def test_delivered_multiplies_by_each_rate():
+    # 100 entries at 50 % then 20 %: 100 * 0.5 * 0.2 = 10
+    assert funnel.delivered(100, [0.5, 0.2]) == pytest.approx(10.0)
+
+
+def test_plan_gap_fields_by_hand():
+    # plan 7 wins at 25 %, 30 %, 45 % ("end"): 7/0.45 = 15.6 -> 16, /0.3 = 51.9 -> 52,
+    # /0.25 = 207.4 -> 208.  Actual 200, 60, 15, 8 with stage names given.
+    gaps = funnel.plan_gap([200, 60, 15, 8], [0.25, 0.3, 0.45], 7, stages=["l", "q", "p", "w"])
+    assert [g.stage for g in gaps] == ["l", "q", "p", "w"]
+    assert [g.actual for g in gaps] == [200, 60, 15, 8]
+    assert [g.planned_rate for g in gaps] == [0.25, 0.3, 0.45, None]
+    # ratio = actual / required: 200/208, 60/52, 15/16, 8/7
+    assert [g.ratio for g in gaps] == pytest.approx([200 / 208, 60 / 52, 15 / 16, 8 / 7])
+
+
+def test_plan_gap_zero_required_has_no_ratio():
+    # a target of 0 requires 0 everywhere: actual / 0 is no ratio (None), not an error
+    gaps = funnel.plan_gap([3, 1], [0.5], 0)
+    assert [g.ratio for g in gaps] == [None, None]
+    assert [g.on_course for g in gaps] == [True, True]  # 3 >= 0, 1 >= 0
+
+
+def test_went_on_and_open_here_on_and_beside_the_100_percent_limit():
+    # went_on + open_here <= actual: 6 + 4 = 10 of 10 entered is on the limit (accepted);
+    # 6 + 5 = 11 of 10 is refused, naming both and the rule
+    gaps = funnel.plan_gap([10, 6], [0.5], 3, went_on=[6], open_here=[4, 0])
+    assert gaps[0].went_on == 6 and gaps[0].open_here == 4 and gaps[0].actual_rate == 0.6
+    with pytest.raises(
+        InputError,
+        match=(
+            r"went_on\[0\]=6 and open_here\[0\]=5 add up to more than actual\[0\]=10: .*"
+            r"or stay open \(a rate above 100 %\)$"
+        ),
+    ):
+        funnel.plan_gap([10, 6], [0.5], 3, went_on=[6], open_here=[5, 0])
+    # without open_here, every one of the 10 having gone on is 100 %: accepted
+    assert funnel.plan_gap([10, 6], [0.5], 3, went_on=[10])[0].actual_rate == 1.0
+
+
+def test_went_on_one_per_stage_drops_the_last_and_open_here_may_not():
+    # went_on may hold one per stage (2 here): the last is ignored; one per step is 1
+    gaps = funnel.plan_gap([10, 6], [0.5], 3, went_on=[6, 99])
+    assert [g.went_on for g in gaps] == [6, None]
+    # open_here is one per stage (2): 3 values are refused, in the stage's words
+    with pytest.raises(InputError, match=r"^open_here has 3 value\(s\): give one per stage \(2\)$"):
+        funnel.plan_gap([10, 6], [0.5], 3, open_here=[1, 1, 1])
+    with pytest.raises(InputError, match=r"^went_on has 3 value\(s\): give one per step \(1\)$"):
+        funnel.plan_gap([10, 6], [0.5], 3, went_on=[1, 1, 1])
+
+
+def test_went_on_bad_values_are_named():
+    with pytest.raises(InputError, match=r"^went_on=5 must be a list"):
+        funnel.plan_gap([10, 6], [0.5], 3, went_on=5)
+    with pytest.raises(InputError, match=r"^open_here\[1\]=-1 must be 0 or more"):
+        funnel.plan_gap([10, 6], [0.5], 3, open_here=[0, -1])
