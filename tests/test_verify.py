@@ -434,3 +434,69 @@ def test_a_changed_cached_value_on_a_recalculated_sheet(saved, tmp_path, case):
     assert cells(report, "recalculation") == {f"{sheet}!{ref}"}
     finding = next(f for f in report.findings if f.check == "recalculation")
     assert float(finding.found) - float(finding.expected) == pytest.approx(1)
+
+
+def test_the_report_keeps_everything_and_links_each_finding(saved, tmp_path):
+    from workbook_templates import excel_rules
+    from workbook_templates.xlsx_reader import read, split_cell
+
+    ref, bad = constant_over_formula(saved, tmp_path)
+    bad = tamper(
+        bad, tmp_path / "t2.xlsx", "Accounts", set_value(f"{A['effort_cost']}9", lambda v: v + 1)
+    )
+    before = bad.read_bytes()
+    audit = tmp_path / "audit.xlsx"
+    assert main(["verify", str(bad), "--report", str(audit)]) == 1
+    assert bad.read_bytes() == before  # the audited file is never written
+    with zipfile.ZipFile(bad) as z, zipfile.ZipFile(audit) as a:
+        assert a.testzip() is None
+        kept = set(z.namelist())
+        assert kept <= set(a.namelist())
+        parts = [n for n in kept if n.startswith(("xl/charts/", "xl/tables/", "xl/drawings/"))]
+        assert any("charts/" in n for n in parts) and any("tables/" in n for n in parts)
+        changed = {"xl/workbook.xml", "xl/_rels/workbook.xml.rels", "[Content_Types].xml"}
+        changed |= {"xl/styles.xml"} | {n for n in kept if n.startswith("xl/worksheets/sheet")}
+        for name in kept - changed:  # charts, tables, drawings, properties: as they were
+            assert a.read(name) == z.read(name), name
+        for name in kept & changed - {"xl/workbook.xml", "xl/_rels/workbook.xml.rels"}:
+            if name.startswith("xl/worksheets/"):  # at most the selected tab let go
+                assert re.sub(r'\stabSelected="(1|true)"', "", z.read(name).decode()) == (
+                    re.sub(r'\stabSelected="(1|true)"', "", a.read(name).decode())
+                )
+    original, copy = read(bad), read(audit)
+    assert list(copy.sheets)[0] == "Audit" and list(copy.sheets)[1:] == list(original.sheets)
+    # sheet-scoped names (print titles) still point at their own sheet: one place on
+    assert sorted(copy.defined_names, key=str) == sorted(
+        ((n, t, None if i is None else i + 1) for n, t, i in original.defined_names), key=str
+    )
+    assert copy.properties == original.properties
+    assert excel_rules.problems(copy) == excel_rules.problems(original) == []
+    # nothing lost: the copy verifies to the very same findings
+    assert [f.line() for f in verify(audit).findings] == [f.line() for f in verify(bad).findings]
+    wb = load_workbook(audit)
+    assert wb.active.title == "Audit"
+    assert [ws.title for ws in wb.worksheets if ws.sheet_view.tabSelected] == ["Audit"]
+    links = {c.value: c.hyperlink.location for c in wb["Audit"]["A"] if c.hyperlink}
+    assert set(links) == {f"Accounts!{ref}", f"Accounts!{A['effort_cost']}9"}
+    for text, location in links.items():  # each link lands on a cell of that sheet
+        sheet, cell = text.split("!")
+        assert location == f"'{sheet}'!{cell}"
+        assert split_cell(cell) in copy.sheets[sheet].cells
+
+
+def test_a_report_of_a_report_names_its_sheet_apart(saved, tmp_path):
+    ref, bad = constant_over_formula(saved, tmp_path)
+    first, second = tmp_path / "a1.xlsx", tmp_path / "a2.xlsx"
+    assert main(["verify", str(bad), "--report", str(first)]) == 1
+    assert main(["verify", str(first), "--report", str(second)]) == 1
+    assert load_workbook(second).sheetnames[:2] == ["Audit 2", "Audit"]
+    assert main(["verify", str(first), "--report", str(second)]) == 2  # never over a file
+
+
+def test_text_in_the_audit_sheet_is_stored_as_ooxml_text():
+    from workbook_templates.xlsx_copy import ooxml_text
+
+    # \x01 cannot be carried by XML: _x0001_; a literal _x0041_ would be read back as
+    # "A", so its underscore is escaped: _x005F_x0041_; < is &lt;
+    assert ooxml_text("a\x01b_x0041_<") == "a_x0001_b_x005F_x0041_&lt;"
+    assert len(ooxml_text("x" * 40000)) == 32767  # a cell holds 32,767 characters

@@ -41,6 +41,7 @@ from workbook_templates.xlsx_reader import (
     SheetInfo,
     WorkbookInfo,
     cell_name,
+    no_gc,
     read,
     split_range,
     text_of,
@@ -87,7 +88,11 @@ def verify(
 ) -> Report:
     """Audit ``path``; see the module docstring. Never writes anything. ``step(text)``,
     if given, is told the step now running (the CLI shows it on a terminal)."""
-    step = step or (lambda text: None)
+    with no_gc():  # millions of small objects, none in a cycle
+        return _verify(path, tolerance, step or (lambda text: None))
+
+
+def _verify(path: str | Path, tolerance: float, step: Callable[[str], None]) -> Report:
     step("reading the file")
     try:
         book = read(path)
@@ -616,47 +621,40 @@ def _checks(book: WorkbookInfo) -> list[Finding]:
 
 def write_report(report: Report, out: str | Path, force: bool = False) -> Path:
     """A copy of the audited workbook with an Audit sheet first: the facts, then one row
-    per finding with a hyperlink to its cell. The audited file is never written."""
-    from openpyxl import load_workbook
-    from openpyxl.styles import Font
-    from openpyxl.worksheet.hyperlink import Hyperlink
-
+    per finding with a hyperlink to its cell. Everything else of the workbook (charts,
+    tables, validations, names, properties, every cell) is copied as stored
+    (:mod:`workbook_templates.xlsx_copy`); the audited file is never written."""
     from workbook_templates import save
-    from workbook_templates._common import header, safe_text
+    from workbook_templates.xlsx_copy import BOLD, LINK, TITLE, NewSheet, WithSheet, sheet_names
 
     out = Path(out)
     if out.resolve() == Path(report.path).resolve():
         from xlsales.errors import XlsalesError
 
         raise XlsalesError(f"--report {out} is the audited file: it is never overwritten")
-    wb = load_workbook(report.path)
-    ws = wb.create_sheet("Audit", 0)
-    ws["A1"] = f"xlsales verify: {Path(report.path).name}"
-    ws["A1"].font = Font(size=14, bold=True)
-    safe_text(ws["A2"], report.reason)
+    sheets = set(sheet_names(report.path))
+    ws = NewSheet("Audit", widths={1: 18, 2: 14, 3: 60, 4: 40, 5: 30})
+    ws.text(1, 1, f"xlsales verify: {Path(report.path).name}", TITLE)
+    ws.text(2, 1, report.reason)
     row = 4
     for label, value in {
         "Kind": report.kind,
         "Made by version": report.version,
         **report.facts,
     }.items():
-        ws.cell(row=row, column=1, value=label)
-        safe_text(ws.cell(row=row, column=2), value)
+        ws.text(row, 1, label)
+        ws.text(row, 2, value)
         row += 1
     row += 1
-    header(ws, row, ["cell", "check", "finding", "expected", "found"])
+    for col, head in enumerate(("cell", "check", "finding", "expected", "found"), start=1):
+        ws.text(row, col, head, BOLD)
     for f in report.findings:
         row += 1
-        link = ws.cell(row=row, column=1)
-        safe_text(link, f"{f.sheet}!{f.cell}" if f.cell else f.sheet)
-        if f.sheet in wb.sheetnames:
-            target = f.cell or "A1"
+        linked = f.sheet in sheets
+        ws.text(row, 1, f"{f.sheet}!{f.cell}" if f.cell else f.sheet, LINK if linked else "")
+        if linked:
             quoted = f.sheet.replace("'", "''")
-            link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{quoted}'!{target}")
-            link.font = Font(color="0563C1", underline="single")
+            ws.links[row, 1] = f"'{quoted}'!{f.cell or 'A1'}"
         for col, text in enumerate((f.check, f.message, f.expected, f.found), start=2):
-            safe_text(ws.cell(row=row, column=col), text)
-    for letter, width in zip("ABCDE", (18, 14, 60, 40, 30)):
-        ws.column_dimensions[letter].width = width
-    wb.active = 0
-    return save(wb, out, force)
+            ws.text(row, col, text)
+    return save(WithSheet(Path(report.path), ws), out, force)

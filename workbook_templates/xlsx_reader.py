@@ -10,10 +10,12 @@ zip's XML with the standard library only.
 
 from __future__ import annotations
 
+import gc
 import posixpath
 import re
 import zipfile
 from collections.abc import Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from html import unescape
 from pathlib import Path
@@ -163,8 +165,8 @@ def _number(text: str) -> float | int:
 # letters, row, type, other attributes, the <f opening (empty without a formula), the
 # formula text, the value, the inline string.
 _CELL_XML = re.compile(
-    r'<c r="([A-Z]+)([0-9]+)"(?: s="[0-9]*")?(?: t="([a-zA-Z]+)")?([^>]*?)'
-    r"(?:/>|>(?:(<f[^>]*?)(?:/>|>([^<]*)</f>))?"
+    r'<c r="([A-Z]+)([0-9]+)"(?: s="[0-9]*")?(?: t="([a-zA-Z]+)")?([^>/]*)'
+    r"(?:/>|>(?:(<f[^>/]*)(?:/>|>([^<]*)</f>))?"
     r"(?:<v>([^<]*)</v>|<v\s*/>)?(?:<is>(.*?)</is>)?</c>)",
     re.DOTALL,
 )
@@ -428,13 +430,9 @@ def _positioned(xml: str) -> str:
 def _cells(xml: str, sheet: SheetInfo) -> None:
     """One regular-expression pass over the sheet's cells, then numpy sorts them into
     columns: no Python object per cell beyond the match itself."""
-    if (
-        xml.count('<c r="') != xml.count("<c ") + xml.count("<c>")
-        or "<row>" in xml
-        or (xml.count('<row r="') != xml.count("<row ") + xml.count("<row>"))
-    ):
-        xml = _positioned(xml)
     found = _CELL_XML.findall(xml)
+    if len(found) != xml.count("<c"):  # a cell without r, or r not first: rare writers
+        found = _CELL_XML.findall(_positioned(xml))
     if not found:
         return
     table = np.array(found, dtype=object)
@@ -490,9 +488,27 @@ def _shared_formulas(letters, rows, fopen, ftext, formulas) -> None:
         formulas[where] = list(map(fmt.__mod__, zip(*shifted))) if offsets else fmt
 
 
+@contextmanager
+def no_gc():
+    """The cyclic garbage collector paused: reading a large sheet makes millions of
+    small objects (none of them in a cycle), and the collector's passes over them cost
+    more than the reading itself."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def read(path: str | Path, *, cells: bool = True) -> WorkbookInfo:
     """Read ``path``; raises :class:`NotAWorkbook` with a one-line reason if it cannot."""
-    path = Path(path)
+    with no_gc():
+        return _open(Path(path), cells)
+
+
+def _open(path: Path, cells: bool) -> WorkbookInfo:
     try:
         z = zipfile.ZipFile(path)
     except FileNotFoundError:
