@@ -175,3 +175,19 @@ def test_account_matrix_one_validation_per_cell(name):
                 box = set(CellRange(rng.coord).cells)
                 assert not cells & box, f"{ws.title}!{rng.coord} validated twice"
                 cells |= box
+
+
+def test_account_matrix_lookups_read_named_columns_of_the_rows_written():
+    """Per-row lookups into another table use a defined name per column (LibreOffice
+    resolves a structured reference once per formula); each name covers the table's
+    data rows exactly. 57 accounts from row 5 (header in row 4): rows 5 to 5 + 57 - 1 = 61."""
+    wb = am.build(samples.sample_accounts(57))
+    assert wb.defined_names["tblAccounts_account"].attr_text == "'Accounts'!$B$5:$B$61"
+    assert wb.defined_names["tblFocus_abc_profit"].attr_text == "'Focus'!$I$5:$I$61"
+    assert wb.defined_names["tblPlan_fits"].attr_text == "'Capacity plan'!$M$5:$M$61"
+    assert wb["Capacity plan"]["C5"].value == "=INDEX(tblAccounts_account,B5)"
+    assert wb["Accounts"]["AD5"].value == "=INDEX(tblPlan_fits,AC5)"
+    for ws in (wb["Accounts"], wb["Focus"], wb["Capacity plan"]):
+        for r in (5, 61):
+            row = [c.value for c in ws[r] if isinstance(c.value, str) and c.value[:1] == "="]
+            assert row and not any("[" in f for f in row), (ws.title, r)

@@ -473,6 +473,27 @@ def column_ref(table_name: str, column: str) -> str:
     return table_name + escape_column(column)
 
 
+def column_range(table_name: str, key: str) -> str:
+    """The defined name of a table column's data cells, e.g. ``tblAccounts_account``
+    (:func:`define_column_ranges` defines it).
+
+    Per-row lookups into another table (``INDEX(tblAccounts_account,[row]{r})``) use
+    it instead of a structured reference: LibreOffice resolves a structured reference
+    in each formula on load (about 0.4 s per 10,000 cells), a defined name once. The
+    name covers the rows the builder wrote, so it suits tables rebuilt, not extended.
+    """
+    return f"{table_name}_{key}"
+
+
+def define_column_ranges(
+    wb: Workbook, ws: Worksheet, spec: TableSpec, keys: Sequence[str], first: int, last: int
+) -> None:
+    """Define :func:`column_range` for each of ``keys``: rows ``first`` to ``last``."""
+    for key in keys:
+        letter = spec.letters[key]
+        define_name(wb, spec.range_name(key), ws, f"${letter}${first}:${letter}${last}")
+
+
 class TableSpec:
     """The columns of a template's data table, by key: letters, headers, references.
 
@@ -489,6 +510,10 @@ class TableSpec:
     def ref(self, key: str) -> str:
         """Structured reference to a whole column, e.g. ``tblAccounts[revenue]``."""
         return column_ref(self.name, self.headers[key])
+
+    def range_name(self, key: str) -> str:
+        """The defined name of a column's data cells (:func:`column_range`)."""
+        return column_range(self.name, key)
 
     def index(self, key: str) -> int:
         return list(self.letters).index(key) + 1

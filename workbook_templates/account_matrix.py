@@ -25,10 +25,11 @@ from workbook_templates._common import (
     TableSpec,
     add_chart,
     checks_sheet,
-    column_ref,
+    column_range,
     cover,
     criterion,
     data_table,
+    define_column_ranges,
     define_name,
     exact_text,
     finish,
@@ -110,7 +111,7 @@ _COLUMNS = [
         "ABC class by profit",
         "text",
         8,
-        f"=INDEX({column_ref(FOCUS, 'ABC class by profit')},[focus_rank]{{r}})",
+        f"=INDEX({column_range(FOCUS, 'abc_profit')},[focus_rank]{{r}})",
     ),
     ("go_class", "profit class within GO classes", "general", 9, "=[abc_profit]{r}<=GoMaxClass"),
     (
@@ -142,7 +143,7 @@ _COLUMNS = [
         "Fits capacity",
         "text",
         9,
-        f"=INDEX({column_ref(PLAN, 'Fits capacity')},[plan_row]{{r}})",
+        f"=INDEX({column_range(PLAN, 'fits')},[plan_row]{{r}})",
     ),
     (
         "quadrant",
@@ -185,7 +186,7 @@ col = SPEC.ref
 
 def _account(key: str) -> str:
     """This row's account's value of an Accounts column, by its position there."""
-    return f"=INDEX({col(key)},[account_row]{{r}})"
+    return f"=INDEX({column_range(TABLE, key)},[account_row]{{r}})"
 
 
 # Focus: the accounts by profit after effort, largest first; the class by profit after
@@ -231,7 +232,7 @@ _FOCUS_COLUMNS = [
         "linked to its account",
         "general",
         9,
-        f"=INDEX({column_ref(TABLE, 'focus rank')},[account_row]{{r}})=[rank]{{r}}",
+        f"=INDEX({column_range(TABLE, 'focus_rank')},[account_row]{{r}})=[rank]{{r}}",
     ),
 ]
 FOCUS_SPEC = TableSpec(FOCUS, _FOCUS_COLUMNS)
@@ -313,10 +314,15 @@ _PLAN_COLUMNS = [
         "linked to its account",
         "general",
         9,
-        f"=INDEX({column_ref(TABLE, 'plan row')},[account_row]{{r}})=[plan_row]{{r}}",
+        f"=INDEX({column_range(TABLE, 'plan_row')},[account_row]{{r}})=[plan_row]{{r}}",
     ),
 ]
 PLAN_SPEC = TableSpec(PLAN, _PLAN_COLUMNS)
+LOOKED_UP = {  # columns other tables read row by row: a defined name each (column_range)
+    TABLE: ("account", "owner", "decision", "effort_hours", "profit", "focus_rank", "plan_row"),
+    FOCUS: ("abc_profit",),
+    PLAN: ("fits",),
+}
 GENERATED = {  # position columns written by the builder: locked, not inputs
     TABLE: ("source_row", "focus_rank", "plan_row"),
     FOCUS: ("rank", "account_row"),
@@ -365,6 +371,7 @@ def build(
     wb = new_workbook()
     lists_row = _inputs(wb, rules, clusters, hours)
     first, last = _accounts(wb, rows)
+    define_column_ranges(wb, wb["Accounts"], SPEC, LOOKED_UP[TABLE], first, last)
     _helper(wb, "Focus", FOCUS_SPEC, focus, FOCUS_NOTE)
     _helper(wb, "Capacity plan", PLAN_SPEC, plan, PLAN_NOTE)
     _summary(wb, first, last)
@@ -492,7 +499,8 @@ def _helper(
 ) -> None:
     ws = wb.create_sheet(name)
     title(ws, name, note)
-    data_table(ws, spec.name, spec.columns({}, GENERATED[spec.name]), rows)
+    first, last = data_table(ws, spec.name, spec.columns({}, GENERATED[spec.name]), rows)
+    define_column_ranges(wb, ws, spec, LOOKED_UP[spec.name], first, last)
     finish(ws, title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
 
 
