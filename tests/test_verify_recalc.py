@@ -351,3 +351,57 @@ def test_an_amount_changed_without_recalculating_is_found_downstream(saved, tmp_
     assert found[owner_forecast_cell(saved, "Bob", "weighted per owner", 1)] == pytest.approx(400)
     assert found[labelled_cell(saved, "What-if", "Lead", "weighted pipeline")] == pytest.approx(400)
     assert found[stalled_cell(saved, "amount")] == pytest.approx(1000)
+
+
+# The Checks sheet: each check's value where the core recalculates it, its state by its
+# pass rule, and the master check from the states.
+
+
+def check_cell(path, start, column="B"):
+    """The Checks cell (value B, state C) of the check whose text starts with ``start``."""
+    ws = load_workbook(path)["Checks"]
+    row = next(c.row for c in ws["A"] if isinstance(c.value, str) and c.value.startswith(start))
+    return "Checks", f"{column}{row}"
+
+
+CHECKS = {
+    # 11 history rows read, none left out: 11 used; stage entries on Deals a 3, b 2, c 2,
+    # d 1, e 3 = 11: 11 - 11 = 0
+    "Rows used minus the stage entries": 0,
+    # weighted 1000 (c) + 320 (d) = 1320 minus the open deals' amount 2000 + 800 = 2800
+    "Weighted amount of the open deals minus": -1480,
+    # March 1000 <= 2000, April 320 <= 800, the other months 0 <= 0: none
+    "Months where the weighted forecast exceeds": 0,
+    # step rates 0.8, 0.5; rates to won 0.4, 0.5, 1; probabilities 0.5, 0.4; Ann 1, 0.5;
+    # Bob 2/3, 0.5; What-if 0.8, 0.5 and 0.4, 0.5, 1: none outside 0-1
+    "Rates outside 0-100 %": 0,
+    "Win rate in 0-100 %": True,  # 2/3
+}
+
+
+@pytest.mark.parametrize("start", sorted(CHECKS))
+def test_a_check_value_recalculated_by_hand(saved, values, start):
+    # a truth value is expected as the file saves it: TRUE, or 1 where LibreOffice
+    # saved the formula's TRUE as a number (both are 1 in Python's ==)
+    assert values[check_cell(saved, start)] == CHECKS[start]
+    assert values[check_cell(saved, start, "C")] == 1  # the check passes
+
+
+def test_the_master_check_recalculated(saved, values):
+    assert values[named_cell(saved, "MasterCheck")] == "OK"
+
+
+def test_a_check_value_plus_one_is_found_at_its_cell(saved, tmp_path):
+    # -1480 saved as -1479: the value differs; its state (-1479 <= 0.005: TRUE) does not
+    sheet, ref = check_cell(saved, "Weighted amount of the open deals minus")
+    report = verify(tamper(saved, tmp_path / "t.xlsx", sheet, set_value(ref, lambda v: v + 1)))
+    assert cells(report, "recalculation") == {f"{sheet}!{ref}"}
+
+
+def test_a_flipped_check_state_is_found_at_its_cell(saved, tmp_path):
+    # the check passes (-1480 <= 0.005) but FALSE is saved beside it
+    sheet, ref = check_cell(saved, "Weighted amount of the open deals minus", "C")
+    report = verify(tamper(saved, tmp_path / "t.xlsx", sheet, set_value(ref, lambda v: 0)))
+    assert cells(report, "recalculation") == {f"{sheet}!{ref}"}
+    finding = next(f for f in report.findings if f.check == "recalculation")
+    assert (finding.expected, finding.found) == ("True", "False")

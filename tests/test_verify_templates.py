@@ -148,3 +148,73 @@ def test_a_new_table_row_without_formulas(saved, tmp_path, name):
         for f in report.findings
         if f.check == "formula"
     )
+
+
+def _check_row(path):
+    """The first check whose state is TRUE and whose rule compares its value cell (B)
+    alone (=B5=0, =ABS(B5)<=Tolerance, ...): its row."""
+    book = read(path)
+    ws = book.sheets["Checks"]
+    for row in range(5, 40):
+        stored = ws.cells.stored((row, 3))
+        if stored and stored[1] and re.match(rf"^(ABS\()?B{row}\b", stored[1]):
+            if ws.cells.value((row, 3)) in (True, 1):
+                return row
+    raise AssertionError(f"{path.name}: no passing check with a simple rule")
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_flipped_check_state_is_found(saved, tmp_path, name):
+    # the check passes by its own rule on its value, but FALSE is saved as its state;
+    # the master check (saved OK) is left alone: only the state is named
+    row = _check_row(saved[name])
+
+    def edit(xml):
+        old = cell_xml(xml, f"C{row}")
+        return xml.replace(old, re.sub(r"<v>1</v>", "<v>0</v>", old))
+
+    report = verify(tamper(saved[name], tmp_path / "t.xlsx", "Checks", edit))
+    assert cells(report, "recalculation") == {f"Checks!C{row}"}
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_master_check_saved_as_failed_is_found(saved, tmp_path, name):
+    # every state is TRUE, so the master check is OK; CHECK FAILED saved in its place
+    def edit(xml):
+        old = cell_xml(xml, "B3")
+        return xml.replace(old, old.replace("<v>OK</v>", "<v>CHECK FAILED</v>"))
+
+    report = verify(tamper(saved[name], tmp_path / "t.xlsx", "Checks", edit))
+    assert cells(report, "recalculation") == {"Checks!B3"}
+    finding = next(f for f in report.findings if f.check == "recalculation")
+    assert (finding.expected, finding.found) == ("'OK'", "'CHECK FAILED'")
+
+
+@pytest.mark.parametrize(
+    "name, start, want",
+    [
+        # 20 accounts, each classed A, B or C: 20 - 20 rows = 0
+        ("am", "A + B + C accounts minus table rows", 0),
+        # the planner was built with the default rounding, "end"
+        ("fp", "Rounding is end, stage or none", True),
+        # 30-day blocks and a 90-day payoff window: whole days of 1 or more
+        ("pl", "Block length and payoff window", True),
+    ],
+)
+def test_a_check_value_recalculated(saved, name, start, want):
+    from workbook_templates import recompute
+
+    book = read(saved[name])
+    expected, _note = recompute.ADAPTERS[metadata.load(book).kind](book)
+    ws = book.sheets["Checks"]
+    row = next(
+        r
+        for r in range(5, 40)
+        if isinstance(ws.cells.value((r, 1)), str) and ws.cells.value((r, 1)).startswith(start)
+    )
+    got = [
+        want_
+        for (sheet, r, c), want_ in (i for i in expected if len(i) == 2)
+        if (sheet, r, c) == ("Checks", row, 2)
+    ]
+    assert len(got) == 1 and got[0] == want

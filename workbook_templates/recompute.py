@@ -11,12 +11,13 @@ does not produce is not recalculated (the formula check still holds it to its pa
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
 
-from workbook_templates.xlsx_reader import SheetInfo, TableInfo, WorkbookInfo, split_range
+from workbook_templates.xlsx_reader import SheetInfo, TableInfo, WorkbookInfo, split_range, text_of
 from xlsales.errors import XlsalesError
 
 EPOCH = dt.datetime(1899, 12, 30)  # day 0 of Excel's 1900 date system (after 28 Feb 1900)
@@ -123,10 +124,19 @@ def account_matrix(book: WorkbookInfo) -> tuple[list, str]:
     expected += _account_facts(book, result, plan, filled, len(frame), hours)
     expected += _per_owner(book, accounts.capacity(result, hours))
     expected += _per_cluster(book, accounts.cluster_summary(result))
+    abc = result["abc"].value_counts()
+    limits = [_number_or_none(_value(book, name)) for name in ("ALimit", "BLimit")]
+    checks: dict[str, object] = {
+        "GO accounts that do not fit capacity": int((plan["fits"] == "no").sum()),
+        "A + B + C accounts minus table rows": int(sum(abc.get(c, 0) for c in "ABC")) - len(frame),
+    }
+    if None not in limits:
+        checks["ABC limits in order"] = limits[1] - limits[0]
+    expected += check_states(book, expected, checks)
     return expected, (
         f"{len(result)} accounts recalculated by xlsales.accounts: account_matrix "
         f"({', '.join(computed)}), the Focus and Capacity plan tables, capacity_plan, "
-        "capacity and cluster_summary (Summary, Capacity and Clusters)"
+        "capacity and cluster_summary (Summary, Capacity and Clusters), and Checks"
     )
 
 
@@ -413,9 +423,14 @@ def prospecting_log(book: WorkbookInfo) -> tuple[list, str]:
             frame, as_of, start, int(block_days), int(payoff_days), minutes
         )
     except (XlsalesError, TypeError, ValueError, KeyError) as exc:
+        expected += check_states(book, expected, {})
         return expected, f"{note}; the Prospects table not recalculated: {exc}"
     expected += _prospect_rows(book, template.PROSPECT_SPEC, people)
-    return expected, f"{note}, the Log minutes and the Prospects table (prospects)"
+    whole = all(
+        _is_number(d) and d >= 1 and float(d).is_integer() for d in (block_days, payoff_days)
+    )
+    expected += check_states(book, expected, {"Block length and payoff window": whole})
+    return expected, f"{note}, the Log minutes, the Prospects table (prospects) and Checks"
 
 
 PROSPECT_KEYS = {
@@ -511,10 +526,12 @@ def funnel_planner(book: WorkbookInfo) -> tuple[list, str]:
             expected.append((("Plan", 5 + i, where["start"]), serial(starts[i])))
     expected += _actuals(book, list(volumes), starts, len(stages) - 1)
     expected += _velocity(book)
+    rounding_ok = str(rounding).lower() in ("end", "stage", "none") if rounding else False
+    expected += check_states(book, expected, {"Rounding is end, stage or none": rounding_ok})
     return expected, (
         f"{len(stages)} stages planned by xlsales.funnel.required_volumes and funnel_schedule; "
         "Actuals (periods, planned volumes, plan against actual) and Velocity (win_rate, "
-        "pipeline_velocity) recalculated"
+        "pipeline_velocity) and Checks recalculated"
     )
 
 
@@ -653,6 +670,82 @@ def _actuals(book: WorkbookInfo, volumes: list, starts: list, last_stage: int) -
                 if key in where
             ]
     return out
+
+
+# The Checks sheet ------------------------------------------------------------------
+
+_PASS = (  # the builders' pass rules (checks_sheet's "{v}" is the row's value cell)
+    (re.compile(r"^B(\d+)=0$"), lambda v, tol: _is_number(v) and v == 0),
+    (re.compile(r"^ABS\(B(\d+)\)<=Tolerance$"), lambda v, tol: _is_number(v) and abs(v) <= tol),
+    (re.compile(r"^B(\d+)>0$"), lambda v, tol: _is_number(v) and v > 0),
+    (re.compile(r"^B(\d+)<=Tolerance$"), lambda v, tol: _is_number(v) and v <= tol),
+    (re.compile(r"^B(\d+)$"), lambda v, tol: _truth(v)),
+)
+
+
+def _truth(value: object) -> bool:
+    """What AND() makes of a value: TRUE, or a number other than 0."""
+    return value is True or (_is_number(value) and value != 0)
+
+
+def _as_saved(value: object, saved: object) -> object:
+    """A truth value as the file saves it: LibreOffice saves some formulas' TRUE and
+    FALSE as the numbers 1 and 0."""
+    if isinstance(value, bool) and _is_number(saved):
+        return int(value)
+    return value
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def check_states(book: WorkbookInfo, expected: list, values: dict[str, object]) -> list:
+    """The Checks sheet: each check's value where the core recalculated it (``values``:
+    the start of the check's text -> its value), each check's state (TRUE / FALSE) by
+    its pass rule from that value (else from the value saved beside it), and the
+    master check ("OK" when every state is TRUE) from those states. A check whose pass
+    rule is not one of the builders' simple ones keeps its saved state."""
+    ws = book.sheets.get("Checks")
+    master = name_target(book, "MasterCheck")
+    if ws is None or master is None:
+        return []
+    tolerance = _number_or_none(_value(book, "Tolerance")) or 0.0
+    known = {
+        (row, col): want
+        for item in expected
+        if len(item) == 2
+        for (sheet, row, col), want in [item]
+        if sheet == "Checks"
+    }
+    out: list = []
+    states = []
+    row = 5
+    while ws.cells.value((row, 1)) not in (None, ""):
+        text = str(ws.cells.value((row, 1)))
+        value = next((v for start, v in values.items() if text.startswith(start)), _MISSING)
+        if value is not _MISSING:
+            out.append((("Checks", row, 2), _as_saved(_plain(value), ws.cells.value((row, 2)))))
+        else:
+            value = known.get((row, 2), ws.cells.value((row, 2)))
+        stored = ws.cells.stored((row, 3))
+        formula = text_of(stored[1]) if stored is not None and stored[1] is not None else ""
+        state = ws.cells.value((row, 3))
+        for pattern, passes in _PASS:
+            m = pattern.match(formula)
+            if m and int(m.group(1)) == row:
+                state = bool(passes(value, tolerance))
+                out.append((("Checks", row, 3), _as_saved(state, ws.cells.value((row, 3)))))
+                break
+        states.append(_truth(state))
+        row += 1
+    if states:
+        r, c = split_range(master[1])[:2]
+        out.append(((master[0], r, c), "OK" if all(states) else "CHECK FAILED"))
+    return out
+
+
+_MISSING = object()
 
 
 ADAPTERS: dict[str, Callable[[WorkbookInfo], tuple[list, str]]] = {
@@ -818,11 +911,14 @@ def pipeline_review(book: WorkbookInfo) -> tuple[list, str]:
     expected += _cycle_sheet(book, review, (0.5, pct80, pct90))
     expected += _forecast_sheet(book, review, as_of)
     expected += _stalled_sheet(book, template.STALLED_TABLE, figures, len(deals))
-    expected += _what_if_sheet(book, review)
+    what_if, scenario = _what_if_sheet(book, review)
+    expected += what_if
+    checks = _review_checks(book, review, deals, stage_text, stall_days.values(), scenario)
+    expected += check_states(book, expected, checks)
     return expected, (
         f"{len(deals)} deals recalculated by xlsales.pipeline (from_deals, deal_figures, "
         "conversion_by, cycle, forecast, lost_reasons, what_if): Deals, Conversion, Cycle, "
-        "Forecast, Stalled and What-if"
+        "Forecast, Stalled, What-if and Checks"
     )
 
 
@@ -1075,14 +1171,14 @@ def _stalled_sheet(book: WorkbookInfo, name: str, figures: pd.DataFrame, count: 
     return out
 
 
-def _what_if_sheet(book: WorkbookInfo, review) -> list:
+def _what_if_sheet(book: WorkbookInfo, review) -> tuple[list, pd.DataFrame | None]:
     """What-if: the step rates typed there (else the measured ones), the deal size and
     the win target, by :func:`xlsales.pipeline.what_if`, beside the measured figures."""
     from xlsales import pipeline
 
     ws = book.sheets.get("What-if")
     if ws is None:
-        return []
+        return [], None
     names = review.names
     rows = _stage_rows(ws, names)
     typed_col = next((c for c, v in ws.cells.row(4).items() if v == "your step rate"), None)
@@ -1095,8 +1191,8 @@ def _what_if_sheet(book: WorkbookInfo, review) -> list:
     target = _number_or_none(_value(book, "TargetWins"))
     try:
         table = pipeline.what_if(review, overrides, size, target)
-    except XlsalesError:
-        return []
+    except XlsalesError:  # a rate or size outside its rule: the input check names it
+        return [], None
     table["measured_rate"] = review.stages["rate"]
     table["measured_to_won"] = review.stages["rate_to_won"]
     where = _by_header(ws, WHAT_IF_LABELS)
@@ -1112,7 +1208,49 @@ def _what_if_sheet(book: WorkbookInfo, review) -> list:
             for key in ("open_deals", "open_amount", "weighted", "measured_weighted")
             if key in where
         ]
-    return out
+    return out, table
+
+
+def _review_checks(book: WorkbookInfo, review, deals, stage_text, typed, what_if) -> dict:
+    """The pipeline review's check values from the recalculated figures (the Checks
+    sheet's rows, by the start of their text); the rates check needs the What-if
+    table (None: a What-if input breaks its rule, and the check keeps its saved value)."""
+    from xlsales import pipeline
+
+    left_out = sum(_number_or_none(x) or 0.0 for x in _named_range(book, "RowsLeftOut"))
+    read_rows = _number_or_none(_value(book, "RowsRead")) or 0.0
+    used = _number_or_none(_value(book, "RowsUsed")) or 0.0
+    table = review.deals
+    is_open = table["status"] == "open"
+    tolerance = _number_or_none(_value(book, "Tolerance")) or 0.0
+    months = pipeline.forecast(review, pipeline.FORECAST_MONTHS, by=None)
+    rates = [review.stages["rate"], review.stages["rate_to_won"], table["rate_to_won"]]
+    rates += [
+        pipeline.conversion_by(review, key)["rate"]
+        for key in ["owner", *[k for k in ("source", "segment") if k in review.extras]]
+    ]
+    if what_if is not None:
+        rates += [what_if["rate"], what_if["rate_to_won"]]
+    rates = pd.to_numeric(pd.concat(rates, ignore_index=True), errors="coerce")
+    win = pipeline.win_rate(review)
+    values = {
+        "Rows in the export minus rows used": read_rows - used - left_out,
+        "Rows used minus the stage entries": used - float(deals["stages_entered"].fillna(0).sum()),
+        "Deals whose stage is not in the stage list": int(
+            ((stage_text != "") & (deals["stage_index"] < 0)).sum()
+        ),
+        "Weighted amount of the open deals minus": float(table["weighted"].sum())
+        - float(table.loc[is_open, "amount"].sum()),
+        "Months where the weighted forecast exceeds": int(
+            (months["weighted"] > months["amount"] + tolerance).sum()
+        ),
+        "Rates outside 0-100 %": int(((rates < 0) | (rates > 1)).sum()),
+        "Win rate in 0-100 %": win is None or 0 <= win <= 1,
+        "Stall limits entered on Inputs that are negative": sum(1 for d in typed if d < 0),
+    }
+    if what_if is None:
+        del values["Rates outside 0-100 %"]
+    return values
 
 
 ADAPTERS["weekly-pipeline-review"] = pipeline_review
