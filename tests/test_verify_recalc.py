@@ -67,10 +67,8 @@ def saved(tmp_path_factory):
     return libreoffice_saved(tmp_path_factory.mktemp("recalc"), {"pr": pr.build(review)})["pr"]
 
 
-@pytest.fixture(scope="module")
-def values(saved):
-    """(sheet, cell) -> the value the recalculation expects there."""
-    expected, _note = recompute.pipeline_review(read(saved))
+def expected_cells(expected: list) -> dict:
+    """(sheet, cell) -> value of a recalculation's expectations, blocks spelt out."""
     out = {}
     for item in expected:
         if len(item) == 2:
@@ -81,6 +79,12 @@ def values(saved):
             for row, want in zip(list(rows), list(wants)):
                 out[(sheet, f"{get_column_letter(col)}{row}")] = recompute._plain(want)
     return out
+
+
+@pytest.fixture(scope="module")
+def values(saved):
+    """(sheet, cell) -> the value the recalculation expects there."""
+    return expected_cells(recompute.pipeline_review(read(saved))[0])
 
 
 def deal_cell(path, deal, header):

@@ -426,11 +426,146 @@ def prospecting_log(book: WorkbookInfo) -> tuple[list, str]:
         expected += check_states(book, expected, {})
         return expected, f"{note}; the Prospects table not recalculated: {exc}"
     expected += _prospect_rows(book, template.PROSPECT_SPEC, people)
+    summary, facts = _log_summary(
+        book, frame, people, blocks, start, as_of, int(block_days), int(payoff_days)
+    )
+    expected += summary
     whole = all(
         _is_number(d) and d >= 1 and float(d).is_integer() for d in (block_days, payoff_days)
     )
-    expected += check_states(book, expected, {"Block length and payoff window": whole})
-    return expected, f"{note}, the Log minutes, the Prospects table (prospects) and Checks"
+    checks: dict[str, object] = {
+        "Block length and payoff window": whole,
+        "Activities in blocks + before the report start": int(blocks["activities"].sum())
+        + facts["ActivitiesBefore"]
+        - facts["ActivityCount"],
+    }
+    if "RepActivities" in facts:
+        checks["Activities up to the as-of date by reps"] = (
+            facts["ActivityCount"] - facts["RepActivities"]
+        )
+    expected += check_states(book, expected, checks)
+    return expected, (
+        f"{note}, the Log minutes, the Prospects table (prospects), the Summary facts "
+        "(left_out, rates, working_days, activities_needed_per_day, revenue_projection), "
+        "the Reps table and Checks"
+    )
+
+
+def _log_summary(book, frame, people, blocks, start, as_of, block_days, payoff_days) -> list:
+    """The prospecting log's Summary facts and Reps table from :func:`xlsales.prospecting.
+    left_out`, :func:`~xlsales.prospecting.rates`, :func:`~xlsales.prospecting.
+    working_days`, :func:`~xlsales.prospecting.activities_needed_per_day` and
+    :func:`~xlsales.prospecting.revenue_projection`, with the prospects and blocks
+    already recalculated."""
+    from workbook_templates import prospecting_log as template
+    from xlsales import prospecting
+
+    after = prospecting.left_out(frame, as_of)
+    dates = pd.to_datetime(frame["date"])
+    counted = dates <= pd.Timestamp(as_of)
+    wins = (frame["won_value"] > 0) & frame["won_date"].notna()
+    try:
+        measured = prospecting.rates(blocks)
+        closed: object = measured.activities
+        per: dict[str, object] = {
+            "WinsPerActivity": measured.wins_per_activity,
+            "RevenuePerActivity": measured.revenue_per_activity,
+            "PipelinePerActivity": measured.pipeline_per_activity,
+        }
+    except XlsalesError:
+        closed = 0
+        per = dict.fromkeys(
+            ("WinsPerActivity", "RevenuePerActivity", "PipelinePerActivity"),
+            prospecting.NOT_MEASURABLE,
+        )
+    next_days = prospecting.working_days(
+        as_of + dt.timedelta(days=1), as_of + dt.timedelta(days=block_days)
+    )
+    reps = _rep_rows(book, template.REP_SPEC)
+    wins_needed = float(sum(_number_or_none(w) or 0.0 for w in reps["wins_needed"]))
+
+    def needed(wins_needed: float) -> object:
+        rate = per["WinsPerActivity"]
+        if not _is_number(rate):
+            return rate
+        if rate <= 0:
+            return "no win in the closed blocks"
+        if next_days <= 0:
+            return "no working day"
+        return prospecting.activities_needed_per_day(wins_needed, rate, as_of, block_days)
+
+    revenue = per["RevenuePerActivity"]
+    projection = prospecting.revenue_projection(
+        frame[counted.to_numpy()],
+        as_of,
+        revenue if _is_number(revenue) else 0.0,
+        block_days,
+        payoff_days,
+    )
+    team = needed(wins_needed)
+    minutes_per_hour = _number_or_none(_value(book, "MinutesPerHour")) or 60.0
+    facts = {
+        "ActivityCount": int(counted.sum()),
+        "ActivitiesBefore": int((dates < pd.Timestamp(start)).sum()),
+        "ActivitiesAfter": after["activities_after"],
+        "WinsCounted": int(wins.sum()) - after["wins_after"],
+        "WonCounted": float(frame.loc[wins, "won_value"].sum()) - after["won_after"],
+        "WinsAfter": after["wins_after"],
+        "WonAfter": after["won_after"],
+        "ProspectCount": int((people["activities"] > 0).sum()),
+        "OpenProspects": int((~people["window_closed"].astype(bool)).sum()),
+        "PoorProspects": int(people["poor"].astype(bool).sum()),
+        "TimeLost": float(people["time_lost"].sum()) / minutes_per_hour,
+        "ClosedBlocks": int(blocks["closed"].sum()),
+        "ClosedActivities": closed,
+        **per,
+        "WinsNeeded": wins_needed,
+        "NextWorkdays": next_days,
+        "NeededPerDay": team,
+        "NeededIn30": team * next_days if _is_number(team) else team,
+        "RecentStarts": serial(projection["recent_starts"]),
+        "RecentEnds": serial(projection["recent_ends"]),
+        "RecentActivities": projection["activities"],
+        "ProjectionStarts": serial(projection["window_starts"]),
+        "ProjectionEnds": serial(projection["window_ends"]),
+        "ProjectedRevenue": projection["revenue"] if _is_number(revenue) else revenue,
+    }
+    out = _named(book, facts)
+    if reps.empty:
+        return out, facts
+    keys = frame["rep"].str.lower()
+    recent = counted & (dates >= pd.Timestamp(projection["recent_starts"]))
+    mine = reps["rep"].map(lambda r: "" if r is None else str(r).lower())
+    activities = mine.map(keys[counted.to_numpy()].value_counts()).fillna(0).astype(int)
+    latest = mine.map(keys[recent.to_numpy()].value_counts()).fillna(0).astype(int)
+    each = [needed(_number_or_none(w) or 0.0) for w in reps["wins_needed"]]
+    thirty = [x * next_days if _is_number(x) else x for x in each]
+    sheet, columns = reps.attrs["sheet"], reps.attrs["columns"]
+    rows = reps["_row"].to_numpy()
+    for key, values in (
+        ("activities", activities.to_numpy()),
+        ("recent", latest.to_numpy()),
+        ("needed", np.array(each, dtype=object)),
+        ("needed_30", np.array(thirty, dtype=object)),
+    ):
+        if key in columns:
+            out.append((sheet, columns[key], rows, values))
+    facts["RepActivities"] = int(activities.sum())
+    return out, facts
+
+
+def _rep_rows(book, spec) -> pd.DataFrame:
+    found = _table(book, spec.name)
+    if found is None:
+        return pd.DataFrame(columns=["rep", "wins_needed", "_row"])
+    sheet, table = found
+    columns = table_columns(table, spec.headers)
+    frame = table_frame(
+        sheet, table, {k: columns[k] for k in ("rep", "wins_needed") if k in columns}
+    )
+    frame = frame[frame["rep"].map(lambda r: r not in (None, ""))]
+    frame.attrs.update(sheet=sheet.name, columns=columns)
+    return frame
 
 
 PROSPECT_KEYS = {
@@ -526,13 +661,50 @@ def funnel_planner(book: WorkbookInfo) -> tuple[list, str]:
             expected.append((("Plan", 5 + i, where["start"]), serial(starts[i])))
     expected += _actuals(book, list(volumes), starts, len(stages) - 1)
     expected += _velocity(book)
+    expected += _schedule(book, starts, stages, due)
     rounding_ok = str(rounding).lower() in ("end", "stage", "none") if rounding else False
     expected += check_states(book, expected, {"Rounding is end, stage or none": rounding_ok})
     return expected, (
         f"{len(stages)} stages planned by xlsales.funnel.required_volumes and funnel_schedule; "
-        "Actuals (periods, planned volumes, plan against actual) and Velocity (win_rate, "
+        "Schedule (due and start dates per period), Actuals (periods, planned volumes, plan "
+        "against actual) and Velocity (win_rate, "
         "pipeline_velocity) and Checks recalculated"
     )
+
+
+def _schedule(book: WorkbookInfo, starts: list, stages: list, due: dt.date | None) -> list:
+    """The Schedule sheet: each period's due date (EDATE a month on, DaysPerWeek days a
+    week on, or the one-off target) and each stage's start, as far before it as
+    :func:`xlsales.funnel.funnel_schedule` puts the stage's start before the due date."""
+    ws = book.sheets.get("Schedule")
+    if ws is None:
+        return []
+    from xlsales import funnel
+
+    recurs, week = _value(book, "Recurs"), _number_or_none(_value(book, "DaysPerWeek"))
+    periods = _number_or_none(_value(book, "PlanPeriods"))
+    out: list = [(("Schedule", 4, 3 + i), name) for i, name in enumerate(stages)]
+    before = [(due - s).days for s in starts] if due is not None else []
+    rows = _rows_by_first_column(ws)
+    for k in sorted(rows):
+        r = rows[k]
+        if due is None:
+            day: object = "set a due date"
+        elif periods is not None and k > periods:
+            day = "after the plan"
+        elif recurs == "month":
+            day = funnel.add_period(due, "month", k - 1)
+        elif recurs == "week" and week is not None:
+            day = due + dt.timedelta(days=(k - 1) * week)
+        else:
+            day = due if k == 1 else "one-off target"
+        out.append((("Schedule", r, 2), serial(day)))
+        for i in range(len(stages)):
+            if not isinstance(day, dt.date):  # the due cell's text, in every column
+                out.append((("Schedule", r, 3 + i), day))
+            elif i < len(before):
+                out.append((("Schedule", r, 3 + i), serial(day - dt.timedelta(days=before[i]))))
+    return out
 
 
 def _velocity(book: WorkbookInfo) -> list:
@@ -907,13 +1079,20 @@ def pipeline_review(book: WorkbookInfo) -> tuple[list, str]:
         for key, source in DEAL_KEYS.items()
         if key in columns
     ]
-    expected += _conversion_sheet(book, review, extras)
+    groups = {
+        key: pipeline.conversion_by(review, key)
+        for key in ["owner", *[k for k in ("source", "segment") if k in extras]]
+    }
+    forecast = pipeline.forecast(review, pipeline.FORECAST_MONTHS)
+    expected += _conversion_sheet(book, review, groups)
     expected += _cycle_sheet(book, review, (0.5, pct80, pct90))
-    expected += _forecast_sheet(book, review, as_of)
+    expected += _forecast_sheet(book, forecast)
     expected += _stalled_sheet(book, template.STALLED_TABLE, figures, len(deals))
     what_if, scenario = _what_if_sheet(book, review)
     expected += what_if
-    checks = _review_checks(book, review, deals, stage_text, stall_days.values(), scenario)
+    checks = _review_checks(
+        book, review, deals, stage_text, stall_days.values(), scenario, groups, forecast
+    )
     expected += check_states(book, expected, checks)
     return expected, (
         f"{len(deals)} deals recalculated by xlsales.pipeline (from_deals, deal_figures, "
@@ -971,7 +1150,7 @@ def _stage_rows(sheet: SheetInfo, names: list[str], first: int = 5) -> dict[int,
     return out
 
 
-def _conversion_sheet(book: WorkbookInfo, review, extras: list[str]) -> list:
+def _conversion_sheet(book: WorkbookInfo, review, groups: dict) -> list:
     """Conversion: per stage (entered, open here, went on, step conversion, rate to
     won, lost here and amount), the facts (won, lost, open, win rate, overall
     conversion), per owner/source/segment, lost by last stage and by reason."""
@@ -1002,7 +1181,7 @@ def _conversion_sheet(book: WorkbookInfo, review, extras: list[str]) -> list:
             "OverallConversion": entered[-1] / entered[0] if entered[0] else None,
         },
     )
-    out += _group_conversion(ws, review, extras)
+    out += _group_conversion(ws, groups)
     column = ws.cells.columns.get(1)
     labels = (
         {} if column is None else {ws.cells.value((r, 1)): r for r in column.rows.tolist()[::-1]}
@@ -1022,10 +1201,9 @@ def _conversion_sheet(book: WorkbookInfo, review, extras: list[str]) -> list:
     return out
 
 
-def _group_conversion(ws: SheetInfo, review, extras: list[str]) -> list:
+def _group_conversion(ws: SheetInfo, groups: dict) -> list:
     """The per owner / source / segment block: each row found by its group, value and
     stage (columns A to C), against :func:`xlsales.pipeline.conversion_by`."""
-    from xlsales import pipeline
 
     labels = {"entered": "entered", "went on": "went_on", "step conversion": "rate"}
     labels["open here"] = "open_here"
@@ -1042,8 +1220,8 @@ def _group_conversion(ws: SheetInfo, review, extras: list[str]) -> list:
         return []
     where = _by_header(ws, labels, row=top)
     out = []
-    for key in ["owner", *[k for k in ("source", "segment") if k in extras]]:
-        table = pipeline.conversion_by(review, key).set_index(["group", "stage"])
+    for key, table in groups.items():
+        table = table.set_index(["group", "stage"])
         r = top + 1
         while ws.cells.value((r, 1)) is not None:
             if ws.cells.value((r, 1)) == GROUP_KEYS[key]:
@@ -1087,7 +1265,7 @@ def _cycle_sheet(book: WorkbookInfo, review, percentiles) -> list:
     return out
 
 
-def _forecast_sheet(book: WorkbookInfo, review, as_of: dt.date) -> list:
+def _forecast_sheet(book: WorkbookInfo, table: pd.DataFrame) -> list:
     """Forecast: the months from the as-of month, weighted, unweighted and deals per
     month with their total, and the per-owner tables, by :func:`xlsales.pipeline.
     forecast`."""
@@ -1096,7 +1274,6 @@ def _forecast_sheet(book: WorkbookInfo, review, as_of: dt.date) -> list:
     ws = book.sheets.get("Forecast")
     if ws is None:
         return []
-    table = pipeline.forecast(review, pipeline.FORECAST_MONTHS)
     months = [serial(m) for m in table["month"].iloc[: pipeline.FORECAST_MONTHS]]
     total = table[table["group"] == "Total"].reset_index(drop=True)
     where = _by_header(ws, FORECAST_LABELS)
@@ -1211,7 +1388,9 @@ def _what_if_sheet(book: WorkbookInfo, review) -> tuple[list, pd.DataFrame | Non
     return out, table
 
 
-def _review_checks(book: WorkbookInfo, review, deals, stage_text, typed, what_if) -> dict:
+def _review_checks(
+    book: WorkbookInfo, review, deals, stage_text, typed, what_if, groups, forecast
+) -> dict:
     """The pipeline review's check values from the recalculated figures (the Checks
     sheet's rows, by the start of their text); the rates check needs the What-if
     table (None: a What-if input breaks its rule, and the check keeps its saved value)."""
@@ -1223,12 +1402,9 @@ def _review_checks(book: WorkbookInfo, review, deals, stage_text, typed, what_if
     table = review.deals
     is_open = table["status"] == "open"
     tolerance = _number_or_none(_value(book, "Tolerance")) or 0.0
-    months = pipeline.forecast(review, pipeline.FORECAST_MONTHS, by=None)
+    months = forecast[forecast["group"] == "Total"]
     rates = [review.stages["rate"], review.stages["rate_to_won"], table["rate_to_won"]]
-    rates += [
-        pipeline.conversion_by(review, key)["rate"]
-        for key in ["owner", *[k for k in ("source", "segment") if k in review.extras]]
-    ]
+    rates += [table["rate"] for table in groups.values()]
     if what_if is not None:
         rates += [what_if["rate"], what_if["rate_to_won"]]
     rates = pd.to_numeric(pd.concat(rates, ignore_index=True), errors="coerce")

@@ -1,0 +1,142 @@
+"""xlsales verify recalculates the prospecting log's Summary facts and Reps table with
+the Python core: a seven-activity log worked by hand, built, recalculated and saved by
+LibreOffice. The untampered file is clean, the recalculation gives the hand-worked
+numbers, and a +1 on one cached value is found at exactly that cell.
+
+The log (report start Thursday 1 January 2026, as of Sunday 31 May 2026, 30-day blocks,
+90-day payoff window; 2 wins still needed, split evenly: 1 per rep)::
+
+    date    rep  type     prospect  pipeline  won  won date
+    5 Jan   Ann  call     Acme        1000    600  10 Feb
+    20 Jan  Bob  e-mail   Beta           0      0
+    10 Feb  Ann  call     Gamma          0      0
+    20 Feb  Bob  call     Delta        500      0
+    10 May  Ann  call     Acme           0      0
+    25 May  Bob  meeting  Eta            0      0
+    5 Jun   Ann  call     Zeta           0      0   (after the as-of date: not counted)
+
+Blocks: 1 = 1-30 Jan (payoff window to 1 Jan + 30 + 90 - 1 days = 30 Apr: closed by 31
+May), 2 = 31 Jan-1 Mar (to 30 May: closed), 3 = 2-31 Mar (to 29 Jun: open). The closed
+blocks hold 2 + 2 = 4 activities and 1 win (Acme, first touched in block 1, won 10 Feb,
+before 30 Apr) worth 600.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+from test_verify import cells, libreoffice_saved, set_value, tamper
+from test_verify_recalc import expected_cells, named_cell
+
+from workbook_templates import prospecting_log as pl
+from workbook_templates import recompute
+from workbook_templates.verify import verify
+from workbook_templates.xlsx_reader import cell_name, read
+
+pytestmark = pytest.mark.engine
+
+D = dt.date
+LOG = pd.DataFrame(
+    {
+        "date": [D(2026, 1, 5), D(2026, 1, 20), D(2026, 2, 10), D(2026, 2, 20)]
+        + [D(2026, 5, 10), D(2026, 5, 25), D(2026, 6, 5)],
+        "rep": ["Ann", "Bob", "Ann", "Bob", "Ann", "Bob", "Ann"],
+        "type": ["call", "e-mail", "call", "call", "call", "meeting", "call"],
+        "prospect": ["Acme", "Beta", "Gamma", "Delta", "Acme", "Eta", "Zeta"],
+        "outcome": [""] * 7,
+        "pipeline_value": [1000.0, 0, 0, 500.0, 0, 0, 0],
+        "won_value": [600.0, 0, 0, 0, 0, 0, 0],
+        "won_date": [D(2026, 2, 10), None, None, None, None, None, None],
+    }
+)
+
+
+@pytest.fixture(scope="module")
+def saved(tmp_path_factory):
+    wb = pl.build(LOG, D(2026, 1, 1), D(2026, 5, 31), target_wins=2)
+    return libreoffice_saved(tmp_path_factory.mktemp("recalc_log"), {"pl": wb})["pl"]
+
+
+@pytest.fixture(scope="module")
+def values(saved):
+    """(sheet, cell) -> the value the recalculation expects there."""
+    return expected_cells(recompute.prospecting_log(read(saved))[0])
+
+
+def rep_cell(path, rep, header):
+    book = read(path)
+    sheet = book.sheets["Reps"]
+    table = sheet.tables[0]
+    col = table.bounds[1] + table.columns.index(header)
+    first = table.bounds[1] + table.columns.index("rep")
+    row = next(r for r in table.data_rows if sheet.cells.value((r, first)) == rep)
+    return "Reps", cell_name(row, col)
+
+
+# June 2026 starts on a Monday (1 Jan 2026 is a Thursday; 1 June is 151 days later,
+# 151 = 21 x 7 + 4, Thursday + 4 = Monday): 1-30 June holds 4 weeks (20 working days)
+# and Monday 29, Tuesday 30: 22 working days.
+HAND = {
+    "ActivityCount": 6,  # the seven less 5 June
+    "ActivitiesAfter": 1,
+    "WinsCounted": 1,
+    "WonCounted": 600,
+    "ClosedBlocks": 2,
+    "ClosedActivities": 4,
+    "WinsPerActivity": 0.25,  # 1 / 4
+    "RevenuePerActivity": 150,  # 600 / 4
+    "WinsNeeded": 2,  # 1 + 1
+    "NextWorkdays": 22,
+    "NeededPerDay": 2 / 0.25 / 22,  # 8 activities over 22 working days
+    "NeededIn30": 8,  # 8 / 22 x 22
+    "RecentActivities": 2,  # 2-31 May: 10 and 25 May
+    "ProjectedRevenue": 300,  # 2 x 150
+    # serials: 1 Jan 2026 = 46023; 31 May = 46023 + 31 + 28 + 31 + 30 + 30 = 46173
+    "RecentStarts": 46173 - 30 + 1,  # 2 May
+    "ProjectionEnds": 46173 + 90,  # 90 days after the as-of date
+}
+
+REPS = {
+    ("Ann", "activities"): 3,  # 5 Jan, 10 Feb, 10 May (5 June is after the as-of date)
+    ("Bob", "activities"): 3,
+    ("Ann", "activities in the last 30 days"): 1,  # 10 May
+    ("Bob", "activities in the last 30 days"): 1,  # 25 May
+    ("Ann", "activities needed per working day"): 1 / 0.25 / 22,  # 4 over 22 days
+    ("Bob", "activities needed in the next 30 days"): 4,  # 4 / 22 x 22
+}
+
+
+def test_untampered_log_is_clean(saved):
+    report = verify(saved)
+    assert report.status == 0, [f.line() for f in report.findings]
+    assert "the Summary facts" in report.facts["Recalculation"]
+
+
+@pytest.mark.parametrize("name", sorted(HAND))
+def test_a_summary_fact_by_hand(saved, values, name):
+    assert values[named_cell(saved, name)] == pytest.approx(HAND[name], rel=1e-12)
+
+
+@pytest.mark.parametrize("key", sorted(REPS))
+def test_a_rep_figure_by_hand(saved, values, key):
+    assert values[rep_cell(saved, *key)] == pytest.approx(REPS[key], rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    "locate",
+    [
+        lambda p: named_cell(p, "WonCounted"),
+        lambda p: named_cell(p, "NeededPerDay"),
+        lambda p: named_cell(p, "ProjectedRevenue"),
+        lambda p: rep_cell(p, "Bob", "activities"),
+        lambda p: rep_cell(p, "Ann", "activities needed per working day"),
+    ],
+    ids=["WonCounted", "NeededPerDay", "ProjectedRevenue", "Reps activities", "Reps needed"],
+)
+def test_a_cached_value_plus_one_is_found_at_its_cell(saved, tmp_path, locate):
+    sheet, ref = locate(saved)
+    path = tamper(saved, tmp_path / "t.xlsx", sheet, set_value(ref, lambda v: v + 1))
+    report = verify(path)
+    assert cells(report, "recalculation") == {f"{sheet}!{ref}"}
