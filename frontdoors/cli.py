@@ -128,14 +128,26 @@ def _cmd_demo(args: argparse.Namespace) -> None:
     )
     accounts = samples.sample_accounts()
     activities = samples.sample_activities()
-    _write(account_matrix.build(accounts), out / "account-matrix.xlsx", args.force)
     _write(
-        prospecting_log.build(activities, target_wins=12), out / "prospecting-log.xlsx", args.force
+        account_matrix.build(accounts, sources=[samples.provenance(accounts, "sample_accounts")]),
+        out / "account-matrix.xlsx",
+        args.force,
     )
-    crm = deals.read_deals(samples.sample_crm(), samples.CRM_STAGES)
+    _write(
+        prospecting_log.build(
+            activities,
+            target_wins=12,
+            sources=[samples.provenance(activities, "sample_activities")],
+        ),
+        out / "prospecting-log.xlsx",
+        args.force,
+    )
+    export = samples.sample_crm()
+    crm_source = [samples.provenance(export, "sample_crm")]
+    crm = deals.read_deals(export, samples.CRM_STAGES)
     crm_as_of = deals.default_as_of(crm)
-    _write(_planner_from(crm, 10, crm_as_of), out / "funnel-planner.xlsx", args.force)
-    _write(_review_demo(), out / "pipeline-review.xlsx", args.force)
+    _write(_planner_from(crm, 10, crm_as_of, crm_source), out / "funnel-planner.xlsx", args.force)
+    _write(_review_demo(export, crm_source), out / "pipeline-review.xlsx", args.force)
     print(
         f"built-in sample data: {len(accounts)} accounts, {len(activities)} activities, "
         f"{len(crm.deals)} CRM deals (the planner uses their measured rates and lead times); "
@@ -143,15 +155,13 @@ def _cmd_demo(args: argparse.Namespace) -> None:
     )
 
 
-def _review_demo():
+def _review_demo(export, sources):
     """The pipeline review of the built-in sample export (as of its latest date)."""
     from workbook_templates import pipeline_review
     from xlsales import pipeline, samples
 
-    review = pipeline.review(
-        samples.sample_crm(), samples.CRM_STAGES, source="built-in sample CRM export"
-    )
-    return pipeline_review.build(review)
+    review = pipeline.review(export, samples.CRM_STAGES, source="built-in sample CRM export")
+    return pipeline_review.build(review, sources)
 
 
 def _cmd_template(args: argparse.Namespace) -> None:
@@ -428,9 +438,11 @@ def _cmd_analyze(args: argparse.Namespace) -> None:
     if args.planner:
         from xlsales import records
 
-        sources = (
-            [] if args.file is None else [records.provenance(Path(args.file), found.rows_read)]
-        )
+        sources = [
+            samples.provenance(data, "sample_crm")
+            if args.file is None
+            else records.provenance(Path(args.file), found.rows_read)
+        ]
         _write(_planner_from(found, args.target, as_of, sources), Path(args.planner), args.force)
 
 

@@ -62,6 +62,34 @@ def test_demo_writes_three_files_and_never_overwrites(tmp_path):
     assert run("demo", "--out", str(tmp_path), "--force").returncode == 0
 
 
+def test_demo_covers_name_the_sample_data_an_auditor_can_rehash(tmp_path):
+    """The demo's Cover says which built-in sample made it, how many rows, and a SHA-256
+    anyone recomputes: sha256 of the sample frame as CSV (no index, \\n line ends)."""
+    import hashlib
+
+    from openpyxl import load_workbook
+
+    from xlsales import samples
+
+    def digest(frame):
+        return hashlib.sha256(frame.to_csv(index=False, lineterminator="\n").encode()).hexdigest()
+
+    assert run("demo", "--out", str(tmp_path)).returncode == 0
+    crm = samples.sample_crm()
+    expected = {
+        "account-matrix.xlsx": ("sample_accounts", 120, digest(samples.sample_accounts())),
+        "prospecting-log.xlsx": ("sample_activities", 900, digest(samples.sample_activities())),
+        "funnel-planner.xlsx": ("sample_crm", len(crm), digest(crm)),
+        "pipeline-review.xlsx": ("sample_crm", len(crm), digest(crm)),
+    }
+    for name, (made_by, rows, sha) in expected.items():
+        cover = load_workbook(tmp_path / name)["Cover"]
+        facts = {r[0]: r[1] for r in cover.iter_rows(min_col=1, max_col=2, values_only=True)}
+        assert facts["Source file"] == f"built-in sample data: xlsales.samples.{made_by}()", name
+        assert facts["Rows read"] == rows, name
+        assert facts["SHA-256"] == sha, name
+
+
 def test_templates_writes_empty_workbooks(tmp_path):
     assert run("templates", "--out", str(tmp_path)).returncode == 0
     # one empty workbook per template the README's table lists
