@@ -91,12 +91,12 @@ def account_matrix(book: WorkbookInfo) -> tuple[list, str]:
             if key in fields and _value(book, name) is not None
         }
     )
-    filled = frame[frame["account"].map(lambda v: v not in (None, ""))].copy()
+    filled = frame[(_texts(frame["account"]) != "").to_numpy()].copy()
     if filled.empty:
         return [], "no account rows: nothing to recalculate"
     for key in ("owner", "cluster", "icp_fit", "influenceable", "account", "manual"):
         if key in filled:
-            filled[key] = filled[key].map(lambda v: "" if v is None else str(v))
+            filled[key] = _texts(filled[key]).to_numpy()
     filled = filled.rename(columns={"manual": "manual_decision"})
     hours = _owner_hours(book)
     try:
@@ -176,6 +176,13 @@ def _named_range(book: WorkbookInfo, name: str) -> list[object]:
     return book.sheets[target[0]].cells.column_values(c1, range(r1, r2 + 1))
 
 
+def _numbers(values) -> np.ndarray:
+    """Cell values as floats: NaN for a blank, a text or a truth value."""
+    series = pd.Series(values, dtype=object)
+    numbers = pd.to_numeric(series.where(~series.map(type).isin([bool])), errors="coerce")
+    return numbers.to_numpy(dtype=float)
+
+
 def _linked(book, spec, frame, position, first, keys) -> list:
     """Expected values of a table whose rows point to an account of Accounts by its
     "account row" (Focus, Capacity plan): ``frame`` holds the core's figures per
@@ -188,14 +195,13 @@ def _linked(book, spec, frame, position, first, keys) -> list:
     if "account_row" not in columns:
         return []
     rows = table.data_rows
-    links = sheet.cells.column_values(columns["account_row"], rows)
-    sheet_rows, picks = [], []
-    for row, link in zip(rows, links):
-        if isinstance(link, (int, float)) and not isinstance(link, bool):
-            at = position.get(first + int(link) - 1)
-            if at is not None:
-                sheet_rows.append(row)
-                picks.append(at)
+    links = _numbers(sheet.cells.column_values(columns["account_row"], rows))
+    given = ~np.isnan(links)
+    targets = first + np.trunc(links[given]).astype(np.int64) - 1  # the account's sheet row
+    at = pd.Index(list(position)).get_indexer(targets)
+    found_at = at >= 0
+    sheet_rows = np.arange(rows.start, rows.stop)[given][found_at]
+    picks = np.array(list(position.values()), dtype=np.int64)[at[found_at]]
     return [
         (sheet.name, columns[key], np.array(sheet_rows), frame[source].to_numpy()[picks])
         for key, source in keys.items()
