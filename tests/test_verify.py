@@ -500,3 +500,24 @@ def test_text_in_the_audit_sheet_is_stored_as_ooxml_text():
     # "A", so its underscore is escaped: _x005F_x0041_; < is &lt;
     assert ooxml_text("a\x01b_x0041_<") == "a_x0001_b_x005F_x0041_&lt;"
     assert len(ooxml_text("x" * 40000)) == 32767  # a cell holds 32,767 characters
+
+
+def test_the_readme_sample_is_what_verify_prints(saved, tmp_path, capsys):
+    # README "For auditors": the 30-account demo matrix saved by LibreOffice, 123 typed
+    # over the gross profit of row 7 and a gross margin of 1.5 typed in row 11, saved
+    # without recalculating. Every line the README shows, bar the generation time, is
+    # what the command prints.
+    from pathlib import Path
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    block = readme.split("$ xlsales verify returned.xlsx\n", 1)[1].split("```", 1)[0]
+    _ref, one = constant_over_formula(saved, tmp_path)
+    returned = tmp_path / "returned.xlsx"
+    tamper(one, returned, "Accounts", set_value(f"{A['gross_margin']}11", lambda v: 1.5))
+    assert main(["verify", str(returned)]) == 1
+    printed = capsys.readouterr().out.replace(str(returned), "returned.xlsx")
+
+    def lines(text):
+        return [x for x in text.splitlines() if not x.startswith("  Generated at (UTC):")]
+
+    assert lines(printed) == lines(block)
