@@ -19,7 +19,8 @@ Sections (the issue's table):
   matrix     xlsales template account-matrix, 10k accounts, build + save (a process)
              vs  openpyxl write_only writing the same cells, constants and formula text (a process)
   recalc     that workbook recalculated by LibreOffice headless
-             vs  a constants-only file with the same cells; and 50k / 10k recalculation time
+             vs  a constants-only file with the same cells; and 50k / 10k recalculation time;
+             also the workbook itself with values in place of formulas vs that floor
              (CPU: LibreOffice's own, all its processes)
   http       ABC_CLASS on 100k cells over HTTP (xlsales serve, loopback)
              vs  JSON encode + decode of the request and the response + the bare core call
@@ -32,15 +33,18 @@ from __future__ import annotations
 
 import argparse
 import gc
+import html
 import json
 import os
 import pickle
+import re
 import resource
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
+import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -209,6 +213,46 @@ def cells_of(path: Path, target: Path, values_from: Path | None = None) -> int:
     return sum(len(r) for _, rows in sheets for r in rows)
 
 
+FORMULA_CELL = re.compile(r'<c r="([A-Z]+)(\d+)"((?: s="\d+")?)><f>[^<]*</f><v ?/></c>')
+
+
+def values_in_place(built: Path, values: Path, out: Path) -> None:
+    """``built`` with each formula cell holding its value (``values``: :func:`cells_of`
+    of the recalculated copy) instead: the same styles, tables, validations, names and
+    charts, no formula. A check on the constants-only floor, which has none of them."""
+    from xml.sax.saxutils import escape
+
+    from openpyxl.utils import column_index_from_string
+
+    with open(values, "rb") as f:
+        sheets = dict(pickle.load(f))
+
+    def cell(m: re.Match, rows: list) -> str:
+        head = f'<c r="{m.group(1)}{m.group(2)}"{m.group(3)}'
+        row = rows[int(m.group(2)) - 1]
+        c = column_index_from_string(m.group(1)) - 1
+        value = row[c] if c < len(row) else None
+        if value is None:
+            return head + " />"
+        if isinstance(value, bool):
+            return f'{head} t="b"><v>{int(value)}</v></c>'
+        if isinstance(value, (int, float)):
+            return f'{head} t="n"><v>{value!r}</v></c>'
+        text = escape(str(value))
+        return f'{head} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
+
+    with zipfile.ZipFile(built) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        book = src.read("xl/workbook.xml").decode()
+        titles = [html.unescape(t) for t in re.findall(r'<sheet name="([^"]*)"', book)]
+        for info in src.infolist():
+            data = src.read(info)
+            m = re.fullmatch(r"xl/worksheets/sheet(\d+)\.xml", info.filename)
+            if m:
+                rows = sheets[titles[int(m.group(1)) - 1]]
+                data = FORMULA_CELL.sub(lambda f: cell(f, rows), data.decode()).encode()
+            dst.writestr(info, data)
+
+
 def write_only_command(data: Path, cells: Path, out: Path) -> list:
     script = data / "write_only.py"
     script.write_text(WRITE_ONLY)
@@ -252,7 +296,14 @@ def section_recalc(data, repeat):
     cells_of(files[10_000], cells, values_from=data / "calc" / files[10_000].name)
     constants = data / "constants-10000.xlsx"
     process(write_only_command(data, cells, constants), 1)
-    sides = {"10k": files[10_000], "50k": files[50_000], "constants": constants}
+    in_place = data / "values-in-place-10000.xlsx"
+    values_in_place(files[10_000], cells, in_place)
+    sides = {
+        "10k": files[10_000],
+        "50k": files[50_000],
+        "constants": constants,
+        "in place": in_place,
+    }
     runs: dict[str, list] = {name: [] for name in sides}
     for _ in range(repeat):  # alternating, so that all three see the same load
         for name, path in sides.items():
@@ -266,6 +317,13 @@ def section_recalc(data, repeat):
         wall["constants"],
         required=1.4,
         cpu=(cpu["10k"], cpu["constants"]),
+    )
+    row(
+        "LibreOffice, the workbook with values in place",
+        "LibreOffice, constants-only file",
+        wall["in place"],
+        wall["constants"],
+        cpu=(cpu["in place"], cpu["constants"]),
     )
     row(
         "LibreOffice recalc, account matrix 50k",
