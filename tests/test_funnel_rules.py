@@ -328,3 +328,14 @@ def test_went_on_bad_values_are_named():
         funnel.plan_gap([10, 6], [0.5], 3, went_on=5)
     with pytest.raises(InputError, match=r"^open_here\[1\]=-1 must be 0 or more"):
         funnel.plan_gap([10, 6], [0.5], 3, open_here=[0, -1])
+
+
+def test_rates_whose_product_underflows_are_refused_not_divided_by_zero():
+    # 1e-300 * 1e-300 = 1e-600, below the smallest float (about 4.9e-324): the product
+    # is 0.0, so 200 wins would need 200 / 0 entries; refused as beyond a plan's size.
+    # Beside it, 1e-150 * 1e-150 = 1e-300 is still a float: 200 / 1e-300 = 2e302 entries,
+    # refused by the same rule; a target of 0 needs 0 at every stage either way.
+    for rates in ([1e-300, 1e-300], [1e-150, 1e-150]):
+        with pytest.raises(InputError, match="beyond what a plan can hold"):
+            funnel.required_volumes(200, rates)
+    assert funnel.required_volumes_table([0], [1e-300, 1e-300]).tolist() == [[0, 0, 0]]

@@ -247,7 +247,9 @@ def required_volumes_table(
     checked = _rates(rates)
     mode = v.choice("rounding", rounding, ROUNDINGS)
     n = len(checked)
-    top = float(target.max(initial=0.0)) / math.prod(checked)
+    product, biggest = math.prod(checked), float(target.max(initial=0.0))
+    # tiny rates can multiply to 0 (1e-300 * 1e-300): then any target > 0 needs infinity
+    top = biggest / product if product else (math.inf if biggest else 0.0)
     if top > MAX_VOLUME:  # the top stage holds the most
         raise InputError(
             f"target={float(target.max()):g} at these rates needs {top:.3g} entries at the top "
