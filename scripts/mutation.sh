@@ -34,9 +34,9 @@ declare -A TESTS=(
   [xlsales/funnel.py]="tests/test_funnel.py tests/test_funnel_rules.py"
   [xlsales/_spline.py]="tests/test_spline.py tests/test_spline_rules.py tests/test_spline_reference.py tests/test_pareto.py"
   [xlsales/records.py]="tests/test_records_cells.py tests/test_prospecting.py tests/test_accounts.py"
-  [xlsales/tables.py]="tests/test_tables.py"
-  [xlsales/exports.py]="tests/test_exports.py"
-  [xlsales/_validate.py]="tests/test_funnel.py tests/test_funnel_rules.py tests/test_pareto.py tests/test_deals.py tests/test_deals_rules.py"
+  [xlsales/tables.py]="tests/test_tables.py tests/test_tables_rules.py"
+  [xlsales/exports.py]="tests/test_exports.py tests/test_exports_rules.py"
+  [xlsales/_validate.py]="tests/test_validate_rules.py tests/test_funnel.py tests/test_funnel_rules.py tests/test_pareto.py tests/test_deals.py tests/test_deals_rules.py"
 )
 ORDER=(xlsales/prospecting.py xlsales/accounts.py xlsales/pipeline.py xlsales/deals.py
   xlsales/pareto.py udfs/_boundary.py xlsales/funnel.py xlsales/_spline.py xlsales/records.py

@@ -130,10 +130,12 @@ def read_table(
             f"{path.name}: is not an .xlsx workbook (an .xlsx file is a zip archive): "
             "save it from Excel as .xlsx or as CSV UTF-8"
         )
+    if suffix not in (".xlsx", ".xlsm", ".csv", ".txt"):
+        raise DataError(f"{path.name}: use a .csv or .xlsx file (got {suffix or 'no suffix'})")
     try:
         if suffix in (".xlsx", ".xlsm"):
             frame = pd.read_excel(path, sheet_name=sheet, header=header_row - 1, dtype=object)
-        elif suffix in (".csv", ".txt"):
+        else:  # .csv or .txt
             with open(path, encoding="utf-8-sig", newline="") as f:
                 sample = f.read(65536)
             delimiter = _delimiter(sample)
@@ -145,8 +147,6 @@ def read_table(
                 skipinitialspace=True,
                 encoding="utf-8-sig",
             )
-        else:
-            raise DataError(f"{path.name}: use a .csv or .xlsx file (got {suffix or 'no suffix'})")
     except UnicodeDecodeError:
         raise DataError(
             f"{path.name}: is not UTF-8 text: save it as 'CSV UTF-8' (or as .xlsx)"
