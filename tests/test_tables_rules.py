@@ -98,8 +98,24 @@ def test_read_excel_sheet_and_header_row(book, tmp_path):
     xlsm = tmp_path / "deals.XLSM"
     xlsm.write_bytes(book.read_bytes())
     assert tables.read_table(xlsm, sheet=1)["note"].tolist() == ["x"]
-    with pytest.raises(DataError, match=r"^deals\.xlsx: cannot be read as a table \(.*Nope"):
+    with pytest.raises(
+        DataError,
+        match=r"^deals\.xlsx: cannot be read as a table \(Worksheet named 'Nope' not found\)$",
+    ):
         tables.read_table(book, sheet="Nope")
+
+
+def test_excel_cells_keep_their_own_types(tmp_path):
+    # whole numbers are not turned into an int64 column: each cell keeps its own value
+    path = tmp_path / "n.xlsx"
+    pd.DataFrame({"n": [1, 2]}).to_excel(path, index=False)
+    frame = tables.read_table(path)
+    assert frame["n"].dtype == object and frame["n"].tolist() == [1, 2]
+
+
+def test_empty_csv_is_refused_in_words(tmp_path):
+    with pytest.raises(DataError, match=r"^e\.csv: cannot be read as a table \(.+\)$"):
+        tables.read_table(write(tmp_path, "e.csv", ""))
 
 
 def test_read_csv_cells_as_written(tmp_path):
@@ -162,6 +178,13 @@ def test_amounts_zero_on_the_limit_and_negative_beside():
     assert got.iloc[:2].tolist() == [0.0, 0.5] and np.isnan(got.iloc[2])
     with refused("a.csv row 3, column amount: '-0.01' must be 0 or more"):
         tables.amounts(pd.Series(["1", "-0.01"]), POINT, "a.csv", "amount")
+
+
+def test_amounts_missing_cells_and_exponents():
+    # a missing cell (None) is NaN between two amounts; 1E3 and 2.5e-1 are numbers with
+    # the decimal point: 1000 and 0.25
+    got = tables.amounts(pd.Series(["5", None, "1E3", "2.5e-1"], dtype=object), POINT, "a", "x")
+    assert got.iloc[0] == 5.0 and np.isnan(got.iloc[1]) and got.iloc[2:].tolist() == [1000.0, 0.25]
 
 
 def test_amounts_every_cell_is_looked_at_after_blanks_and_numbers():
