@@ -1,0 +1,70 @@
+"""The account matrix's empty-slot and empty-table formulas through LibreOffice, by hand.
+
+Found by scripts/mutation_formulas.py (issue 16): with the limit LEN(name) = 0 moved to 1,
+or the value of an empty slot or an empty table changed from 0 to 1, no test failed.
+Each case sits on the limit (an empty slot, LEN = 0; an empty table, COUNT = 0) or just
+beside it (a one-letter name, LEN = 1; one account, COUNT = 1).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from conftest import recalculate
+
+from workbook_templates import account_matrix as am
+
+pytestmark = pytest.mark.engine
+
+# one account: revenue 1,000 at 50 % margin = 500 gross profit; 2 hours at 50 = 100
+# effort cost; profit after effort 500 - 100 = 400. Owner "A" and cluster "N" are one
+# letter long (LEN = 1, beside the empty-slot limit LEN = 0).
+ONE = pd.DataFrame(
+    {
+        "account": ["Solo"],
+        "owner": ["A"],
+        "cluster": ["N"],
+        "icp_fit": ["yes"],
+        "revenue": [1_000.0],
+        "gross_margin": [0.5],
+        "effort_hours": [2.0],
+        "hourly_cost": [50.0],
+        "influenceable": ["yes"],
+    }
+)
+
+
+@pytest.fixture(scope="module")
+def books(tmp_path_factory):
+    return recalculate({"one": am.build(ONE), "empty": am.build()}, tmp_path_factory.mktemp("am"))
+
+
+def named(values_wb, formulas_wb, name):
+    sheet, ref = formulas_wb.defined_names[name].attr_text.split("!")
+    return values_wb[sheet.strip("'")][ref.replace("$", "")].value
+
+
+def rows(ws, first_col_values):
+    """Rows of ws whose column A shows one of ``first_col_values``, as lists of values."""
+    return [[c.value for c in row] for row in ws.iter_rows() if row[0].value in first_col_values]
+
+
+def test_profit_median_of_one_account_and_of_none(books):
+    formulas, values = books["one"]
+    assert named(values, formulas, "ProfitMedian") == 400  # MEDIAN of the one profit
+    formulas, values = books["empty"]
+    assert named(values, formulas, "ProfitMedian") == 0  # no account: 0, not an error
+
+
+def test_one_letter_names_show_and_empty_slots_count_nothing(books):
+    _, values = books["one"]
+    clusters = values["Clusters"]
+    # cluster N: 1 account, revenue 1,000, 2 hours, profit 400, 1 A account (the only one)
+    (n,) = rows(clusters, {"N"})
+    assert n[1:6] == [1, 1000, 2, 400, 1]
+    empty = rows(clusters, {"(empty slot)"})
+    assert empty and all(r[1:6] == [0, 0, 0, 0, 0] for r in empty)
+    capacity = values["Capacity"]
+    (a,) = rows(capacity, {"A"})  # owner "A" shown as itself, with its one account
+    assert a[1] == 1
+    assert rows(capacity, {"(empty slot)"})  # the unused owner slots say so
