@@ -42,3 +42,14 @@ def test_a_rate_of_100_percent_passes_the_rate_check(plan):
     # the check column L: a rate in (0, 1] on every stage but the last, none on the last
     assert [row[0] for row in plan] == ["lead", "deal", "won"]
     assert [row[11] for row in plan] == [True, True, True]
+
+
+def test_a_one_off_target_is_due_on_its_due_date(tmp_path):
+    # every="once": period 1 is due on the due date itself (A = 1, on the limit); period
+    # 2 lies after a plan of one period
+    wb = fp.build(2, [0.5], [3], ["lead", "won"], DUE, every="once")
+    _, values = recalculate({"once": wb}, tmp_path)["once"]
+    ws = values["Schedule"]
+    first, second = fp.FIRST_ROW, fp.FIRST_ROW + 1
+    assert (ws[f"A{first}"].value, ws[f"B{first}"].value) == (1, dt.datetime(2026, 6, 30))
+    assert (ws[f"A{second}"].value, ws[f"B{second}"].value) == (2, "after the plan")
