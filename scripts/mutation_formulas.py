@@ -46,6 +46,7 @@ RUN = ROOT / "bench" / "results" / "mutation" / "formulas"
 ENGINE_TESTS = {
     "account_matrix": [
         "tests/test_templates_engine.py",
+        "tests/test_account_matrix_engine_rules.py",
         "-k",
         "account_matrix or master_check or demo_accounts or order_check or team_of_four "
         "or no_error",
@@ -53,6 +54,7 @@ ENGINE_TESTS = {
     "funnel_planner": [
         "tests/test_templates_engine.py",
         "tests/test_named_ranges_engine.py",
+        "tests/test_funnel_planner_engine_rules.py",
         "-k",
         "funnel_planner or master_check or no_error or StageNames or stage_names or named",
     ],
