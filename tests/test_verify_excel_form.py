@@ -25,12 +25,10 @@ from html import unescape
 
 import pytest
 from test_verify import cell_xml, cells, libreoffice_saved, tamper
+from test_verify_templates import NAMES, four_templates
 
 from workbook_templates import account_matrix as am
-from workbook_templates import funnel_planner as fp
 from workbook_templates import metadata
-from workbook_templates import pipeline_review as pr
-from workbook_templates import prospecting_log as pl
 from workbook_templates.formula_text import segments, to_r1c1
 from workbook_templates.verify import verify
 from workbook_templates.xlsx_reader import (
@@ -41,23 +39,14 @@ from workbook_templates.xlsx_reader import (
     split_cell,
     split_range,
 )
-from xlsales import pipeline, samples
 
-NAMES = ("am", "pl", "fp", "pr")
 _CELL = re.compile(r'<c r="([A-Z]+[0-9]+)"([^>]*?)(/>|>(.*?)</c>)', re.DOTALL)
 _F = re.compile(r"<f(?: aca=\"(?:false|true)\")?>([^<]*)</f>")
 
 
 @pytest.fixture(scope="module")
 def saved(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("verify_excel_form")
-    books = {
-        "am": am.build(samples.sample_accounts(20)),
-        "pl": pl.build(samples.sample_activities(40)),
-        "fp": fp.build(10, [0.3, 0.5], [7, 7], ["a", "b", "c"]),
-        "pr": pr.build(pipeline.review(samples.sample_crm(60), samples.CRM_STAGES)),
-    }
-    return libreoffice_saved(folder, books)
+    return libreoffice_saved(tmp_path_factory.mktemp("verify_excel_form"), four_templates())
 
 
 def _excel_text(formula: str) -> str:

@@ -24,16 +24,19 @@ pytestmark = pytest.mark.engine
 NAMES = ("am", "pl", "fp", "pr")
 
 
-@pytest.fixture(scope="module")
-def saved(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("verify_templates")
-    books = {
+def four_templates() -> dict:
+    """One small workbook of each template, by the names in NAMES."""
+    return {
         "am": am.build(samples.sample_accounts(20)),
         "pl": pl.build(samples.sample_activities(40)),
         "fp": fp.build(10, [0.3, 0.5], [7, 7], ["a", "b", "c"]),
         "pr": pr.build(pipeline.review(samples.sample_crm(60), samples.CRM_STAGES)),
     }
-    return libreoffice_saved(folder, books)
+
+
+@pytest.fixture(scope="module")
+def saved(tmp_path_factory):
+    return libreoffice_saved(tmp_path_factory.mktemp("verify_templates"), four_templates())
 
 
 def _pattern(path, table: bool):
