@@ -53,6 +53,7 @@ from workbook_templates._common import (
     validation,
 )
 from xlsales import pipeline
+from xlsales.deals import STATUSES
 from xlsales.records import Provenance
 
 TABLE = "tblDeals"
@@ -154,6 +155,21 @@ def deal_spec(stages: Sequence[str], extras: Sequence[str]) -> TableSpec:
 
 
 EMPTY_STAGES = ("Lead", "Qualified", "Proposal", "Won")
+DEAL_DATES = ("created", "entered", "last_change", "closed")
+REQUIRED = ("deal", "status", "stage", "created", "entered", "last_change")  # every deal's
+
+
+def deal_validations() -> dict:
+    """The rules of the Deals data columns, one validation per column: status one of
+    open, won, lost; stage one of the stage list (StageNames); amount a number >= 0;
+    the four dates dates. The cells of :data:`REQUIRED` (and ``closed`` of a won or lost
+    deal) must not be blank; ``xlsales verify`` holds a deal row to that."""
+    return {
+        "status": validation("list", items=",".join(STATUSES)),
+        "stage": validation("list", items="=StageNames"),
+        "amount": validation("decimal", low=0),
+        **{key: validation("date") for key in DEAL_DATES},
+    }
 
 
 def build(review: pipeline.Review | None = None, sources: Sequence[Provenance] = ()) -> Workbook:
@@ -399,7 +415,7 @@ def _deals(wb: Workbook, review: pipeline.Review, spec: TableSpec) -> None:
         data[f"days_in_{i}"] = t[f"days_in_{i - 1}"]
         data[f"to_won_{i}"] = t[f"to_won_{i - 1}"]
     frame = pd.DataFrame(data)
-    columns = spec.columns({})
+    columns = spec.columns(deal_validations())
     data_table(ws, TABLE, columns, _records(frame.iloc[:1]))
     _stream(wb, ws, TABLE, columns, frame)
     finish(ws, title_rows=f"{HEADER_ROW}:{HEADER_ROW}")

@@ -1003,8 +1003,10 @@ def serials(values: pd.Series) -> np.ndarray:
 
 
 def _dates(values) -> pd.Series:
-    """Excel serials (anything else blank) as datetime64."""
-    numbers = pd.to_numeric(pd.Series(values, dtype=object), errors="coerce")
+    """Excel serials as datetime64; a blank cell as day 0 (30 Dec 1899), as Excel's
+    arithmetic reads it (``AsOf-[last_change]`` of a blank is AsOf - 0); a text NaT."""
+    series = pd.Series(values, dtype=object)
+    numbers = pd.to_numeric(series, errors="coerce").where(~_texts(series).eq(""), 0.0)
     return pd.Timestamp(EPOCH) + pd.to_timedelta(numbers, unit="D")
 
 
@@ -1063,6 +1065,9 @@ def pipeline_review(book: WorkbookInfo) -> tuple[list, str]:
     ).rename(columns={f"{p}_{i}": f"{p}_{i - 1}" for i in range(1, len(names)) for p in _PER})
     stall_days = _stall_days(book, target, names)
     pct80, pct90 = _value(book, "Pct80"), _value(book, "Pct90")
+    wrong = {name: _percentile_problem(book, name) for name in ("Pct80", "Pct90")}
+    if wrong["Pct90"]:
+        return [], f"{wrong['Pct90']}: the review is not recalculated (the stall limits need it)"
     try:
         review = pipeline.from_deals(deals, names, as_of, stall_days, pct90, extras)
     except (XlsalesError, TypeError, ValueError, KeyError) as exc:
@@ -1091,20 +1096,41 @@ def pipeline_review(book: WorkbookInfo) -> tuple[list, str]:
     }
     forecast = pipeline.forecast(review, pipeline.FORECAST_MONTHS)
     expected += _conversion_sheet(book, review, groups)
-    expected += _cycle_sheet(book, review, (0.5, pct80, pct90))
+    skipped = []
+    if wrong["Pct80"]:
+        skipped.append(f"Cycle not recalculated: {wrong['Pct80']}")
+    else:
+        expected += _cycle_sheet(book, review, (0.5, pct80, pct90))
     expected += _forecast_sheet(book, forecast)
     expected += _stalled_sheet(book, template.STALLED_TABLE, figures, len(deals))
-    what_if, scenario = _what_if_sheet(book, review)
+    what_if, scenario, problem = _what_if_sheet(book, review)
     expected += what_if
+    if problem:
+        skipped.append(f"What-if not recalculated: {problem}")
     checks = _review_checks(
         book, review, deals, stage_text, stall_days.values(), scenario, groups, forecast
     )
     expected += check_states(book, expected, checks)
-    return expected, (
-        f"{len(deals)} deals recalculated by xlsales.pipeline (from_deals, deal_figures, "
-        "conversion_by, cycle, forecast, lost_reasons, what_if): Deals, Conversion, Cycle, "
-        "Forecast, Stalled, What-if and Checks"
+    return expected, "; ".join(
+        [
+            f"{len(deals)} deals recalculated by xlsales.pipeline (from_deals, deal_figures, "
+            "conversion_by, cycle, forecast, lost_reasons, what_if): Deals, Conversion, Cycle, "
+            "Forecast, Stalled, What-if and Checks",
+            *skipped,
+        ]
     )
+
+
+def _percentile_problem(book: WorkbookInfo, name: str) -> str:
+    """Nothing ("") when the named percentile (Pct80, Pct90) is a number from 0 to 1,
+    else what is wrong with it, with its cell (the input check names the cell too)."""
+    value = _value(book, name)
+    if _is_number(value) and 0 <= value <= 1:
+        return ""
+    target = name_target(book, name)
+    where = f" ({target[0]}!{target[1]})" if target else ""
+    shown = "blank" if value in (None, "") else repr(value)
+    return f"the percentile {name}{where} is {shown}: it must be a number from 0 to 1"
 
 
 _DEAL_DATES = {
@@ -1252,10 +1278,7 @@ def _cycle_sheet(book: WorkbookInfo, review, percentiles) -> list:
     ws = book.sheets.get("Cycle")
     if ws is None:
         return []
-    try:
-        table = pipeline.cycle(review, percentiles)
-    except XlsalesError:  # Pct80 or Pct90 outside 0-1: the input check names it
-        return []
+    table = pipeline.cycle(review, percentiles)  # percentiles checked by the caller
     stages = review.stages
     where = _by_header(ws, CYCLE_LABELS)
     out = []
@@ -1354,14 +1377,17 @@ def _stalled_sheet(book: WorkbookInfo, name: str, figures: pd.DataFrame, count: 
     return out
 
 
-def _what_if_sheet(book: WorkbookInfo, review) -> tuple[list, pd.DataFrame | None]:
-    """What-if: the step rates typed there (else the measured ones), the deal size and
-    the win target, by :func:`xlsales.pipeline.what_if`, beside the measured figures."""
+def _what_if_sheet(book: WorkbookInfo, review) -> tuple[list, pd.DataFrame | None, str]:
+    """What-if: the step rates typed there (else the measured ones, as the sheet's
+    ISNUMBER does for a text), the deal size and the win target, by :func:`xlsales.
+    pipeline.what_if`, beside the measured figures; with "" or, when a typed number
+    breaks its rule, the core's message (the sheet is then not recalculated; the input
+    check names the cell)."""
     from xlsales import pipeline
 
     ws = book.sheets.get("What-if")
     if ws is None:
-        return [], None
+        return [], None, ""
     names = review.names
     rows = _stage_rows(ws, names)
     typed_col = next((c for c, v in ws.cells.row(4).items() if v == "your step rate"), None)
@@ -1374,8 +1400,8 @@ def _what_if_sheet(book: WorkbookInfo, review) -> tuple[list, pd.DataFrame | Non
     target = _number_or_none(_value(book, "TargetWins"))
     try:
         table = pipeline.what_if(review, overrides, size, target)
-    except XlsalesError:  # a rate or size outside its rule: the input check names it
-        return [], None
+    except XlsalesError as exc:  # a rate or size outside its rule: the input check names it
+        return [], None, str(exc)
     table["measured_rate"] = review.stages["rate"]
     table["measured_to_won"] = review.stages["rate_to_won"]
     where = _by_header(ws, WHAT_IF_LABELS)
@@ -1391,7 +1417,7 @@ def _what_if_sheet(book: WorkbookInfo, review) -> tuple[list, pd.DataFrame | Non
             for key in ("open_deals", "open_amount", "weighted", "measured_weighted")
             if key in where
         ]
-    return out, table
+    return out, table, ""
 
 
 def _review_checks(
@@ -1436,3 +1462,45 @@ def _review_checks(
 
 
 ADAPTERS["weekly-pipeline-review"] = pipeline_review
+
+
+def review_inputs(book: WorkbookInfo) -> list:
+    """The Deals rows' required cells (``required`` findings): a row with any of them
+    filled needs every one of :data:`workbook_templates.pipeline_review.REQUIRED` (deal,
+    status, stage, created, entered stage, last change), and ``closed`` when its status
+    is won or lost. A wholly blank row is an empty slot. The values' types and ranges
+    are the columns' data validations (the input check)."""
+    from workbook_templates import pipeline_review as template
+    from workbook_templates.verify import Finding
+    from workbook_templates.xlsx_reader import cell_name
+
+    found = _table(book, template.TABLE)
+    if found is None:
+        return []
+    sheet, table = found
+    heads = {key: head for key, head, *_rest in template.deal_spec([], []).specs}
+    keys = [*template.REQUIRED, "closed"]
+    columns = table_columns(table, {key: heads[key] for key in keys})
+    frame = table_frame(sheet, table, columns)
+    blank = {key: _texts(frame[key]).eq("").to_numpy() for key in columns}
+    used = ~np.logical_and.reduce(list(blank.values())) if blank else np.zeros(0, dtype=bool)
+    closed = _texts(frame["status"]).str.lower().isin(["won", "lost"]).to_numpy()
+    out = []
+    for key, col in columns.items():
+        missing = used & blank[key] & (closed if key == "closed" else True)
+        rule = "a won or lost deal's" if key == "closed" else "every deal's"
+        for row in frame["_row"].to_numpy()[missing].tolist():
+            out.append(
+                Finding(
+                    "required",
+                    sheet.name,
+                    cell_name(row, col),
+                    "a required input of a deal is blank",
+                    f"{rule} {heads[key]}",
+                    "blank",
+                )
+            )
+    return out
+
+
+INPUT_CHECKS: dict[str, Callable[[WorkbookInfo], list]] = {"weekly-pipeline-review": review_inputs}

@@ -424,7 +424,14 @@ def _inputs(book: WorkbookInfo, meta: metadata.Metadata) -> list[Finding]:
         sheet = book.sheets.get(sheet_name)
         if sheet is not None and sheet.value(ref) in (None, ""):
             out.append(Finding("required", sheet_name, ref, "a required input is blank"))
-    return out
+    rows = _adapters_inputs().get(meta.kind)  # table rows' required cells, per template
+    return out + ([] if rows is None else rows(book))
+
+
+def _adapters_inputs() -> dict:
+    from workbook_templates import recompute
+
+    return recompute.INPUT_CHECKS
 
 
 def _invalid(sheet: SheetInfo, col: int, r1: int, r2: int, v, items, low, high):

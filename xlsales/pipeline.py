@@ -407,7 +407,9 @@ def from_deals(
         limit_days[i]  = stall_days[stage i] if typed, else PERCENTILE(days_in_<i>, percentile)
 
     Deals whose stage is not in the list count nowhere. The counts are
-    :func:`xlsales.deals.conversion`'s rule on each deal's stage.
+    :func:`xlsales.deals.conversion`'s rule on each deal's stage and status, overall
+    and per group (:func:`conversion_by`), whatever the deal's dates: as the workbook's
+    COUNTIFS, a deal created or changed after ``as_of`` is counted by its row.
 
     Examples
     --------
@@ -463,15 +465,16 @@ def from_deals(
     )
     table = deal_figures(table, stage_table, as_of)
     stage = np.array(names + [""], dtype=object)[np.where(known, index, n)]
-    snapshot = pd.DataFrame(
+    day = pd.Timestamp(as_of)  # the table counts each deal by its stage and status, as
+    snapshot = pd.DataFrame(  # the stage table above: no date of it cuts a deal out
         {
             "deal_id": table["deal_id"],
             "furthest": index,
             "status": table["status"],
             "amount": table["amount"],
             "owner": table["owner"],
-            "created": table["created"],
-            "last_change": table["last_change"],
+            "created": table["created"].clip(upper=day),
+            "last_change": table["last_change"].clip(upper=day),
             "closed": table["closed"],
         }
     )
