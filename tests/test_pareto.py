@@ -222,3 +222,16 @@ def test_computed_abc_counts_nan_as_missing():
     # NaN is R's NA: cleaned to 0 and counted, as text and blanks are
     r = pareto.computed_abc([1, math.nan, 3, 3])
     assert r.cleaned == 1 and r.classes == pareto.computed_abc([1, 0, 3, 3]).classes
+
+
+def test_computed_abc_of_many_values_is_the_whole_system_s(monkeypatch):
+    # Beyond about 83k values the spline's system is solved only around the knots the
+    # grid needs (xlsales/_spline.py, _sigma): every result must be the one the whole
+    # system gives, as R's cABCanalysis solves it (WINDOW beyond n: every row)
+    from xlsales import _spline
+
+    rng = np.random.default_rng(15)
+    values = np.concatenate([rng.lognormal(8, 2, 200_000), rng.integers(0, 50, 100_003)])
+    got = pareto.computed_abc(values)
+    monkeypatch.setattr(_spline, "WINDOW", 10**9)
+    assert pareto.computed_abc(values) == got

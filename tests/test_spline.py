@@ -162,3 +162,50 @@ def test_hyman_flat_secant_pins_the_slope_to_zero():
     # knot 2: S0*S1 = 0, sig = b = 1 >= 0, b = min(max(0, 1), 0) = 0; knot 3: min(7, 6) = 6
     s = _spline.hyman(_given_slopes([0, 1, 2], [0, 0, 2], [0.5, 1, 7]))
     assert s.b.tolist() == [0.0, 0.0, 6.0]
+
+
+def test_even_knots_are_i_over_n():
+    # EvenKnots(n)[i] is i / n, the same double as (np.arange(n + 1) / n)[i]; searching
+    # in them finds what np.searchsorted finds in that array, on a knot, one double
+    # below and one above it, beyond both ends and on the computed-ABC grid
+    for n in (1, 2, 3, 7, 1000, 999_983, 2_000_003):
+        x = np.arange(n + 1, dtype=float) / n
+        knots = _spline.EvenKnots(n)
+        assert len(knots) == n + 1 and np.array_equal(np.asarray(knots), x)
+        at = np.unique(np.linspace(0, n, 200).astype(int))
+        assert np.array_equal(knots[at], x[at]) and knots[int(at[-1])] == x[at[-1]]
+        u = np.concatenate(
+            [x[at], np.nextafter(x[at], -1), np.nextafter(x[at], 2), [-0.5, 1.5]]
+            + [np.minimum(np.arange(1001) * 0.001, 1.0)]
+        )
+        assert np.array_equal(knots.searchsorted(u, side="right"), np.searchsorted(x, u, "right"))
+    with pytest.raises(ValueError, match="side='right'"):
+        _spline.EvenKnots(3).searchsorted(np.array([0.5]), side="left")
+
+
+def _big_curve(n, seed):
+    """An ABC curve through n + 1 knots: tied values (integers) and a long tail."""
+    rng = np.random.default_rng(seed)
+    values = np.sort(np.concatenate([rng.lognormal(3, 2, n // 2), rng.integers(0, 9, n - n // 2)]))
+    y = np.concatenate([[0.0], np.cumsum(values[::-1])])
+    return y / y[-1]
+
+
+@pytest.mark.parametrize("n", [150_001, 400_007])
+def test_hyman_values_solved_around_the_points_are_the_whole_system_s(n, monkeypatch):
+    # With more than 1001 * 83 knots, hyman_values solves the system only within WINDOW
+    # rows of the knots the grid needs; the error that leaves is far below an ulp (see
+    # _sigma), so the values are the very doubles the whole system gives. Solving it in
+    # blocks changes nothing either: the runs of rows are separate systems.
+    y = _big_curve(n, n)
+    grid = np.minimum(np.arange(1001) * 0.001, 1.0)
+    x = np.arange(n + 1, dtype=float) / n
+    windows = _spline.hyman_values(_spline.EvenKnots(n), y, grid)
+    assert np.array_equal(_spline.hyman_values(x, y, grid), windows)
+    whole = _spline.evaluate(_spline.hyman(_spline.fmm(x, y)), grid)
+    assert np.array_equal(windows, whole)
+    monkeypatch.setattr(_spline, "BLOCK", 50)
+    assert np.array_equal(_spline.hyman_values(x, y, grid), whole)
+    # the comparison can fail: three rows each side are too few
+    monkeypatch.setattr(_spline, "WINDOW", 3)
+    assert not np.array_equal(_spline.hyman_values(x, y, grid), whole)

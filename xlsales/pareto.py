@@ -21,8 +21,10 @@ def _values(name: str, values: object, negatives: str) -> tuple[np.ndarray, int]
     """Checked values as floats, and how many were negative (ranked last under "last")."""
     negatives = v.choice("negatives", negatives, NEGATIVES)
     out = v.number_array(name, values)
+    if out.min() >= 0:
+        return out, 0
     low = out < 0
-    if low.any() and negatives == "refuse":
+    if negatives == "refuse":
         i = int(np.argmax(low))
         raise InputError(
             f"{name}[{i}]={out[i]:g} is negative: refused (negatives='last' ranks "
@@ -179,10 +181,10 @@ def _fixed_classes(x: np.ndarray, a: object, b: object) -> list[str]:
 
 def _by_limits(x: np.ndarray, a_value: float, b_value: float) -> list[str]:
     """ "A" for values at or above ``a_value``, "B" at or above ``b_value``, else "C"."""
-    rank = (x < a_value).astype(np.uint8)
-    rank += x < b_value
+    rank = np.less(x, a_value).view(np.uint8)  # 1 below the A limit value, else 0
+    rank += np.less(x, b_value).view(np.uint8)
     rank += ord("A")
-    return list(rank.tobytes().decode("ascii"))  # one-letter strings are shared: fast
+    return list(str(rank.data, "ascii"))  # one-letter strings are shared: fast
 
 
 def _limits(a: object, b: object) -> tuple[float, float]:
@@ -282,15 +284,14 @@ def abc_curve(sorted_desc: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         y(p) = Hyman-filtered FMM spline through (x, y); from the first y >= 1 on, y = 1
     """
     n = len(sorted_desc)
-    y = np.zeros(n + 1)
+    y = np.empty(n + 1)
+    y[0] = 0.0
     _cumulative(sorted_desc, out=y[1:])
     y[1:] /= y[-1]
-    x = np.arange(n + 1, dtype=float)
-    x /= n
     step = 0.01 if n < 101 else 0.001
     steps = int(round(1 / step))
     p = np.minimum(np.arange(steps + 1) * step, 1.0)  # R: seq(0, 1, by = step)
-    yp = _spline.hyman_values(x, y, p)
+    yp = _spline.hyman_values(_spline.EvenKnots(n), y, p)  # x = i/n, i = 0..n
     full = np.nonzero(yp >= 1)[0]
     if len(full):
         yp[full[0] :] = 1.0
@@ -347,13 +348,13 @@ def computed_abc(values: Sequence[float] | np.ndarray) -> ComputedABC:
     """
     x, cleaned = _clean(values)
     n = len(x)
-    if not x.any():
+    asc = np.sort(x)
+    desc = asc[::-1]
+    if desc[0] == 0:  # the largest: every value is 0
         raise UndefinedError(
             f"values add up to 0 after cleaning {cleaned} non-number(s) or negative(s): "
             "there is nothing to rank"
         )
-    asc = np.sort(x)
-    desc = asc[::-1]
     if n == 1 or desc[0] == desc[-1]:
         point = CurvePoint(1.0, 1.0)
         return ComputedABC(
