@@ -9,6 +9,10 @@
 #   bash scripts/mutation.sh --survivors xlsales/prospecting.py
 #                                      # only the last run's survivors again, with today's tests
 #   bash scripts/mutation.sh --resume xlsales/pareto.py  # go on with a run that was stopped
+#   bash scripts/mutation.sh --sample 200 xlsales/deals.py
+#                                      # a seeded sample (SEED, 16 by default) of 200 of the
+#                                      # module's mutants, with today's tests; the score is
+#                                      # then over the sample (sample.txt in the run folder)
 # Each module runs in bench/results/mutation/MODULE/ (a copy of the project): score.txt
 # there holds its score and survivors; cd there and run ../../../../.venv/bin/mutmut show
 # NAME for a survivor's diff.
@@ -27,13 +31,13 @@ py=.venv/bin/python
 declare -A TESTS=(
   [xlsales/prospecting.py]="tests/test_prospecting.py tests/test_prospecting_rules.py"
   [xlsales/accounts.py]="tests/test_accounts.py tests/test_accounts_rules.py"
-  [xlsales/pipeline.py]="tests/test_pipeline.py"
+  [xlsales/pipeline.py]="tests/test_pipeline.py tests/test_pipeline_rules.py"
   [xlsales/deals.py]="tests/test_deals.py tests/test_deals_rules.py tests/test_exports.py"
   [xlsales/pareto.py]="tests/test_pareto.py tests/test_pareto_rules.py"
   [udfs/_boundary.py]="tests/test_boundary.py tests/test_boundary_rules.py"
   [xlsales/funnel.py]="tests/test_funnel.py tests/test_funnel_rules.py"
   [xlsales/_spline.py]="tests/test_spline.py tests/test_spline_rules.py tests/test_spline_reference.py tests/test_pareto.py"
-  [xlsales/records.py]="tests/test_records_cells.py tests/test_prospecting.py tests/test_accounts.py"
+  [xlsales/records.py]="tests/test_records_cells.py tests/test_records_rules.py tests/test_prospecting.py tests/test_accounts.py"
   [xlsales/tables.py]="tests/test_tables.py tests/test_tables_rules.py"
   [xlsales/exports.py]="tests/test_exports.py tests/test_exports_rules.py"
   [xlsales/_validate.py]="tests/test_validate_rules.py tests/test_funnel.py tests/test_funnel_rules.py tests/test_pareto.py tests/test_deals.py tests/test_deals_rules.py"
@@ -43,8 +47,10 @@ ORDER=(xlsales/prospecting.py xlsales/accounts.py xlsales/pipeline.py xlsales/de
   xlsales/tables.py xlsales/exports.py xlsales/_validate.py)
 
 again=0
+sample=0
 if [[ "${1:-}" == "--survivors" ]]; then again=1; shift; fi
 if [[ "${1:-}" == "--resume" ]]; then again=2; shift; fi
+if [[ "${1:-}" == "--sample" ]]; then again=3; sample=$2; shift 2; fi
 modules=("$@")
 ((${#modules[@]})) || modules=("${ORDER[@]}")
 here=$PWD
@@ -56,10 +62,16 @@ for module in "${modules[@]}"; do
   # each module runs in its own copy of the project (the worktree is never touched), and
   # keeps its mutants/ there: the tests found per function belong to one selection
   run="bench/results/mutation/${module//\//_}"
-  if ((again)); then
+  if ((again == 3)) && [ ! -d "$run/mutants" ]; then
+    fresh=1
+  elif ((again)); then
+    fresh=0
     [ -d "$run/mutants" ] || { echo "no earlier run of $module in $run" >&2; exit 2; }
     rm -rf "$run/tests" && cp -a tests "$run/"  # today's tests, the same code
   else
+    fresh=1
+  fi
+  if ((fresh)); then
     rm -rf "$run" && mkdir -p "$run"
     cp -a xlsales udfs workbook_templates frontdoors tests "$run/"
     # mutmut reads ./pyproject.toml: mutate this module, run these tests (not the CLI
@@ -76,12 +88,32 @@ PY
   fi
   cd "$run"
   names=()
-  if ((again == 1)); then  # the last run's survivors again
+  if ((again == 3)); then
+    # the mutants exist once mutmut has generated them: a filter that matches nothing
+    # generates them (and the test statistics) and stops
+    [ -d mutants ] || nice -n 15 "$here/.venv/bin/mutmut" run "generate-only" >mutmut.log 2>&1 || true
+    # a seeded sample of every mutant; those not yet caught (killed and timeout stay
+    # caught: tests are only ever added) run with today's tests
+    "$here/.venv/bin/mutmut" results --all true >results.txt
+    "$here/$py" - "$sample" "${SEED:-16}" <<'PY'
+import random, sys
+n, seed = int(sys.argv[1]), int(sys.argv[2])
+names = sorted(line.strip().rsplit(": ", 1)[0] for line in open("results.txt") if ": " in line)
+chosen = sorted(random.Random(seed).sample(names, min(n, len(names))))
+open("sample.txt", "w").write("\n".join(chosen) + "\n")
+PY
+    mapfile -t names < <(grep -v -E ": (killed|timeout)$" results.txt | sed -E "s/^ *(.*): .*$/\\1/" | grep -x -F -f sample.txt)
+    ((${#names[@]})) || echo "$module: every mutant of the sample is caught"
+  fi
+  if ((again == 1)); then  # the last run's survivors again (of the sample, if there is one)
     mapfile -t names < <("$here/.venv/bin/mutmut" results | sed -n -E "s/^ *(.*): (survived|no tests)$/\\1/p")
+    if [ -f sample.txt ]; then
+      mapfile -t names < <(printf '%s\n' "${names[@]}" | grep -x -F -f sample.txt)
+    fi
     ((${#names[@]})) || echo "$module: no survivors"
   fi
   echo "== $module with ${selection[*]}"
-  if ((again != 1 || ${#names[@]})); then
+  if ((again == 0 || again == 2 || ${#names[@]})); then
     nice -n 15 "$here/.venv/bin/mutmut" run --max-children "${MUTMUT_CHILDREN:-2}" "${names[@]}" \
       >mutmut.log 2>&1 || true
   fi

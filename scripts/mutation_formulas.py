@@ -60,8 +60,9 @@ ENGINE_TESTS = {
     ],
     "prospecting_log": [
         "tests/test_templates_engine.py",
+        "tests/test_prospecting_log_engine_rules.py",
         "-k",
-        "prospecting_log or master_check or no_error",
+        "prospecting_log or master_check or no_error or block_0 or before_the_first",
     ],
     "pipeline_review": ["tests/test_pipeline_review.py", "-m", "engine"],
 }
@@ -153,10 +154,10 @@ def apply(source: str, mutant: dict) -> str:
     return source[:at] + mutant["new"] + source[at + len(mutant["old"]) :]
 
 
-def prepare() -> Path:
-    if RUN.exists():
-        shutil.rmtree(RUN / "project", ignore_errors=True)
-    project = RUN / "project"
+def prepare(tag: str) -> Path:
+    """A copy of the project for one run (``tag``: two runs at once never share one)."""
+    project = RUN / f"project-{tag}"
+    shutil.rmtree(project, ignore_errors=True)
     project.mkdir(parents=True)
     for name in ("xlsales", "udfs", "workbook_templates", "frontdoors", "tests"):
         shutil.copytree(ROOT / name, project / name, ignore=shutil.ignore_patterns("__pycache__"))
@@ -164,7 +165,7 @@ def prepare() -> Path:
     return project
 
 
-def run_tests(project: Path, template: str, timeout: float) -> tuple[str, float, str]:
+def run_tests(project: Path, tests: list[str], timeout: float) -> tuple[str, float, str]:
     env = dict(os.environ, PYTHONPATH=str(project), PYTHONDONTWRITEBYTECODE="1")
     cmd = [
         "nice",
@@ -178,7 +179,7 @@ def run_tests(project: Path, template: str, timeout: float) -> tuple[str, float,
         "-p",
         "no:cacheprovider",
         "--no-header",
-        *ENGINE_TESTS[template],
+        *tests,
     ]
     t0 = time.monotonic()
     try:
@@ -198,7 +199,17 @@ def main() -> int:
     p.add_argument("--sample", type=int, default=40, help="mutants to run; 0 = all")
     p.add_argument("--seed", type=int, default=16)
     p.add_argument("--list", action="store_true", help="print the mutants only")
+    p.add_argument(
+        "--at",
+        help="run only these mutants: their offsets (the 'at' of --list or a result), comma-separated",
+    )
     p.add_argument("--timeout", type=float, default=900.0)
+    p.add_argument(
+        "--tests",
+        nargs="+",
+        help="run these pytest arguments instead of the template's engine tests (to check "
+        "that a new test kills a survivor, without the long fixtures of the others)",
+    )
     args = p.parse_args()
 
     path = ROOT / "workbook_templates" / f"{args.template}.py"
@@ -207,14 +218,19 @@ def main() -> int:
     chosen = every
     if args.sample and args.sample < len(every):
         chosen = sorted(random.Random(args.seed).sample(every, args.sample), key=lambda x: x["at"])
+    if args.at:
+        wanted = {int(a) for a in args.at.split(",")}
+        chosen = [m for m in every if m["at"] in wanted]
     if args.list:
         for m in every:
-            print(f"line {m['line']}: {m['kind']}")
+            print(f"at {m['at']} line {m['line']}: {m['kind']}")
         print(f"{len(every)} mutants in the formula text of {path.name}")
         return 0
-    project = prepare()
+    tests = args.tests or ENGINE_TESTS[args.template]
+    name = args.template + ("-at" if args.at else f"-{len(chosen)}-seed{args.seed}")
+    project = prepare(name)
     target = project / "workbook_templates" / path.name
-    status, secs, tail = run_tests(project, args.template, args.timeout)
+    status, secs, tail = run_tests(project, tests, args.timeout)
     if status != "survived":
         print(f"the unmutated tests do not pass ({status}): {tail}", file=sys.stderr)
         return 2
@@ -226,7 +242,7 @@ def main() -> int:
     results = []
     for i, m in enumerate(chosen, 1):
         target.write_text(apply(source, m))
-        status, secs, tail = run_tests(project, args.template, args.timeout)
+        status, secs, tail = run_tests(project, tests, args.timeout)
         results.append({**m, "status": status, "seconds": round(secs, 1), "tests": tail})
         print(
             f"{i:3}/{len(chosen)} line {m['line']:4} {m['kind']:<34} {status:<9} {secs:5.0f} s",
@@ -239,12 +255,13 @@ def main() -> int:
         "mutants": len(every),
         "sampled": len(chosen),
         "seed": args.seed,
+        "tests_run": tests,
         "killed": killed,
         "survived": len(results) - killed,
         "results": results,
     }
     RUN.mkdir(parents=True, exist_ok=True)
-    (RUN / f"{args.template}.json").write_text(json.dumps(summary, indent=1))
+    (RUN / f"{name}.json").write_text(json.dumps(summary, indent=1))
     print(
         f"{args.template}: {killed} / {len(results)} killed "
         f"({killed / max(len(results), 1):.0%}) of a seeded sample of {len(every)} mutants"

@@ -16,6 +16,11 @@ mutmut = Path(sys.executable).with_name("mutmut")
 out = subprocess.run(
     [str(mutmut), "results", "--all", "true"], capture_output=True, text=True, check=True
 ).stdout
+# a sampled run (mutation.sh --sample) is scored over its sample only
+sample = set(Path("sample.txt").read_text().split()) if Path("sample.txt").exists() else None
+if sample is not None:
+    out = "\n".join(line for line in out.splitlines() if line.strip().rsplit(": ", 1)[0] in sample)
+    print(f"scored over a seeded sample of {len(sample)} mutants (sample.txt)")
 tally: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
 for line in out.splitlines():
     if ": " not in line:
@@ -23,7 +28,9 @@ for line in out.splitlines():
     name, status = line.strip().rsplit(": ", 1)
     module = name.split(".x_")[0].split(".xǁ")[0]
     tally[module][status] += 1
-print(f"{'module':<24} {'caught':>7} {'survived':>9} {'no tests':>9} {'score':>7} {'unchecked':>10}")
+print(
+    f"{'module':<24} {'caught':>7} {'survived':>9} {'no tests':>9} {'score':>7} {'unchecked':>10}"
+)
 for module, c in sorted(tally.items()):
     caught = c["killed"] + c["timeout"]
     checked = caught + c["survived"] + c["no tests"]
@@ -32,7 +39,11 @@ for module, c in sorted(tally.items()):
         f"{module:<24} {caught:>7} {c['survived']:>9} {c['no tests']:>9} {score:>7} "
         f"{c['not checked']:>10}"
     )
-survivors = [line.strip().rsplit(": ", 1)[0] for line in out.splitlines() if line.endswith((": survived", ": no tests"))]
+survivors = [
+    line.strip().rsplit(": ", 1)[0]
+    for line in out.splitlines()
+    if line.endswith((": survived", ": no tests"))
+]
 if survivors:
     print("survived (mutmut show NAME):")
     print("\n".join(f"  {name}" for name in survivors))

@@ -1,0 +1,75 @@
+"""The prospecting log's payoff of block 0 and its wins-before-the-first-activity count on
+their limits, through LibreOffice.
+
+Found by scripts/mutation_formulas.py (issue 16): with the Prospects table's
+``IF([block]=0,0,...)`` giving 1 instead of 0 for a prospect first touched before the
+report start, or the count of wins before the first activity reading ``won_value>=0`` or
+``won_value>1`` instead of ``won_value>0``, no test failed: no log had a prospect in
+block 0 with a win, a dated row with a won value of 0, or a win worth exactly 1 dated
+before the first touch.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+from conftest import recalculate
+from test_templates_engine import table
+
+from workbook_templates import prospecting_log as pl
+
+pytestmark = pytest.mark.engine
+D = dt.date
+START = D(2026, 1, 1)  # block 1 = 1-30 Jan 2026
+AS_OF = D(2026, 5, 1)
+COLUMNS = ["date", "rep", "type", "prospect", "pipeline_value", "won_value", "won_date"]
+ROWS = [
+    # Zed: first touched 20 Dec 2025, before the report start: block 0, no payoff window;
+    # its 700 pipeline and its 900 won on 10 Jan fall inside its own 90-day window
+    (D(2025, 12, 20), "Ann", "call", "Zed", 700, 900, D(2026, 1, 10)),
+    (D(2026, 1, 5), "Ann", "call", "Acme", 0, 0, None),
+    # a won date typed on a row worth 0: not a win (won_value > 0 is the rule), so not a
+    # win before Acme's first activity (5 Jan) although 31 Dec is before it
+    (D(2026, 1, 6), "Ann", "e-mail", "Acme", 0, 0, D(2025, 12, 31)),
+    # Brix: a win worth 1 (just above the limit 0); its date is typed on the sheet as
+    # 2 Jan below, 6 days before Brix's first activity on 8 Jan
+    (D(2026, 1, 8), "Bob", "call", "Brix", 0, 1, D(2026, 1, 20)),
+]
+
+
+@pytest.fixture(scope="module")
+def log(tmp_path_factory):
+    frame = pd.DataFrame(ROWS, columns=COLUMNS).assign(outcome="")
+    wb = pl.build(frame, start=START, as_of=AS_OF)
+    # the core refuses a win before the first touch; in the workbook a user can type one
+    ws = wb["Log"]
+    head = {c.value: c.column for c in ws[4]}
+    row = next(r for r in range(5, ws.max_row + 1) if ws.cell(r, head["prospect"]).value == "Brix")
+    ws.cell(row, head["won_date"]).value = D(2026, 1, 2)
+    _, values = recalculate({"log": wb}, tmp_path_factory.mktemp("pl"))["log"]
+    return values
+
+
+def test_a_prospect_in_block_0_has_no_payoff(log):
+    zed = {r["prospect"]: r for r in table(log, "Prospects")}["Zed"]
+    # 20 Dec 2025 < report start 1 Jan 2026: block 0, no payoff window, payoff 0 (block 0
+    # is the limit of the IF); its window (20 Dec + 89 days = 19 Mar) still holds the 900
+    assert zed["block"] == 0
+    assert zed["payoff window ends"] == "no block"
+    assert [zed[k] for k in ("pipeline in payoff", "won in payoff", "wins in payoff")] == [0, 0, 0]
+    assert zed["won in window"] == 900
+
+
+def test_wins_before_the_first_activity_count_only_won_values_above_0(log):
+    prospects = {r["prospect"]: r for r in table(log, "Prospects")}
+    # Acme: the only dated row is worth 0 (on the limit: not a win) -> 0;
+    # Brix: 1 won on 2 Jan < first activity 8 Jan (1 > 0: a win) -> 1
+    assert prospects["Acme"]["wins before first activity"] == 0
+    assert prospects["Brix"]["wins before first activity"] == 1
+    assert prospects["Zed"]["wins before first activity"] == 0  # won 10 Jan, after 20 Dec
+    checks = {log["Checks"][f"A{r}"].value: log["Checks"][f"B{r}"].value for r in range(5, 13)}
+    # the check sums them: 0 + 1 + 0 = 1, which fails it, and the master check with it
+    assert checks["Wins dated before the first activity on their prospect (cannot be true)"] == 1
+    assert log["Checks"]["B3"].value == "CHECK FAILED"

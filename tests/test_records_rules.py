@@ -1,0 +1,283 @@
+"""xlsales.records on its limits, every expected number worked by hand (issue 16).
+
+The mutants of scripts/mutation.sh that the reader tests let through: rows numbered as
+the sheet shows them, the wins-before-the-first-activity rule on and beside its limit,
+the messages a user reads.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+import pytest
+
+from xlsales import records
+from xlsales.errors import DataError
+from xlsales.records import Cells
+
+ACCOUNTS = (
+    "account,owner,cluster,icp_fit,revenue,gross_margin,effort_hours,hourly_cost,influenceable"
+)
+ACTIVITIES = "date,rep,type,prospect,outcome,pipeline_value,won_value,won_date"
+
+
+def write(tmp_path, header, *rows, name="t.csv"):
+    path = tmp_path / name
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    return path
+
+
+def refused(call, *args, **kwargs) -> str:
+    with pytest.raises(DataError) as info:
+        call(*args, **kwargs)
+    return str(info.value)
+
+
+# ---- Cells: the name, the table, the digest -------------------------------------------
+
+
+def test_cells_name_joins_workbook_sheet_and_address():
+    assert Cells([[1]]).name == "table"
+    assert Cells([[1]], "B.xlsx").name == "B.xlsx"
+    assert Cells([[1]], "B.xlsx", "Accounts").name == "B.xlsx Accounts"
+    assert Cells([[1]], "B.xlsx", "", "A1:B2").name == "B.xlsx A1:B2"
+    # the sheet named in the address is not repeated
+    assert Cells([[1]], "B.xlsx", "Accounts", "Accounts!B5:J8").name == "B.xlsx Accounts!B5:J8"
+
+
+def test_cells_table_drops_blank_rows_and_columns_at_the_end_only():
+    cells = Cells(
+        [
+            ["a", "b", None, " "],
+            [1, None, None],  # a short row: padded with blanks
+            [None, 2, "  ", None],
+            ["", " ", None, None],  # blank (spaces are blank): the end of the table
+            [None, None],
+        ]
+    )
+    # columns 3 and 4 are blank in every row: dropped; column b keeps its blank in row 2
+    assert cells.table() == [["a", "b"], [1, None], [None, 2]]
+    # a blank row inside the table stays (it is refused later, never dropped)
+    inside = Cells([["a"], [None], [1]])
+    assert inside.table() == [["a"], [None], [1]]
+    assert Cells([[None, " "], [""]]).table() == []
+
+
+def test_cells_frame_has_the_header_as_names_and_blanks_as_empty_text():
+    frame = Cells([[" account ", None], ["Acme", None], [None, 5]]).frame()
+    assert frame.columns.tolist() == ["account", ""]
+    assert frame.values.tolist() == [["Acme", ""], ["", 5]]
+
+
+def test_cells_digest_is_over_the_table_as_compact_json():
+    cells = Cells(
+        [
+            ["revenue", "when", "note", None],
+            [1000.0, dt.datetime(2026, 1, 5), "Zürich", None],
+            [1.5, dt.datetime(2026, 1, 5, 10, 30), "x", None],
+            [2, dt.date(2026, 2, 1), "", None],
+        ],
+        "B.xlsx",
+        "Accounts",
+        "Accounts!A1:D4",
+    )
+    # 1000.0 -> 1000, midnight -> the date, a time -> the full ISO form, "ü" as itself,
+    # the blank fourth column left out
+    text = (
+        '[["revenue","when","note"],[1000,"2026-01-05","Zürich"],'
+        '[1.5,"2026-01-05T10:30:00","x"],[2,"2026-02-01",""]]'
+    )
+    got = cells.provenance(3)
+    assert got == records.Provenance(
+        "B.xlsx", 3, hashlib.sha256(text.encode("utf-8")).hexdigest(), "Accounts", "A1:D4"
+    )
+
+
+def test_file_digest_is_over_the_bytes(tmp_path):
+    path = write(tmp_path, "a,b", "1,2")
+    assert records.provenance(path, 1) == records.Provenance(
+        "t.csv", 1, hashlib.sha256(b"a,b\n1,2\n").hexdigest()
+    )
+
+
+def test_rows_as_sheet_shifts_both_rows_named():
+    # header in row 5: the reader's row 3 is the sheet's row 3 + 5 - 1 = 7, row 2 is 6
+    with pytest.raises(DataError) as info:
+        with records.rows_as_sheet("T x", 5):
+            raise DataError("T x row 3, column a: 'q' clashes with 'Q' (row 2)")
+    assert str(info.value) == "T x row 7, column a: 'q' clashes with 'Q' (row 6)"
+    # a header in row 1 shifts nothing; another table's row is not this table's
+    with pytest.raises(DataError, match=r"^T x row 3, column a \(row 2\)$"):
+        with records.rows_as_sheet("T x", 1):
+            raise DataError("T x row 3, column a (row 2)")
+    with pytest.raises(DataError, match=r"^Other row 3: \(row 4\)$"):
+        with records.rows_as_sheet("T", 2):
+            raise DataError("Other row 3: (row 3)")
+    with pytest.raises(ValueError, match="^not a data error$"):
+        with records.rows_as_sheet("T", 5):
+            raise ValueError("not a data error")
+
+
+# ---- the cell rules, on and beside their limits -----------------------------------------
+
+
+def test_gross_margin_is_a_share_0_and_1_included(tmp_path):
+    ok = write(tmp_path, ACCOUNTS, "A,Ann,R,yes,10,0,1,1,yes", "B,Ann,R,yes,10,1,1,1,yes")
+    frame, _ = records.load_accounts(ok)
+    assert frame["gross_margin"].tolist() == [0, 1]
+    for bad in ("1.01", "-0.01"):
+        path = write(tmp_path, ACCOUNTS, f"A,Ann,R,yes,10,{bad},1,1,yes")
+        assert refused(records.load_accounts, path) == (
+            f"t.csv row 2, column gross_margin: '{bad}' must be a share between 0 and 1 "
+            "(0.35 for 35%)"
+        )
+
+
+def test_amounts_0_allowed_below_0_refused(tmp_path):
+    frame, _ = records.load_accounts(write(tmp_path, ACCOUNTS, "A,Ann,R,yes,0,0.5,0,0,yes"))
+    assert frame[["revenue", "effort_hours", "hourly_cost"]].values.tolist() == [[0, 0, 0]]
+    for column, row in (
+        ("revenue", "A,Ann,R,yes,-1,0.5,1,1,yes"),
+        ("effort_hours", "A,Ann,R,yes,1,0.5,-1,1,yes"),
+        ("hourly_cost", "A,Ann,R,yes,1,0.5,1,-1,yes"),
+    ):
+        assert refused(records.load_accounts, write(tmp_path, ACCOUNTS, row)) == (
+            f"t.csv row 2, column {column}: '-1' must be 0 or more"
+        )
+    assert refused(
+        records.load_accounts, write(tmp_path, ACCOUNTS, "A,Ann,R,yes,,0.5,1,1,yes")
+    ) == ("t.csv row 2, column revenue: '' is blank: a number is required")
+
+
+def test_yes_no_words(tmp_path):
+    rows = [f"A{i},Ann,R,{w},1,0.5,1,1,{w}" for i, w in enumerate(
+        ["yes", " Y ", "TRUE", "1", "no", "n", "False", "0"])]  # fmt: skip
+    frame, _ = records.load_accounts(write(tmp_path, ACCOUNTS, *rows))
+    assert frame["icp_fit"].tolist() == ["yes"] * 4 + ["no"] * 4
+    assert frame["influenceable"].tolist() == ["yes"] * 4 + ["no"] * 4
+    path = write(tmp_path, ACCOUNTS, "A,Ann,R,maybe,1,0.5,1,1,yes")
+    assert refused(records.load_accounts, path) == (
+        "t.csv row 2, column icp_fit: 'maybe' must be yes or no"
+    )
+
+
+def test_manual_decision_and_reason(tmp_path):
+    header = ACCOUNTS + ",decision,reason"
+    rows = ["A,Ann,R,yes,1,0.5,1,1,yes, go ,key", "B,Ann,R,yes,1,0.5,1,1,yes,no-go, far ",
+            "C,Ann,R,yes,1,0.5,1,1,yes,,"]  # fmt: skip
+    frame, _ = records.load_accounts(write(tmp_path, header, *rows))
+    assert frame["manual_decision"].tolist() == ["GO", "NO-GO", ""]
+    assert frame["reason"].tolist() == ["key", "far", ""]
+    # without the optional columns: blank decisions and reasons
+    frame, _ = records.load_accounts(write(tmp_path, ACCOUNTS, "A,Ann,R,yes,1,0.5,1,1,yes"))
+    assert frame["manual_decision"].tolist() == [""] and frame["reason"].tolist() == [""]
+    assert "decision" not in frame.columns
+    path = write(tmp_path, header, "A,Ann,R,yes,1,0.5,1,1,yes,maybe,")
+    assert refused(records.load_accounts, path) == (
+        "t.csv row 2, column decision: 'maybe' must be GO, NO-GO or blank (blank: the "
+        "suggested decision holds)"
+    )
+
+
+def test_missing_columns_and_no_rows(tmp_path):
+    path = write(tmp_path, "account,owner,cluster,icp_fit,gross_margin,effort_hours,influenceable")
+    assert refused(records.load_accounts, path) == (
+        "t.csv: missing column(s) revenue, hourly_cost; expected account, owner, cluster, "
+        "icp_fit, revenue, gross_margin, effort_hours, hourly_cost, influenceable (name yours "
+        'with --map "Your column=revenue,...")'
+    )
+    assert refused(records.load_accounts, write(tmp_path, ACCOUNTS)) == (
+        "t.csv: has a header but no rows"
+    )
+
+
+def test_a_blank_name_is_refused(tmp_path):
+    path = write(tmp_path, ACCOUNTS, "A,Ann,R,yes,1,0.5,1,1,yes", " ,Ann,R,yes,1,0.5,1,1,yes")
+    assert refused(records.load_accounts, path) == (
+        "t.csv row 3, column account: '' is blank: a name is required"
+    )
+
+
+def test_columns_read_names_the_columns_not_used(tmp_path):
+    path = write(tmp_path, ACCOUNTS + ",notes,Region", "A,Ann,R,yes,1,0.5,1,1,yes,x,y")
+    conventions, unused = records.columns_read(path, records.ACCOUNT_COLUMNS)
+    assert unused == ["notes", "Region"]
+    frame, _ = records.load_accounts(path)
+    assert frame.attrs["ignored"] == ["notes", "Region"]
+    assert conventions == frame.attrs["conventions"]
+
+
+# ---- activities: types, dates, wins -------------------------------------------------------
+
+
+def test_activity_types_read_without_regard_to_case(tmp_path):
+    rows = [f"2026-01-0{i + 1},Ann,{t},P,,0,0," for i, t in enumerate(
+        ["CALL", " E-mail ", "linkedin message", "Meeting", "other"])]  # fmt: skip
+    frame, _ = records.load_activities(write(tmp_path, ACTIVITIES, *rows))
+    assert frame["type"].tolist() == list(records.ACTIVITY_TYPES)
+    path = write(tmp_path, ACTIVITIES, "2026-01-05,Ann,fax,P,,0,0,")
+    assert refused(records.load_activities, path) == (
+        "t.csv row 2, column type: 'fax' must be one of: call, e-mail, LinkedIn message, "
+        "meeting, other"
+    )
+
+
+def test_activity_dates(tmp_path):
+    frame, _ = records.load_activities(write(tmp_path, ACTIVITIES, "2026-01-05,Ann,call,P,ok,0,0,"))
+    assert frame[["source_row", "date", "won_date"]].values.tolist() == [
+        [2, dt.date(2026, 1, 5), None]
+    ]
+    assert frame["outcome"].tolist() == ["ok"]
+    path = write(tmp_path, ACTIVITIES, "2026-01-05,Ann,call,P,,0,0,", ",Ann,call,P,,0,0,")
+    assert refused(records.load_activities, path) == (
+        "t.csv row 3, column date: '' is blank: a date is required (YYYY-MM-DD)"
+    )
+
+
+def test_a_won_value_needs_a_won_date(tmp_path):
+    # a won value of 0 (the limit: not a win) needs none; 0.5 above it does
+    frame, _ = records.load_activities(write(tmp_path, ACTIVITIES, "2026-01-05,Ann,call,P,,0,0,"))
+    assert frame["won_value"].tolist() == [0]
+    path = write(
+        tmp_path, ACTIVITIES, "2026-01-05,Ann,call,P,,0,0,", "2026-01-06,Ann,call,P,,0,0.5,"
+    )
+    assert refused(records.load_activities, path) == (
+        "t.csv row 3, column won_date: blank, but won_value is 0.5"
+    )
+
+
+def test_a_win_on_the_first_activity_day_counts_one_day_before_is_refused(tmp_path):
+    # Acme's first activity: 5 Jan (the row of "acme": names match ignoring case)
+    first = "2026-01-05,Ann,call,acme,,0,0,"
+    on = write(tmp_path, ACTIVITIES, first, "2026-01-09,Ann,meeting,Acme,,0,800,2026-01-05")
+    frame, _ = records.load_activities(on)
+    assert frame["won_date"].tolist() == [None, dt.date(2026, 1, 5)]
+    before = write(tmp_path, ACTIVITIES, first, "2026-01-09,Ann,meeting,Acme,,0,800,2026-01-04")
+    assert refused(records.load_activities, before) == (
+        "t.csv row 3, column won_date: 2026-01-04 is before the first activity on prospect "
+        "'Acme' (2026-01-05): a win cannot come before the first touch"
+    )
+    # a won date before the first touch on a row worth 0 is not a win: not refused
+    zero = write(tmp_path, ACTIVITIES, first, "2026-01-09,Ann,meeting,Acme,,0,0,2026-01-04")
+    assert records.load_activities(zero)[0]["won_value"].tolist() == [0, 0]
+
+
+def test_activities_from_cells_numbered_as_the_sheet_shows_them():
+    header = list(records.ACTIVITY_COLUMNS)
+    rows = [[dt.datetime(2026, 1, 5), "Ann", "call", "P", "", 0, 300, None]]
+    message = refused(records.load_activities, Cells([header] + rows, "L.xlsx", "Log", "C10:J11"))
+    # header in row 10: the record is row 11
+    assert message == "L.xlsx Log!C10:J11 row 11, column won_date: blank, but won_value is 300"
+    frame, source = records.load_activities(
+        Cells(
+            [header, [dt.datetime(2026, 1, 5), "Ann", "call", "P", "", 0, 0, None]],
+            "L.xlsx",
+            "Log",
+            "C10:J11",
+        )  # fmt: skip
+    )
+    assert frame["source_row"].tolist() == [11]
+    assert (source.source, source.sheet, source.address, source.rows) == (
+        "L.xlsx", "Log", "C10:J11", 1
+    )  # fmt: skip
