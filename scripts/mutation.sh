@@ -86,6 +86,14 @@ text = text.replace("[tool.mutmut]\n",
 print(text, end="")
 PY
   fi
+  # a module-scoped fixture calls the module's functions once, inside the first test that
+  # uses it: mutmut would then run only that test on a mutant of them. In the copy, every
+  # fixture of the selected tests is function-scoped, and the test statistics are made
+  # afresh (mutmut only adds new tests to them)
+  for t in "${selection[@]}"; do
+    sed -i -E 's/@pytest\.fixture\(scope="module"\)/@pytest.fixture/' "$run/$t"
+  done
+  rm -f "$run/mutants/mutmut-stats.json"
   cd "$run"
   names=()
   if ((again == 3)); then

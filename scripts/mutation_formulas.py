@@ -64,7 +64,12 @@ ENGINE_TESTS = {
         "-k",
         "prospecting_log or master_check or no_error or block_0 or before_the_first",
     ],
-    "pipeline_review": ["tests/test_pipeline_review.py", "-m", "engine"],
+    "pipeline_review": [
+        "tests/test_pipeline_review.py",
+        "tests/test_pipeline_review_engine_rules.py",
+        "-m",
+        "engine",
+    ],
 }
 
 # a constant not part of a cell reference or a name (A1, $B$5, Table1, x2)
@@ -205,6 +210,12 @@ def main() -> int:
     )
     p.add_argument("--timeout", type=float, default=900.0)
     p.add_argument(
+        "--new",
+        action="store_true",
+        help="leave out the mutants of the sample that an earlier run (a TEMPLATE*.json "
+        "here) already judged: a larger sample with the same seed holds the smaller one",
+    )
+    p.add_argument(
         "--tests",
         nargs="+",
         help="run these pytest arguments instead of the template's engine tests (to check "
@@ -218,6 +229,11 @@ def main() -> int:
     chosen = every
     if args.sample and args.sample < len(every):
         chosen = sorted(random.Random(args.seed).sample(every, args.sample), key=lambda x: x["at"])
+    if args.new:  # leave out the mutants an earlier run of this template already judged
+        done = set()
+        for earlier in RUN.glob(f"{args.template}*.json"):
+            done |= {(r["at"], r["new"]) for r in json.loads(earlier.read_text())["results"]}
+        chosen = [m for m in chosen if (m["at"], m["new"]) not in done]
     if args.at:
         wanted = {int(a) for a in args.at.split(",")}
         chosen = [m for m in every if m["at"] in wanted]

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from xlsales import pipeline
-from xlsales.errors import InputError
+from xlsales.errors import DataError, InputError
 
 T = pd.Timestamp
 NAT = pd.NaT
@@ -332,3 +332,151 @@ def test_stalled_list_ties_larger_amount_first_then_input_order():
 
 def test_win_rate_without_closed_deals_is_undefined():
     assert pipeline.win_rate(pipeline.empty_review(STAGES)) is None
+
+
+# ---- review(): how the export is read, and what it leaves out -----------------------------
+
+
+def test_review_reads_the_users_columns_decimal_comma_and_source_name():
+    export = pd.DataFrame(
+        {
+            "Opp": ["a", "a", "b"],
+            "Phase": ["Lead", "Won", "Lead"],
+            "When": ["2026-01-01", "2026-01-11", "2026-01-05"],
+            "status": ["won", "won", "open"],
+            "amount": ["1.000,50", "1.000,50", "2.000,25"],
+        }
+    )
+    mapping = {"Opp": "deal_id", "Phase": "stage", "When": "entered_at"}
+    r = pipeline.review(export, "Lead,Won", mapping, source="crm.csv", decimal=",")
+    # "1.000,50" with the decimal comma: 1000.5; "2.000,25": 2000.25
+    assert r.deals[["deal_id", "amount"]].values.tolist() == [["a", 1000.5], ["b", 2000.25]]
+    assert r.mapping == mapping and r.found.source == "crm.csv"
+    # without the decimal mark the same text is refused, naming the source given
+    with pytest.raises(DataError, match=r"^crm\.csv row 2, column amount: '1\.000,50' is not a "):
+        pipeline.review(export, "Lead,Won", mapping, source="crm.csv")
+    assert pipeline.review(export.rename(columns=mapping), "Lead,Won", decimal=",").mapping == {}
+
+
+def test_review_stage_names_on_and_beside_the_criteria_limit():
+    # Excel's criteria take 255 characters: "=" + the name; 254 letters fit, 255 do not
+    fits, over = "S" * 254, "S" * 255
+    history = pd.DataFrame(
+        {"deal_id": ["a", "a"], "stage": [fits, "Won"], "entered_at": ["2026-01-01", "2026-01-02"]}
+    )
+    assert pipeline.review(history, [fits, "Won"]).names == [fits, "Won"]
+    with pytest.raises(InputError, match=r"has 255 characters, too long to look up: Excel's MATCH "
+                       r"takes at most 254 \(each ~ \* \? counting twice\)$"):  # fmt: skip
+        pipeline.review(history.replace(fits, over), [over, "Won"])
+
+
+def test_review_counts_closed_stage_rows_and_keeps_the_last_text_given():
+    history = pd.DataFrame(
+        {
+            "deal_id": ["a", "a", "a", "b", "b"],
+            "stage": ["Lead", "Proposal", "Lost", "Lead", "Proposal"],
+            "entered_at": ["2026-01-01", "2026-01-05", "2026-01-09", "2026-01-02", "2026-01-06"],
+            "status": ["lost", "lost", "lost", "open", "open"],
+            "source": ["Web", "", "", "Fair", "Web"],
+        }
+    )
+    r = pipeline.review(history, ["Lead", "Proposal", "Won"])
+    # a's "Lost" row is a closed stage's row: left out, counted; 5 read, 4 used
+    assert r.left_out == {"exported twice": 0, "stage entered again": 0, "closed stage row": 1}
+    assert r.rows_used == 4
+    # a's source: the last one given ("Web"; its later rows are blank); b's: "Web" (its last)
+    assert r.deals.set_index("deal_id")["source"].to_dict() == {"a": "Web", "b": "Web"}
+
+
+def test_a_slip_elsewhere_is_not_the_row_named_for_a_contradicted_order():
+    # x: Qualified (row 3) typed before Lead (row 2): one slip, and w goes the other way
+    # (Lead 01-01, Qualified 01-02): 1 of 2 deals, the order Lead, Qualified holds.
+    # y and z entered Proposal before Qualified: 2 of 2, the order is refused, and the
+    # row named is y's Proposal (row 8), the first row that runs against it, not x's row 3
+    rows = [
+        ("x", "Lead", "2026-01-10"), ("x", "Qualified", "2026-01-05"),
+        ("w", "Lead", "2026-01-01"), ("w", "Qualified", "2026-01-02"),
+        ("y", "Lead", "2026-01-10"), ("y", "Qualified", "2026-01-20"),
+        ("y", "Proposal", "2026-01-15"),
+        ("z", "Lead", "2026-01-11"), ("z", "Qualified", "2026-01-21"),
+        ("z", "Proposal", "2026-01-16"),
+    ]  # fmt: skip
+    history = pd.DataFrame(rows, columns=["deal_id", "stage", "entered_at"])
+    with pytest.raises(DataError, match=r"^deals row 8, column stage: 'Proposal' was entered "
+                       r"before 'Qualified' in 2 of 2 deals"):  # fmt: skip
+        pipeline.review(history, ["Lead", "Qualified", "Proposal", "Won"])
+
+
+# ---- rates to won, what-if, conversion by group ------------------------------------------
+
+
+def test_rates_to_won_on_the_limits_and_undefined():
+    # a rate of 0 (the limit of [0, 1]) gives 0 from there up; 1 passes everything on
+    assert pipeline.rates_to_won([0.0, 0.5]) == [0.0, 0.5, 1.0]
+    assert pipeline.rates_to_won([1.0, 1.0]) == [1.0, 1.0, 1.0]
+    # an undefined step leaves every stage above it undefined, none below
+    assert pipeline.rates_to_won([0.5, None]) == [None, None, 1.0]
+    assert pipeline.rates_to_won([None, 0.5]) == [None, 0.5, 1.0]
+    with pytest.raises(InputError, match=r"^rate=1\.01 must be in \[0, 1\]"):
+        pipeline.rates_to_won([0.5, 1.01])
+
+
+def test_what_if_without_measured_rates_and_with_an_unknown_stage():
+    w = pipeline.what_if(pipeline.empty_review(STAGES), target_wins=3)
+    # no deals: every measured rate undefined, so nothing to weigh and no volume
+    assert w["rate_to_won"].tolist() == [None, None, 1.0]
+    assert w["measured_weighted"].tolist() == [None, None, 0.0]
+    assert w["volume"].tolist() == [None, None, 3]
+    with pytest.raises(InputError, match=r"^step_rates names 'Won': not a stage with a next "
+                       r"step \(Lead, Proposal\)$"):  # fmt: skip
+        pipeline.what_if(pipeline.empty_review(STAGES), {"Won": 0.5})
+
+
+def test_conversion_by_a_blank_group_is_none_and_rows_are_numbered_afresh():
+    review = pipeline.from_deals(deals_table().assign(source=["Web", "", "Web", "", "Fair", ""]),
+                                 STAGES, AS_OF, extras=["source"])  # fmt: skip
+    out = pipeline.conversion_by(review, "source")
+    # groups sorted: "(none)" (b Won, d Proposal, f nowhere), Fair (e Lead), Web (a Won, c)
+    assert out["group"].tolist() == ["(none)"] * 3 + ["Fair"] * 3 + ["Web"] * 3
+    assert out.loc[out["group"] == "(none)", "reached"].tolist() == [2, 2, 1]
+    assert out.index.tolist() == list(range(9))
+
+
+# ---- stalled_deals: the stall limit ---------------------------------------------------------
+
+
+def test_stalled_deals_on_and_beside_the_limit():
+    # as of 31 March, limit 30 days in Lead: 1 March is 30 days idle (on the limit: not
+    # stalled), 28 February 31 (stalled); Proposal has no limit: never stalled
+    got = pipeline.stalled_deals(
+        ["a", "b", "c", "d"],
+        ["Lead", " lead ", "Proposal", None],
+        [dt.date(2026, 3, 1), dt.date(2026, 2, 28), dt.date(2026, 1, 1), dt.date(2026, 1, 1)],
+        {"LEAD": 30},
+        AS_OF,
+    )
+    assert got.values.tolist() == [["b", " lead ", 31, 30.0]]
+    # a limit of 0: a deal changed on the as-of date is 0 days idle, not stalled
+    none = pipeline.stalled_deals(["a"], ["Lead"], [AS_OF], {"Lead": 0}, AS_OF)
+    assert none.empty and none.columns.tolist() == ["deal_id", "stage", "idle_days", "limit_days"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ((["a"], ["Lead"], "2026-03-01"), "last_changes='2026-03-01' must be a list of values"),
+        ((["a"], ["Lead", "Lead"], [AS_OF]), "current_stages has 2 value(s) but deal_ids has 1"),
+        ((["a"], ["Lead"], [AS_OF, AS_OF]), "last_changes has 2 value(s) but deal_ids has 1"),
+        ((["a"], ["Lead"], ["2026-03-01"]), "last_changes[0]='2026-03-01' is not a date"),
+        ((["a"], ["Lead"], [dt.date(2026, 4, 1)]), "last_changes[0]=2026-04-01 is after as_of=2026-03-31"),
+    ],
+)  # fmt: skip
+def test_stalled_deals_refuses_with_the_argument_named(args, message):
+    with pytest.raises(InputError) as info:
+        pipeline.stalled_deals(*args, {"Lead": 3}, AS_OF)
+    assert str(info.value).startswith(message)
+
+
+def test_stalled_deals_refuses_a_negative_limit():
+    with pytest.raises(InputError, match=r"^stage_limits\[Lead\]=-1 must be 0 or more$"):
+        pipeline.stalled_deals(["a"], ["Lead"], [AS_OF], {"Lead": -1}, AS_OF)

@@ -1,0 +1,135 @@
+"""The pipeline review's formulas on their limits, through LibreOffice.
+
+Found by scripts/mutation_formulas.py (issue 16): with ``LEN([stage])=0`` as ``=1``, a
+step conversion or median days to won shown only from 2 deals on (``>1`` for ``>0``), the
+win rate check's ``WinRate>=0`` as ``>0``, or the rates check counting a probability over
+100 % as -1, no test failed: no review had a one-letter stage, a stage entered by one
+deal, a win rate of exactly 0, or a rate typed out of range. Every expected number is
+worked by hand below.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+from conftest import recalculate
+from openpyxl import load_workbook
+
+from workbook_templates import pipeline_review as pr
+from xlsales import pipeline
+
+pytestmark = pytest.mark.engine
+FIRST = 5  # first data row of every table
+AS_OF = dt.date(2026, 3, 31)
+STAGES = ["L", "Q", "Won"]  # one-letter stage names: LEN = 1, beside the blank's 0
+COLUMNS = ["deal_id", "stage", "entered_at", "status", "amount", "lost_reason"]
+# one deal went on from Q (entered Q: a only), one win
+ONE_WIN = [
+    ("a", "L", "2026-01-01", "won", 1000, ""),
+    ("a", "Q", "2026-01-05", "won", 1000, ""),
+    ("a", "Won", "2026-01-15", "won", 1000, ""),
+    ("b", "L", "2026-01-02", "lost", 500, "Price"),
+    ("c", "L", "2026-03-01", "open", 800, ""),
+]
+# no win at all: won 0, lost 2, win rate 0 / (0 + 2) = 0 (the lower limit)
+NO_WIN = [
+    ("b", "L", "2026-01-02", "lost", 500, "Price"),
+    ("d", "L", "2026-01-03", "lost", 700, ""),
+    ("d", "Q", "2026-01-10", "lost", 700, ""),
+    ("c", "L", "2026-03-01", "open", 800, ""),
+]
+
+
+def _review(rows):
+    return pipeline.review(pd.DataFrame(rows, columns=COLUMNS), STAGES, as_of=AS_OF)
+
+
+def _column(ws, name):
+    head = [c.value for c in ws[FIRST - 1]]
+    return head.index(name) + 1
+
+
+@pytest.fixture(scope="module")
+def books(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("rv")
+    # a user types 1.5 over deal c's probability (the Deals sheet's formula); the Deals
+    # rows are streamed when the workbook is saved, so the saved file is edited
+    pr.build(_review(ONE_WIN)).save(folder / "typed_in.xlsx")
+    typed = load_workbook(folder / "typed_in.xlsx")
+    deals = typed["Deals"]
+    row = next(r for r in range(FIRST, deals.max_row + 1) if deals.cell(r, 1).value == "c")
+    deals.cell(row, _column(deals, "probability")).value = 1.5
+    books = {
+        "one_win": pr.build(_review(ONE_WIN)),
+        "no_win": pr.build(_review(NO_WIN)),
+        "empty": pr.build(pipeline.empty_review(STAGES, AS_OF)),
+        "typed": typed,
+    }
+    return {name: calc for name, (_f, calc) in recalculate(books, folder).items()}
+
+
+def checks(calc) -> dict:
+    ws = calc["Checks"]
+    return {ws[f"A{r}"].value: ws[f"B{r}"].value for r in range(FIRST, ws.max_row + 1)}
+
+
+def named(calc, name):
+    sheet, ref = next(calc.defined_names[name].destinations)
+    return calc[sheet][ref.replace("$", "")].value
+
+
+def test_one_letter_stages_are_numbered(books):
+    calc = books["one_win"]
+    ws = calc["Deals"]
+    got = {
+        ws.cell(r, 1).value: ws.cell(r, _column(ws, "stage number")).value
+        for r in range(FIRST, ws.max_row + 1)
+        if ws.cell(r, 1).value
+    }
+    # a at Won (3), b and c at L (1)
+    assert got == {"a": 3, "b": 1, "c": 1}
+    assert checks(calc)["Deals whose stage is not in the stage list"] == 0
+    assert calc["Checks"]["B3"].value == "OK"
+
+
+def test_a_stage_entered_by_one_deal_has_its_rate_and_median(books):
+    calc = books["one_win"]
+    conv = calc["Conversion"]
+    # entered: L 3 (a b c), Q 1 (a), Won 1; step conversion L 1/3, Q 1/1 = 1 (1 deal: C = 1)
+    assert [conv[f"C{r}"].value for r in (FIRST, FIRST + 1, FIRST + 2)] == [3, 1, 1]
+    assert conv[f"F{FIRST}"].value == pytest.approx(1 / 3)
+    assert conv[f"F{FIRST + 1}"].value == 1
+    cycle = calc["Cycle"]
+    # won deals through each stage: a alone (G = 1); days to won: from L 01-15 - 01-01
+    # = 14, from Q 01-15 - 01-05 = 10: the median of one value is that value
+    assert [cycle[f"G{r}"].value for r in (FIRST, FIRST + 1)] == [1, 1]
+    assert [cycle[f"H{r}"].value for r in (FIRST, FIRST + 1)] == [14, 10]
+
+
+def test_a_win_rate_of_0_passes_its_check(books):
+    calc = books["no_win"]
+    # won 0, lost 2 (b, d): 0 / 2 = 0, on the lower limit of 0-100 %
+    assert named(calc, "WinRate") == 0
+    assert checks(calc)["Win rate in 0-100 %"] in (True, 1)  # TRUE (LibreOffice may save 1)
+    # no won deal passed any stage: no median days to won (blank, not an error)
+    cycle = calc["Cycle"]
+    assert [cycle[f"G{r}"].value for r in (FIRST, FIRST + 1)] == [0, 0]
+    assert [cycle[f"H{r}"].value for r in (FIRST, FIRST + 1)] == [None, None]
+    assert calc["Checks"]["B3"].value == "OK"
+
+
+def test_an_empty_review_has_no_overall_conversion(books):
+    calc = books["empty"]
+    # no deal entered L: won / entered is undefined, shown blank
+    assert named(calc, "OverallConversion") in ("", None)
+    assert calc["Checks"]["B3"].value == "OK"
+
+
+def test_a_probability_typed_over_100_percent_is_counted(books):
+    calc = books["typed"]
+    label = "Rates outside 0-100 % (step conversion, rate to won, probabilities, what-if)"
+    # one rate out of range: c's 1.5 (every computed rate is within 0-1)
+    assert checks(calc)[label] == 1
+    assert calc["Checks"]["B3"].value == "CHECK FAILED"
