@@ -1,12 +1,21 @@
 """Hand-worked cases for xlsales/deals.py options the other tests leave out (issue 16):
-cohorts by quarter and by week, and plan against actual on a snapshot export.
+cohorts by quarter and by week, plan against actual on a snapshot export, and the
+survivors of scripts/mutation.sh: the functions behind the Excel functions, stall limits,
+steps on the as-of date, undefined durations and metrics, messages.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+
 import pandas as pd
+import pytest
+from test_deals import HAND
+from test_deals import STAGES as HAND_STAGES
 
 from xlsales import deals
+from xlsales.errors import DataError, InputError, UndefinedError
 
 STAGES = "Lead,Proposal,Won"
 
@@ -90,3 +99,275 @@ def test_plan_against_actual_on_a_snapshot_counts_every_stage_a_deal_reached():
     assert feb["ratio"].tolist() == [0.25, 0.5, 0.0]
     assert feb["actual_rate"].tolist() == [1.0, 0.0, None]
     assert feb["open_here"].tolist() == [0, 1, 0]
+
+
+# ---- the functions behind the Excel functions (one row = one deal) -------------------------
+
+
+def test_conversion_from_stages_by_hand():
+    # last stages: Won (won), Proposal (lost), Lead (lost), Lead (open), " proposal " (open),
+    # a blank status (open); stage names matched without regard to case and blanks.
+    # entered: Lead 6, Proposal 3 (won, the lost one, the open one), Won 1;
+    # open: Lead 2 (the open Lead, the blank status), Proposal 1
+    table = deals.conversion_from_stages(
+        ["Won", "Proposal", "lead", "Lead", " proposal ", "Lead"],
+        ["won", "LOST", "lost", "open", " Open ", None],
+        ["Lead", "Proposal", "Won"],
+    )
+    assert table["entered"].tolist() == [6, 3, 1]
+    assert table["went_on"].tolist() == [3, 1, None]
+    assert table["open_here"].tolist() == [2, 1, 0]
+    assert table["rate"].tolist() == [0.5, 1 / 3, None]
+    # a won deal counts at the win whatever its last stage says
+    won = deals.conversion_from_stages(["Lead"], ["won"], ["Lead", "Won"])
+    assert won["entered"].tolist() == [1, 1] and won["rate"].tolist() == [1.0, None]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ((["Demo"], ["open"]), "last_stages[0]='Demo' is not one of the stages: Lead, Won"),
+        ((["Lead", None], ["open", "open"]), "last_stages[1]=None is not one of the stages: Lead, Won"),
+        ((["Lead"], ["maybe"]), "statuses[0]='maybe' must be open, won or lost"),
+        ((["Lead"], ["open", "won"]), "statuses has 2 value(s) but last_stages has 1"),
+        (("Lead", ["open"]), "last_stages='Lead' must be a list of values"),
+        ((["Lead"], "open"), "statuses='open' must be a list of values"),
+    ],
+)  # fmt: skip
+def test_conversion_from_stages_refuses_with_the_item_named(args, message):
+    with pytest.raises(InputError) as info:
+        deals.conversion_from_stages(*args, ["Lead", "Won"])
+    assert str(info.value).startswith(message)
+
+
+def test_days_since_on_the_as_of_date_and_after():
+    as_of = dt.date(2026, 3, 1)
+    # 1 Feb -> 28 days (February 2026 has 28), the as-of date itself -> 0; a datetime
+    # counts by its day
+    got = deals.days_since([dt.date(2026, 2, 1), as_of, dt.datetime(2026, 2, 28, 23, 0)], as_of)
+    assert got == [28, 0, 1]
+    with pytest.raises(InputError, match=r"^when\[1\]=2026-03-02 is after as_of=2026-03-01$"):
+        deals.days_since([as_of, dt.date(2026, 3, 2)], as_of, "when")
+    with pytest.raises(InputError, match=r"^dates\[0\]='2026-02-01' is not a date$"):
+        deals.days_since(["2026-02-01"], as_of)
+    with pytest.raises(InputError, match=r"^when='x' must be a list of values$"):
+        deals.days_since("x", as_of, "when")
+
+
+def test_stalled_flags_on_and_beside_the_limit():
+    as_of = dt.date(2026, 3, 31)
+    # Lead limit 30: idle 30 (1 March, on the limit) is not stalled, idle 31 (28 Feb) is;
+    # a lost deal idle 31 is not (closed deals never stall); Proposal limit 10: idle 11
+    changes = [
+        dt.date(2026, 3, 1),
+        dt.date(2026, 2, 28),
+        dt.date(2026, 2, 28),
+        dt.date(2026, 3, 20),
+    ]
+    args = (["Lead", "Lead", "Lead", "Proposal"], changes, ["open", "open", "lost", "open"],
+            ["Lead", "Proposal", "Won"])  # fmt: skip
+    assert deals.stalled_flags(*args, [30, 10, 0], as_of) == [False, True, False, True]
+    # one limit for every stage: 30 -> Proposal's 11 idle days are within it
+    assert deals.stalled_flags(*args, 30, as_of) == [False, True, False, False]
+    # a limit of 0 days: a deal changed on the as-of date is not stalled
+    assert deals.stalled_flags(["Lead"], [as_of], ["open"], ["Lead", "Won"], 0, as_of) == [False]
+
+
+@pytest.mark.parametrize(
+    ("limits", "changes", "message"),
+    [
+        (-1, None, "stall_days=-1 must be 0 or more"),
+        ([30, -2], None, "stall_days[1]=-2 must be 0 or more"),
+        ([30], None, "stall_days has 1 value(s) but stages has 2"),
+        (True, None, "stall_days=True must be a list of values"),
+        (30, [dt.date(2026, 3, 1)] * 2, "last_change_dates has 2 value(s) but last_stages has 1"),
+        (30, [dt.date(2026, 4, 1)], "last_change_dates[0]=2026-04-01 is after as_of=2026-03-31"),
+    ],
+)  # fmt: skip
+def test_stalled_flags_refuses_with_the_argument_named(limits, changes, message):
+    changes = changes or [dt.date(2026, 3, 1)]
+    with pytest.raises(InputError) as info:
+        deals.stalled_flags(
+            ["Lead"], changes, ["open"], ["Lead", "Won"], limits, dt.date(2026, 3, 31)
+        )
+    assert str(info.value).startswith(message)
+
+
+# ---- the hand history of tests/test_deals.py on the limits of its rules --------------------
+
+
+@pytest.fixture
+def hand():
+    return deals.read_deals(HAND, HAND_STAGES)
+
+
+def test_stall_limits_default_typed_and_one_for_all(hand):
+    # days in a stage before the next stage reached (tests/test_deals.py):
+    # Lead A 7, D 7, E 9, B 10, G 11: rank 1 + 0.9 x 4 = 4.6 -> 10 + 0.6 x 1 = 10.6
+    # Qualified A 8, G 26: rank 1.9 -> 8 + 0.9 x 18 = 24.2; Proposal G 14, A 21: 14 + 6.3
+    limits = deals.stall_limits(hand)
+    assert limits["stage"].tolist() == ["Lead", "Qualified", "Proposal"]
+    assert limits["measured"].tolist() == [5, 2, 2]
+    assert limits["p90_days"].tolist() == pytest.approx([10.6, 24.2, 20.3])
+    assert limits["limit_days"].tolist() == pytest.approx([10.6, 24.2, 20.3])
+    assert limits["set_by"].tolist() == ["default"] * 3
+    typed = deals.stall_limits(hand, {" qualified ": 0})  # 0 days: the lower limit
+    assert typed["limit_days"].tolist() == pytest.approx([10.6, 0, 20.3])
+    assert typed["set_by"].tolist() == ["default", "user", "default"]
+    assert deals.stall_limits(hand, 15)["limit_days"].tolist() == [15, 15, 15]
+    assert deals.stall_limits(hand, 15)["set_by"].tolist() == ["user"] * 3
+
+
+@pytest.mark.parametrize(
+    ("given", "message"),
+    [
+        (
+            {"Demo": 3},
+            "stall days for 'Demo': not one of the stages Lead, Qualified, Proposal, Won",
+        ),
+        ({"Lead": -1}, "stall days for Lead=-1 must be 0 or more"),
+        (-1, "stall_days=-1 must be 0 or more"),
+    ],
+)
+def test_stall_limits_refuse(hand, given, message):
+    with pytest.raises(InputError) as info:
+        deals.stall_limits(hand, given)
+    assert str(info.value) == message
+
+
+def test_a_snapshot_has_no_measured_stall_limits():
+    snap = deals.read_deals(
+        pd.DataFrame({"deal_id": ["1", "2"], "stage": ["Lead", "Proposal"],
+                      "status": ["open", "open"], "created_at": ["2026-01-05", "2026-01-10"],
+                      "last_change_at": ["2026-01-06", "2026-01-20"]}),
+        ["Lead", "Proposal", "Won"],
+    )  # fmt: skip
+    limits = deals.stall_limits(snap)
+    assert limits["measured"].tolist() == [0, 0] and limits["set_by"].tolist() == ["none"] * 2
+    assert limits["limit_days"].tolist() == [None, None]
+    assert deals.stall_limits(snap, 7)["limit_days"].tolist() == [7, 7]
+
+
+def test_a_step_on_the_as_of_date_counts_the_day_before_it_does_not(hand):
+    # E entered Qualified on 03-01, 9 days after its Lead (02-20): as of 03-01 that step
+    # is there, as of 02-28 it is not
+    on = deals.step_days(hand, dt.date(2026, 3, 1))
+    assert on.loc[on["deal_id"] == "E", "days"].tolist() == [9]
+    before = deals.step_days(hand, dt.date(2026, 2, 28))
+    assert before.loc[before["deal_id"] == "E", "days"].tolist() == []
+
+
+def test_step_days_of_a_history_with_each_deals_stages_backwards(hand):
+    # deals in order, each deal's stages last first: A still 7, 8, 21
+    rows = hand.history.sort_values(["deal", "stage_index"], ascending=[True, False])
+    steps = deals.step_days(dataclasses.replace(hand, history=rows))
+    assert steps.loc[steps["deal_id"] == "A", "days"].tolist() == [7, 8, 21]
+
+
+def test_durations_before_any_step_are_undefined_not_0(hand):
+    # as of 01-10 no deal has reached a next stage yet (A's Qualified is 01-12)
+    d = deals.stage_durations(hand, dt.date(2026, 1, 10))
+    assert d["deals"].tolist() == [0, 0, 0]
+    assert d["median_days"].tolist() == [None, None, None]
+
+
+def test_metrics_of_a_period_with_no_win(hand):
+    # as of 01-31: lost B C D H (closed in January), A and G still open; no win:
+    # win rate 0 / 4 = 0 (the lower limit), no won amount, no cycle, no velocity
+    m = deals.record_metrics(hand, as_of=dt.date(2026, 1, 31))
+    assert (m["won"], m["lost"], m["open"], m["win_rate"]) == (0, 4, 2, 0.0)
+    for key in ("average_won_amount", "average_cycle_days", "cycle_median_days",
+                "cycle_p80_days", "cycle_p90_days", "velocity_per_day"):  # fmt: skip
+        assert m[key] is None, key
+    with pytest.raises(UndefinedError) as info:
+        deals.record_metrics(hand, since=dt.date(2026, 3, 2))
+    assert str(info.value) == (
+        "no deal won or lost in the period: the win rate (won / (won + lost)) is undefined"
+    )
+
+
+def test_measured_plan_by_hand_and_where_it_cannot_be_worked_back(hand):
+    # rates: entered Lead 8, Qualified 6, Proposal 3, Won 2 -> 6/8, 3/6, 2/3;
+    # days: the medians of tests/test_deals.py: Lead 9, Qualified 17, Proposal 17.5
+    rates, days = deals.measured_plan(hand)
+    assert rates == pytest.approx([0.75, 0.5, 2 / 3]) and days == [9.0, 17.0, 17.5]
+    # before the first entry (01-05) no deal entered Lead: its rate is undefined
+    with pytest.raises(UndefinedError) as info:
+        deals.measured_plan(hand, dt.date(2026, 1, 4))
+    assert str(info.value) == (
+        "the measured rate from Lead is undefined: no plan can be worked back through it"
+    )
+    # two leads, none went on: a rate of 0
+    zero = deals.read_deals(
+        pd.DataFrame({"deal_id": ["a", "b"], "stage": ["Lead", "Lead"],
+                      "entered_at": ["2026-01-01", "2026-01-02"]}), ["Lead", "Won"]
+    )  # fmt: skip
+    with pytest.raises(UndefinedError) as info:
+        deals.measured_plan(zero)
+    assert (
+        str(info.value) == "the measured rate from Lead is 0: no plan can be worked back through it"
+    )
+
+
+def test_an_inferred_order_names_the_source_of_a_bad_date():
+    history = pd.DataFrame(
+        {"deal_id": ["a", "a", "b"], "stage": ["Lead", "Won", "Lead"],
+         "entered_at": ["2026-01-01", "soon", "2026-01-03"]}
+    )  # fmt: skip
+    with pytest.raises(DataError) as info:
+        deals.read_deals(history, None, source="crm.csv")  # no stage order: inferred
+    assert (
+        str(info.value) == "crm.csv row 3, column entered_at: 'soon' is not a date (use YYYY-MM-DD)"
+    )
+
+
+SNAP = pd.DataFrame(
+    {
+        "deal_id": ["1", "2", "3", "1"],  # deal 1 exported twice (rows 2 and 5)
+        "stage": ["Alpha", "Beta", "Gamma", "Alpha"],
+        "status": ["open"] * 4,
+        "owner": ["Ann", "Bob", "Cy", "Ann"],
+        "created_at": ["2026-01-05"] * 4,
+        "last_change_at": ["2026-01-06"] * 4,
+    }
+)
+
+
+def test_a_snapshot_keeps_owners_and_lists_the_rows_exported_twice():
+    found = deals.read_deals(SNAP, ["Alpha", "Beta", "Gamma", "Won"], source="snap.csv")
+    assert found.deals[["deal_id", "owner"]].values.tolist() == [
+        ["1", "Ann"],
+        ["2", "Bob"],
+        ["3", "Cy"],
+    ]
+    assert found.duplicates.values.tolist() == [[5, "1", 0, "Alpha"]]
+    assert found.rows_read == 4
+
+
+def test_a_snapshot_of_unknown_stages_shows_three_of_them_in_its_example():
+    # four stages no CRM's default pipeline holds: the example names the first three,
+    # in alphabetical order, in lower case
+    unknown = SNAP.assign(stage=["Alpha", "Beta", "Gamma", "Delta"])
+    with pytest.raises(InputError) as info:
+        deals.read_deals(unknown, None, source="snap.csv")
+    assert str(info.value) == (
+        "snap.csv: a snapshot does not show the stage order: give --stages, top first, e.g. "
+        '--stages "alpha,beta,delta,...,Won"'
+    )
+
+
+def test_stage_entries_of_a_won_deal_and_a_skipper(hand):
+    got = deals.stage_entries(hand, dt.date(2026, 3, 2)).set_index(["deal_id", "stage_index"])
+    a = got.loc["A"]
+    # A: Lead 01-05, Qualified 01-12, Proposal 01-20, Won 02-10; created = its first
+    # entry, 01-05, on every row; went on from every stage but the win; won
+    assert [str(x.date()) for x in a["entered_at"]] == ["2026-01-05", "2026-01-12",
+                                                        "2026-01-20", "2026-02-10"]  # fmt: skip
+    assert {str(x.date()) for x in a["created"]} == {"2026-01-05"}
+    assert a["went_on"].tolist() == [True, True, True, False]
+    assert set(a["owner"]) == {"Ann"} and set(a["status"]) == {"won"}
+    # B skipped Qualified: passed on its Proposal date (01-16); lost at Proposal
+    b = got.loc["B"]
+    assert [str(x.date()) for x in b["entered_at"]] == ["2026-01-06", "2026-01-16", "2026-01-16"]
+    assert {str(x.date()) for x in b["created"]} == {"2026-01-06"}
+    assert b["open_here"].tolist() == [False] * 3 and set(b["owner"]) == {"Bob"}

@@ -281,3 +281,106 @@ def test_activities_from_cells_numbered_as_the_sheet_shows_them():
     assert (source.source, source.sheet, source.address, source.rows) == (
         "L.xlsx", "Log", "C10:J11", 1
     )  # fmt: skip
+
+
+def test_negative_pipeline_and_won_values_are_refused(tmp_path):
+    for row, column in (
+        ("2026-01-05,Ann,call,P,,-5,0,", "pipeline_value"),
+        ("2026-01-05,Ann,call,P,,0,-5,2026-01-05", "won_value"),
+    ):
+        assert refused(records.load_activities, write(tmp_path, ACTIVITIES, row)) == (
+            f"t.csv row 2, column {column}: '-5' must be 0 or more"
+        )
+
+
+def test_the_date_order_given_is_used(tmp_path):
+    path = write(tmp_path, ACTIVITIES, "05/01/2026,Ann,call,P,,0,0,")
+    # 05/01/2026: 5 January read day first, 1 May month first
+    assert records.load_activities(path, dates="dmy")[0]["date"].tolist() == [dt.date(2026, 1, 5)]
+    assert records.load_activities(path, dates="mdy")[0]["date"].tolist() == [dt.date(2026, 5, 1)]
+    assert records.columns_read(path, records.ACTIVITY_COLUMNS, dates="dmy")[0].dates == "dmy"
+    assert records.columns_read(path, records.ACTIVITY_COLUMNS, dates="mdy")[0].dates == "mdy"
+
+
+def test_owners_and_clusters_differing_only_in_case_are_refused(tmp_path):
+    for column, rows in (
+        ("owner", ("A,Ann,R,yes,1,0.5,1,1,yes", "B,ann,R,yes,1,0.5,1,1,yes")),
+        ("cluster", ("A,Ann,Retail,yes,1,0.5,1,1,yes", "B,Ann,RETAIL,yes,1,0.5,1,1,yes")),
+    ):
+        message = refused(records.load_accounts, write(tmp_path, ACCOUNTS, *rows))
+        assert message.startswith(f"t.csv row 3, column {column}: ")
+        assert "(row 2) only in case" in message
+
+
+def test_a_file_provenance_counts_its_rows(tmp_path):
+    path = write(tmp_path, ACCOUNTS, "A,Ann,R,yes,1,0.5,1,1,yes", "B,Ann,R,yes,1,0.5,1,1,yes")
+    _, source = records.load_accounts(path)
+    assert (source.source, source.rows, source.sheet, source.address) == ("t.csv", 2, "", "")
+
+
+# ---- an account matrix xlsales made, read back as accounts ---------------------------------
+
+
+@pytest.fixture
+def matrix(tmp_path):
+    from openpyxl import load_workbook
+
+    from workbook_templates import account_matrix
+
+    csv = write(tmp_path, ACCOUNTS, "Acme,Ann,Retail,yes,200000,0.4,100,60,yes",
+                "Brix,Bob,Retail,no,50000,0.3,40,60,yes")  # fmt: skip
+    path = tmp_path / "m.xlsx"
+    account_matrix.build(records.load_accounts(csv)[0]).save(path)
+
+    def edited(edits: dict[str, object]):
+        """The saved matrix with cells of its Accounts sheet typed over (header: row 4)."""
+        wb = load_workbook(path)
+        for ref, value in edits.items():
+            wb["Accounts"][ref] = value
+        wb.save(path)
+        return path
+
+    return edited
+
+
+def test_an_account_matrix_reads_back_numbered_as_its_sheet(matrix):
+    # header in row 4: Acme is row 5, Brix row 6; a manual decision typed in K6
+    frame, source = records.load_accounts(matrix({"K6": "no-go"}))
+    assert frame["account"].tolist() == ["Acme", "Brix"]
+    assert frame["source_row"].tolist() == [5, 6]
+    assert frame["manual_decision"].tolist() == ["", "NO-GO"]
+    assert (source.source, source.rows) == ("m.xlsx", 2)
+
+
+def test_an_account_matrix_blank_last_row_is_not_an_account(matrix):
+    # Brix's inputs (B6:J6) cleared: a blank row after the last account, not read
+    path = matrix({f"{c}6": None for c in "BCDEFGHIJ"})
+    frame, _ = records.load_accounts(path)
+    assert frame["account"].tolist() == ["Acme"] and frame["source_row"].tolist() == [5]
+
+
+def test_an_account_matrix_bad_cell_is_named_by_its_sheet_row(matrix):
+    assert refused(records.load_accounts, matrix({"F6": "abc"})) == (
+        "m.xlsx row 6, column revenue: 'abc' is not a number"
+    )
+    # a blank row before the last account: refused on its own row, never dropped
+    blank_first = matrix({f"{c}5": None for c in "BCDEFGHIJ"})
+    assert refused(records.load_accounts, blank_first).startswith("m.xlsx row 5, column account: ")
+
+
+def test_other_workbooks_xlsales_made_are_refused(matrix, tmp_path):
+    import pandas as pd
+
+    from workbook_templates import prospecting_log
+
+    log = tmp_path / "log.xlsx"
+    prospecting_log.build(pd.DataFrame(columns=list(records.ACTIVITY_COLUMNS))).save(log)
+    assert refused(records.load_accounts, log) == (
+        "log.xlsx: is a workbook xlsales made but not an account matrix (it has no Accounts, "
+        "Focus, Capacity plan sheets): give an account matrix or an accounts table"
+    )
+    assert refused(records.load_activities, matrix({})) == (
+        "m.xlsx: is a workbook xlsales made, not a table with the columns date, rep, type, "
+        "prospect, outcome, pipeline_value, won_value, won_date: only an account matrix is read "
+        "back (as accounts)"
+    )
