@@ -351,6 +351,7 @@ def test_review_reads_the_users_columns_decimal_comma_and_source_name():
     r = pipeline.review(export, "Lead,Won", mapping, source="crm.csv", decimal=",")
     # "1.000,50" with the decimal comma: 1000.5; "2.000,25": 2000.25
     assert r.deals[["deal_id", "amount"]].values.tolist() == [["a", 1000.5], ["b", 2000.25]]
+    assert r.deals["stage"].tolist() == ["Won", "Lead"]  # each deal's furthest stage, named
     assert r.mapping == mapping and r.found.source == "crm.csv"
     # without the decimal mark the same text is refused, naming the source given
     with pytest.raises(DataError, match=r"^crm\.csv row 2, column amount: '1\.000,50' is not a "):
