@@ -37,6 +37,8 @@ from workbook_templates.formula_text import (
     to_r1c1,
 )
 from workbook_templates.xlsx_reader import (
+    ByteBuffer,
+    Column,
     NotAWorkbook,
     SheetInfo,
     WorkbookInfo,
@@ -211,8 +213,10 @@ def _structure(book: WorkbookInfo, skip: frozenset[tuple[str, int]]) -> list[Fin
 class _Expected:
     """The A1 text a column pattern gives in each row, as %-format strings in the
     spellings a file may store (XML-escaped; TRUE or TRUE(); quotes escaped or not):
-    a column of 50,000 rows is checked by formatting its expected texts in one go and
-    comparing the two lists, not by parsing a formula a cell."""
+    a column of 50,000 rows is checked by building its expected texts as bytes and
+    comparing them with the stored bytes in one go (:meth:`matching`), not by parsing
+    a formula a cell; the few cells that differ are compared again as text
+    (:meth:`mismatches`)."""
 
     def __init__(self, pattern: str, col: int):
         self.variants = []
@@ -222,6 +226,67 @@ class _Expected:
         for text in dict.fromkeys(spellings):
             for entities in quotes:
                 self.variants.append(a1_format(xml_escape(text, entities), col))
+        # each spelling as its literal pieces (UTF-8), the row numbers going between
+        self.pieces = []
+        for fmt, _offsets in self.variants:
+            pieces = [""]
+            for token in re.split(r"(%%|%d)", fmt):
+                if token == "%d":
+                    pieces.append("")
+                else:
+                    pieces[-1] += "%" if token == "%%" else token
+            self.pieces.append([piece.encode() for piece in pieces])
+
+    def matching(self, column: Column, pos: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """True where the formula stored at ``pos`` of ``column`` (in ``rows``) is the
+        text of one of the spellings, compared as bytes: the rows whose numbers have
+        the same digit counts expect texts of one length, built and compared as one
+        byte matrix. False is only a "not found here" (the caller looks again, text by
+        text)."""
+        data, starts, ends = column.spans("formulas")
+        words = ByteBuffer(data).words  # eight bytes from any position
+        starts, lengths = starts[pos], ends[pos] - starts[pos]
+        ok = np.zeros(len(pos), dtype=bool)
+        for (_fmt, offsets), pieces in zip(self.variants, self.pieces):
+            left = np.flatnonzero(~ok & (starts >= 0))
+            if not len(left):
+                break
+            numbers = np.stack([rows[left] + o for o in offsets]) if offsets else None
+            if numbers is not None:  # a row 0 or below is left to the text comparison
+                left = left[(numbers >= 1).all(axis=0)]
+                numbers = numbers[:, (numbers >= 1).all(axis=0)]
+            digits = (
+                1 + sum((numbers >= 10**k).astype(np.int64) for k in range(1, 8))
+                if numbers is not None
+                else np.zeros((0, len(left)), np.int64)
+            )
+            shape = (digits * 8 ** np.arange(len(digits))[:, None]).sum(axis=0)
+            for key in np.unique(shape).tolist():
+                group = np.flatnonzero(shape == key)
+                counts = digits[:, group[0]].tolist()
+                size = sum(map(len, pieces)) + sum(counts)
+                group = group[lengths[left[group]] == size]
+                if not len(group):
+                    continue
+                width = -(-size // 8)  # in words of eight bytes
+                want = np.zeros((len(group), width * 8), np.uint8)
+                at = 0
+                for i, piece in enumerate(pieces):
+                    want[:, at : at + len(piece)] = np.frombuffer(piece, np.uint8)
+                    at += len(piece)
+                    if i < len(counts):
+                        n = numbers[i, group]
+                        for j in range(counts[i]):
+                            want[:, at + j] = n // 10 ** (counts[i] - 1 - j) % 10 + 48
+                        at += counts[i]
+                want = want.view("<u8")
+                tail = np.uint64((1 << (8 * (size - 8 * width + 8))) - 1)
+                found = starts[left[group], None] + 8 * np.arange(width)
+                block = words[found]
+                block[:, -1] &= tail  # the bytes after the text are not compared
+                same = (block == want).all(axis=1)
+                ok[left[group[same]]] = True
+        return ok
 
     def texts(self, rows: range | list[int], variant: int) -> list[str]:
         """The stored text the pattern gives in each of ``rows``."""
@@ -233,25 +298,16 @@ class _Expected:
             return list(map(fmt.__mod__, zip(*shifted)))
         return [fmt % tuple(r + o for o in offsets) for r in rows]
 
-    def mismatches(self, stored: list, rows: range) -> list[int]:
+    def mismatches(self, stored: list, rows: list[int]) -> list[int]:
         """Positions where ``stored`` (formulas as the file stores them, None for a
-        constant) matches none of the spellings. The spelling of the first row is tried
-        first: one writer wrote the whole file."""
-        left = range(len(rows))
-        order = list(range(len(self.variants)))
-        first = next((v for v in order if [stored[0]] == self.texts(rows[:1], v)), 0)
-        for variant in [first, *(v for v in order if v != first)]:
+        constant, in ``rows``) matches none of the spellings."""
+        left = list(range(len(rows)))
+        for variant in range(len(self.variants)):
             if not left:
                 break
-            if len(left) == len(rows):
-                want = self.texts(rows, variant)
-                if stored == want:
-                    return []
-                left = [i for i, (a, b) in enumerate(zip(stored, want)) if a != b]
-            else:
-                want = self.texts([rows[i] for i in left], variant)
-                left = [i for i, w in zip(left, want) if stored[i] != w]
-        return list(left)
+            want = self.texts([rows[i] for i in left], variant)
+            left = [i for i, w in zip(left, want) if stored[i] != w]
+        return left
 
 
 def _unprefixed(formula: str) -> str:
@@ -294,10 +350,21 @@ def _formulas(book: WorkbookInfo, meta: metadata.Metadata) -> list[Finding]:
             rows = table.data_rows
         if not rows:
             continue
-        stored = _column_formulas(sheet, col, rows)
         expected = _Expected(p.formula, col)
-        for i in expected.mismatches(stored, rows):
-            row = rows[i]
+        # the whole column compared as bytes; the rows not found so are looked at
+        # again text by text (the formula stored at each, None for none)
+        left = np.ones(len(rows), dtype=bool)
+        column = sheet.cells.columns.get(col)
+        if column is not None and len(column):
+            at = np.arange(rows.start, rows.stop)
+            pos = np.minimum(np.searchsorted(column.rows, at), len(column) - 1)
+            present = column.rows[pos] == at
+            left[present] = ~expected.matching(column, pos[present], at[present])
+        look = [rows[i] for i in np.flatnonzero(left).tolist()]
+        stored = [sheet.cells.stored((row, col)) for row in look]
+        stored = [None if raw is None else raw[1] for raw in stored]
+        for i in expected.mismatches(stored, look):
+            row = look[i]
             formula = None if stored[i] is None else text_of(stored[i])
             if formula is not None and _same_formula(to_r1c1(formula, row, col), p.formula):
                 continue
@@ -326,19 +393,6 @@ def _formulas(book: WorkbookInfo, meta: metadata.Metadata) -> list[Finding]:
                     )
                 )
     return out
-
-
-def _column_formulas(sheet: SheetInfo, col: int, rows: range) -> list:
-    """The formulas of column ``col`` in ``rows`` as stored (None for none)."""
-    column = sheet.cells.columns.get(col)
-    if column is None:
-        return [None] * len(rows)
-    part = column.span(rows.start, rows.stop - 1)
-    formulas = column.formulas[part].tolist()
-    if len(formulas) == len(rows):  # every row stored: the rows are these
-        return formulas
-    at = dict(zip(column.rows[part].tolist(), formulas))
-    return [at.get(r) for r in rows]
 
 
 def _number(value: object) -> float | None:
@@ -441,16 +495,14 @@ def _invalid(sheet: SheetInfo, col: int, r1: int, r2: int, v, items, low, high):
     if column is None:
         return []
     part = column.span(r1, r2)
-    constant = np.equal(column.formulas[part], None)
-    rows = column.rows[part][constant]
-    kinds = column.kinds[part][constant]
-    values = column.values[part][constant]
-    inline = column.inline[part][constant]
+    constant = np.flatnonzero(~column.has_formula[part]) + part.start
+    rows = column.rows[constant]
+    kinds = column.kinds[constant]
     bad = np.zeros(len(rows), dtype=bool)
     rest = np.ones(len(rows), dtype=bool)
     if v.type != "list":
-        numeric = (kinds == "n") & (values != "")
-        numbers = values[numeric].astype(float)
+        numeric = (kinds == "n") & column.filled[constant]
+        numbers = column.numbers[constant][numeric]
         ok = np.ones(len(numbers), dtype=bool)
         if v.type == "whole":
             ok &= numbers == np.floor(numbers)
@@ -461,16 +513,16 @@ def _invalid(sheet: SheetInfo, col: int, r1: int, r2: int, v, items, low, high):
         rest = ~numeric
     judged: dict[tuple, bool] = {}
     decode = sheet.cells.stored_value
-    for i in np.flatnonzero(rest).tolist():
-        key = (kinds[i], None, values[i], inline[i])
+    rest = np.flatnonzero(rest)
+    texts = column.value_texts(constant[rest])
+    inline = column.inline[constant[rest]].tolist()
+    for i, text, xml in zip(rest.tolist(), texts, inline):
+        key = (kinds[i], None, text, xml)
         if key not in judged:
             value = decode(key)
             judged[key] = value not in (None, "") and not _valid(value, v, items, low, high)
         bad[i] = judged[key]
-    return [
-        (row, decode((kinds[i], None, values[i], inline[i])))
-        for i, row in zip(np.flatnonzero(bad).tolist(), rows[bad].tolist())
-    ]
+    return [(row, sheet.cells.value((row, col))) for row in rows[bad].tolist()]
 
 
 def _valid(value, v, items, low, high) -> bool:
@@ -492,8 +544,8 @@ def _cached(book: WorkbookInfo, meta: metadata.Metadata) -> list[Finding]:
     total = 0
     for sheet in book.sheets.values():
         for column in sheet.cells.columns.values():
-            formula = np.not_equal(column.formulas, None)
-            if (formula & (column.values != "")).any():
+            formula = column.has_formula
+            if (formula & column.filled).any():
                 return []  # one calculated value is enough: it was calculated
             total += int(formula.sum())
     if total:
@@ -540,11 +592,11 @@ def _compare(book: WorkbookInfo, expected, tolerance: float) -> list[Finding]:
         if column is not None and len(column):
             pos = np.minimum(np.searchsorted(column.rows, rows), len(column) - 1)
             present = column.rows[pos] == rows
-            kinds, values = column.kinds[pos], column.values[pos]
-            blank &= ~present | ((values == "") & (kinds != "inlineStr"))
+            kinds, filled = column.kinds[pos], column.filled[pos]
+            blank &= ~present | (~filled & (kinds != "inlineStr"))
             if wants.dtype.kind == "b":
-                truth = (values == "1") | (values == "true")
-                ok = present & (kinds == "b") & (values != "") & (truth == wants)
+                truth = column.truth(pos)
+                ok = present & (kinds == "b") & filled & (truth == wants)
             else:
                 numbers = wants
                 if wants.dtype.kind not in "iuf":  # text, or numbers and text mixed
@@ -555,8 +607,8 @@ def _compare(book: WorkbookInfo, expected, tolerance: float) -> list[Finding]:
                         if inferred == "string"
                         else np.array([isinstance(w, str) for w in listed], dtype=bool)
                     )
-                    texts = column.texts(sheet.cells.string_array())[pos]
-                    text = present & ((kinds == "s") | (kinds == "str")) & (values != "")
+                    texts = column.texts(sheet.cells.string_array(), pos)
+                    text = present & ((kinds == "s") | (kinds == "str")) & filled
                     ok = text & is_text & np.equal(texts, wants.astype(object)).astype(bool)
                     numbers = (
                         np.full(len(listed), np.nan)
@@ -565,9 +617,8 @@ def _compare(book: WorkbookInfo, expected, tolerance: float) -> list[Finding]:
                             [_number(w) if _number(w) is not None else np.nan for w in listed]
                         )
                     )
-                numeric = present & (kinds == "n") & (values != "")
-                got = np.full(len(rows), np.nan)
-                got[numeric] = values[numeric].astype(float)
+                got = column.numbers[pos]
+                numeric = present & ~np.isnan(got)
                 want = numbers.astype(float)
                 scale = np.maximum(np.abs(got), np.abs(want)) * tolerance
                 with np.errstate(invalid="ignore"):

@@ -5,7 +5,9 @@ openpyxl reads the cells into objects and drops what it does not model (cached v
 of formulas unless asked, shared formulas as written, chart references); the checks of
 :mod:`workbook_templates.excel_rules` and :mod:`workbook_templates.verify` need the file
 as it is, and fast (a 50,000-row table is 1.5 million cells), so this module reads the
-zip's XML with the standard library only.
+zip's XML itself: the cells with numpy over the sheet's bytes (each tag located by
+position, no Python object per cell; texts stay in the bytes until asked for), or by a
+regular expression for forms the fast way does not take; the rest with ElementTree.
 """
 
 from __future__ import annotations
@@ -197,23 +199,108 @@ def text_of(raw: str) -> str:
     )
 
 
-@dataclass(slots=True)
 class Column:
     """The stored cells of one sheet column, in row order, as parallel arrays: ``rows``
     (int), ``kinds`` (the OOXML type, "n" when not written), ``formulas`` (the formula
     text as stored, XML-escaped, or None for a constant), ``values`` (the value text as
     stored, "" when none) and ``inline`` (an inline string's XML, "" when none).
-    A 50,000-row column is five arrays, not 50,000 objects."""
+    A 50,000-row column is a few arrays, not 50,000 objects: formulas and values are
+    kept as positions in the sheet's bytes (``spans``) and made into text only when
+    asked; ``numbers`` parses the numeric values in one go."""
 
-    rows: np.ndarray
-    kinds: np.ndarray
-    formulas: np.ndarray
-    values: np.ndarray
-    inline: np.ndarray
-    _index: dict[int, int] | None = None
+    def __init__(self, rows, kinds, formulas, values, inline, data: bytes = b""):
+        """``formulas`` and ``values``: object arrays of text, or (starts, ends) of
+        each cell's text in ``data`` (the sheet's bytes; a start of -1 for none)."""
+        self.rows, self.kinds, self.inline = rows, kinds, inline
+        self._formulas = formulas if isinstance(formulas, np.ndarray) else None
+        self._values = values if isinstance(values, np.ndarray) else None
+        # "formulas"/"values" -> (the bytes, starts, ends)
+        self._spans: dict[str, tuple[bytes, np.ndarray, np.ndarray]] = {}
+        if isinstance(formulas, tuple):
+            self._spans["formulas"] = (data, *formulas)
+        if isinstance(values, tuple):
+            self._spans["values"] = (data, *values)
+        self._numbers: np.ndarray | None = None
+        self._index: dict[int, int] | None = None
 
     def __len__(self) -> int:
         return len(self.rows)
+
+    @property
+    def formulas(self) -> np.ndarray:
+        if self._formulas is None:
+            data, starts, ends = self._spans["formulas"]
+            self._formulas = np.full(len(self.rows), None, dtype=object)
+            have = np.flatnonzero(starts >= 0)
+            self._formulas[have] = _texts(data, starts[have], ends[have])
+        return self._formulas
+
+    @property
+    def values(self) -> np.ndarray:
+        if self._values is None:
+            data, starts, ends = self._spans["values"]
+            self._values = np.full(len(self.rows), "", dtype=object)
+            have = np.flatnonzero(ends > starts)
+            self._values[have] = _texts(data, starts[have], ends[have])
+        return self._values
+
+    @property
+    def has_formula(self) -> np.ndarray:
+        """True where the cell holds a formula."""
+        if "formulas" in self._spans:
+            return self._spans["formulas"][1] >= 0
+        return np.not_equal(self._formulas, None)
+
+    @property
+    def filled(self) -> np.ndarray:
+        """True where the cell holds a value (a formula's cached result included)."""
+        if "values" in self._spans:
+            _data, starts, ends = self._spans["values"]
+            return ends > starts
+        return self._values != ""
+
+    def spans(self, what: str) -> tuple[bytes, np.ndarray, np.ndarray]:
+        """(the bytes, starts, ends) of the stored ``what``
+        ("formulas" or "values"), UTF-8 and XML-escaped as stored; a start of -1 for
+        none."""
+        if what not in self._spans:
+            texts = self.formulas if what == "formulas" else self.values
+            present = np.not_equal(texts, None)
+            encoded = [t.encode() for t in texts[present].tolist()]
+            lengths = np.fromiter(map(len, encoded), np.int64, len(encoded))
+            starts = np.full(len(texts), -1, np.int64)
+            ends = np.full(len(texts), -1, np.int64)
+            ends[present] = np.cumsum(lengths)
+            starts[present] = ends[present] - lengths
+            self._spans[what] = (b"".join(encoded) + bytes(8), starts, ends)
+        return self._spans[what]
+
+    @property
+    def numbers(self) -> np.ndarray:
+        """The values as floats where the cell holds a number (type n), NaN elsewhere."""
+        if self._numbers is None:
+            out = np.full(len(self.rows), np.nan)
+            numeric = (self.kinds == "n") & self.filled
+            if numeric.any():
+                if self._values is None:
+                    data, starts, ends = self._spans["values"]
+                    out[numeric] = _parse_numbers(data, starts[numeric], ends[numeric])
+                else:
+                    out[numeric] = self._values[numeric].astype(float)
+            self._numbers = out
+        return self._numbers
+
+    def truth(self, pos: np.ndarray) -> np.ndarray:
+        """True where the value stored at ``pos`` reads as true ("1" or "true")."""
+        if self._values is not None:
+            values = self._values[pos]
+            return (values == "1") | (values == "true")
+        data, starts, ends = self._spans["values"]
+        buf = ByteBuffer(data)
+        starts, lengths = starts[pos], ends[pos] - starts[pos]
+        return ((lengths == 1) & (buf.buf[starts] == 49)) | (
+            (lengths == 4) & buf.equal_at(starts, b"true")
+        )
 
     def span(self, first: int, last: int) -> slice:
         """The positions of the stored cells from row ``first`` to ``last``."""
@@ -229,24 +316,63 @@ class Column:
             self._index = dict(zip(self.rows.tolist(), range(len(self.rows))))
         return self._index.get(row)
 
-    def texts(self, strings: np.ndarray) -> np.ndarray:
-        """The stored values as text where the cell holds text (a shared or formula
-        string), else as stored."""
-        out = self.values.copy()
-        shared = (self.kinds == "s") & (self.values != "")
-        if shared.any():
-            out[shared] = strings[self.values[shared].astype(np.int64)]
-        formula_text = self.kinds == "str"
-        if formula_text.any():
-            out[formula_text] = list(map(text_of, out[formula_text]))
+    def texts(self, strings: np.ndarray, pos: np.ndarray) -> np.ndarray:
+        """The values stored at positions ``pos`` as text where the cell holds text (a
+        shared or formula string), else ""."""
+        kinds = self.kinds[pos]
+        out = np.full(len(pos), "", dtype=object)
+        shared = np.flatnonzero((kinds == "s") & self.filled[pos])
+        if len(shared):
+            at = pos[shared]
+            if self._values is None:
+                data, starts, ends = self._spans["values"]
+                numbers = _parse_numbers(data, starts[at], ends[at])
+            else:
+                numbers = self._values[at].astype(float)
+            out[shared] = strings[numbers.astype(np.int64)]
+        formula_text = np.flatnonzero(kinds == "str")
+        if len(formula_text):
+            out[formula_text] = list(map(text_of, self.value_texts(pos[formula_text])))
         return out
+
+    def value_texts(self, pos: np.ndarray) -> list[str]:
+        """The values stored at positions ``pos`` as stored ("" for none)."""
+        if self._values is not None:
+            return self._values[pos].tolist()
+        data, starts, ends = self._spans["values"]
+        return _texts(data, starts[pos], ends[pos])
 
     def raw(self, i: int) -> tuple[str, str | None, str, str] | None:
         """The stored cell at position ``i``; None for an empty one (a style alone)."""
-        formula, value, inline = self.formulas[i], self.values[i], self.inline[i]
+        formula, value, inline = self._formula(i), self._value(i), self.inline[i]
         if formula is None and not value and not inline:
             return None
         return self.kinds[i], formula, value, inline
+
+    def _formula(self, i: int) -> str | None:
+        if self._formulas is not None:
+            return self._formulas[i]
+        data, starts, ends = self._spans["formulas"]
+        start, end = int(starts[i]), int(ends[i])
+        return None if start < 0 else data[start:end].decode()
+
+    def _value(self, i: int) -> str:
+        if self._values is not None:
+            return self._values[i]
+        data, starts, ends = self._spans["values"]
+        start, end = int(starts[i]), int(ends[i])
+        return data[start:end].decode() if end > start else ""
+
+
+def _parse_numbers(data: bytes, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """The numbers written at ``data[start:end]``, parsed by numpy in one go (each text
+    padded into a fixed-width byte string)."""
+    lengths = ends - starts
+    width = int(lengths.max())
+    buf = np.frombuffer(data, np.uint8)
+    at = starts[:, None] + np.arange(width)
+    fixed = np.where(at < ends[:, None], buf[np.minimum(at, len(buf) - 1)], 0).astype(np.uint8)
+    return fixed.view(f"S{width}").ravel().astype(float)
 
 
 class Cells(Mapping):
@@ -315,20 +441,19 @@ class Cells(Mapping):
         if column is None:
             return [None] * len(rows)
         part = column.span(rows.start, rows.stop - 1)
-        kinds, values = column.kinds[part], column.values[part]
-        filled = values != ""
+        kinds, filled = column.kinds[part], column.filled[part]
         numeric = (kinds == "n") & filled
         if len(kinds) == len(rows) and numeric.all():
-            return values.astype(float)
+            return column.numbers[part].copy()
         out = np.full(len(kinds), None, dtype=object)
-        out[numeric] = values[numeric].astype(float).tolist()
+        out[numeric] = column.numbers[part][numeric].tolist()
         shared = (kinds == "s") & filled
         if shared.any():
-            out[shared] = self.string_array()[values[shared].astype(np.int64)]
+            at = np.flatnonzero(shared) + part.start
+            out[shared] = column.texts(self.string_array(), at)
         rest = np.flatnonzero(~numeric & ~shared & ((kinds != "n") | filled)).tolist()
-        decode, inline, formulas = self.stored_value, column.inline[part], column.formulas[part]
         for i in rest:
-            out[i] = decode((kinds[i], formulas[i], values[i], inline[i]))
+            out[i] = self.stored_value(column.raw(part.start + i) or (kinds[i], None, "", ""))
         if len(out) == len(rows):
             return out.tolist()
         stored = dict(zip(column.rows[part].tolist(), out.tolist()))
@@ -363,19 +488,19 @@ def _read_cells(
     """Cells by regular expression (the XML is machine-written and regular; a parser
     is ten times slower on a large table); the rest of the sheet with ElementTree.
     Returns the (kind, relationship id) of the sheet's table parts and drawings."""
-    text = z.read(part).decode("utf-8")
-    start = text.find("<sheetData")
-    end = text.find("</sheetData>")
+    data = z.read(part)
+    start = data.find(b"<sheetData")
+    end = data.find(b"</sheetData>")
     if start < 0:
-        rest = text
+        rest = data
     elif end < 0:  # <sheetData/>
-        close = text.index(">", start) + 1
-        rest = text[:start] + text[close:]
+        close = data.index(b">", start) + 1
+        rest = data[:start] + data[close:]
     else:
-        rest = text[:start] + text[end + len("</sheetData>") :]
+        rest = data[:start] + data[end + len(b"</sheetData>") :]
         if with_cells:
-            _cells(text[start:end], sheet)
-    del text
+            _cells(data[start : end + len(_END)], sheet)
+    del data
     root = ET.fromstring(rest)
     for el in root.iter(M + "dataValidation"):
         sqref = el.get("sqref", "")
@@ -395,6 +520,211 @@ def _read_cells(
     return [("table", el.get(R_ID)) for el in root.iter(M + "tablePart")] + [
         ("drawing", el.get(R_ID)) for el in root.iter(M + "drawing")
     ]
+
+
+# The fast path of :func:`_cells`: the sheet data as a byte array, every tag found by
+# numpy (the "<" positions and the bytes after them), each cell's reference, type,
+# formula and value located by position, and no Python object made per cell (the
+# texts stay in the bytes until asked for: :class:`Column`). It takes the forms
+# LibreOffice and Excel write (a cell opens with its r attribute, its type attribute
+# last; <f>, <f aca="false"> or any <f ...> for shared formulas; <v>text</v> or
+# <v/>); anything else is read by the regular expression below.
+_KIND_NAMES = np.array(["n", "s", "str", "b", "e", "inlineStr", "d"], dtype=object)
+_ONE_LETTER = {ord("n"): 0, ord("s"): 1, ord("b"): 3, ord("e"): 4, ord("d"): 6}
+_ACA = b' aca="false">'
+_END = b"</sheetData>"
+
+
+def _texts(data: bytes, starts: np.ndarray, ends: np.ndarray) -> list[str]:
+    return [data[s:e].decode() for s, e in zip(starts.tolist(), ends.tolist())]
+
+
+class ByteBuffer:
+    """A byte buffer that also reads eight bytes from any position in one step (a
+    strided view as little-endian 64-bit words), to compare short texts at many
+    positions at once."""
+
+    def __init__(self, data: bytes):
+        self.buf = np.frombuffer(data, np.uint8)
+        words = np.lib.stride_tricks.as_strided(
+            self.buf, (max(len(data) - 7, 0), 8), (1, 1), writeable=False
+        )
+        self.words = words.view("<u8")[:, 0]
+
+    def find(self, byte: int, step: int = 1 << 22) -> np.ndarray:
+        """The positions of ``byte``, found a few megabytes at a time."""
+        found, flags = [], np.empty(min(step, len(self.buf)), dtype=bool)
+        for start in range(0, len(self.buf), step):
+            part = self.buf[start : start + step]
+            np.equal(part, byte, out=flags[: len(part)])
+            found.append(np.flatnonzero(flags[: len(part)]) + start)
+        return np.concatenate(found) if found else np.zeros(0, np.int64)
+
+    def bytes_at(self, at: np.ndarray) -> np.ndarray:
+        """The eight bytes from each position ``at``, as rows of a (len(at), 8) array."""
+        words = self.words[np.clip(at, 0, len(self.words) - 1)]
+        return words.view(np.uint8).reshape(-1, 8)
+
+    def equal_at(self, at: np.ndarray, text: bytes) -> np.ndarray:
+        """True where the buffer holds ``text`` from position ``at``."""
+        ok = np.ones(len(at), dtype=bool)
+        for i in range(0, len(text), 8):
+            part = text[i : i + 8]
+            mask = (1 << (8 * len(part))) - 1
+            word = self.words[np.clip(at + i, 0, len(self.words) - 1)]
+            word = word if len(part) == 8 else word & mask
+            ok &= word == int.from_bytes(part, "little")
+        return ok
+
+
+def _cells_fast(data: bytes, sheet: SheetInfo) -> bool:
+    """Read the cells of ``data`` (the sheet data as bytes, ending with its closing
+    tag) into ``sheet``; False, with nothing read, when a cell is not in a form this
+    reads."""
+    b = ByteBuffer(data)
+    buf = b.buf
+    lt = b.find(60)  # <
+    first, second = buf[lt + 1], buf[lt + 2]
+    is_c = first == 99
+    opens = is_c & ((second == 32) | (second == 62) | (second == 47))
+    at_cell = np.flatnonzero(opens)
+    p = lt[at_cell]
+    if len(p) != np.count_nonzero(is_c):  # another tag starting with c
+        return False
+    if not len(p):
+        return True
+    if not b.equal_at(p + 2, b' r="').all():
+        return False  # r is not the first attribute
+    # the reference: one to three letters, digits, a quote (the 16 bytes after r=")
+    ref = np.hstack([b.bytes_at(p + 6), b.bytes_at(p + 14)])
+    up = (ref[:, :4] >= 65) & (ref[:, :4] <= 90)
+    if not up[:, 0].all() or up.all(axis=1).any():
+        return False
+    two, three = up[:, 1], up[:, 1] & up[:, 2]
+    col = ref[:, 0].astype(np.int64) - 64
+    col[two] = col[two] * 26 + ref[two, 1] - 64
+    col[three] = col[three] * 26 + ref[three, 2] - 64
+    letters = 1 + two + three
+    number = np.where(
+        (letters == 1)[:, None], ref[:, 1:9], np.where(three[:, None], ref[:, 3:11], ref[:, 2:10])
+    )
+    row = np.zeros(len(p), np.int64)
+    digits = np.zeros(len(p), np.int64)
+    going = np.ones(len(p), dtype=bool)
+    for j in range(8):
+        d = number[:, j]
+        going &= (d >= 48) & (d <= 57)
+        row = np.where(going, row * 10 + d - 48, row)
+        digits += going
+    ends = np.take_along_axis(number, np.minimum(digits, 7)[:, None], axis=1)[:, 0]
+    if not ((digits > 0) & (digits < 8) & (ends == 34)).all():
+        return False
+    ref_end = p + 6 + letters + digits  # the reference's closing quote
+    # the tag ends just before the next one; its last attribute ends with a quote
+    tag_end = lt[at_cell + 1] - 1
+    closed = buf[tag_end - 1] == 47
+    quote = tag_end - 1 - closed
+    if not ((buf[tag_end] == 62) & (buf[quote] == 34)).all():
+        return False
+    # the type, when it is the last attribute: t="n", t="str" or t="inlineStr"
+    codes = np.zeros(len(p), np.int8)
+    last = b.bytes_at(quote - 7)  # the eight bytes up to the quote
+    one = np.flatnonzero(
+        (last[:, 2] == 32) & (last[:, 3] == 116) & (last[:, 4] == 61) & (last[:, 5] == 34)
+    )
+    letter = last[one, 6]
+    codes[one] = -1
+    for byte, code in _ONE_LETTER.items():
+        codes[one[letter == byte]] = code
+    codes[(last == np.frombuffer(b' t="str"', np.uint8)).all(axis=1)] = 2
+    maybe = np.flatnonzero(last[:, 0] == ord("l"))  # ...lineStr"
+    codes[maybe[b.equal_at(quote[maybe] - 13, b' t="inlineStr')]] = 5
+    if (codes < 0).any():
+        return False  # a type not in the standard
+    typed = np.count_nonzero(codes) + np.count_nonzero(codes[one] == 0)
+    # a cell without a type found holds r alone or r and s="digits": no type elsewhere
+    has_type = codes != 0
+    has_type[one] = True
+    untyped = np.flatnonzero(~has_type)
+    rest = quote[untyped] - ref_end[untyped]
+    plain_tags = (rest == 0) | (
+        (rest >= 5) & (rest <= 9) & b.equal_at(ref_end[untyped] + 1, b' s="')
+    )
+    # a cell's children follow its tag in order: <f>, <v>, <is> (each at most once)
+    after = at_cell + 1  # the position in lt of the tag after each cell's tag
+
+    def children(tags: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+        """(cells, their tag among ``tags``) where the tag follows the cell's
+        tag or last child; None if one of ``tags`` is elsewhere."""
+        cells = np.flatnonzero(~closed & tags[after])
+        return (cells, after[cells]) if len(cells) == np.count_nonzero(tags) else None
+
+    kinds = _KIND_NAMES[codes]
+    formulas: tuple | np.ndarray = (np.full(len(p), -1), np.full(len(p), -1))
+    t_in_formulas = 0
+    found = children((first == 102) & ((second == 32) | (second == 62) | (second == 47)))
+    if found is None:
+        return False
+    f_cell, f_tag = found
+    if len(f_tag):
+        f_at = lt[f_tag]
+        f_end = np.where(second[f_tag] == 62, f_at + 2, -1)
+        aca = f_end < 0
+        aca[aca] = b.equal_at(f_at[aca] + 2, _ACA)
+        f_end[aca] = f_at[aca] + 1 + len(_ACA)
+        other = np.flatnonzero(f_end < 0)  # shared formulas and other attributes
+        f_end[other] = [data.index(b">", q) for q in f_at[other].tolist()]
+        if not (lt[f_tag + 1] > f_end).all():
+            return False  # a < inside the tag
+        empty = buf[f_end - 1] == 47
+        text_end = np.where(empty, f_end + 1, lt[f_tag + 1])
+        closing = f_tag[~empty] + 1
+        if not ((first[closing] == 47) & (second[closing] == 102)).all():
+            return False  # not </f>
+        formulas[0][f_cell] = f_end + 1
+        formulas[1][f_cell] = text_end
+        after[f_cell] = f_tag + 2 - empty
+        if len(other):
+            fopen = np.full(len(p), "", dtype=object)
+            fopen[f_cell[other]] = _texts(data, f_at[other], f_end[other] - empty[other])
+            t_in_formulas = sum(text.count(' t="') for text in fopen[f_cell[other]].tolist())
+            if any("shared" in text for text in fopen[f_cell[other]].tolist()):
+                # spelt out as text, cell by cell (Excel's files)
+                formulas = Column(row, kinds, formulas, None, None, data).formulas
+                _shared_formulas(col, row, fopen, formulas, formulas)
+    if not plain_tags.all() and typed + t_in_formulas != data.count(b' t="'):
+        return False  # a type attribute that is not the cell's last
+    values = (np.zeros(len(p), np.int64), np.zeros(len(p), np.int64))
+    found = children((first == 118) & ((second == 62) | (second == 32) | (second == 47)))
+    if found is None:
+        return False
+    v_cell, v_tag = found
+    if len(v_tag):
+        v_at = lt[v_tag]
+        plain = second[v_tag] == 62
+        if not b.equal_at(v_at[~plain] + 2, b"/>").all():
+            return False  # attributes on <v>
+        closing = v_tag[plain] + 1
+        if not ((first[closing] == 47) & (second[closing] == 118)).all():
+            return False  # not </v>
+        values[0][v_cell] = v_at + 3
+        values[1][v_cell] = np.where(plain, lt[v_tag + 1], v_at + 3)
+        after[v_cell] = v_tag + 1 + plain
+    inline = np.full(len(p), "", dtype=object)
+    tags = (first == 105) & (second == 115)  # <is>
+    maybe = np.flatnonzero(tags)
+    tags[maybe] = buf[lt[maybe] + 3] == 62
+    found = children(tags)
+    if found is None:
+        return False
+    i_cell, i_tag = found
+    if len(i_cell):
+        close = np.flatnonzero((first == 47) & (second == 105))  # </is>
+        close = lt[close[buf[lt[close] + 3] == 115]]
+        i_at = lt[i_tag]
+        inline[i_cell] = _texts(data, i_at + 4, close[np.searchsorted(close, i_at)])
+    _columns(sheet, col, row, kinds, formulas, values, inline, data)
+    return True
 
 
 _TAG = re.compile(r"<(row|c)(?=[\s>/])([^>]*)>")
@@ -427,7 +757,16 @@ def _positioned(xml: str) -> str:
     return _TAG.sub(tag, xml)
 
 
-def _cells(xml: str, sheet: SheetInfo) -> None:
+def _cells(xml: str | bytes, sheet: SheetInfo) -> None:
+    """Read the sheet's cells (the text inside its sheetData) into ``sheet``."""
+    data = xml.encode() if isinstance(xml, str) else xml
+    if not data.endswith(_END):
+        data += _END
+    if not _cells_fast(data, sheet):
+        _cells_matched(xml if isinstance(xml, str) else data.decode("utf-8"), sheet)
+
+
+def _cells_matched(xml: str, sheet: SheetInfo) -> None:
     """One regular-expression pass over the sheet's cells, then numpy sorts them into
     columns: no Python object per cell beyond the match itself."""
     found = _CELL_XML.findall(xml)
@@ -446,21 +785,35 @@ def _cells(xml: str, sheet: SheetInfo) -> None:
     kinds = np.where(kinds == "", "n", kinds)
     has_formula = fopen != ""
     formulas = np.where(has_formula, ftext, None)
-    if "shared" in xml:
-        _shared_formulas(letters, rows, fopen, ftext, formulas)
     codes, names = pd.factorize(letters)
-    order = np.argsort(codes, kind="stable")
-    bounds = np.searchsorted(codes[order], np.arange(len(names) + 1))
+    cols = np.array([_column(name) for name in names], dtype=np.int64)[codes]
     numbers = rows.astype(np.int64)
+    if "shared" in xml:
+        _shared_formulas(cols, numbers, fopen, ftext, formulas)
+    _columns(sheet, cols, numbers, kinds, formulas, values, inline)
+
+
+def _columns(sheet: SheetInfo, cols, rows, kinds, formulas, values, inline, data=b"") -> None:
+    """Sort the cells (given in file order) into the sheet's columns (in the order they
+    first appear), each in row order."""
+    order = np.argsort(cols.astype(np.int16), kind="stable")  # a radix sort
+    cols = cols[order]
+    starts = np.flatnonzero(np.r_[True, cols[1:] != cols[:-1]])
+    bounds = np.r_[starts, len(cols)]
     columns = sheet.cells.columns
-    for code, name in enumerate(names):
-        part = order[bounds[code] : bounds[code + 1]]
-        columns[_column(name)] = Column(
-            numbers[part], kinds[part], formulas[part], values[part], inline[part]
+    for i in np.argsort(order[starts], kind="stable").tolist():
+        part = order[bounds[i] : bounds[i + 1]]
+        columns[int(cols[bounds[i]])] = Column(
+            rows[part],
+            kinds[part],
+            tuple(a[part] for a in formulas) if isinstance(formulas, tuple) else formulas[part],
+            tuple(a[part] for a in values) if isinstance(values, tuple) else values[part],
+            inline[part],
+            data,
         )
 
 
-def _shared_formulas(letters, rows, fopen, ftext, formulas) -> None:
+def _shared_formulas(cols, rows, fopen, ftext, formulas) -> None:
     """Spell out shared formulas (ECMA-376 Part 1, 18.3.1.40, the f element: Excel
     stores a filled-down column as ``<f t="shared" ref="D5:D900" si="0">D4+1</f>`` in
     the first cell and ``<f t="shared" si="0"/>`` in the others, each meaning the first
@@ -473,7 +826,7 @@ def _shared_formulas(letters, rows, fopen, ftext, formulas) -> None:
         attrs = dict(_ATTR.findall(fopen[i]))
         if attrs.get("t") != "shared":
             continue
-        row, col = int(rows[i]), _column(letters[i])
+        row, col = int(rows[i]), int(cols[i])
         si = attrs.get("si", "")
         if ftext[i]:  # the master: the one cell that holds the text (and the ref)
             shared[si] = to_r1c1(text_of(ftext[i]), row, col)
@@ -483,7 +836,7 @@ def _shared_formulas(letters, rows, fopen, ftext, formulas) -> None:
         if si not in shared:
             continue  # a follower whose master is missing: left a formula-less cell
         fmt, offsets = a1_format(xml_escape(shared[si]), col)
-        at = rows[where].astype(np.int64)
+        at = rows[where]
         shifted = ((at + o).tolist() for o in offsets)
         formulas[where] = list(map(fmt.__mod__, zip(*shifted))) if offsets else fmt
 

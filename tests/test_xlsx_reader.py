@@ -1,0 +1,184 @@
+"""The sheet reader's two ways through a sheet's cells give the same cells.
+
+:func:`workbook_templates.xlsx_reader._cells` reads a sheet the fast way (numpy over the
+bytes: every tag located by position, texts left in the bytes) when every cell is in a
+form LibreOffice and Excel write, and by a regular expression otherwise. The regular
+expression is the reference here: both ways are run on the same XML and must give the
+same rows, types, formulas, values and inline strings, column by column; and verify's
+formula check compares a whole column as bytes, which must find exactly the cells the
+text comparison finds.
+"""
+
+from __future__ import annotations
+
+import zipfile
+
+import numpy as np
+import pytest
+from test_verify import libreoffice_saved
+from test_verify_excel_form import excel_form
+from test_verify_templates import NAMES, four_templates
+
+from workbook_templates.formula_text import to_r1c1
+from workbook_templates.verify import _Expected
+from workbook_templates.xlsx_reader import (
+    SheetInfo,
+    _cells,
+    _cells_fast,
+    _cells_matched,
+    read,
+)
+
+FIELDS = ("rows", "kinds", "formulas", "values", "inline")
+
+
+def both_ways(xml: str) -> tuple[SheetInfo, SheetInfo, bool]:
+    """The sheet data ``xml`` read by :func:`_cells` and by the regular expression
+    alone, and whether the fast way took it."""
+    fast, matched = SheetInfo("S", "", "visible"), SheetInfo("S", "", "visible")
+    took = _cells_fast(xml.encode() + b"</sheetData>", SheetInfo("S", "", "visible"))
+    _cells(xml, fast)
+    _cells_matched(xml, matched)
+    return fast, matched, took
+
+
+def assert_same(fast: SheetInfo, matched: SheetInfo) -> None:
+    a, b = fast.cells.columns, matched.cells.columns
+    assert list(a) == list(b)
+    for col in a:
+        for name in FIELDS:
+            got, want = getattr(a[col], name), getattr(b[col], name)
+            assert got.tolist() == want.tolist(), (fast.name, col, name)
+            assert got.dtype == want.dtype
+        assert np.array_equal(a[col].numbers, b[col].numbers, equal_nan=True)
+
+
+@pytest.fixture(scope="module")
+def saved(tmp_path_factory):
+    return libreoffice_saved(tmp_path_factory.mktemp("xlsx_reader"), four_templates())
+
+
+def _sheet_data(path) -> dict[str, str]:
+    with zipfile.ZipFile(path) as z:
+        out = {}
+        for name in z.namelist():
+            if name.startswith("xl/worksheets/sheet"):
+                xml = z.read(name).decode()
+                start, end = xml.find("<sheetData"), xml.find("</sheetData>")
+                if start >= 0 and end >= 0:
+                    out[name] = xml[start:end]
+        return out
+
+
+@pytest.mark.engine
+@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("form", ["LibreOffice", "Excel"])
+def test_both_ways_read_the_same_cells(saved, tmp_path, name, form):
+    path = saved[name] if form == "LibreOffice" else excel_form(saved[name], tmp_path / "x.xlsx")
+    sheets = _sheet_data(path)
+    assert sheets
+    for part, xml in sheets.items():
+        fast, matched, took = both_ways(xml)
+        assert took, part  # both writers' forms are read the fast way
+        fast.name = matched.name = part
+        assert_same(fast, matched)
+
+
+def test_forms_the_fast_way_leaves_to_the_regular_expression():
+    # a type that is not the last attribute, a type outside the standard, a value
+    # element with an attribute, a cell without r: each read, and read alike
+    for xml in (
+        '<row r="1"><c r="A1" t="s" s="2"><v>0</v></c><c r="B1" s="1" t="n"><v>4</v></c></row>',
+        '<row r="1"><c r="A1" s="1" t="x"><v>q</v></c></row>',
+        '<row r="1"><c r="A1" s="1" t="n"><v xml:space="preserve">4</v></c></row>',
+        '<row r="1"><c r="A1"><v>1</v></c><c><v>2</v></c></row>',
+    ):
+        fast, matched, took = both_ways(xml)
+        assert not took, xml
+        assert_same(fast, matched)
+    fast, _matched, _took = both_ways(
+        '<row r="1"><c r="A1" t="s" s="2"><v>0</v></c><c r="B1" s="1" t="n"><v>4</v></c></row>'
+    )
+    assert fast.cells.columns[1].kinds.tolist() == ["s"]
+    assert fast.cells.columns[2].numbers.tolist() == [4.0]
+
+
+def test_every_cell_type_and_number_form_the_fast_way():
+    # each OOXML cell type; empty, self-closed and valueless cells; an empty formula
+    # element; numbers as writers spell them, each parsed to the float Python reads
+    numbers = ["0", "-0.5", "1E-05", "2.5e+300", "0.000412725756589525", "12345678901234567"]
+    cells = "".join(f'<c r="A{i}" s="3" t="n"><v>{n}</v></c>' for i, n in enumerate(numbers, 1))
+    xml = (
+        f'<row r="1">{cells}</row>'
+        '<row r="9"><c r="B9" t="s"><v>0</v></c><c r="C9" t="str"><f>"a"&amp;"b"</f>'
+        '<v>ab&amp;c</v></c><c r="D9" t="b"><v>1</v></c><c r="E9" t="e"><f>1/0</f>'
+        '<v>#DIV/0!</v></c><c r="F9" t="inlineStr"><is><t>in &lt;line&gt;</t></is></c>'
+        '<c r="G9" t="d"><v>2026-05-29T00:00:00</v></c><c r="H9" s="4"/><c r="I9"><v/></c>'
+        '<c r="J9"><f/><v>3</v></c><c r="AB9" t="b"><v>true</v></c>'
+        '<c r="ABC9"><f aca="false">A1+1</f><v>1</v></c></row>'
+    )
+    fast, matched, took = both_ways(xml)
+    assert took
+    assert_same(fast, matched)
+    got = fast.cells
+    assert got.columns[1].numbers.tolist() == [float(n) for n in numbers]
+    got.strings.append("x")
+    assert [got.value((9, c)) for c in (2, 3, 4, 5, 6)] == [
+        "x",
+        "ab&c",
+        True,
+        "#DIV/0!",
+        "in <line>",
+    ]
+    assert got[9, 7].kind == "d" and (9, 8) not in got and (9, 9) not in got
+    assert (got[9, 10].formula, got[9, 10].value) == ("", 3)
+    assert got.columns[28].truth(np.array([0])).tolist() == [True]
+    assert got[9, 731].formula == "A1+1"  # ABC = 1*26*26 + 2*26 + 3
+
+
+def _formula_column(formulas: dict[int, str | None]):
+    """A column whose cells hold ``formulas`` (row -> text; None: a constant)."""
+    cells = "".join(
+        f'<row r="{r}"><c r="S{r}" s="1" t="n">'
+        + (f'<f aca="false">{f}</f><v>1</v></c></row>' if f else "<v>7</v></c></row>")
+        for r, f in formulas.items()
+    )
+    sheet = SheetInfo("S", "", "visible")
+    _cells(cells, sheet)
+    return sheet.cells.columns[19]
+
+
+def test_a_column_compared_as_bytes_finds_what_the_text_comparison_finds():
+    # S = the running total N(R{r-1})+F{r} ("N(R7)+F8" in row 8), down rows whose numbers
+    # change their count of digits (9 -> 10, 99 -> 100, 9999 -> 10000), where a
+    # text of one length no longer holds: R99 in row 100 is N(R99)+F100. Tampered:
+    # row 100 refers to G, row 10001 holds a constant, row 9 misses its "+".
+    rows = [*range(8, 13), *range(97, 103), *range(9998, 10003)]
+    formulas: dict[int, str | None] = {r: f"N(R{r - 1})+F{r}" for r in rows}
+    formulas[100] = "N(R99)+G100"
+    formulas[10001] = None
+    formulas[9] = "N(R8)F9"
+    column = _formula_column(formulas)
+    expected = _Expected(to_r1c1("N(R7)+F8", 8, 19), 19)
+    at = np.array(rows)
+    matched = expected.matching(column, np.arange(len(rows)), at)
+    assert sorted(at[~matched].tolist()) == [9, 100, 10001]
+    stored = [formulas[r] for r in rows]
+    assert sorted(rows[i] for i in expected.mismatches(stored, rows)) == [9, 100, 10001]
+
+
+def test_a_reference_above_row_1_is_left_to_the_text_comparison():
+    # N(R{r-1}) in row 1 would refer to row 0: not compared as bytes (False), and the
+    # text comparison judges it (Excel would store #REF!, never "R0")
+    column = _formula_column({1: "N(R0)+F1", 2: "N(R1)+F2"})
+    expected = _Expected(to_r1c1("N(R7)+F8", 8, 19), 19)
+    assert expected.matching(column, np.arange(2), np.array([1, 2])).tolist() == [False, True]
+    assert expected.mismatches(["N(R0)+F1"], [1]) == []
+
+
+def test_a_workbook_read_fast_keeps_its_cells_in_the_bytes(saved):
+    # the 20-account matrix: formulas and values are made into text only when asked
+    sheet = read(saved["am"]).sheets["Accounts"]
+    column = next(c for c in sheet.cells.columns.values() if c.has_formula.any())
+    assert column._formulas is None and column._values is None
+    assert column.formulas[column.has_formula].tolist()  # made on request
