@@ -247,7 +247,13 @@ class _Expected:
         words = ByteBuffer(data).words  # eight bytes from any position
         starts, lengths = starts[pos], ends[pos] - starts[pos]
         ok = np.zeros(len(pos), dtype=bool)
-        for (_fmt, offsets), pieces in zip(self.variants, self.pieces):
+        order = list(range(len(self.variants)))
+        if len(pos) and starts[0] >= 0:  # the spelling of the first row first
+            text = data[starts[0] : starts[0] + lengths[0]].decode()
+            first = [v for v in order if self.texts([int(rows[0])], v) == [text]]
+            order = first[:1] + [v for v in order if v not in first[:1]]
+        for v in order:
+            (_fmt, offsets), pieces = self.variants[v], self.pieces[v]
             left = np.flatnonzero(~ok & (starts >= 0))
             if not len(left):
                 break

@@ -17,6 +17,7 @@ import posixpath
 import re
 import zipfile
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from html import unescape
@@ -366,7 +367,7 @@ class Column:
 
 def _parse_numbers(data: bytes, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     """The numbers written at ``data[start:end]``, parsed by numpy in one go (each text
-    padded into a fixed-width byte string)."""
+    padded into a fixed-width byte string; numpy reads them as ``float()`` does)."""
     lengths = ends - starts
     width = int(lengths.max())
     buf = np.frombuffer(data, np.uint8)
@@ -483,14 +484,13 @@ class Cells(Mapping):
 
 
 def _read_cells(
-    z: zipfile.ZipFile, part: str, strings: list[str], sheet: SheetInfo, with_cells: bool
+    data: bytes, strings: list[str], sheet: SheetInfo, with_cells: bool
 ) -> list[tuple[str, str]]:
-    """Cells by regular expression (the XML is machine-written and regular; a parser
-    is ten times slower on a large table); the rest of the sheet with ElementTree.
-    Returns the (kind, relationship id) of the sheet's table parts and drawings."""
-    data = z.read(part)
+    """The cells of the sheet part ``data`` (see :func:`_cells`); the rest of the sheet
+    with ElementTree. Returns the (kind, relationship id) of the sheet's table parts
+    and drawings."""
     start = data.find(b"<sheetData")
-    end = data.find(b"</sheetData>")
+    end = data.rfind(_END)
     if start < 0:
         rest = data
     elif end < 0:  # <sheetData/>
@@ -498,8 +498,8 @@ def _read_cells(
         rest = data[:start] + data[close:]
     else:
         rest = data[:start] + data[end + len(b"</sheetData>") :]
-        if with_cells:
-            _cells(data[start : end + len(_END)], sheet)
+        if with_cells and not _cells_fast(data, sheet, start, end):
+            _cells_matched(data[start:end].decode("utf-8"), sheet)
     del data
     root = ET.fromstring(rest)
     for el in root.iter(M + "dataValidation"):
@@ -551,11 +551,12 @@ class ByteBuffer:
         )
         self.words = words.view("<u8")[:, 0]
 
-    def find(self, byte: int, step: int = 1 << 22) -> np.ndarray:
-        """The positions of ``byte``, found a few megabytes at a time."""
-        found, flags = [], np.empty(min(step, len(self.buf)), dtype=bool)
-        for start in range(0, len(self.buf), step):
-            part = self.buf[start : start + step]
+    def find(self, byte: int, first: int, last: int, step: int = 1 << 22) -> np.ndarray:
+        """The positions of ``byte`` from ``first`` to before ``last``, found a few
+        megabytes at a time."""
+        found, flags = [], np.empty(max(0, min(step, last - first)), dtype=bool)
+        for start in range(first, last, step):
+            part = self.buf[start : min(start + step, last)]
             np.equal(part, byte, out=flags[: len(part)])
             found.append(np.flatnonzero(flags[: len(part)]) + start)
         return np.concatenate(found) if found else np.zeros(0, np.int64)
@@ -577,13 +578,13 @@ class ByteBuffer:
         return ok
 
 
-def _cells_fast(data: bytes, sheet: SheetInfo) -> bool:
-    """Read the cells of ``data`` (the sheet data as bytes, ending with its closing
-    tag) into ``sheet``; False, with nothing read, when a cell is not in a form this
-    reads."""
+def _cells_fast(data: bytes, sheet: SheetInfo, start: int, end: int) -> bool:
+    """Read the cells of ``data[start:end]`` (the sheet data: ``end`` is where its
+    closing tag starts) into ``sheet``; False, with nothing read, when a cell is not in
+    a form this reads."""
     b = ByteBuffer(data)
     buf = b.buf
-    lt = b.find(60)  # <
+    lt = b.find(60, start, end)  # <
     first, second = buf[lt + 1], buf[lt + 2]
     is_c = first == 99
     opens = is_c & ((second == 32) | (second == 62) | (second == 47))
@@ -692,7 +693,7 @@ def _cells_fast(data: bytes, sheet: SheetInfo) -> bool:
                 # spelt out as text, cell by cell (Excel's files)
                 formulas = Column(row, kinds, formulas, None, None, data).formulas
                 _shared_formulas(col, row, fopen, formulas, formulas)
-    if not plain_tags.all() and typed + t_in_formulas != data.count(b' t="'):
+    if not plain_tags.all() and typed + t_in_formulas != data.count(b' t="', start, end):
         return False  # a type attribute that is not the cell's last
     values = (np.zeros(len(p), np.int64), np.zeros(len(p), np.int64))
     found = children((first == 118) & ((second == 62) | (second == 32) | (second == 47)))
@@ -759,11 +760,9 @@ def _positioned(xml: str) -> str:
 
 def _cells(xml: str | bytes, sheet: SheetInfo) -> None:
     """Read the sheet's cells (the text inside its sheetData) into ``sheet``."""
-    data = xml.encode() if isinstance(xml, str) else xml
-    if not data.endswith(_END):
-        data += _END
-    if not _cells_fast(data, sheet):
-        _cells_matched(xml if isinstance(xml, str) else data.decode("utf-8"), sheet)
+    data = (xml.encode() if isinstance(xml, str) else xml) + _END
+    if not _cells_fast(data, sheet, 0, len(data) - len(_END)):
+        _cells_matched(xml if isinstance(xml, str) else xml.decode("utf-8"), sheet)
 
 
 def _cells_matched(xml: str, sheet: SheetInfo) -> None:
@@ -801,14 +800,20 @@ def _columns(sheet: SheetInfo, cols, rows, kinds, formulas, values, inline, data
     starts = np.flatnonzero(np.r_[True, cols[1:] != cols[:-1]])
     bounds = np.r_[starts, len(cols)]
     columns = sheet.cells.columns
+    # the positions in the bytes, moved in one block: formula start, end, value start, end
+    spans = [a for a in (formulas, values) if isinstance(a, tuple)]
+    spans = np.stack([a for pair in spans for a in pair], axis=1) if spans else None
+    no_inline = not inline.any()
     for i in np.argsort(order[starts], kind="stable").tolist():
         part = order[bounds[i] : bounds[i + 1]]
+        block = None if spans is None else spans[part]
+        there = iter(() if block is None else block.T)
         columns[int(cols[bounds[i]])] = Column(
             rows[part],
             kinds[part],
-            tuple(a[part] for a in formulas) if isinstance(formulas, tuple) else formulas[part],
-            tuple(a[part] for a in values) if isinstance(values, tuple) else values[part],
-            inline[part],
+            (next(there), next(there)) if isinstance(formulas, tuple) else formulas[part],
+            (next(there), next(there)) if isinstance(values, tuple) else values[part],
+            np.full(len(part), "", dtype=object) if no_inline else inline[part],
             data,
         )
 
@@ -878,12 +883,26 @@ def _open(path: Path, cells: bool) -> WorkbookInfo:
 def _read(z: zipfile.ZipFile, path: Path, with_cells: bool) -> WorkbookInfo:
     book = ET.fromstring(z.read("xl/workbook.xml"))
     rels = _rels(z, "xl/workbook.xml")
+    listed = book.findall("m:sheets/m:sheet", NS)
+    unzip = ThreadPoolExecutor(1)  # the next sheet is inflated while one is read
+    try:
+        inflated = {
+            rels[s.get(R_ID)]: unzip.submit(z.read, rels[s.get(R_ID)])
+            for s in listed
+            if s.get(R_ID) in rels
+        }
+        return _read_sheets(z, path, with_cells, book, rels, listed, inflated)
+    finally:
+        unzip.shutdown(cancel_futures=True)
+
+
+def _read_sheets(z, path, with_cells, book, rels, listed, inflated) -> WorkbookInfo:
     strings = _shared_strings(z)
     sheets: dict[str, SheetInfo] = {}
-    for s in book.findall("m:sheets/m:sheet", NS):
+    for s in listed:
         part = rels[s.get(R_ID)]
         sheet = SheetInfo(s.get("name"), part, s.get("state", "visible"), Cells(strings))
-        parts = _read_cells(z, part, strings, sheet, with_cells)
+        parts = _read_cells(inflated.pop(part).result(), strings, sheet, with_cells)
         sheet_rels = _rels(z, part)
         sheet.tables = [
             _table(z, sheet_rels[rid])
