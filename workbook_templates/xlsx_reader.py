@@ -884,25 +884,39 @@ def _read(z: zipfile.ZipFile, path: Path, with_cells: bool) -> WorkbookInfo:
     book = ET.fromstring(z.read("xl/workbook.xml"))
     rels = _rels(z, "xl/workbook.xml")
     listed = book.findall("m:sheets/m:sheet", NS)
-    unzip = ThreadPoolExecutor(1)  # the next sheet is inflated while one is read
-    try:
-        inflated = {
-            rels[s.get(R_ID)]: unzip.submit(z.read, rels[s.get(R_ID)])
-            for s in listed
-            if s.get(R_ID) in rels
-        }
-        return _read_sheets(z, path, with_cells, book, rels, listed, inflated)
-    finally:
-        unzip.shutdown(cancel_futures=True)
-
-
-def _read_sheets(z, path, with_cells, book, rels, listed, inflated) -> WorkbookInfo:
     strings = _shared_strings(z)
+    # two sheets at a time, each inflated and read in its own thread: zlib and numpy
+    # work outside Python's lock, so a second core is used
+    workers = ThreadPoolExecutor(2)
+    try:
+        read_parts = {}
+        for s in sorted(listed, key=lambda s: -_size(z, rels.get(s.get(R_ID)))):
+            sheet = SheetInfo(s.get("name"), "", s.get("state", "visible"), Cells(strings))
+            if s.get(R_ID) in rels:
+                sheet.path = rels[s.get(R_ID)]
+                read_parts[s.get("name")] = sheet, workers.submit(_read_part, z, sheet, with_cells)
+        return _read_sheets(z, path, book, rels, listed, read_parts)
+    finally:
+        workers.shutdown(cancel_futures=True)
+
+
+def _size(z: zipfile.ZipFile, part: str | None) -> int:
+    try:
+        return z.getinfo(part).file_size
+    except KeyError:
+        return 0
+
+
+def _read_part(z: zipfile.ZipFile, sheet: SheetInfo, with_cells: bool):
+    return _read_cells(z.read(sheet.path), sheet.cells.strings, sheet, with_cells)
+
+
+def _read_sheets(z, path, book, rels, listed, read_parts) -> WorkbookInfo:
     sheets: dict[str, SheetInfo] = {}
     for s in listed:
         part = rels[s.get(R_ID)]
-        sheet = SheetInfo(s.get("name"), part, s.get("state", "visible"), Cells(strings))
-        parts = _read_cells(inflated.pop(part).result(), strings, sheet, with_cells)
+        sheet, reading = read_parts[s.get("name")]
+        parts = reading.result()
         sheet_rels = _rels(z, part)
         sheet.tables = [
             _table(z, sheet_rels[rid])
