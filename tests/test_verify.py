@@ -521,3 +521,83 @@ def test_the_readme_sample_is_what_verify_prints(saved, tmp_path, capsys):
         return [x for x in text.splitlines() if not x.startswith("  Generated at (UTC):")]
 
     assert lines(printed) == lines(block)
+
+
+EXCEL_APP = (  # docProps/app.xml as Excel writes it: the sheets, then two defined names
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"'
+    ' xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+    "<Application>Microsoft Excel</Application><DocSecurity>0</DocSecurity>"
+    '<HeadingPairs><vt:vector size="4" baseType="variant">{pairs}</vt:vector></HeadingPairs>'
+    '<TitlesOfParts><vt:vector size="{size}" baseType="lpstr">{titles}</vt:vector></TitlesOfParts>'
+    "<AppVersion>16.0300</AppVersion></Properties>"
+)
+
+
+def excel_app(groups: list[tuple[str, list[str]]]) -> str:
+    pairs = "".join(
+        f"<vt:variant><vt:lpstr>{g}</vt:lpstr></vt:variant><vt:variant><vt:i4>{len(t)}</vt:i4>"
+        "</vt:variant>"
+        for g, t in groups
+    )
+    titles = [t for _g, ts in groups for t in ts]
+    return EXCEL_APP.format(
+        pairs=pairs, size=len(titles), titles="".join(f"<vt:lpstr>{t}</vt:lpstr>" for t in titles)
+    )
+
+
+def app_lists(xml: str) -> tuple[list[tuple[str, int]], list[str], int]:
+    """(group, count) of HeadingPairs, the TitlesOfParts and that vector's size,
+    read with ElementTree."""
+    from xml.etree import ElementTree as ET
+
+    ep = "{http://schemas.openxmlformats.org/officeDocument/2006/extended-properties}"
+    vt = "{http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes}"
+    root = ET.fromstring(xml)
+    variants = list(root.find(f"{ep}HeadingPairs/{vt}vector"))
+    pairs = [
+        (a.find(f"{vt}lpstr").text, int(b.find(f"{vt}i4").text))
+        for a, b in zip(variants[::2], variants[1::2])
+    ]
+    vector = root.find(f"{ep}TitlesOfParts/{vt}vector")
+    return pairs, [t.text for t in vector], int(vector.get("size"))
+
+
+def test_the_report_lists_the_audit_sheet_in_the_extended_properties(saved, tmp_path):
+    # a file Excel saved lists its sheets in docProps/app.xml (ECMA-376 Part 1,
+    # 22.2.2.12 HeadingPairs: "Worksheets", 10; 22.2.2.26 TitlesOfParts: the 10 names,
+    # then the 2 defined names). The report's copy: 11 worksheets, Audit first among
+    # them, the names after, the vector 10 + 2 + 1 = 13 long
+    from workbook_templates.xlsx_copy import sheet_names
+
+    ref, bad = constant_over_formula(saved, tmp_path)
+    sheets = sheet_names(bad)
+    names = ["AsOf", "Accounts!Print_Titles"]
+    app = excel_app([("Worksheets", sheets), ("Named Ranges", names)])
+    excel = tamper(bad, tmp_path / "excel.xlsx", None, lambda _x: app, part="docProps/app.xml")
+    audit = tmp_path / "audit.xlsx"
+    assert main(["verify", str(excel), "--report", str(audit)]) == 1
+    with zipfile.ZipFile(audit) as a:
+        pairs, titles, size = app_lists(a.read("docProps/app.xml").decode())
+    assert pairs == [("Worksheets", len(sheets) + 1), ("Named Ranges", 2)]
+    assert titles == ["Audit", *sheets, *names] and size == len(sheets) + 3
+    assert titles[: len(sheets) + 1] == sheet_names(audit)
+    # LibreOffice lists no parts: its properties are copied as they were
+    plain = tmp_path / "plain_audit.xlsx"
+    assert main(["verify", str(bad), "--report", str(plain)]) == 1
+    with zipfile.ZipFile(bad) as z, zipfile.ZipFile(plain) as a:
+        assert "TitlesOfParts" not in z.read("docProps/app.xml").decode()
+        assert a.read("docProps/app.xml") == z.read("docProps/app.xml")
+
+
+def test_the_audit_sheet_goes_among_the_worksheets_wherever_they_are_listed():
+    from workbook_templates.xlsx_copy import _app_properties
+
+    # names listed first (2), then the worksheets (2): Audit is the third title
+    app = excel_app([("Named Ranges", ["A", "B"]), ("Worksheets", ["S1", "S2"])])
+    pairs, titles, size = app_lists(_app_properties(app, "Audit & co"))
+    assert pairs == [("Named Ranges", 2), ("Worksheets", 3)]
+    assert titles == ["A", "B", "Audit & co", "S1", "S2"] and size == 5
+    # without a Worksheets group, nothing is changed
+    app = excel_app([("Named Ranges", ["A"])])
+    assert _app_properties(app, "Audit") == app

@@ -236,6 +236,10 @@ class WithSheet:
                 "</Types>",
                 f'<Override PartName="/{part}" ContentType="{WORKSHEET_TYPE}"/></Types>',
             ).encode()
+            if "docProps/app.xml" in names:
+                app = src.read("docProps/app.xml").decode("utf-8")
+                if _app_properties(app, name) != app:
+                    changed["docProps/app.xml"] = _app_properties(app, name).encode()
             for sheet_part in selected:
                 if src.getinfo(sheet_part).file_size < 1 << 16 or _head_selected(src, sheet_part):
                     data = src.read(sheet_part)
@@ -249,6 +253,53 @@ class WithSheet:
                     else:
                         _copy_stored(src, dst, info)
                 dst.writestr(part, _sheet_xml(self.sheet, styles), zipfile.ZIP_DEFLATED)
+
+
+def _app_properties(xml: str, name: str) -> str:
+    """The extended properties (docProps/app.xml) with ``name`` listed as the first
+    worksheet, where they list the parts as Excel does (ECMA-376 Part 1, 22.2.2.12
+    HeadingPairs and 22.2.2.26 TitlesOfParts): the Worksheets count one higher, the
+    name first among the worksheets' titles, the vector one longer. Properties
+    without such lists (LibreOffice, openpyxl) are left as they are."""
+    pairs = re.search(r"<(\w+:)?HeadingPairs>(.*?)</(\w+:)?HeadingPairs>", xml, re.DOTALL)
+    titles = re.search(r"<(\w+:)?TitlesOfParts>(.*?)</(\w+:)?TitlesOfParts>", xml, re.DOTALL)
+    if pairs is None or titles is None:
+        return xml
+    groups = re.findall(
+        r"<(?:\w+:)?variant>\s*<(?:\w+:)?lpstr>([^<]*)</(?:\w+:)?lpstr>\s*</(?:\w+:)?variant>"
+        r"\s*<(?:\w+:)?variant>\s*<((?:\w+:)?i4)>(\d+)</(?:\w+:)?i4>\s*</(?:\w+:)?variant>",
+        pairs.group(2),
+    )
+    before = 0  # the titles listed ahead of the worksheets'
+    for group, _tag, count in groups:
+        if group == "Worksheets":
+            break
+        before += int(count)
+    else:
+        return xml
+    new_pairs = re.sub(
+        r"(<(?:\w+:)?lpstr>Worksheets</(?:\w+:)?lpstr>\s*</(?:\w+:)?variant>\s*"
+        r"<(?:\w+:)?variant>\s*<(?:\w+:)?i4>)(\d+)",
+        lambda m: m.group(1) + str(int(m.group(2)) + 1),
+        pairs.group(0),
+        count=1,
+    )
+    vector = re.search(r'(<(\w+:)?vector\b[^>]*\ssize=")(\d+)(")', titles.group(0))
+    if vector is None:
+        return xml
+    prefix = vector.group(2) or ""
+    items = list(re.finditer(rf"<{prefix}lpstr>", titles.group(0)))
+    at = (
+        items[before].start()
+        if before < len(items)
+        else titles.group(0).rindex(f"</{prefix}vector>")
+    )
+    entry = f"<{prefix}lpstr>{escape(name)}</{prefix}lpstr>"
+    new_titles = titles.group(0)[:at] + entry + titles.group(0)[at:]
+    new_titles = new_titles.replace(
+        vector.group(0), f"{vector.group(1)}{int(vector.group(3)) + 1}{vector.group(4)}", 1
+    )
+    return xml.replace(pairs.group(0), new_pairs, 1).replace(titles.group(0), new_titles, 1)
 
 
 def _head_selected(src: zipfile.ZipFile, part: str) -> bool:
