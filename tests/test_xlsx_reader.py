@@ -15,6 +15,9 @@ import zipfile
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from openpyxl.utils import get_column_letter
 from test_verify import libreoffice_saved
 from test_verify_excel_form import excel_form
 from test_verify_templates import NAMES, four_templates
@@ -183,3 +186,44 @@ def test_a_workbook_read_fast_keeps_its_cells_in_the_bytes(saved):
     column = next(c for c in sheet.cells.columns.values() if c.has_formula.any())
     assert column._formulas is None and column._values is None
     assert column.formulas[column.has_formula].tolist()  # made on request
+
+
+_TYPES = ["", ' t="n"', ' t="s"', ' t="str"', ' t="b"', ' t="e"', ' t="inlineStr"', ' t="d"']
+
+
+@st.composite
+def sheet_data(draw):
+    """Rows of cells in the forms both writers use, with every optional part."""
+    rows = []
+    for r in sorted(draw(st.sets(st.integers(1, 1_048_576), max_size=4))):
+        cells = []
+        for c in sorted(draw(st.sets(st.integers(1, 16_384), max_size=4))):
+            ref = f' r="{get_column_letter(c)}{r}"'
+            style = draw(st.sampled_from(["", ' s="0"', ' s="14"', ' s="12345"']))
+            kind = draw(st.sampled_from(_TYPES))
+            numeric = kind in ("", ' t="n"')
+            text = draw(
+                st.sampled_from(
+                    ["", "0", "-0.5", "1E-05", "12345678901234567"]
+                    + ([] if numeric else ["a&amp;b", "&lt;x&gt;", "é", "1"])
+                )
+            )
+            formula = draw(
+                st.sampled_from(["", "<f>A1+1</f>", '<f aca="false">SUM(A1:B2)</f>', "<f/>"])
+            )
+            value = draw(st.sampled_from(["", f"<v>{text}</v>", "<v/>", "<v></v>"]))
+            inline = "<is><t>in</t></is>" if kind == ' t="inlineStr"' and not value else ""
+            if not (formula or value or inline) and draw(st.booleans()):
+                cells.append(f"<c{ref}{style}{kind}/>")
+            else:
+                cells.append(f"<c{ref}{style}{kind}>{formula}{value}{inline}</c>")
+        rows.append(f'<row r="{r}">' + "".join(cells) + "</row>")
+    return "".join(rows)
+
+
+@settings(max_examples=300, deadline=None)
+@given(sheet_data())
+def test_both_ways_agree_on_any_sheet_in_the_writers_forms(xml):
+    fast, matched, took = both_ways(xml)
+    assert took
+    assert_same(fast, matched)
