@@ -103,3 +103,78 @@ def test_a_changed_schedule_text_is_found_at_its_cell(saved, tmp_path):
 
     report = verify(tamper(saved["once"], tmp_path / "t.xlsx", sheet, edit))
     assert cells(report, "recalculation") == {f"{sheet}!{ref}"}
+
+
+# Actuals: the rule of xlsales.funnel.stage_gap (plan_gap's) on the entries typed. The
+# monthly plan asks stage b for 10 / 0.5 = 20 deals in every period.
+
+
+def _typed(path, tmp_path, entries):
+    """The monthly plan with ``entries`` ({(stage, period, header): number}) typed on
+    Actuals without recalculating."""
+    from test_verify import _actuals_cell
+
+    for i, ((stage, period, header), value) in enumerate(entries.items()):
+        sheet, ref = _actuals_cell(path, stage, period, header)
+
+        def edit(xml, ref=ref, value=value):
+            cell = cell_xml(xml, ref)
+            style = re.search(r' s="\d+"', cell)
+            stored = f'<c r="{ref}"{style.group(0) if style else ""} t="n"><v>{value}</v></c>'
+            return xml.replace(cell, stored)
+
+        path = tamper(path, tmp_path / f"t{i}.xlsx", sheet, edit)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("entered", "ratio", "status"),
+    [
+        (20, 1.0, "on course"),  # 20 / 20: exactly the plan is on course
+        (19, 0.95, "behind"),  # 19 / 20: one short is behind
+        (0, 0.0, "behind"),  # 0 / 20
+    ],
+)
+def test_actuals_plan_against_actual_on_and_beside_the_plan(
+    saved, tmp_path, entered, ratio, status
+):
+    from test_verify import _actuals_cell
+
+    path = _typed(saved["month"], tmp_path, {("b", 1, "entered"): entered})
+    got = expected_at(path, *_actuals_cell(saved["month"], "b", 1, "entered to planned"))
+    assert got == pytest.approx(ratio)
+    assert expected_at(path, *_actuals_cell(saved["month"], "b", 1, "status")) == status
+    assert expected_at(path, *_actuals_cell(saved["month"], "b", 1, "planned volume")) == 20
+
+
+@pytest.mark.parametrize(
+    ("entered", "went_on", "step"),
+    [
+        (20, 20, 1.0),  # all 20 went on: 100 %, the limit
+        (20, 19, 0.95),  # 19 / 20
+        (0, 0, "no entries"),  # nothing entered: no rate
+    ],
+)
+def test_actuals_step_conversion_by_hand(saved, tmp_path, entered, went_on, step):
+    from test_verify import _actuals_cell
+
+    entries = {("b", 1, "entered"): entered, ("b", 1, "went on"): went_on}
+    path = _typed(saved["month"], tmp_path, entries)
+    sheet, ref = _actuals_cell(saved["month"], "b", 1, "step conversion")
+    assert expected_at(path, sheet, ref) == (pytest.approx(step) if step != "no entries" else step)
+    report = verify(path)  # typed, not recalculated: the step's saved "not entered" differs
+    assert f"{sheet}!{ref}" in cells(report, "recalculation")
+
+
+def test_actuals_more_went_on_than_entered_is_left_to_the_checks(saved, tmp_path):
+    # 21 of 20 went on: a rate above 100 %, refused by stage_gap: the row's ratio, status
+    # and step are not judged; the Checks row "went on plus open exceed entered" is
+    from test_verify import _actuals_cell
+
+    entries = {("b", 1, "entered"): 20, ("b", 1, "went on"): 21}
+    path = _typed(saved["month"], tmp_path, entries)
+    expected, _note = recompute.funnel_planner(read(path))
+    at = {(s, cell_name(r, c)) for item in expected if len(item) == 2 for (s, r, c), _v in [item]}
+    for header in ("entered to planned", "status", "step conversion"):
+        assert _actuals_cell(saved["month"], "b", 1, header) not in at
+    assert _actuals_cell(saved["month"], "b", 1, "planned volume") in at

@@ -385,8 +385,22 @@ def prospecting_log(book: WorkbookInfo) -> tuple[list, str]:
     if start is None or as_of is None or block_days is None or payoff_days is None:
         return [], "ReportStart, AsOf, BlockDays or PayoffDays is blank: nothing recalculated"
     expected: list = []
+    minutes = {
+        str(kind): value
+        for kind, value in zip(_named_range(book, "TypeList"), _named_range(book, "TypeMinutes"))
+        if kind not in (None, "") and isinstance(value, (int, float))
+    }
+    try:  # once, for the Prospects table and the blocks
+        people = prospecting.prospects(
+            frame, as_of, start, int(block_days), int(payoff_days), minutes
+        )
+        problem = None
+    except (XlsalesError, TypeError, ValueError, KeyError) as exc:
+        people, problem = None, exc
     try:
-        blocks = prospecting.payoff_blocks(frame, start, as_of, int(block_days), int(payoff_days))
+        blocks = prospecting.payoff_blocks(
+            frame, start, as_of, int(block_days), int(payoff_days), people=people
+        )
         blocks["status"] = blocks["closed"].map({True: "closed", False: "open"})
         if "Blocks" in book.sheets:
             ws = book.sheets["Blocks"]
@@ -410,11 +424,6 @@ def prospecting_log(book: WorkbookInfo) -> tuple[list, str]:
     except (XlsalesError, TypeError, ValueError, KeyError) as exc:
         return [], f"the core cannot recalculate these rows: {exc}"
     note = f"{len(frame)} activities in {len(blocks)} blocks by xlsales.prospecting"
-    minutes = {
-        str(kind): value
-        for kind, value in zip(_named_range(book, "TypeList"), _named_range(book, "TypeMinutes"))
-        if kind not in (None, "") and isinstance(value, (int, float))
-    }
     if "minutes" in columns:
         expected.append(
             (
@@ -424,13 +433,9 @@ def prospecting_log(book: WorkbookInfo) -> tuple[list, str]:
                 frame["type"].map(lambda kind: float(minutes.get(kind, 0))).to_numpy(),
             )
         )
-    try:
-        people = prospecting.prospects(
-            frame, as_of, start, int(block_days), int(payoff_days), minutes
-        )
-    except (XlsalesError, TypeError, ValueError, KeyError) as exc:
+    if people is None:
         expected += check_states(book, expected, {})
-        return expected, f"{note}; the Prospects table not recalculated: {exc}"
+        return expected, f"{note}; the Prospects table not recalculated: {problem}"
     expected += _prospect_rows(book, template.PROSPECT_SPEC, people)
     summary, facts = _log_summary(
         book, frame, people, blocks, start, as_of, int(block_days), int(payoff_days)
@@ -781,10 +786,10 @@ def _actuals(book: WorkbookInfo, volumes: list, starts: list, last_stage: int) -
     """The Actuals sheet, plan against actual per stage and period: each period's dates
     by :func:`xlsales.funnel.add_period`, its planned volume (the stage's volume from
     :func:`xlsales.funnel.required_volumes`; a one-off plan only in the period holding
-    the stage's start date from :func:`xlsales.funnel.funnel_schedule`), and the rule
-    of :func:`xlsales.funnel.plan_gap` on the entries typed or read from the CRM:
-    entered / planned, on course when entered >= planned, step conversion = went on /
-    entered."""
+    the stage's start date from :func:`xlsales.funnel.funnel_schedule`), and
+    :func:`xlsales.funnel.stage_gap` (the rule of :func:`~xlsales.funnel.plan_gap`) on
+    the entries typed or read from the CRM: entered / planned, on course when entered
+    >= planned, step conversion = went on / entered."""
     from workbook_templates.funnel_planner import PERIODS
     from xlsales import funnel
 
@@ -818,30 +823,31 @@ def _actuals(book: WorkbookInfo, volumes: list, starts: list, last_stage: int) -
                 planned = planned if due is not None and start <= due <= end else 0
             entered = _number_or_none(ws.cells.value((r, where.get("entered", 0))))
             went_on = _number_or_none(ws.cells.value((r, where.get("went_on", 0))))
+            if s == last_stage:
+                went_on = None
             figures: dict[str, object] = {
                 "start": serial(start),
                 "end": serial(end),
                 "planned": planned,
-                "ratio": "not entered"
-                if entered is None
-                else entered / planned
-                if planned > 0
-                else "no plan",
-                "status": "not entered"
-                if entered is None
-                else "no plan"
-                if planned == 0
-                else "on course"
-                if entered >= planned
-                else "behind",
-                "step": "last stage"
-                if s == last_stage
-                else "not entered"
-                if entered is None or went_on is None
-                else went_on / entered
-                if entered > 0
-                else "no entries",
+                "step": "last stage" if s == last_stage else "not entered",
             }
+            if entered is None:
+                figures.update(ratio="not entered", status="not entered")
+            else:
+                try:
+                    gap = funnel.stage_gap(entered, planned, went_on)
+                except XlsalesError:  # a negative count, or more went on than entered:
+                    del figures["step"]  # the input check and the Checks row name it
+                    gap = None
+                if gap is not None:
+                    figures["ratio"] = "no plan" if gap.ratio is None else gap.ratio
+                    figures["status"] = (
+                        "no plan" if planned == 0 else "on course" if gap.on_course else "behind"
+                    )
+                    if went_on is not None:
+                        figures["step"] = (
+                            "no entries" if gap.actual_rate is None else gap.actual_rate
+                        )
             out += [
                 (("Actuals", r, where[key]), _plain(value))
                 for key, value in figures.items()

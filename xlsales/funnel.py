@@ -448,7 +448,7 @@ def funnel_schedule(
             f"periods={periods} needs every=day, week or month (a one-off target has 1)"
         )
     offsets = [math.ceil(sum(lead[i:])) for i in range(len(lead))] + [0]
-    last_due = _shifted(due, every, periods - 1, "periods")
+    _shifted(due, every, periods - 1, "periods")  # refuses a last due date out of range
     if (due - FIRST_DATE).days < offsets[0]:
         raise InputError(
             f"due={due} leaves too little time: the top stage would start "
@@ -565,6 +565,80 @@ class PlanGap(NamedTuple):
     ratio: float | None = None  # actual / required
 
 
+class StageGap(NamedTuple):
+    """One stage's entries in a period against its required volume."""
+
+    variance: float  # actual - required
+    on_course: bool  # actual >= required
+    ratio: float | None  # actual / required (None when nothing is required)
+    actual_rate: float | None  # went_on / actual (None without entries or went_on)
+
+
+def stage_gap(actual: float, required: float, went_on: float | None = None) -> StageGap:
+    """The rule of plan against actual for one stage and period.
+
+    Parameters
+    ----------
+    actual : float
+        Deals that entered the stage in the period (>= 0).
+    required : float
+        The volume the plan asks of the stage in the period (>= 0; 0 when the period
+        holds no planned volume).
+    went_on : float, optional
+        Of the ``actual`` entries, how many had reached the next stage by the as-of
+        date (0 to ``actual``); None for the last stage or when not known.
+
+    Returns
+    -------
+    StageGap
+        variance, on_course, ratio, actual_rate.
+
+    Raises
+    ------
+    InputError
+        A negative count, or more deals going on than entered (a rate above 100 %).
+
+    Notes
+    -----
+    ::
+
+        variance    = actual - required
+        on_course   = actual >= required
+        ratio       = actual / required     (None when required = 0)
+        actual_rate = went_on / actual      (None when actual = 0 or went_on is None)
+
+    No rounding. The pipeline planner's Actuals sheet shows the same rule as "entered to
+    planned", "status" (on course / behind) and "step conversion".
+
+    Examples
+    --------
+    The plan asks 52 qualified deals this month; 60 entered and 15 of them went on:
+
+    >>> g = stage_gap(60, 52, 15)
+    >>> g.variance, g.on_course, round(g.ratio, 4), g.actual_rate
+    (8.0, True, 1.1538, 0.25)
+
+    Exactly on the plan is on course; one short is behind:
+
+    >>> stage_gap(52, 52).on_course, stage_gap(51, 52).on_course
+    (True, False)
+    """
+    have = v.non_negative("actual", actual)
+    need = v.non_negative("required", required)
+    moved = None if went_on is None else v.non_negative("went_on", went_on)
+    if moved is not None and moved > have:
+        raise InputError(
+            f"went_on={moved:g} is more than actual={have:g}: of the deals that entered a "
+            "stage, no more can go on (a rate above 100 %)"
+        )
+    return StageGap(
+        have - need,
+        have >= need,
+        have / need if need else None,
+        moved / have if moved is not None and have else None,
+    )
+
+
 def plan_gap(
     actual: Sequence[float],
     rates: Sequence[float],
@@ -653,18 +727,19 @@ def plan_gap(
     for i, (name, need, have) in enumerate(zip(names, required, got)):
         step = i < steps
         m = moved[i] if step and moved else None
+        gap = stage_gap(have, need, m)
         rows.append(
             PlanGap(
                 name,
                 need,
                 have,
-                have - need,
-                have >= need,
+                gap.variance,
+                gap.on_course,
                 float(rates[i]) if step else None,
-                m / have if m is not None and have else None,
+                gap.actual_rate,
                 m,
                 waiting[i] if waiting else None,
-                have / need if need else None,
+                gap.ratio,
             )
         )
     return rows

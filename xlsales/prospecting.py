@@ -209,7 +209,7 @@ def prospects(
     minutes = dict(MINUTES if minutes is None else minutes)
     known = {k.lower(): float(m) for k, m in minutes.items()}
     f = _frame(activities, as_of)
-    unknown = sorted({t for t in f["type"].astype(str) if t.lower() not in known})
+    unknown = sorted({t for t in pd.unique(f["type"].astype(str)) if t.lower() not in known})
     if unknown:
         raise InputError(f"type={unknown[0]!r} has no minutes: known types {', '.join(minutes)}")
     f["minutes"] = f["type"].astype(str).str.lower().map(known)
@@ -218,64 +218,101 @@ def prospects(
     begin = pd.Timestamp(_day("start", start)) if start is not None else None
     end = pd.Timestamp(as_of)
     one = pd.Timedelta(days=1)
-    names = activities["prospect"].astype(str)
-    rows = []
-    for _, g in f.groupby("key", sort=False):
-        if not g["counted"].any():
-            continue
-        first = g["date"].min()
-        early = g["win"] & (g["won_date"] < first)
-        if early.any():
-            i = early[early].index[0]
-            raise InputError(
-                f"won_date={g['won_date'][i].date()} of prospect {names[i]!r} is before its "
-                f"first activity ({first.date()}): a win cannot come before the first touch"
-            )
-        window_ends = first + (payoff_days - 1) * one
-        counted = g["counted"]
+    # one pass over the rows: each row's prospect (its group, in order of appearance)
+    codes, _keys = pd.factorize(f["key"], sort=False)
+    kept = f["counted"].groupby(codes).transform("any").to_numpy()  # an activity by as_of
+    f, codes = f[kept], codes[kept]
+    if not len(f):
+        return pd.DataFrame([], columns=PROSPECT_COLUMNS)
+    groups = f.groupby(codes, sort=False)
+    first = groups["date"].transform("min")
+    early = (f["win"] & (f["won_date"] < first)).to_numpy()
+    if early.any():  # the first prospect (in order of appearance) with a win before it
+        i = np.flatnonzero(early)[np.argmin(codes[early])]  # codes follow appearance
+        raise InputError(
+            f"won_date={f['won_date'].iloc[i].date()} of prospect "
+            f"{str(activities['prospect'][f.index[i]])!r} is before its "
+            f"first activity ({first.iloc[i].date()}): a win cannot come before the first touch"
+        )
+    window_ends = first + (payoff_days - 1) * one
+    block = ((first - begin).dt.days // block_days + 1).where(first >= begin, 0)
+    payoff_ends = begin + (block * block_days + payoff_days - 1) * one
 
-        def upto(last: pd.Timestamp, g=g) -> tuple[float, float, int]:
-            last = min(last, end)
-            wins = g["win"] & (g["won_date"] <= last)
-            return (
-                float(g["pipeline"][g["date"] <= last].sum()),
-                float(g["won"][wins].sum()),
-                int(wins.sum()),
+    def upto(last: pd.Series) -> pd.DataFrame:
+        """Per prospect: pipeline dated, and wins (value, count) won, by ``last``
+        (each row's own prospect's day) and the as-of date."""
+        last = last.clip(upper=end)
+        wins = f["win"] & (f["won_date"] <= last)
+        return (
+            pd.DataFrame(
+                {
+                    "pipeline": f["pipeline"].where(f["date"] <= last, 0.0),
+                    "won": f["won"].where(wins, 0.0),
+                    "wins": wins.astype(np.int64),
+                }
             )
+            .groupby(codes, sort=False)
+            .sum()
+        )
 
-        pipe_w, won_w, _ = upto(window_ends)
-        closed = window_ends <= end
-        poor = bool(closed and pipe_w == 0 and won_w == 0)
-        spent = float(g["minutes"][counted].sum())
-        block = int((first - begin).days // block_days + 1) if first >= begin else 0
-        payoff_ends = begin + (block * block_days + payoff_days - 1) * one
-        pipe_p, won_p, wins_p = upto(payoff_ends) if block else (0.0, 0.0, 0)
-        rows.append(
+    window, payoff = upto(window_ends), upto(payoff_ends)
+    per = (
+        pd.DataFrame(
             {
-                "prospect": names[g.index[0]],
-                "first_activity": first.date(),
-                "window_ends": window_ends.date(),
-                "window_closed": bool(closed),
-                "activities": int(counted.sum()),
-                "minutes": spent,
-                "pipeline_in_window": pipe_w,
-                "won_in_window": won_w,
-                "poor": poor,
-                "time_lost": spent if poor else 0.0,
+                "first": first,
+                "activities": f["counted"].astype(np.int64),
+                "minutes": f["minutes"].where(f["counted"], 0.0),
+                "row": f.index,
                 "block": block,
-                "payoff_ends": payoff_ends.date() if block else None,
-                "pipeline_payoff": pipe_p,
-                "won_payoff": won_p,
-                "wins_payoff": wins_p,
             }
         )
-    columns = [
-        "prospect", "first_activity", "window_ends", "window_closed", "activities", "minutes",
-        "pipeline_in_window", "won_in_window", "poor", "time_lost", "block", "payoff_ends",
-        "pipeline_payoff", "won_payoff", "wins_payoff",
-    ]  # fmt: skip
-    out = pd.DataFrame(rows, columns=columns)
+        .groupby(codes, sort=False)
+        .agg(
+            first=("first", "first"),
+            activities=("activities", "sum"),
+            minutes=("minutes", "sum"),
+            row=("row", "first"),
+            block=("block", "first"),
+        )
+    )
+    ends = per["first"] + (payoff_days - 1) * one
+    closed = (ends <= end).to_numpy()
+    pipe_w, won_w = window["pipeline"].to_numpy(), window["won"].to_numpy()
+    poor = closed & (pipe_w == 0) & (won_w == 0)
+    spent = per["minutes"].to_numpy(dtype=float)
+    blocks = per["block"].to_numpy(dtype=np.int64)
+    paid = blocks > 0
+    out = pd.DataFrame(
+        {
+            "prospect": activities["prospect"].astype(str)[per["row"]].tolist(),
+            "first_activity": [d.date() for d in per["first"]],
+            "window_ends": [d.date() for d in ends],
+            "window_closed": closed.tolist(),
+            "activities": per["activities"].astype(int).tolist(),
+            "minutes": spent.tolist(),
+            "pipeline_in_window": pipe_w.astype(float).tolist(),
+            "won_in_window": won_w.astype(float).tolist(),
+            "poor": poor.tolist(),
+            "time_lost": np.where(poor, spent, 0.0).tolist(),
+            "block": blocks.tolist(),
+            "payoff_ends": [
+                (begin + (b * block_days + payoff_days - 1) * one).date() if b else None
+                for b in blocks.tolist()
+            ],
+            "pipeline_payoff": np.where(paid, payoff["pipeline"], 0.0).tolist(),
+            "won_payoff": np.where(paid, payoff["won"], 0.0).tolist(),
+            "wins_payoff": np.where(paid, payoff["wins"], 0).astype(int).tolist(),
+        },
+        columns=PROSPECT_COLUMNS,
+    )
     return out.sort_values("first_activity", kind="stable").reset_index(drop=True)
+
+
+PROSPECT_COLUMNS = [
+    "prospect", "first_activity", "window_ends", "window_closed", "activities", "minutes",
+    "pipeline_in_window", "won_in_window", "poor", "time_lost", "block", "payoff_ends",
+    "pipeline_payoff", "won_payoff", "wins_payoff",
+]  # fmt: skip
 
 
 def payoff_blocks(
@@ -284,8 +321,13 @@ def payoff_blocks(
     as_of: dt.date,
     block_days: int = BLOCK_DAYS,
     payoff_days: int = PAYOFF_DAYS,
+    people: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Consecutive 30-day blocks and their payoff, each marked closed or open.
+
+    ``people``, when given, is :func:`prospects` of the same log, as-of date, start and
+    lengths (its minutes play no part here), so that a caller needing both computes the
+    prospects once.
 
     Notes
     -----
@@ -318,32 +360,33 @@ def payoff_blocks(
     block_days, payoff_days = _days("block_days", block_days), _days("payoff_days", payoff_days)
     _, count = report_periods(start, as_of, block_days)
     f = _frame(activities, as_of)
-    no_minutes = dict.fromkeys(f["type"].astype(str), 0.0)  # time plays no part here
-    p = prospects(activities, as_of, start, block_days, payoff_days, no_minutes)
+    if people is None:
+        no_minutes = dict.fromkeys(pd.unique(f["type"].astype(str)), 0.0)  # time plays no part
+        people = prospects(activities, as_of, start, block_days, payoff_days, no_minutes)
     begin = pd.Timestamp(start)
-    rows = []
-    for k in range(1, count + 1):
-        first = begin + pd.Timedelta(days=(k - 1) * block_days)
-        last = first + pd.Timedelta(days=block_days - 1)
-        mine = p[p["block"] == k]
-        payoff_ends = (last + pd.Timedelta(days=payoff_days)).date()
-        rows.append(
-            {
-                "block": k,
-                "start": first.date(),
-                "end": last.date(),
-                "payoff_ends": payoff_ends,
-                "closed": payoff_ends <= as_of,
-                "activities": int(
-                    (f["counted"] & (f["date"] >= first) & (f["date"] <= last)).sum()
-                ),
-                "prospects": len(mine),
-                "pipeline": float(mine["pipeline_payoff"].sum()),
-                "wins": int(mine["wins_payoff"].sum()),
-                "revenue": float(mine["won_payoff"].sum()),
-            }
-        )
-    return pd.DataFrame(rows)
+    k = np.arange(1, count + 1)
+    firsts = [begin + pd.Timedelta(days=int(i - 1) * block_days) for i in k]
+    day = pd.Timedelta(days=1)
+    dates = f.loc[f["counted"] & (f["date"] >= begin), "date"]
+    which = ((dates - begin).dt.days // block_days).to_numpy(dtype=np.int64)
+    activities_in = np.bincount(which[which < count], minlength=count)
+    mine = people[people["block"].between(1, count)].groupby("block")
+    sums = mine[["pipeline_payoff", "wins_payoff", "won_payoff"]].sum().reindex(k, fill_value=0)
+    payoff_ends = [(first + (block_days + payoff_days - 1) * day).date() for first in firsts]
+    return pd.DataFrame(
+        {
+            "block": k.tolist(),
+            "start": [first.date() for first in firsts],
+            "end": [(first + (block_days - 1) * day).date() for first in firsts],
+            "payoff_ends": payoff_ends,
+            "closed": [ends <= as_of for ends in payoff_ends],
+            "activities": activities_in.astype(int).tolist(),
+            "prospects": mine.size().reindex(k, fill_value=0).astype(int).tolist(),
+            "pipeline": sums["pipeline_payoff"].astype(float).tolist(),
+            "wins": sums["wins_payoff"].astype(int).tolist(),
+            "revenue": sums["won_payoff"].astype(float).tolist(),
+        }
+    )
 
 
 def rates(blocks: pd.DataFrame) -> Rates:
