@@ -249,3 +249,33 @@ def test_the_deals_validations_are_one_per_cell():
         "amount": "decimal",
         "created": "date",
     }
+
+
+# LibreOffice saves some formulas' TRUE and FALSE as the numbers 1 and 0: one rule, in
+# verify.same, reads them so on every sheet.
+
+
+@pytest.mark.parametrize(
+    ("saved_value", "expected", "equal"),
+    [
+        (1.0, True, True),
+        (0.0, False, True),
+        (0, True, False),  # 0 is FALSE, not TRUE
+        (2.0, True, False),  # beside 1: not a saved TRUE
+        ("TRUE", True, False),  # a text is no truth value
+        (True, True, True),
+    ],
+)
+def test_a_truth_value_saved_as_a_number(saved_value, expected, equal):
+    from workbook_templates.verify import same
+
+    assert same(saved_value, expected, 1e-9) is equal
+    assert same(expected, saved_value, 1e-9) is equal
+
+
+@pytest.mark.parametrize(("stored", "found"), [(number(1), False), (number(2), True)])
+def test_a_deals_truth_value_saved_as_1_is_true(saved, tmp_path, stored, found):
+    # d is stalled (30 idle days > Lead's 29): TRUE saved as 1 is TRUE; 2 is not
+    sheet, ref = deal_cell(saved, "d", "stalled")
+    report = verify(tamper(saved, tmp_path / "t.xlsx", sheet, put(ref, stored)))
+    assert (f"{sheet}!{ref}" in cells(report, "recalculation")) is found

@@ -140,3 +140,118 @@ def test_a_cached_value_plus_one_is_found_at_its_cell(saved, tmp_path, locate):
     path = tamper(saved, tmp_path / "t.xlsx", sheet, set_value(ref, lambda v: v + 1))
     report = verify(path)
     assert cells(report, "recalculation") == {f"{sheet}!{ref}"}
+
+
+# The Checks sheet: every check recalculated from the Log, the Prospects list and the
+# as-of date.
+
+LOG_CHECKS = {
+    # every row: a date, a prospect, amounts >= 0, Acme's win dated, a listed type
+    "Log rows whose inputs break a rule": 0,
+    # Acme: first touched 5 Jan, won 10 Feb
+    "Wins dated before the first activity": 0,
+    # 6 activities by 31 May; Prospects lists Acme 2, Beta, Gamma, Delta, Eta 1 each: 6
+    "Activities up to the as-of date on prospects not listed": 0,
+    "Wins left out by the as-of date": ("0 wins worth 0 dated after the as-of date, not counted"),
+    "Activities left out by the as-of date": (
+        "1 activities dated after the as-of date, not counted"  # 5 June
+    ),
+}
+
+
+def check_at(path, start, column="B"):
+    from test_verify_recalc import check_cell
+
+    return check_cell(path, start, column)
+
+
+@pytest.mark.parametrize("start", sorted(LOG_CHECKS))
+def test_a_log_check_value_by_hand(saved, values, start):
+    assert values[check_at(saved, start)] == LOG_CHECKS[start]
+    assert values[check_at(saved, start, "C")] == 1  # each passes: TRUE (or LibreOffice's 1)
+
+
+@pytest.mark.parametrize(
+    "start",
+    [
+        "Log rows whose inputs break a rule",
+        "Wins dated before the first activity",
+        "Activities up to the as-of date on prospects not listed",
+    ],
+)
+def test_a_log_check_value_plus_one_is_found_at_its_cell(saved, tmp_path, start):
+    sheet, ref = check_at(saved, start)
+    path = tamper(saved, tmp_path / "t.xlsx", sheet, set_value(ref, lambda v: v + 1))
+    assert cells(verify(path), "recalculation") == {f"{sheet}!{ref}"}
+
+
+@pytest.mark.parametrize(
+    "start", ["Wins left out by the as-of date", "Activities left out by the as-of date"]
+)
+def test_a_left_out_text_and_state_changed_are_found(saved, tmp_path, start):
+    import re
+
+    from test_verify import cell_xml
+
+    sheet, ref = check_at(saved, start)
+
+    def edit(xml):
+        cell = cell_xml(xml, ref)
+        return xml.replace(cell, re.sub(r"<v>\d+ ", "<v>9 ", cell))
+
+    path = tamper(saved, tmp_path / "t.xlsx", sheet, edit)
+    assert cells(verify(path), "recalculation") == {f"{sheet}!{ref}"}
+    sheet, state = check_at(saved, start, "C")
+    path = tamper(saved, tmp_path / "u.xlsx", sheet, set_value(state, lambda v: 0))
+    assert f"{sheet}!{state}" in cells(verify(path), "recalculation")
+
+
+def log_cell(path, index, header):
+    """The Log cell of activity ``index`` (from 0, in LOG's order) under ``header``."""
+    sheet = read(path).sheets["Log"]
+    table = sheet.tables[0]
+    col = table.bounds[1] + table.columns.index(header)
+    return "Log", cell_name(table.data_rows.start + index, col)
+
+
+def _put(path, tmp_path, where, stored):
+    import re
+
+    from test_verify import cell_xml
+
+    sheet, ref = where
+
+    def edit(xml):
+        cell = cell_xml(xml, ref)
+        style = re.search(r' s="\d+"', cell)
+        return xml.replace(cell, f'<c r="{ref}"{style.group(0) if style else ""}{stored}')
+
+    return tamper(path, tmp_path / "t.xlsx", sheet, edit)
+
+
+@pytest.mark.parametrize(("pipeline", "bad"), [(0, 0), (-0.01, 1)])
+def test_log_input_rows_on_and_beside_zero(saved, tmp_path, pipeline, bad):
+    # Delta's pipeline (500): 0 is allowed (>= 0), -0.01 breaks the rule: one row
+    path = _put(
+        saved, tmp_path, log_cell(saved, 3, "pipeline_value"), f' t="n"><v>{pipeline}</v></c>'
+    )
+    got = expected_cells(recompute.prospecting_log(read(path))[0])
+    assert got[check_at(saved, "Log rows whose inputs break a rule")] == bad
+
+
+@pytest.mark.parametrize(("day", "before"), [(5, 0), (4, 1)])
+def test_a_win_on_and_before_the_first_activity(saved, tmp_path, day, before):
+    # Acme first touched 5 Jan 2026 (serial 46027): a win dated 5 Jan is on it (not
+    # before), 4 Jan (46026) is before it: one win that cannot be true
+    serial = 46023 + day - 1
+    path = _put(saved, tmp_path, log_cell(saved, 0, "won_date"), f' t="n"><v>{serial}</v></c>')
+    got = expected_cells(recompute.prospecting_log(read(path))[0])
+    assert got[check_at(saved, "Wins dated before the first activity")] == before
+
+
+def test_activities_of_a_prospect_not_listed(saved, tmp_path):
+    # Beta's one activity renamed Omega (not on Prospects): 6 - (2 + 0 + 1 + 1 + 1) = 1
+    where = log_cell(saved, 1, "prospect")
+    path = _put(saved, tmp_path, where, ' t="inlineStr"><is><t>Omega</t></is></c>')
+    got = expected_cells(recompute.prospecting_log(read(path))[0])
+    assert got[check_at(saved, "Activities up to the as-of date on prospects not listed")] == 1

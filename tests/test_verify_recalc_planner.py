@@ -20,7 +20,7 @@ from test_verify import cell_xml, cells, libreoffice_saved, set_value, tamper
 from workbook_templates import funnel_planner as fp
 from workbook_templates import recompute
 from workbook_templates.verify import verify
-from workbook_templates.xlsx_reader import cell_name, read
+from workbook_templates.xlsx_reader import cell_name, read, split_cell
 
 pytestmark = pytest.mark.engine
 PLAN = (10, [0.3, 0.5], [7, 7], ["a", "b", "c"])
@@ -178,3 +178,65 @@ def test_actuals_more_went_on_than_entered_is_left_to_the_checks(saved, tmp_path
     for header in ("entered to planned", "status", "step conversion"):
         assert _actuals_cell(saved["month"], "b", 1, header) not in at
     assert _actuals_cell(saved["month"], "b", 1, "planned volume") in at
+
+
+# The Checks sheet: every check's value recalculated from the inputs. The plan of 10
+# wins at 30 %, 50 % needs exactly 10 / 0.5 = 20 and 20 / 0.3 = 66.67 (67 rounded).
+
+
+def _check(path, start, column="B"):
+    from test_verify_recalc import check_cell
+
+    return check_cell(path, start, column)
+
+
+PLANNER_CHECKS = {
+    # slot a 0.3, b 0.5 in (0, 1]; c (the last) without a rate; empty slots pass
+    "Stage rows whose rate breaks a rule": 0,
+    # 66.67 x 0.3 x 0.5 - 10 = 0 (float noise at most)
+    "Top volume x rates minus target": 0,
+    # 67 >= 66.67, 20 >= 20, 10 >= 10
+    "Rounded volumes never below the exact need": 0,
+    "Tracked periods where went on plus open exceed entered": 0,  # nothing typed
+    "Win rate within 0 to 100 %": 0,  # no won or lost deals
+}
+
+
+@pytest.mark.parametrize("start", sorted(PLANNER_CHECKS))
+def test_a_planner_check_value_by_hand_and_plus_one_found(saved, tmp_path, start):
+    sheet, ref = _check(saved["month"], start)
+    assert expected_at(saved["month"], sheet, ref) == pytest.approx(PLANNER_CHECKS[start], abs=1e-9)
+    path = tamper(saved["month"], tmp_path / "t.xlsx", sheet, set_value(ref, lambda v: v + 1))
+    assert cells(verify(path), "recalculation") == {f"{sheet}!{ref}"}
+
+
+@pytest.mark.parametrize(("still_open", "over"), [(5, 0), (6, 1)])
+def test_tracked_periods_on_and_beside_100_percent(saved, tmp_path, still_open, over):
+    # entered 20, went on 15, open 5: 15 + 5 = 20 <= 20 passes; open 6: 21 > 20 fails
+    entries = {
+        ("b", 2, "entered"): 20,
+        ("b", 2, "went on"): 15,
+        ("b", 2, "open here"): still_open,
+    }
+    path = _typed(saved["month"], tmp_path, entries)
+    assert expected_at(path, *_check(saved["month"], "Tracked periods")) == over
+
+
+def _rate_cell(path, stage_index):
+    """The Inputs cell of the rate of the stage in slot ``stage_index`` (from 0)."""
+    from test_verify_recalc import named_cell
+
+    sheet, ref = named_cell(path, "StageNames")
+    row, _col = split_cell(ref.split(":")[0])
+    return sheet, f"B{row + stage_index}"
+
+
+@pytest.mark.parametrize(("rate", "bad"), [(1, 0), (1.01, 1), (0.0001, 0), (0, 1)])
+def test_rate_rows_on_and_beside_the_limits(saved, tmp_path, rate, bad):
+    # a stage's rate must be in (0, 1]: 1 and 0.0001 pass, 1.01 and 0 fail; with a bad
+    # rate the core refuses the plan, and the check is still recalculated
+    sheet, ref = _rate_cell(saved["month"], 0)
+    path = tamper(saved["month"], tmp_path / "t.xlsx", sheet, set_value(ref, lambda v: rate))
+    assert expected_at(path, *_check(saved["month"], "Stage rows whose rate")) == bad
+    state = expected_at(path, *_check(saved["month"], "Stage rows whose rate", "C"))
+    assert bool(state) is (bad == 0)

@@ -568,12 +568,16 @@ def _cached(book: WorkbookInfo, meta: metadata.Metadata) -> list[Finding]:
 
 
 def same(a: object, b: object, tolerance: float) -> bool:
-    """Equal within ``tolerance`` relative for numbers (0 within ZERO), else equal."""
+    """Equal within ``tolerance`` relative for numbers (0 within ZERO), else equal. A
+    truth value equals only a truth value, or the number 1 (TRUE) or 0 (FALSE): LibreOffice
+    saves some formulas' TRUE and FALSE as numbers, on any sheet (the one place that
+    reads them so)."""
     x, y = _number(a), _number(b)
     if x is not None and y is not None:
         return math.isclose(x, y, rel_tol=tolerance, abs_tol=ZERO)
     if isinstance(a, bool) or isinstance(b, bool):
-        return bool(a) == bool(b) and type(a) is type(b)
+        number = y if isinstance(a, bool) else x
+        return bool(a) == bool(b) and (type(a) is type(b) or number in (0.0, 1.0))
     return a == b
 
 

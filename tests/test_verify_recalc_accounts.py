@@ -1,0 +1,148 @@
+"""xlsales verify recalculates the account matrix's Checks from the Accounts table, the
+Inputs lists and the core (:mod:`xlsales.accounts`): three accounts worked by hand, built,
+recalculated and saved by LibreOffice, then edited in the sheet XML.
+
+    account  owner  cluster  revenue  gross margin  effort hours  hourly cost
+    X        Ann    Retail      3000           0.5            10           50
+    Y        Ann    Retail      2000           0.5            10           50
+    Z        Ann    Retail      1000           0.5            10           50
+
+Accounts holds them largest revenue first: X in row 5, Y in row 6, Z in row 7.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+from test_verify import cell_xml, cells, libreoffice_saved, set_value, tamper
+from test_verify_recalc import check_cell, expected_cells
+
+from workbook_templates import account_matrix as am
+from workbook_templates import recompute
+from workbook_templates.verify import verify
+from workbook_templates.xlsx_reader import read
+
+pytestmark = pytest.mark.engine
+A = am.LETTERS
+ACCOUNTS = pd.DataFrame(
+    {
+        "account": ["X", "Y", "Z"],
+        "owner": ["Ann"] * 3,
+        "cluster": ["Retail"] * 3,
+        "icp_fit": ["yes"] * 3,
+        "revenue": [3000.0, 2000.0, 1000.0],
+        "gross_margin": [0.5] * 3,
+        "effort_hours": [10.0] * 3,
+        "hourly_cost": [50.0] * 3,
+        "influenceable": ["yes"] * 3,
+    }
+)
+
+
+@pytest.fixture(scope="module")
+def saved(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("recalc_accounts")
+    return libreoffice_saved(folder, {"am": am.build(ACCOUNTS)})["am"]
+
+
+def put(ref: str, stored: str):
+    def edit(xml):
+        cell = cell_xml(xml, ref)
+        style = re.search(r' s="\d+"', cell)
+        return xml.replace(cell, f'<c r="{ref}"{style.group(0) if style else ""}{stored}')
+
+    return edit
+
+
+def number(value) -> str:
+    return f' t="n"><v>{value}</v></c>'
+
+
+def text(value: str) -> str:
+    return f' t="inlineStr"><is><t xml:space="preserve">{value}</t></is></c>'
+
+
+def recalculated(path) -> dict:
+    return expected_cells(recompute.account_matrix(read(path))[0])
+
+
+CHECKS = {
+    "Account rows whose inputs break a rule": 0,
+    "Account rows out of revenue order": 0,  # 3000 >= 2000 >= 1000
+    "Manual decisions without a reason": 0,  # none typed
+    "Revenue by cluster minus total revenue": 0,  # Retail 6000 - 6000
+    "Accounts by cluster minus accounts": 0,  # Retail 3 - 3
+    "Hours by owner": 0,  # Ann: 30 hours, GO and NO-GO, minus 30
+}
+
+
+def test_the_untampered_matrix_is_clean(saved):
+    report = verify(saved)
+    assert report.status == 0, [f.line() for f in report.findings]
+
+
+@pytest.mark.parametrize("start", sorted(CHECKS))
+def test_each_check_by_hand_and_plus_one_found_at_its_cell(saved, tmp_path, start):
+    sheet, ref = check_cell(saved, start)
+    assert recalculated(saved)[(sheet, ref)] == pytest.approx(CHECKS[start], abs=1e-9)
+    path = tamper(saved, tmp_path / "t.xlsx", sheet, set_value(ref, lambda v: v + 1))
+    assert cells(verify(path), "recalculation") == {f"{sheet}!{ref}"}
+
+
+# (cell edited, what is stored, check, its value by hand)
+EDITS = {
+    # Y's revenue 3000: equal to X's above it, in order; 3001 is above it: out of order
+    "revenue equal to the row above": (f"{A['revenue']}6", number(3000), "Account rows out", 0),
+    "revenue above the row above": (f"{A['revenue']}6", number(3001), "Account rows out", 1),
+    # gross margin at most 1: 1 passes, 1.01 breaks the rule
+    "gross margin 1": (f"{A['gross_margin']}6", number(1), "Account rows whose", 0),
+    "gross margin 1.01": (f"{A['gross_margin']}6", number(1.01), "Account rows whose", 1),
+    "influenceable not yes or no": (
+        f"{A['influenceable']}6",
+        text("maybe"),
+        "Account rows whose",
+        1,
+    ),
+    # a manual decision needs a reason; spaces only are no decision (TRIM)
+    "manual GO without a reason": (f"{A['manual']}6", text("GO"), "Manual decisions", 1),
+    "manual spaces only": (f"{A['manual']}6", text("   "), "Manual decisions", 0),
+    # Y in a cluster not listed on Inputs: Retail now holds 3000 + 1000 = 4000 of 6000,
+    # 2 of 3 accounts, and the row breaks the cluster rule
+    "cluster not listed: revenue": (
+        f"{A['cluster']}6",
+        text("Nowhere"),
+        "Revenue by cluster",
+        -2000,
+    ),
+    "cluster not listed: accounts": (
+        f"{A['cluster']}6",
+        text("Nowhere"),
+        "Accounts by cluster",
+        -1,
+    ),
+    "cluster not listed: inputs": (f"{A['cluster']}6", text("Nowhere"), "Account rows whose", 1),
+    # cluster names match ignoring case, as Excel's COUNTIFS does
+    "cluster in another case": (f"{A['cluster']}6", text("RETAIL"), "Revenue by cluster", 0),
+}
+
+
+@pytest.mark.parametrize("case", sorted(EDITS))
+def test_a_check_recalculated_from_an_edited_row(saved, tmp_path, case):
+    ref, stored, start, value = EDITS[case]
+    path = tamper(saved, tmp_path / "t.xlsx", "Accounts", put(ref, stored))
+    assert recalculated(path)[check_cell(saved, start)] == pytest.approx(value)
+
+
+@pytest.mark.parametrize(("times", "found"), [(1, False), (2, True)])
+def test_a_sum_check_is_judged_to_the_workbooks_tolerance(saved, tmp_path, times, found):
+    # the hours check is a difference of sums (0 but for rounding): a saved value within
+    # the Tolerance (0.005 on Inputs) of the recalculated 0 stands; twice it does not
+    from test_verify_recalc import named_cell
+
+    tolerance = read(saved).sheets["Inputs"].value(named_cell(saved, "Tolerance")[1])
+    assert tolerance == 0.005
+    sheet, ref = check_cell(saved, "Hours by owner")
+    path = tamper(saved, tmp_path / "t.xlsx", sheet, set_value(ref, lambda v: times * 0.005))
+    assert (f"{sheet}!{ref}" in cells(verify(path), "recalculation")) is found
