@@ -75,6 +75,9 @@ CHECKS = {
     "Revenue by cluster minus total revenue": 0,  # Retail 6000 - 6000
     "Accounts by cluster minus accounts": 0,  # Retail 3 - 3
     "Hours by owner": 0,  # Ann: 30 hours, GO and NO-GO, minus 30
+    # Focus X, Y, Z by profit after effort 1000, 500, 0 (3000 x 0.5 - 10 x 50 = 1000, ...);
+    # Capacity plan Ann's X, Y, Z by profit per hour 100, 50, 0; each row linked back
+    "Focus and Capacity plan rows not one per account": 0,
 }
 
 
@@ -146,3 +149,31 @@ def test_a_sum_check_is_judged_to_the_workbooks_tolerance(saved, tmp_path, times
     sheet, ref = check_cell(saved, "Hours by owner")
     path = tamper(saved, tmp_path / "t.xlsx", sheet, set_value(ref, lambda v: times * 0.005))
     assert (f"{sheet}!{ref}" in cells(verify(path), "recalculation")) is found
+
+
+def focus_cell(path, index, header):
+    """The Focus cell of its row ``index`` (from 0) under ``header``."""
+    from workbook_templates.xlsx_reader import cell_name
+
+    sheet = read(path).sheets["Focus"]
+    table = sheet.tables[0]
+    return "Focus", cell_name(
+        table.data_rows.start + index, table.bounds[1] + table.columns.index(header)
+    )
+
+
+def test_a_focus_row_linked_to_another_account(saved, tmp_path):
+    # Focus's second row (Y, account row 2) pointed at Z (account row 3): Z's focus rank
+    # on Accounts is 3, not 2: one row not linked; profits 1000, 0, 0 stay in order
+    sheet, ref = focus_cell(saved, 1, "account row")
+    path = tamper(saved, tmp_path / "t.xlsx", sheet, put(ref, number(3)))
+    assert recalculated(path)[check_cell(saved, "Focus and Capacity plan")] == 1
+
+
+@pytest.mark.parametrize(("revenue", "out"), [(3000, 0), (4000, 2)])
+def test_focus_and_plan_order_on_and_beside_the_row_above(saved, tmp_path, revenue, out):
+    # Y's revenue 3000: profit 1500 - 500 = 1000, equal to X's (in order on Focus) and
+    # per hour 100, equal to X's (in order on Capacity plan); 4000: profit 1500 above
+    # X's 1000 on Focus and 150 an hour above X's 100 on Capacity plan: 2 rows
+    path = tamper(saved, tmp_path / "t.xlsx", "Accounts", put(f"{A['revenue']}6", number(revenue)))
+    assert recalculated(path)[check_cell(saved, "Focus and Capacity plan")] == out

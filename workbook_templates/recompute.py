@@ -130,6 +130,9 @@ def account_matrix(book: WorkbookInfo) -> tuple[list, str]:
     checks: dict[str, object] = {
         **_account_row_checks(book, frame),
         **_account_sum_checks(book, result),
+        "Focus and Capacity plan rows not one per account": _focus_plan_links(
+            book, sheet, table, result
+        ),
         "GO accounts that do not fit capacity": int((plan["fits"] == "no").sum()),
         "A + B + C accounts minus table rows": int(sum(abc.get(c, 0) for c in "ABC")) - len(frame),
     }
@@ -181,6 +184,75 @@ def _account_row_checks(book: WorkbookInfo, frame: pd.DataFrame) -> dict[str, ob
         "Account rows out of revenue order": int(out_of_order.sum()),
         "Manual decisions without a reason": int(((manual != "") & (reason == "")).sum()),
     }
+
+
+def _focus_plan_links(book: WorkbookInfo, sheet: SheetInfo, table: TableInfo, result) -> int:
+    """The Focus and Capacity plan rows that are not one per account, out of order or
+    not linked: each table's rows against the Accounts rows, each row's link (its
+    account's "focus rank" / "plan row" on Accounts equals its own), and its order
+    (Focus: profit after effort, largest first; Capacity plan: owner number, then
+    profit after effort per hour, largest first) with the core's figures of the
+    account it links to (a blank Accounts row: 0). A link outside the table is an error
+    in the sheet, not a FALSE: not counted."""
+    from workbook_templates import account_matrix as template
+
+    rows = table.data_rows
+    n = len(rows)
+    by_row = result.set_index("_row")
+    profit = np.zeros(n)
+    effort = np.zeros(n)
+    at = result["_row"].to_numpy() - rows.start
+    profit[at] = by_row["profit"].to_numpy(dtype=float)
+    effort[at] = by_row["effort_hours"].to_numpy(dtype=float)
+    owners = [
+        str(o).lower() if o not in (None, "") else None for o in _named_range(book, "OwnerList")
+    ]
+    first_slot = {}
+    for i, o in enumerate(owners):
+        if o is not None:
+            first_slot.setdefault(o, i + 1)
+    owner_text = np.full(n, "", dtype=object)  # MATCH: the name as typed, ignoring case
+    owner_text[at] = by_row["owner"].astype(str).str.lower().to_numpy()
+    owner_number = np.array(
+        [first_slot.get(o, 0) if o.strip(" ") else 0 for o in owner_text], dtype=float
+    )
+    owner_number[owner_number == 0] = len(owners) + 1  # blank or not listed
+    heads = template.SPEC.headers
+    mine = table_columns(table, {"focus_rank": heads["focus_rank"], "plan_row": heads["plan_row"]})
+    total = 0
+    for spec, own_key, back_key in (
+        (template.FOCUS_SPEC, "rank", "focus_rank"),
+        (template.PLAN_SPEC, "plan_row", "plan_row"),
+    ):
+        found = _table(book, spec.name)
+        if found is None or back_key not in mine:
+            total += n
+            continue
+        other, linked = found
+        total += abs(len(linked.data_rows) - n)
+        columns = table_columns(linked, spec.headers)
+        links = _numbers(other.cells.column_values(columns["account_row"], linked.data_rows))
+        own = _numbers(other.cells.column_values(columns[own_key], linked.data_rows))
+        back = np.nan_to_num(_numbers(sheet.cells.column_values(mine[back_key], rows)))
+        valid = (links >= 1) & (links <= n) & (links == np.floor(links))
+        pick = np.where(valid, np.nan_to_num(links), 1).astype(np.int64) - 1
+        total += int((valid & (back[pick] != np.nan_to_num(own))).sum())
+        if spec is template.FOCUS_SPEC:  # profit, largest first
+            key = profit[pick]
+            wrong = valid[1:] & valid[:-1] & (key[1:] > key[:-1])
+        else:  # owner number, then profit per hour, largest first
+            number, hours = owner_number[pick], effort[pick]
+            per_hour = np.divide(profit[pick], hours, out=np.zeros(len(pick)), where=hours != 0)
+            prev_number = np.concatenate([[0.0], number[:-1]])
+            prev_hours = np.concatenate([[0.0], hours[:-1]])
+            prev_per = np.concatenate([[0.0], per_hour[:-1]])
+            ok = (number > prev_number) | (
+                (number == prev_number)
+                & ((prev_hours == 0) | ((hours > 0) & (per_hour <= prev_per)))
+            )
+            wrong = valid & np.concatenate([[True], valid[:-1]]) & ~ok  # the header: 0
+        total += int(wrong.sum())
+    return total
 
 
 def _is_text(values) -> np.ndarray:
