@@ -328,6 +328,8 @@ def _named_range(book: WorkbookInfo, name: str) -> list[object]:
 
 def _numbers(values) -> np.ndarray:
     """Cell values as floats: NaN for a blank, a text or a truth value."""
+    if getattr(values, "dtype", None) is not None and values.dtype.kind == "f":
+        return np.asarray(values, dtype=float)  # a column of numbers only, as read
     series = pd.Series(values, dtype=object)
     numbers = pd.to_numeric(series.where(~series.map(type).isin([bool])), errors="coerce")
     return numbers.to_numpy(dtype=float)
