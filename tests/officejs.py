@@ -160,10 +160,15 @@ def created(page, count: int = 1, timeout: float = 60_000) -> list[bytes]:
     return [base64.b64decode(b) for b in page.evaluate("window.__office.created")]
 
 
-def http_call(base: str, func_name: str, *args, timeout: float = 30):
-    """POST a call to the server's /xlwings/custom-functions-call, as Office.js does."""
+def http_call(base: str, func_name: str, *args, timeout: float = 30, client=None):
+    """POST a call to the server's /xlwings/custom-functions-call, as Office.js does.
+
+    ``client``: an ``httpx.Client`` to send it on (its connection is kept, as a browser
+    keeps one); by default a new one per call.
+    """
     import httpx
 
-    return httpx.post(
+    post = httpx.post if client is None else client.post
+    return post(
         f"{base}/xlwings/custom-functions-call", json=payload(func_name, args), timeout=timeout
     )

@@ -59,6 +59,18 @@ def test_spill_follows_the_selection():
     assert b.spill([5, 6, 7], block) == [[5], [6], [7]]
 
 
+def test_spill_a_column_of_labels_shares_one_row_per_label():
+    # class letters down a column: equal to one new row per cell, and the two "A"
+    # rows are one list (made once); numbers and mixed columns get a row each
+    col = b.vector("v", [[1], [2], [3]])
+    rows = b.spill(["A", "B", "A"], col)
+    assert rows == [["A"], ["B"], ["A"]] and rows[0] is rows[2]
+    assert b.spill([1.0, 1, True], col) == [[1.0], [1], [True]]
+    assert [type(r[0]) for r in b.spill([1.0, 1, True], col)] == [float, int, bool]
+    mixed = b.spill(["A", 1, "A"], col)
+    assert mixed == [["A"], [1], ["A"]] and mixed[0] is not mixed[2]
+
+
 def test_orient_turns_a_table_for_a_row_selection():
     table = [["a", 1], ["b", 2]]  # one row per item
     assert b.orient(table, b.vector("v", [[1, 2]])) == [["a", "b"], [1, 2]]

@@ -19,6 +19,7 @@ import enum
 import functools
 import gc
 import importlib.util
+import operator
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -110,6 +111,11 @@ def vector(name: str, selection: Any) -> Vector:
     Blank cells at the end are dropped; a blank in the middle stays ``None`` so that
     the core names it. A whole blank selection is an empty list.
     """
+    return _vector(selection)[0]
+
+
+def _vector(selection: Any) -> tuple[Vector, bool]:
+    """:func:`vector`, and whether any of its values is text (one look at the types)."""
     if not isinstance(selection, list):
         rows: list = [[selection]]
     elif selection and not isinstance(selection[0], list):
@@ -120,18 +126,30 @@ def vector(name: str, selection: Any) -> Vector:
     if len(rows) == 1 and width > 1:
         shape, values = "row", list(rows[0])
     elif width <= 1:  # a column, or a single cell (spills down, as Excel does)
-        shape, values = "column", [r[0] if r else None for r in rows]
+        shape, values = "column", _firsts(rows)
     else:
         shape, values = "block", [x for r in rows for x in r]
-    if not set(map(type, values)) <= _PLAIN:  # cells as Office.js sent them (see CELLS)
+    kinds = set(map(type, values))
+    if not kinds <= _PLAIN:  # cells as Office.js sent them (see CELLS)
         values = [_plain(x) for x in values]
+        kinds = set(map(type, values))
     while values and _blank(values[-1]):
         values.pop()
-    if _has_text(values):  # spaces-only cells are blanks (numbers alone skip this pass)
+    text = any(issubclass(t, str) for t in kinds)
+    if text:  # spaces-only cells are blanks (numbers alone skip this pass)
         values = [None if _blank(x) else x for x in values]
-    return Vector(values, shape, width)
+    return Vector(values, shape, width), text
 
 
+def _firsts(rows: list) -> list:
+    """The first cell of each row of a column (None for an empty row)."""
+    try:
+        return list(map(_FIRST, rows))
+    except IndexError:  # an empty row
+        return [r[0] if r else None for r in rows]
+
+
+_FIRST = operator.itemgetter(0)
 _PLAIN = {float, int, bool, str, type(None)}
 
 
@@ -144,16 +162,12 @@ def _plain(cell: Any) -> Any:
     return None if xw_utils.is_jsnull(cell) else cell
 
 
-def _has_text(values: list) -> bool:
-    return any(issubclass(t, str) for t in set(map(type, values)))
-
-
 def values_only(name: str, selection: Any) -> Vector:
     """:func:`vector` for a function that counts text as 0 or names it: a cell holding
     an Excel error (read with ``@xw.arg(..., err_to_str=True)``, so that it is not
     mistaken for a blank) is refused, because an error is not a value."""
-    cells = vector(name, selection)
-    for i, x in enumerate(cells.values if _has_text(cells.values) else ()):
+    cells, text = _vector(selection)
+    for i, x in enumerate(cells.values if text else ()):
         if isinstance(x, str) and x in EXCEL_ERRORS:
             raise InputError(
                 f"{name}[{i}]={x} is an Excel error, not a value: fix or clear that cell"
@@ -213,11 +227,19 @@ def _on_server() -> bool:
 
 
 def spill(values: Sequence, like: Vector) -> list[list]:
-    """Lay ``values`` out like the selection they came from (a row stays a row)."""
+    """Lay ``values`` out like the selection they came from (a row stays a row).
+
+    A column of text (class letters) gives one row list per distinct text, shared by
+    the rows that hold it (100,000 lists fewer to make, walk and free): read it, never
+    change it in place.
+    """
     if like.shape == "row":
         return [list(values)]
     if like.shape == "block" and like.width and len(values) % like.width == 0:
         return [list(values[i : i + like.width]) for i in range(0, len(values), like.width)]
+    if set(map(type, values)) == {str}:  # labels (classes): one row per distinct label
+        rows = {x: [x] for x in set(values)}
+        return [rows[x] for x in values]
     return [[x] for x in values]
 
 
