@@ -537,7 +537,9 @@ def default_as_of(deals: Deals) -> dt.date:
     return deals._once(
         "latest",
         None,
-        lambda: pd.Timestamp(pd.concat([table["last_change"], table["closed"]]).max()).date(),
+        lambda: pd.Timestamp(
+            pd.Series([table["last_change"].max(), table["closed"].max()]).max()
+        ).date(),
     )
 
 
@@ -597,7 +599,7 @@ def stage_entries(deals: Deals, as_of: dt.date | None = None) -> pd.DataFrame:
             "entered_at": pd.to_datetime(dated[rows, stage]),
             "created": pd.to_datetime(dated[rows, 0]),
             "went_on": reached[rows] > stage,
-            "open_here": (status[rows] == "open") & (reached[rows] == stage),
+            "open_here": view.is_open[rows] & (reached[rows] == stage),
             "status": status[rows],
         }
     )
@@ -612,6 +614,7 @@ class _View:
     reached: np.ndarray  # furthest stage entered by as_of (-1: not created yet)
     status: np.ndarray  # open, won or lost on as_of
     closed: np.ndarray  # the day a won or lost deal closed (int64 ns)
+    is_open: np.ndarray  # status == "open" (bool)
 
 
 NEVER = np.iinfo(np.int64).max
@@ -670,8 +673,8 @@ def _view(deals: Deals, as_of: dt.date | None) -> _View:
     reached = np.count_nonzero(dated <= as_of_ts.value, axis=1) - 1
     if deals.history is not None:
         closed = np.where(won, dated[:, -1], closed)
-    status = np.where((exported != "open") & (closed <= as_of_ts.value), exported, "open")
-    return _View(as_of_ts, dated, reached, status, closed)
+    is_open = (exported == "open") | (closed > as_of_ts.value)
+    return _View(as_of_ts, dated, reached, np.where(is_open, "open", exported), closed, is_open)
 
 
 def conversion(
@@ -739,7 +742,7 @@ def conversion(
     view = _as_of_view(deals, as_of)
     stages = deals.stages
     mine = view.reached >= 0  # the deals created by the as-of date
-    is_open = view.status == "open"
+    is_open = view.is_open
     if by is None:
         return _count_table(stages, *_counts(view.reached[mine], is_open[mine], len(stages)))
     if by == "owner":
@@ -961,7 +964,7 @@ def record_metrics(
         )
     rate = int(won.sum()) / (int(won.sum()) + lost)
     cycle = pd.Series((view.closed[won] - view.dated[won, 0]) / 86_400e9)
-    opened = int((view.status[view.reached >= 0] == "open").sum())
+    opened = int(view.is_open[view.reached >= 0].sum())
     size = (
         float(table["amount"].to_numpy()[won].mean()) if won.any() and deals.has_amounts else None
     )
