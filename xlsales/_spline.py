@@ -84,7 +84,7 @@ def _rows(knots: np.ndarray, n: int) -> np.ndarray:
     return np.arange(int(length.sum())) + np.repeat(shift, length)
 
 
-def _sigma(x: np.ndarray, y: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
+def _sigma(x: np.ndarray | EvenKnots, y: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
     """R's fmm_spline up to the solved system: sigma per knot (``c = 3 * sigma``).
 
     The tridiagonal system (0-based port of R's fmm_spline: b diagonal, d off-diagonal,
@@ -130,7 +130,9 @@ def _sigma(x: np.ndarray, y: np.ndarray, rows: np.ndarray | None = None) -> np.n
     return solution[:, 0]
 
 
-def _end_rows(x: np.ndarray, y: np.ndarray) -> tuple[tuple[float, float], tuple[float, float]]:
+def _end_rows(
+    x: np.ndarray | EvenKnots, y: np.ndarray
+) -> tuple[tuple[float, float], tuple[float, float]]:
     """(diagonal, right-hand side) of the first and of the last row: FMM's end
     conditions (the third derivative of the cubic through the four nearest points)."""
     n = len(x)
@@ -146,7 +148,10 @@ def _end_rows(x: np.ndarray, y: np.ndarray) -> tuple[tuple[float, float], tuple[
 
 
 def _fmm_slopes(
-    x: np.ndarray, y: np.ndarray, sigma: Callable[[np.ndarray], np.ndarray], k: np.ndarray
+    x: np.ndarray | EvenKnots,
+    y: np.ndarray,
+    sigma: Callable[[np.ndarray], np.ndarray],
+    k: np.ndarray,
 ) -> np.ndarray:
     """The FMM spline's first derivative ``b`` at the knots ``k`` (R's final loop);
     ``sigma(i)`` gives sigma at the knots ``i``."""
@@ -182,7 +187,7 @@ def fmm(x: np.ndarray, y: np.ndarray) -> Spline:
 
 
 def _hyman_pieces(
-    x: np.ndarray, y: np.ndarray, b: Callable[[np.ndarray], np.ndarray], i: np.ndarray
+    x: np.ndarray | EvenKnots, y: np.ndarray, b: Callable[[np.ndarray], np.ndarray], i: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Hyman-filtered slope, ``c`` and ``d`` on the intervals ``i`` (sorted).
 
@@ -235,7 +240,7 @@ def _monotone(y: np.ndarray) -> None:
         raise ValueError("Hyman's filter needs monotone data")
 
 
-def hyman_values(x: np.ndarray, y: np.ndarray, u: np.ndarray) -> np.ndarray:
+def hyman_values(x: np.ndarray | EvenKnots, y: np.ndarray, u: np.ndarray) -> np.ndarray:
     """``evaluate(hyman(fmm(x, y)), u)`` (R's ``spline(x, y, method = "hyman",
     xout = u)``), with the same numbers, for many knots and few points.
 
@@ -262,7 +267,7 @@ def hyman_values(x: np.ndarray, y: np.ndarray, u: np.ndarray) -> np.ndarray:
     return _cubic(x[idx], y[idx], b[where], c[where], d[where], u)
 
 
-def _intervals(x: np.ndarray, u: np.ndarray) -> np.ndarray:
+def _intervals(x: np.ndarray | EvenKnots, u: np.ndarray) -> np.ndarray:
     """The knot interval of each point, as R's ``spline_eval`` finds it: kept from the
     previous point while ``x[i] <= u <= x[i+1]``, otherwise searched afresh,
     left-closed (``x[i] <= u < x[i+1]``, the last ``x[i] <= u``; the first below)."""
