@@ -384,3 +384,26 @@ def test_other_workbooks_xlsales_made_are_refused(matrix, tmp_path):
         "prospect, outcome, pipeline_value, won_value, won_date: only an account matrix is read "
         "back (as accounts)"
     )
+
+
+def test_an_empty_account_matrix_has_no_rows(tmp_path):
+    from workbook_templates import account_matrix
+
+    # the empty workbook's one blank row is not an account: a header and no rows
+    account_matrix.build(None).save(tmp_path / "e.xlsx")
+    assert refused(records.load_accounts, tmp_path / "e.xlsx") == "e.xlsx: has a header but no rows"
+
+
+def test_a_map_given_as_text_and_the_decimal_comma_of_a_share(tmp_path):
+    # "Client" named as account by --map; the file's decimal comma reads "1.000,5" as
+    # 1000.5 and the share "0,35" as 0.35 (within 0-1), not 35
+    path = write(
+        tmp_path,
+        "Client;owner;cluster;icp_fit;revenue;gross_margin;effort_hours;hourly_cost;influenceable",
+        "A;Ann;R;yes;1.000,5;0,35;1;1;yes",
+    )
+    frame, _ = records.load_accounts(path, columns="Client=account", decimal=",")
+    assert frame[["account", "revenue", "gross_margin"]].values.tolist() == [["A", 1000.5, 0.35]]
+    # the records' columns: the source row first, then the file's columns in their order
+    assert frame.columns.tolist() == ["source_row", *records.ACCOUNT_COLUMNS, "manual_decision",
+                                      "reason"]  # fmt: skip
