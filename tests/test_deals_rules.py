@@ -371,3 +371,66 @@ def test_stage_entries_of_a_won_deal_and_a_skipper(hand):
     assert [str(x.date()) for x in b["entered_at"]] == ["2026-01-06", "2026-01-16", "2026-01-16"]
     assert {str(x.date()) for x in b["created"]} == {"2026-01-06"}
     assert b["open_here"].tolist() == [False] * 3 and set(b["owner"]) == {"Bob"}
+
+
+def test_entries_per_period_by_hand(hand):
+    # entries per month and stage (tests/test_deals.py, plan against actual): January
+    # Lead 6, Qualified 5, Proposal 2, Won 0; February 1 0 1 1; March (to 03-02) 1 1 0 1
+    table = deals.entries_per_period(hand)
+    assert table.index.tolist() == ["2026-01", "2026-02", "2026-03"]
+    assert table.values.tolist() == [[6, 5, 2, 0], [1, 0, 1, 1], [1, 1, 0, 1]]
+    # as of 02-28 March is not there (F's Lead 03-02 and E's Qualified 03-01 after it)
+    assert deals.entries_per_period(hand, as_of=dt.date(2026, 2, 28)).index.tolist() == [
+        "2026-01",
+        "2026-02",
+    ]
+
+
+def test_a_won_deal_without_a_row_for_the_win_wins_on_its_closed_date():
+    # a: Lead 01-01, Proposal 01-05, won (closed_at 01-20) with no Won row; b open at Lead
+    history = pd.DataFrame(
+        {
+            "deal_id": ["a", "a", "b"],
+            "stage": ["Lead", "Proposal", "Lead"],
+            "entered_at": ["2026-01-01", "2026-01-05", "2026-01-02"],
+            "status": ["won", "won", "open"],
+            "closed_at": ["2026-01-20", "2026-01-20", ""],
+        }
+    )
+    found = deals.read_deals(history, STAGES)
+    # as of 01-20 (its closed date, on the limit) a has entered Won: entered 2, 1, 1
+    on = deals.conversion(found, as_of=dt.date(2026, 1, 20))
+    assert on["entered"].tolist() == [2, 1, 1] and on["open_here"].tolist() == [1, 0, 0]
+    # the day before a is still open at Proposal: entered 2, 1, 0
+    before = deals.conversion(found, as_of=dt.date(2026, 1, 19))
+    assert before["entered"].tolist() == [2, 1, 0] and before["open_here"].tolist() == [1, 1, 0]
+    # each row of the file kept with its row as the sheet shows it (header = row 1)
+    assert found.rows["row"].tolist() == [2, 3, 4]
+
+
+@pytest.mark.parametrize(
+    ("history", "stages", "kwargs", "message"),
+    [
+        # the last date the deal analysis can count days to: 2262-04-11
+        ({"deal_id": ["a", "a"], "stage": ["Lead", "Won"],
+          "entered_at": ["2026-01-01", "2263-01-01"]}, "Lead,Won", {},
+         "deals row 3, column entered_at: '2263-01-01' is after 2262-04-11, the last date "
+         "the deal analysis can count days to"),
+        ({"deal_id": ["1", "2"], "stage": ["Lead", "Won"], "status": ["open", "won"],
+          "created_at": ["2026-01-05", ""], "last_change_at": ["2026-01-06", "2026-01-07"]},
+         "Lead,Won", {}, "deals row 3, column created_at: '' is blank: a date is required"),
+        ({"deal_id": ["a"], "stage": ["Lead"], "entered_at": ["2026-01-01"]}, "Lead,Won",
+         {"preset": "zoho"}, "preset='zoho' must be one of: hubspot, salesforce, pipedrive"),
+        ({"deal_id": ["a"], "stage": ["Lead"], "entered_at": ["2026-01-01"]}, "Lead, ,Won", {},
+         "stages has a blank name: give every stage a name, top first"),
+    ],
+)  # fmt: skip
+def test_read_deals_refuses_in_one_line(history, stages, kwargs, message):
+    with pytest.raises((DataError, InputError)) as info:
+        deals.read_deals(pd.DataFrame(history), stages, **kwargs)
+    assert str(info.value) == message
+
+
+def test_rows_exported_twice_are_numbered_as_whole_rows():
+    found = deals.read_deals(SNAP, ["Alpha", "Beta", "Gamma", "Won"])
+    assert found.duplicates["row"].tolist() == [5] and found.duplicates["row"].dtype.kind == "i"
