@@ -434,3 +434,34 @@ def test_read_deals_refuses_in_one_line(history, stages, kwargs, message):
 def test_rows_exported_twice_are_numbered_as_whole_rows():
     found = deals.read_deals(SNAP, ["Alpha", "Beta", "Gamma", "Won"])
     assert found.duplicates["row"].tolist() == [5] and found.duplicates["row"].dtype.kind == "i"
+
+
+@pytest.mark.parametrize(
+    ("columns", "message"),
+    [
+        ({"deal_id": ["a"], "entered_at": ["2026-01-01"]},
+         "deals: missing column(s) stage for a stage history (read with xlsales column names); "
+         'name yours with --map "Your column=stage,..." or --preset hubspot|salesforce|pipedrive'),
+        ({"deal_id": ["a"], "stage": ["Lead"], "status": ["open"]},
+         "deals: missing column(s) created_at, last_change_at for a snapshot (or add entered_at "
+         'for a history) (read with xlsales column names); name yours with --map "Your '
+         'column=created_at,..." or --preset hubspot|salesforce|pipedrive'),
+    ],
+)  # fmt: skip
+def test_missing_columns_are_named(columns, message):
+    with pytest.raises(DataError) as info:
+        deals.read_deals(pd.DataFrame(columns), "Lead,Won")
+    assert str(info.value) == message
+
+
+def test_a_blank_owner_stays_blank_between_clean_names():
+    # b's owner cell is blank: "" (no owner), not the text of another row
+    history = pd.DataFrame(
+        {
+            "deal_id": ["a", "b", "c"],
+            "stage": ["Lead"] * 3,
+            "entered_at": ["2026-01-01", "2026-01-02", "2026-01-03"],
+            "owner": ["Ann", None, "Bob"],
+        }
+    )
+    assert deals.read_deals(history, "Lead,Won").deals["owner"].tolist() == ["Ann", "", "Bob"]
