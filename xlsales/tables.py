@@ -89,9 +89,9 @@ def sheet_names(path: str | Path) -> list[str]:
     if Path(path).suffix.lower() not in (".xlsx", ".xlsm") or not Path(path).exists():
         return []
     try:
-        with pd.ExcelFile(path) as book:
+        with pd.ExcelFile(path, engine="openpyxl") as book:
             return [str(name) for name in book.sheet_names]
-    except (ValueError, OSError, KeyError):
+    except (ValueError, OSError, KeyError, zipfile.BadZipFile):
         return []  # read_table says why it cannot be read
 
 
@@ -134,7 +134,9 @@ def read_table(
         raise DataError(f"{path.name}: use a .csv or .xlsx file (got {suffix or 'no suffix'})")
     try:
         if suffix in (".xlsx", ".xlsm"):
-            frame = pd.read_excel(path, sheet_name=sheet, header=header_row - 1, dtype=object)
+            frame = pd.read_excel(
+                path, sheet_name=sheet, header=header_row - 1, dtype=object, engine="openpyxl"
+            )
         else:  # .csv or .txt
             with open(path, encoding="utf-8-sig", newline="") as f:
                 sample = f.read(65536)
