@@ -533,6 +533,20 @@ _KIND_NAMES = np.array(["n", "s", "str", "b", "e", "inlineStr", "d"], dtype=obje
 _ONE_LETTER = {ord("n"): 0, ord("s"): 1, ord("b"): 3, ord("e"): 4, ord("d"): 6}
 _ACA = b' aca="false">'
 _END = b"</sheetData>"
+_FOLLOWER = b'<f t="shared" si="'
+
+
+def _digits(found: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(the number, the count of digits) that each row of bytes ``found`` starts with."""
+    number = np.zeros(len(found), np.int64)
+    digits = np.zeros(len(found), np.int64)
+    going = np.ones(len(found), dtype=bool)
+    for j in range(found.shape[1]):
+        d = found[:, j]
+        going &= (d >= 48) & (d <= 57)
+        number = np.where(going, number * 10 + d - 48, number)
+        digits += going
+    return number, digits
 
 
 def _texts(data: bytes, starts: np.ndarray, ends: np.ndarray) -> list[str]:
@@ -609,14 +623,7 @@ def _cells_fast(data: bytes, sheet: SheetInfo, start: int, end: int) -> bool:
     number = np.where(
         (letters == 1)[:, None], ref[:, 1:9], np.where(three[:, None], ref[:, 3:11], ref[:, 2:10])
     )
-    row = np.zeros(len(p), np.int64)
-    digits = np.zeros(len(p), np.int64)
-    going = np.ones(len(p), dtype=bool)
-    for j in range(8):
-        d = number[:, j]
-        going &= (d >= 48) & (d <= 57)
-        row = np.where(going, row * 10 + d - 48, row)
-        digits += going
+    row, digits = _digits(number)
     ends = np.take_along_axis(number, np.minimum(digits, 7)[:, None], axis=1)[:, 0]
     if not ((digits > 0) & (digits < 8) & (ends == 34)).all():
         return False
@@ -673,7 +680,19 @@ def _cells_fast(data: bytes, sheet: SheetInfo, start: int, end: int) -> bool:
         aca = f_end < 0
         aca[aca] = b.equal_at(f_at[aca] + 2, _ACA)
         f_end[aca] = f_at[aca] + 1 + len(_ACA)
-        other = np.flatnonzero(f_end < 0)  # shared formulas and other attributes
+        # a shared formula's follower as Excel writes it: <f t="shared" si="7"/>
+        follow = np.flatnonzero(f_end < 0)
+        follow = follow[b.equal_at(f_at[follow], _FOLLOWER)]
+        tail = b.bytes_at(f_at[follow] + len(_FOLLOWER))
+        si, si_digits = _digits(tail)
+        closing = np.minimum(si_digits, 5)[:, None] + np.arange(3)  # "/>
+        fits = (si_digits > 0) & (si_digits <= 5) & ~((si_digits > 1) & (tail[:, 0] == 48))
+        fits &= (np.take_along_axis(tail, closing, axis=1) == np.frombuffer(b'"/>', np.uint8)).all(
+            1
+        )
+        follow, si = follow[fits], si[fits]
+        f_end[follow] = f_at[follow] + len(_FOLLOWER) + si_digits[fits] + 2
+        other = np.flatnonzero(f_end < 0)  # masters and other attributes
         f_end[other] = [data.index(b">", q) for q in f_at[other].tolist()]
         if not (lt[f_tag + 1] > f_end).all():
             return False  # a < inside the tag
@@ -685,14 +704,20 @@ def _cells_fast(data: bytes, sheet: SheetInfo, start: int, end: int) -> bool:
         formulas[0][f_cell] = f_end + 1
         formulas[1][f_cell] = text_end
         after[f_cell] = f_tag + 2 - empty
-        if len(other):
+        opened = _texts(data, f_at[other], f_end[other] - empty[other])
+        t_in_formulas = len(follow) + sum(text.count(' t="') for text in opened)
+        if len(follow) or any("shared" in text for text in opened):
+            # spelt out as text (Excel's files): the followers of one master in one
+            # column by formatting one string
+            texts = np.full(len(p), None, dtype=object)
+            spelt = np.ones(len(f_tag), dtype=bool)
+            spelt[follow] = False
+            texts[f_cell[spelt]] = _texts(data, (f_end + 1)[spelt], text_end[spelt])
+            texts[f_cell[follow]] = ""
             fopen = np.full(len(p), "", dtype=object)
-            fopen[f_cell[other]] = _texts(data, f_at[other], f_end[other] - empty[other])
-            t_in_formulas = sum(text.count(' t="') for text in fopen[f_cell[other]].tolist())
-            if any("shared" in text for text in fopen[f_cell[other]].tolist()):
-                # spelt out as text, cell by cell (Excel's files)
-                formulas = Column(row, kinds, formulas, None, None, data).formulas
-                _shared_formulas(col, row, fopen, formulas, formulas)
+            fopen[f_cell[other]] = opened
+            _shared_formulas(col, row, fopen, texts, texts, f_cell[follow], si)
+            formulas = texts
     if not plain_tags.all() and typed + t_in_formulas != data.count(b' t="', start, end):
         return False  # a type attribute that is not the cell's last
     values = (np.zeros(len(p), np.int64), np.zeros(len(p), np.int64))
@@ -818,16 +843,27 @@ def _columns(sheet: SheetInfo, cols, rows, kinds, formulas, values, inline, data
         )
 
 
-def _shared_formulas(cols, rows, fopen, ftext, formulas) -> None:
+def _shared_formulas(cols, rows, fopen, ftext, formulas, follow=(), follow_si=()) -> None:
     """Spell out shared formulas (ECMA-376 Part 1, 18.3.1.40, the f element: Excel
     stores a filled-down column as ``<f t="shared" ref="D5:D900" si="0">D4+1</f>`` in
     the first cell and ``<f t="shared" si="0"/>`` in the others, each meaning the first
     cell's formula moved by the distance between the two cells: relative references
     shift, ``$`` references stay). The followers of one master in one column are
-    spelt out by formatting one string, not by parsing a formula a cell."""
+    spelt out by formatting one string, not by parsing a formula a cell. ``follow``
+    and ``follow_si``: followers already found (positions, shared index)."""
     shared: dict[str, str] = {}  # si -> R1C1 text of the master
     followers: dict[tuple[str, int], list[int]] = {}
-    for i in np.flatnonzero(np.char.find(fopen.astype(str), "shared") >= 0).tolist():
+    if len(follow):
+        key = np.asarray(follow_si, np.int64) * (1 << 15) + cols[follow]
+        keys, group = np.unique(key, return_inverse=True)
+        order = np.argsort(group, kind="stable")
+        bounds = np.searchsorted(group[order], np.arange(len(keys) + 1))
+        for k, value in enumerate(keys.tolist()):
+            where = np.asarray(follow)[order[bounds[k] : bounds[k + 1]]]
+            followers[str(value >> 15), value & ((1 << 15) - 1)] = where.tolist()
+    for i in np.flatnonzero(fopen != "").tolist():
+        if "shared" not in fopen[i]:
+            continue
         attrs = dict(_ATTR.findall(fopen[i]))
         if attrs.get("t") != "shared":
             continue
