@@ -77,8 +77,12 @@ def test_every_stalled_row_keeps_its_decision_input(tmp_path):
     wb = pr.build(review)
     path = tmp_path / "review.xlsx"
     wb.save(path)
-    ws = load_workbook(path)["Stalled"]
+    book = load_workbook(path)
+    ws = book["Stalled"]
     last = FIRST + len(late) - 1
+    # the per-row lookups read one defined name per Deals column: every deal row
+    n = len(review.deals)
+    assert book.defined_names["tblDeals_owner"].attr_text == f"'Deals'!$B${FIRST}:$B${FIRST + n - 1}"
     assert ws.tables["tblStalled"].ref == f"A4:I{last}"
     assert [ws.cell(row=r, column=1).value for r in range(FIRST, last + 1)] == late[
         "deal_id"
@@ -86,6 +90,6 @@ def test_every_stalled_row_keeps_its_decision_input(tmp_path):
     for r in range(FIRST, last + 1):
         decision = ws.cell(row=r, column=9)
         assert decision.value is None and decision.protection.locked is False
-        assert ws.cell(row=r, column=3).value == f"=INDEX(tblDeals[owner],B{r})"
+        assert ws.cell(row=r, column=3).value == f"=INDEX(tblDeals_owner,B{r})"
     (dv,) = ws.data_validations.dataValidation
     assert str(dv.sqref) == f"I{FIRST}:I{max(last, FIRST + 999)}"

@@ -39,9 +39,11 @@ from workbook_templates._common import (
     TableSpec,
     add_chart,
     checks_sheet,
+    column_range,
     cover,
     criterion,
     data_table,
+    define_column_ranges,
     define_name,
     exact_text,
     finish,
@@ -62,6 +64,9 @@ MONTHS = pipeline.FORECAST_MONTHS
 DECISIONS = "push,park,drop"
 PERCENTILES = (("median", None), ("80th percentile", "Pct80"), ("90th percentile", "Pct90"))
 GROUP_LABELS = {"owner": "owner", "source": "source", "segment": "segment"}
+# Deals columns Stalled reads row by row: a defined name each (column_range), which
+# LibreOffice resolves once, not in every row as it does a structured reference.
+LOOKED_UP = ("owner", "stage", "amount", "idle", "limit", "stalled")
 
 
 def deal_spec(stages: Sequence[str], extras: Sequence[str]) -> TableSpec:
@@ -418,6 +423,8 @@ def _deals(wb: Workbook, review: pipeline.Review, spec: TableSpec) -> None:
     columns = spec.columns(deal_validations())
     data_table(ws, TABLE, columns, _records(frame.iloc[:1]))
     _stream(wb, ws, TABLE, columns, frame)
+    last = FIRST_ROW + max(len(frame), 1) - 1
+    define_column_ranges(wb, ws, spec, LOOKED_UP, FIRST_ROW, last)
     finish(ws, title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
 
 
@@ -762,16 +769,19 @@ def _stalled(wb: Workbook, review: pipeline.Review, spec: TableSpec) -> None:
     late = pipeline.stalled_list(review)
     positions = {deal: i for i, deal in enumerate(review.deals["deal_id"])}
     rows = [{"deal": d, "row": positions[d] + 1} for d in late["deal_id"]]
-    at = "INDEX({ref},[row]{{r}})".format
+
+    def at(key: str) -> str:  # this row's deal's value of a Deals column
+        return f"=INDEX({column_range(TABLE, key)},[row]{{r}})"
+
     specs = [
         ("deal", "deal", "text", 12, None),
         ("row", "deals row", "count", 8, None),
-        ("owner", "owner", "text", 12, "=" + at(ref=spec.ref("owner"))),
-        ("stage", "stage", "text", 12, "=" + at(ref=spec.ref("stage"))),
-        ("amount", "amount", "money", 11, "=" + at(ref=spec.ref("amount"))),
-        ("idle", "days idle", "count", 9, "=" + at(ref=spec.ref("idle"))),
-        ("limit", "limit days", "#,##0.0", 9, "=" + at(ref=spec.ref("limit"))),
-        ("still", "still stalled", "general", 9, "=" + at(ref=spec.ref("stalled"))),
+        ("owner", "owner", "text", 12, at("owner")),
+        ("stage", "stage", "text", 12, at("stage")),
+        ("amount", "amount", "money", 11, at("amount")),
+        ("idle", "days idle", "count", 9, at("idle")),
+        ("limit", "limit days", "#,##0.0", 9, at("limit")),
+        ("still", "still stalled", "general", 9, at("stalled")),
         ("decision", "Decision", "text", 12, None),
     ]
     table = TableSpec(STALLED_TABLE, specs)
