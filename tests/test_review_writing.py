@@ -1,7 +1,7 @@
 """The review's big tables written on save: every row as openpyxl would write it.
 
 Deals and Stalled hold one row per deal; their rows below the first are kept as columns
-and written into the sheet's XML by ``ReviewWorkbook.save``. Read back by openpyxl,
+and written into the sheet's XML on save (``_common.StreamedSheet``). Read back by openpyxl,
 every row must hold the core's value (text as text, dates as dates, blanks blank), the
 column's formula for its own row and the first row's style.
 """
@@ -82,7 +82,9 @@ def test_every_stalled_row_keeps_its_decision_input(tmp_path):
     last = FIRST + len(late) - 1
     # the per-row lookups read one defined name per Deals column: every deal row
     n = len(review.deals)
-    assert book.defined_names["tblDeals_owner"].attr_text == f"'Deals'!$B${FIRST}:$B${FIRST + n - 1}"
+    assert (
+        book.defined_names["tblDeals_owner"].attr_text == f"'Deals'!$B${FIRST}:$B${FIRST + n - 1}"
+    )
     assert ws.tables["tblStalled"].ref == f"A4:I{last}"
     assert [ws.cell(row=r, column=1).value for r in range(FIRST, last + 1)] == late[
         "deal_id"

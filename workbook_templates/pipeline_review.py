@@ -6,29 +6,20 @@ each stage); every figure after that is a native formula over the Deals table
 row and at the small per-stage table only). :mod:`xlsales.pipeline` states the same
 rules in Python and the tests hold the two together through LibreOffice.
 
-:func:`build` returns a :class:`ReviewWorkbook`: the rows of Deals and Stalled below
-the first are written straight into the file on save (100,000 deals in seconds rather
-than the many minutes openpyxl's cell objects take).
+:func:`build` returns a :class:`~workbook_templates._common.TemplateWorkbook`: the rows
+of Deals and Stalled below the first are written straight into the file on save
+(100,000 deals in seconds rather than the many minutes openpyxl's cell objects take).
 """
 
 from __future__ import annotations
 
-import io
-import re
-import zipfile
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
-from xml.sax.saxutils import escape as xml_escape
+from collections.abc import Sequence
 
-import numpy as np
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.chart import Reference
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import IllegalCharacterError
-from openpyxl.worksheet.cell_range import MultiCellRange
 
 from workbook_templates._common import (
     FIRST_ROW,
@@ -48,6 +39,7 @@ from workbook_templates._common import (
     exact_text,
     finish,
     header,
+    new_workbook,
     safe_text,
     settings_block,
     style_input,
@@ -185,7 +177,7 @@ def build(review: pipeline.Review | None = None, sources: Sequence[Provenance] =
     names = review.names
     groups = ["owner", *[c for c in ("source", "segment") if c in review.extras]]
     spec = deal_spec(names, review.extras)
-    wb = ReviewWorkbook()
+    wb = new_workbook()
     _inputs(wb, review)
     _deals(wb, review, spec)
     conv_rows = _conversion(wb, review, spec, groups)
@@ -421,55 +413,26 @@ def _deals(wb: Workbook, review: pipeline.Review, spec: TableSpec) -> None:
         data[f"to_won_{i}"] = t[f"to_won_{i - 1}"]
     frame = pd.DataFrame(data)
     columns = spec.columns(deal_validations())
-    data_table(ws, TABLE, columns, _records(frame.iloc[:1]))
-    _stream(wb, ws, TABLE, columns, frame)
+    data_table(ws, TABLE, columns, _cell_values(frame))
     last = FIRST_ROW + max(len(frame), 1) - 1
     define_column_ranges(wb, ws, spec, LOOKED_UP, FIRST_ROW, last)
     finish(ws, title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
 
 
-def _stream(wb: ReviewWorkbook, ws, name: str, columns: Sequence, frame: pd.DataFrame) -> None:
-    """The table ``name`` (its first data row written by data_table) grown to every row
-    of ``frame``: the rows below the first kept as columns, written on save."""
-    if len(frame) <= 1:
-        return
-    last = FIRST_ROW + len(frame) - 1
-    table = ws.tables[name]
-    table.ref = f"A{HEADER_ROW}:{get_column_letter(len(columns))}{last}"
-    if table.autoFilter is not None:
-        table.autoFilter.ref = table.ref
-    rest = frame.iloc[1:]
-    for j, column in enumerate(columns, start=1):  # an input's validation: every row
-        if column.validation is not None:
-            letter = get_column_letter(j)
-            end = max(last, FIRST_ROW + 999)
-            column.validation.sqref = MultiCellRange(f"{letter}{FIRST_ROW}:{letter}{end}")
-    wb.streamed[ws.title] = _Rows(
-        FIRST_ROW + 1,
-        len(rest),
-        [("f", c.formula) if c.formula else _column_values(rest[c.key or c.name]) for c in columns],
-    )
-
-
-def _records(frame: pd.DataFrame) -> list[dict]:
-    """Rows for data_table: dates as dates, missing values as empty cells, numpy as Python."""
+def _cell_values(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with the values its cells take: dates as dates (the day only), missing
+    values as empty cells, numbers and truth values as Python's."""
     out = {}
     for key in frame.columns:
         column = frame[key]
         if pd.api.types.is_datetime64_any_dtype(column):
-            values = [None if pd.isna(x) else x.date() for x in column]
-        elif pd.api.types.is_bool_dtype(column):
-            values = [bool(x) for x in column]
-        elif pd.api.types.is_numeric_dtype(column):
-            values = [
-                None if pd.isna(x) else (int(x) if float(x).is_integer() else float(x))
-                for x in column
-            ]
+            values = column.dt.normalize().dt.date.astype(object)
+        elif pd.api.types.is_bool_dtype(column) or pd.api.types.is_numeric_dtype(column):
+            values = column.astype(object)
         else:
-            values = [str(x) for x in column]
-        out[key] = values
-    keys = list(out)
-    return [dict(zip(keys, row)) for row in zip(*out.values())]
+            values = column.astype(object).where(column.notna(), "").map(str)
+        out[key] = values.where(column.notna(), None)
+    return pd.DataFrame(out, dtype=object)
 
 
 def _conversion(
@@ -786,9 +749,7 @@ def _stalled(wb: Workbook, review: pipeline.Review, spec: TableSpec) -> None:
     ]
     table = TableSpec(STALLED_TABLE, specs)
     columns = table.columns({"decision": validation("list", items=DECISIONS)})
-    data_table(ws, STALLED_TABLE, columns, rows[:1])
-    frame = pd.DataFrame(rows, columns=["deal", "row"]).assign(decision=None)
-    _stream(wb, ws, STALLED_TABLE, columns, frame)
+    data_table(ws, STALLED_TABLE, columns, rows)
     finish(ws, title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
 
 
@@ -910,142 +871,3 @@ def _what_if(wb: Workbook, review: pipeline.Review, spec: TableSpec) -> None:
         },
         title_rows=f"{HEADER_ROW}:{HEADER_ROW}",
     )
-
-
-# Writing: the Deals and Stalled tables hold one row per deal (100,000 rows and 30
-# columns for a big export). openpyxl makes and writes one object per cell, minutes for
-# three million cells, so the builder writes the first data row of each as cells (its
-# styles, the table and the verify patterns come from it) and keeps the rows below as
-# columns; ReviewWorkbook.save writes them straight into the sheet's XML, each cell
-# styled like the cell above it in the first row, as openpyxl would have.
-
-
-@dataclass
-class _Rows:
-    """The rows ``first`` .. ``first + count - 1`` of a sheet, kept as columns."""
-
-    first: int
-    count: int
-    columns: list[tuple[str, object]]  # per column: ("f", formula template) or (kind, values)
-
-
-class ReviewWorkbook(Workbook):
-    """An openpyxl workbook whose big tables' rows below the first are written on save."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.remove(self.active)
-        self.streamed: dict[str, _Rows] = {}
-
-    def save(self, filename) -> None:
-        """As openpyxl's ``save``, then the streamed rows put into their sheets."""
-        buffer = io.BytesIO()
-        super().save(buffer)
-        paths = {self[title].path[1:]: rows for title, rows in self.streamed.items()}
-        with (
-            zipfile.ZipFile(buffer) as src,
-            zipfile.ZipFile(filename, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as out,
-        ):
-            for info in src.infolist():
-                data = src.read(info)
-                if info.filename not in paths:
-                    out.writestr(info, data)
-                    continue
-                rows = paths[info.filename]
-                xml = data.decode("utf-8")
-                end = xml.index("</sheetData>")
-                last = f'\\g<1>{rows.first + rows.count - 1}"'
-                head = _DIMENSION.sub(last, xml[:end], count=1)
-                styles = _styles_of_row(xml[:end], rows.first - 1)
-                with out.open(info.filename, "w", force_zip64=True) as f:
-                    f.write(head.encode("utf-8"))
-                    for chunk in _rows_xml(rows, styles):
-                        f.write(chunk.encode("utf-8"))
-                    f.write(xml[end:].encode("utf-8"))
-
-
-_DIMENSION = re.compile(r'(<dimension ref="[A-Z]+\d+:[A-Z]+)\d+"')
-_CELL = re.compile(r'<c r="([A-Z]+)\d+"(?: s="(\d+)")?')
-
-
-def _styles_of_row(xml: str, row: int) -> dict[str, str]:
-    """Column letter -> ' s="N"' (or "") of the cells of ``row`` as openpyxl wrote them."""
-    start = xml.index(f'<row r="{row}"')
-    body = xml[start : xml.index("</row>", start)]
-    return {m.group(1): f' s="{m.group(2)}"' if m.group(2) else "" for m in _CELL.finditer(body)}
-
-
-def _rows_xml(rows: _Rows, styles: dict[str, str], block: int = 5000) -> Iterator[str]:
-    """The XML of the streamed rows, ``block`` rows at a time: one format string per row,
-    ``{0}`` the row's number, ``{1}`` the row above's, then the cells' endings."""
-    parts, ends = [], []
-    for j, (kind, data) in enumerate(rows.columns, start=1):
-        letter = get_column_letter(j)
-        head = f'<c r="{letter}{{0}}"{styles.get(letter, "")}'
-        if kind == "f":
-            text = xml_escape(data[1:]).replace("{", "{{").replace("}", "}}")
-            text = text.replace("{{r}}", "{0}").replace("{{p}}", "{1}")
-            parts.append(f"{head}><f>{text}</f><v /></c>")
-        else:
-            parts.append(f"{head}{{{len(ends) + 2}}}")
-            ends.append(data)
-    row = ('<row r="{0}">' + "".join(parts) + "</row>").format
-    for start in range(0, rows.count, block):
-        stop = min(start + block, rows.count)
-        numbers = range(rows.first + start, rows.first + stop)
-        columns = [data[start:stop] for data in ends]
-        yield "".join(row(r, r - 1, *cells) for r, *cells in zip(numbers, *columns))
-
-
-def _column_values(column: pd.Series) -> tuple[str, list]:
-    """A column as ("v", the end of each row's cell after its reference and style):
-    text escaped for XML, numbers as openpyxl writes them (whole numbers without a
-    decimal point), dates as Excel's day numbers (the day only, as the first row's
-    ``date`` cells), booleans as 1/0; a blank ends the cell at once."""
-    if pd.api.types.is_bool_dtype(column):
-        ends = np.array([' t="b"><v>0</v></c>', ' t="b"><v>1</v></c>'], dtype=object)
-        return "v", ends[column.to_numpy(dtype=int)].tolist()
-    if pd.api.types.is_datetime64_any_dtype(column):
-        days = (column.dt.normalize() - pd.Timestamp("1899-12-30")).dt.days
-        column = pd.Series(_numbers(days.to_numpy(dtype=float, na_value=np.nan)))
-        kind = "n"
-    elif pd.api.types.is_numeric_dtype(column):
-        column = pd.Series(_numbers(column.to_numpy(dtype=float, na_value=np.nan)))
-        kind = "n"
-    else:
-        column = column.where(column.notna(), "").astype(str)
-        kind = "s"
-    codes, uniques = pd.factorize(column)
-    ends = [_end(kind, str(u)) for u in uniques] + ["/>"]
-    return "v", np.array(ends, dtype=object)[codes].tolist()
-
-
-def _end(kind: str, value: str) -> str:
-    """A cell's end for ``value`` (a number's text, or text): "/>" when blank."""
-    if not value:
-        return "/>"
-    if kind == "n":
-        return f' t="n"><v>{value}</v></c>'
-    return f' t="inlineStr"><is>{_text(value)}</is></c>'
-
-
-def _numbers(values: np.ndarray) -> list[str]:
-    """Numbers as openpyxl writes them: 1000 for 1000.0, repr for the rest, "" for NaN."""
-    out = np.full(len(values), "", dtype=object)
-    given = ~np.isnan(values)
-    whole = given & (values == np.floor(values)) & (np.abs(values) < 2**53)
-    out[whole] = values[whole].astype(np.int64).astype(str)
-    rest = given & ~whole
-    out[rest] = [repr(x) for x in values[rest].tolist()]
-    return out.tolist()
-
-
-def _text(value: str) -> str:
-    """A ``<t>`` element as openpyxl writes it: illegal characters refused, XML escaped,
-    blanks at either end kept ("" for an empty text: a blank cell)."""
-    if ILLEGAL_CHARACTERS_RE.search(value):
-        raise IllegalCharacterError(f"{value} cannot be used in worksheets.")
-    if not value:
-        return ""
-    space = ' xml:space="preserve"' if value != value.strip() else ""
-    return f"<t{space}>{xml_escape(value)}</t>"
