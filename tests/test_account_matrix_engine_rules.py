@@ -68,3 +68,39 @@ def test_one_letter_names_show_and_empty_slots_count_nothing(books):
     (a,) = rows(capacity, {"A"})  # owner "A" shown as itself, with its one account
     assert a[1] == 1
     assert rows(capacity, {"(empty slot)"})  # the unused owner slots say so
+
+
+# Three GO accounts of owner "A", who has 0 hours: none fits. Revenue 1,000 at 50 %
+# margin = 500; effort cost 50 an hour. P1: 2 h, profit 500 - 100 = 400 (200 an hour);
+# P2: 3 h, 500 - 150 = 350 (116.7 an hour); P3: 4 h, 500 - 200 = 300 (75 an hour). Return
+# on effort 4, 2.33, 1.5 >= 0.5; by profit, larger accounts hold 0, 400 / 1,050 = 38 %
+# and 750 / 1,050 = 71 % < 80 %: all A, all GO. Plan order: P1, P2, P3 (per hour).
+UNFIT = pd.DataFrame(
+    {
+        "account": ["P1", "P2", "P3"],
+        "owner": ["A"] * 3,
+        "cluster": ["N"] * 3,
+        "icp_fit": ["yes"] * 3,
+        "revenue": [1_000.0] * 3,
+        "gross_margin": [0.5] * 3,
+        "effort_hours": [2.0, 3.0, 4.0],
+        "hourly_cost": [50.0] * 3,
+        "influenceable": ["yes"] * 3,
+    }
+)
+
+
+def _names_shown(shown: int):
+    wb = am.build(UNFIT, hours_available={"A": 0.0})
+    sheet, ref = wb.defined_names["NamesShown"].attr_text.split("!")
+    wb[sheet.strip("'")][ref.replace("$", "")] = shown
+    return wb
+
+
+def test_the_accounts_that_do_not_fit_are_named_up_to_names_shown(tmp_path):
+    books = recalculate({"three": _names_shown(3), "two": _names_shown(2)}, tmp_path)
+    for shown, listed in (("three", "P1, P2, P3"), ("two", "P1, P2 and 1 more")):
+        formulas, values = books[shown]
+        assert named(values, formulas, "NotFitCount") == 3
+        # 3 not fitting, NamesShown 3: on the limit, all named; NamesShown 2: one more
+        assert named(values, formulas, "NotFitList") == listed

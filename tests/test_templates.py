@@ -183,7 +183,7 @@ def test_account_matrix_lookups_read_named_columns_of_the_rows_written():
     data rows exactly. 57 accounts from row 5 (header in row 4): rows 5 to 5 + 57 - 1 = 61."""
     wb = am.build(samples.sample_accounts(57))
     assert wb.defined_names["tblAccounts_account"].attr_text == "'Accounts'!$B$5:$B$61"
-    assert wb.defined_names["tblFocus_abc_profit"].attr_text == "'Focus'!$I$5:$I$61"
+    assert wb.defined_names["tblFocus_abc_profit"].attr_text == "'Focus'!$H$5:$H$61"
     assert wb.defined_names["tblPlan_fits"].attr_text == "'Capacity plan'!$M$5:$M$61"
     assert wb["Capacity plan"]["C5"].value == "=INDEX(tblAccounts_account,B5)"
     assert wb["Accounts"]["AD5"].value == "=INDEX(tblPlan_fits,AC5)"

@@ -196,8 +196,13 @@ _FOCUS_COLUMNS = [
     ("account_row", "account row", "count", 8, None),  # generated: the row on Accounts
     ("account", "account", "text", 28, _account("account")),
     ("profit", "Profit after effort", "money", 12, _account("profit")),
-    ("counted", "profit counted", "money", 12, "=IF([profit]{r}>0,[profit]{r},0)"),
-    ("running", "running profit", "money", 12, "=N([running]{p})+[counted]{r}"),
+    (  # a loss counts as 0
+        "running",
+        "running profit",
+        "money",
+        12,
+        "=N([running]{p})+MAX([profit]{r},0)",
+    ),
     (
         "ahead",
         "profit of larger accounts",
@@ -294,14 +299,6 @@ _PLAN_COLUMNS = [
         '=N([not_fitting]{p})+IF([fits]{r}="no",1,0)',
     ),
     (
-        "named",
-        "first ones named",
-        "text",
-        30,
-        '=IF([not_fitting]{r}=0,"none",IF(AND([fits]{r}="no",[not_fitting]{r}<=NamesShown),'
-        'IF([not_fitting]{r}=1,[account]{r},[named]{p}&", "&[account]{r}),[named]{p}))',
-    ),
-    (
         "check_order",
         "in plan order",
         "general",
@@ -321,8 +318,9 @@ PLAN_SPEC = TableSpec(PLAN, _PLAN_COLUMNS)
 LOOKED_UP = {  # columns other tables read row by row: a defined name each (column_range)
     TABLE: ("account", "owner", "decision", "effort_hours", "profit", "focus_rank", "plan_row"),
     FOCUS: ("abc_profit",),
-    PLAN: ("fits",),
+    PLAN: ("account", "not_fitting", "fits"),
 }
+NAMES_MOST = 50  # the most NamesShown may be: the rows of the not-fitting list
 GENERATED = {  # position columns written by the builder: locked, not inputs
     TABLE: ("source_row", "focus_rank", "plan_row"),
     FOCUS: ("rank", "account_row"),
@@ -592,7 +590,7 @@ def _inputs(wb: Workbook, rules: AccountRules, clusters: list[str], hours: dict[
                 NAMES_SHOWN,
                 "count",
                 "the rest are counted",
-                validation("whole", low=1, high=50),
+                validation("whole", low=1, high=NAMES_MOST),
             ),
         ],
     )
@@ -653,7 +651,7 @@ def _accounts(wb: Workbook, rows: pd.DataFrame | list[dict]) -> tuple[int, int]:
 def _summary(wb: Workbook, first: int, last: int) -> None:
     ws = wb.create_sheet("Summary")
     title(ws, "Summary", "Totals and medians the Accounts sheet uses, and what they say.")
-    profit = FOCUS_SPEC.ref("counted")
+    profit = FOCUS_SPEC.ref("profit")
     facts = [
         (
             "AccountCount",
@@ -667,7 +665,7 @@ def _summary(wb: Workbook, first: int, last: int) -> None:
         (
             "TotalPositiveProfit",
             "Profit after effort of the accounts that make one (total of the class by profit)",
-            f"=SUM({profit})",
+            f'=SUMIFS({profit},{profit},">0")',
             "money",
         ),
         ("TotalEffort", "Effort (hours per period)", f"=SUM({col('effort_hours')})", "hours"),
@@ -813,6 +811,29 @@ def _clusters(wb: Workbook, slots: int, list_row: int) -> None:
     )
 
 
+def _not_fitting(wb: Workbook, ws, first: int) -> None:
+    """The first NamesShown GO accounts that do not fit, in plan order, from row
+    ``first`` down (NAMES_MOST rows): the k-th is on the first plan row whose count of
+    them reaches k (MATCH on the running count), "(none)" past them; "named so far" is
+    the row above's list and this account ("none" before the first). ``NotFitNames`` is
+    the last row's list."""
+    header(ws, first - 1, ["k", "GO account that does not fit", "named so far"])
+    account, count = column_range(PLAN, "account"), column_range(PLAN, "not_fitting")
+    for k in range(1, NAMES_MOST + 1):
+        r = first + k - 1
+        shown = f"A{r}<=MIN(NotFitCount,NamesShown)"
+        ws.cell(row=r, column=1, value=k)
+        ws.cell(
+            row=r, column=2, value=f'=IF({shown},INDEX({account},MATCH(A{r},{count},0)),"(none)")'
+        )
+        ws.cell(
+            row=r,
+            column=3,
+            value=f'=IF({shown},IF(A{r}=1,B{r},C{r - 1}&", "&B{r}),IF(A{r}=1,"none",C{r - 1}))',
+        )
+    define_name(wb, "NotFitNames", ws, f"C{first + NAMES_MOST - 1}")
+
+
 def _capacity(wb: Workbook, slots: int, list_row: int) -> None:
     ws = wb.create_sheet("Capacity")
     title(ws, "Capacity", "")
@@ -864,7 +885,6 @@ def _capacity(wb: Workbook, slots: int, list_row: int) -> None:
         ).number_format = fmt
     define_name(wb, "OwnerHours", ws, f"D{total}")
     define_name(wb, "OwnerFreedHours", ws, f"E{total}")
-    named = PLAN_SPEC.ref("named")
     team = [
         ("PeriodShown", "Period of the hours", "=HoursPeriod", "General"),
         ("OwnerCount", "Owners listed", "=SUMPRODUCT(--(LEN(OwnerList)>0))", "#,##0"),
@@ -902,8 +922,8 @@ def _capacity(wb: Workbook, slots: int, list_row: int) -> None:
         (
             "NotFitList",
             "Which (the first ones, in plan order)",
-            f'=IF(NotFitCount=0,"none",INDEX({named},ROWS({named}))'
-            f'&IF(NotFitCount>NamesShown," and "&(NotFitCount-NamesShown)&" more",""))',
+            '=IF(NotFitCount=0,"none",NotFitNames'
+            '&IF(NotFitCount>NamesShown," and "&(NotFitCount-NamesShown)&" more",""))',
             "General",
         ),
         (
@@ -913,7 +933,8 @@ def _capacity(wb: Workbook, slots: int, list_row: int) -> None:
             "General",
         ),
     ]
-    named_facts(wb, ws, total + 2, team, value_column=4)
+    below = named_facts(wb, ws, total + 2, team, value_column=4)
+    _not_fitting(wb, ws, below + 2)
     add_chart(
         ws,
         "K4",
