@@ -87,8 +87,12 @@ CASES = {
     "amount just below 0": ("b", "amount", number(-0.01), "input"),
     "amount 0 (on the limit)": ("b", "amount", number(0), None),
     "status not in its list": ("c", "status", text("maybe"), "input"),
+    # Excel's list validation and the sheet's COUNTIFS ignore case: "Open" is open
+    "status in its list in another case": ("c", "status", text("Open"), None),
+    "status one letter from its list": ("c", "status", text("Opn"), "input"),
     "stage not in the stage list (#N/A)": ("c", "stage", text("Negotiation"), "input"),
     "stage in the list": ("c", "stage", text("Lead"), None),
+    "stage in the list in another case": ("c", "stage", text("LEAD"), None),
     # a date: greater than day 1 (1 Jan 1900): day 1 is refused, day 2 is a date
     "created on day 1 (the limit)": ("b", "created", number(1), "input"),
     "created on day 2 (beside it)": ("b", "created", number(2), None),

@@ -417,6 +417,13 @@ def _bound(book: WorkbookInfo, text: str | None) -> float | None:
 
 
 def _list_items(book: WorkbookInfo, text: str | None) -> set[str] | None:
+    """The items of a list validation, casefolded: Excel's list accepts an item typed
+    in another case ("Open" for "open"), as the formulas that read it compare."""
+    items = _list_texts(book, text)
+    return None if items is None else {item.casefold() for item in items}
+
+
+def _list_texts(book: WorkbookInfo, text: str | None) -> set[str] | None:
     if text is None:
         return None
     if text.startswith('"'):
@@ -533,7 +540,7 @@ def _invalid(sheet: SheetInfo, col: int, r1: int, r2: int, v, items, low, high):
 
 def _valid(value, v, items, low, high) -> bool:
     if v.type == "list":
-        return items is None or str(value) in items
+        return items is None or str(value).casefold() in items
     number = _number(value)
     if number is None:
         return False
