@@ -178,6 +178,9 @@ def test_win_rate_period_limits(hand):
     # A was won on 02-10, G on 03-01; the lost deals closed in January
     first_day = deals.record_metrics(hand, since=dt.date(2026, 2, 10))
     assert (first_day["won"], first_day["lost"]) == (2, 0)  # A won ON the first day counts
+    # the figures say which period they speak of: from the day given; none given, none said
+    assert first_day["since"] == dt.date(2026, 2, 10)
+    assert deals.record_metrics(hand)["since"] is None
     day_after = deals.record_metrics(hand, since=dt.date(2026, 2, 11))
     assert (day_after["won"], day_after["lost"]) == (1, 0)  # A is before the period
     last_day = deals.record_metrics(hand, as_of=dt.date(2026, 3, 1), since=dt.date(2026, 2, 10))
@@ -195,6 +198,12 @@ def test_win_rate_period_limits(hand):
 def test_plan_vs_actual(hand):
     # plan: 1 win a month at 50 % per step needs 8 leads, 4 qualified, 2 proposals, 1 win
     table = deals.plan_vs_actual(hand, [0.5, 0.5, 0.5], 1)  # as of 2026-03-02 (F's Lead)
+    # four stages have three steps: two rates are refused in words
+    with pytest.raises(InputError) as refused:
+        deals.plan_vs_actual(hand, [0.5, 0.5], 1)
+    assert str(refused.value) == (
+        "planned_rates has 2 rate(s) but there are 4 stages: give one rate per step (3)"
+    )
     assert table["period"].unique().tolist() == ["2026-01", "2026-02", "2026-03"]
     jan = table[table["period"] == "2026-01"].set_index("stage")
     # entries in January: Lead A B C D G H = 6 (H's Lead counts on its Qualified date, 01-05);
