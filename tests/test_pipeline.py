@@ -184,7 +184,8 @@ def test_days_to_won_medians(hand):
     # Proposal: W1 6 + 4 = 10; W2 19 + 1 = 20; W3 17 + 13 = 30; W4 16; W5 10 + 10 = 20
     #       -> 10 16 20 20 30, median 20
     assert hand.stages["days_to_won"].tolist()[:3] == [40, 30, 20]
-    assert hand.stages["to_won_deals"].tolist()[:3] == [5, 4, 5]
+    # Won: the last stage has no step after it: no deal goes through it to a win (0)
+    assert hand.stages["to_won_deals"].tolist() == [5, 4, 5, 0]
 
 
 def test_weighted_forecast_per_deal_and_month(hand):
