@@ -32,6 +32,9 @@ def deals_table() -> pd.DataFrame:
     e open at Lead since 03-01: idle 30
     f open at a stage not in the list (stage_index -1): counts nowhere
     """
+    # the day each deal entered its current stage (as listed above)
+    days = ("2026-01-21", "2026-02-08", "2026-02-06", "2026-03-25", "2026-03-01", "2026-03-02")
+    entered = [T(day) for day in days]
     return pd.DataFrame(
         {
             "deal_id": ["a", "b", "c", "d", "e", "f"],
@@ -47,22 +50,8 @@ def deals_table() -> pd.DataFrame:
                 T("2026-03-01"),
                 T("2026-03-02"),
             ],
-            "entered_stage": [
-                T("2026-01-21"),
-                T("2026-02-08"),
-                T("2026-02-06"),
-                T("2026-03-25"),
-                T("2026-03-01"),
-                T("2026-03-02"),
-            ],
-            "last_change": [
-                T("2026-01-21"),
-                T("2026-02-08"),
-                T("2026-02-06"),
-                T("2026-03-25"),
-                T("2026-03-01"),
-                T("2026-03-02"),
-            ],
+            "entered_stage": entered,
+            "last_change": entered,  # nothing changed since each entered its stage
             "closed": [T("2026-01-21"), T("2026-02-08"), T("2026-02-10"), NAT, NAT, NAT],
             "stages_entered": [3, 3, 2, 2, 1, 1],
             "reopened": [False] * 6,
