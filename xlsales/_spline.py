@@ -57,13 +57,12 @@ class EvenKnots:
         if side != "right":
             raise ValueError("only side='right' is supported")
         n = self.n
-        k = np.clip(np.floor(u * n), -1, n).astype(np.intp) + 1  # at most one off
-        while True:
-            down = (k > 0) & (self[np.maximum(k - 1, 0)] > u)
-            up = (k <= n) & (self[np.minimum(k, n)] <= u)
-            if not (down.any() or up.any()):
-                return k
-            k += up.view(np.int8) - down.view(np.int8)
+        # u * n and i / n are each rounded once, so floor(u * n) + 1 is the count or one
+        # off it either way, and only where u is within an ulp of a knot: one step mends it
+        k = np.clip(np.floor(u * n), -1, n).astype(np.intp) + 1
+        k -= (k > 0) & (self[np.maximum(k - 1, 0)] > u)  # one too many
+        k += (k <= n) & (self[np.minimum(k, n)] <= u)  # one too few
+        return k
 
 
 WINDOW = 40  # rows of the system solved on each side of a knot hyman_values needs
