@@ -260,6 +260,8 @@ def prospects(
         pd.DataFrame(
             {
                 "first": first,
+                "ends": window_ends,
+                "payoff_ends": payoff_ends,
                 "activities": f["counted"].astype(np.int64),
                 "minutes": f["minutes"].where(f["counted"], 0.0),
                 "row": f.index,
@@ -269,14 +271,15 @@ def prospects(
         .groupby(codes, sort=False)
         .agg(
             first=("first", "first"),
+            ends=("ends", "first"),
+            payoff_ends=("payoff_ends", "first"),
             activities=("activities", "sum"),
             minutes=("minutes", "sum"),
             row=("row", "first"),
             block=("block", "first"),
         )
     )
-    ends = per["first"] + (payoff_days - 1) * one
-    closed = (ends <= end).to_numpy()
+    closed = (per["ends"] <= end).to_numpy()
     pipe_w, won_w = window["pipeline"].to_numpy(), window["won"].to_numpy()
     poor = closed & (pipe_w == 0) & (won_w == 0)
     spent = per["minutes"].to_numpy(dtype=float)
@@ -286,7 +289,7 @@ def prospects(
         {
             "prospect": activities["prospect"].astype(str)[per["row"]].tolist(),
             "first_activity": [d.date() for d in per["first"]],
-            "window_ends": [d.date() for d in ends],
+            "window_ends": [d.date() for d in per["ends"]],
             "window_closed": closed.tolist(),
             "activities": per["activities"].astype(int).tolist(),
             "minutes": spent.tolist(),
@@ -295,10 +298,7 @@ def prospects(
             "poor": poor.tolist(),
             "time_lost": np.where(poor, spent, 0.0).tolist(),
             "block": blocks.tolist(),
-            "payoff_ends": [
-                (begin + (b * block_days + payoff_days - 1) * one).date() if b else None
-                for b in blocks.tolist()
-            ],
+            "payoff_ends": [d.date() if b else None for d, b in zip(per["payoff_ends"], paid)],
             "pipeline_payoff": np.where(paid, payoff["pipeline"], 0.0).tolist(),
             "won_payoff": np.where(paid, payoff["won"], 0.0).tolist(),
             "wins_payoff": np.where(paid, payoff["wins"], 0).astype(int).tolist(),
