@@ -117,10 +117,11 @@ def _sigma(x: np.ndarray | EvenKnots, y: np.ndarray, rows: np.ndarray | None = N
     np.subtract((y2 - y1) / d, (y1 - y0) / d_left, out=c[:, 0])
     b = d_left + d
     b *= 2.0
+    first, last = _end_rows(x, y)
     if i[0] == 0:
-        (b[0], c[0, 0]), d[0] = _end_rows(x, y)[0], x[1] - x[0]
+        (b[0], c[0, 0]), d[0] = first, x[1] - x[0]
     if i[-1] == n - 1:
-        b[-1], c[-1, 0] = _end_rows(x, y)[1]
+        b[-1], c[-1, 0] = last
     off = d[:-1]
     off[i[1:] != i[:-1] + 1] = 0.0  # where a run ends, nothing couples it to the next
     *_, solution, info = lapack.dgtsv(off, b, off.copy(), c, True, True, True, True)
