@@ -14,7 +14,8 @@ given to defined names ("$A${first}:$A${last}"). Mutations, as issue 16 lists th
 
 * a comparison flipped: ``<`` <-> ``<=``, ``>`` <-> ``>=``;
 * ``+`` <-> ``-`` (arithmetic, not inside the formula's own "text");
-* a constant one higher or lower (``30`` -> ``31``; a decimal by one in its last digit);
+* a constant one lower, 0 one higher (``30`` -> ``29``, ``0`` -> ``1``; a decimal one up in
+  its last digit: ``0.35`` -> ``0.36``);
 * the end of a range one row short (``:$A${last}`` -> ``:$A${last - 1}``).
 
 Each mutant runs in a copy of the project under bench/results/mutation/formulas/ (the
