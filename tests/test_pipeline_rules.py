@@ -292,7 +292,8 @@ def test_weighted_forecast_on_its_limits():
 
 def test_weighted_forecast_as_of_defaults_to_the_latest_entered_date():
     # as of 04-20 (the later date): 04-01 + 10 = 04-11 -> 04-20; 04-20 + 10 = 04-30:
-    # both April; with as_of 05-01 the first would close on 05-01, in May
+    # both April; with as_of 05-01 the first would close on 05-01, in May. Either way one
+    # month of 2 deals: 100 + 300 = 400, weighted 400 x 0.5 = 200
     args = (["Lead", "Lead"], [100, 300], [dt.date(2026, 4, 1), dt.date(2026, 4, 20)],
             {"Lead": 0.5}, {"Lead": 10})  # fmt: skip
     table = pipeline.weighted_forecast(*args)
