@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 from test_verify import libreoffice_saved
 from test_verify_excel_form import excel_form
@@ -25,6 +26,7 @@ from test_verify_templates import NAMES, four_templates
 from workbook_templates.formula_text import to_r1c1
 from workbook_templates.verify import _Expected
 from workbook_templates.xlsx_reader import (
+    NotAWorkbook,
     SheetInfo,
     _cells,
     _cells_fast,
@@ -96,6 +98,10 @@ def test_forms_the_fast_way_leaves_to_the_regular_expression():
         '<row r="1"><c r="A1" s="1" t="x"><v>q</v></c></row>',
         '<row r="1"><c r="A1" s="1" t="n"><v xml:space="preserve">4</v></c></row>',
         '<row r="1"><c r="A1"><v>1</v></c><c><v>2</v></c></row>',
+        # Excel 365: a linked data type's cell, a dynamic-array formula (vm, cm after t)
+        '<row r="1"><c r="A1" t="e" vm="1"><v>#VALUE!</v></c></row>',
+        '<row r="1"><c r="A1" t="str" cm="1"><f t="array" ref="A1:A3">SORT(B1:B3)</f>'
+        "<v>x</v></c></row>",
     ):
         fast, matched, took = both_ways(xml)
         assert not took, xml
@@ -105,6 +111,44 @@ def test_forms_the_fast_way_leaves_to_the_regular_expression():
     )
     assert fast.cells.columns[1].kinds.tolist() == ["s"]
     assert fast.cells.columns[2].numbers.tolist() == [4.0]
+    # the value element with an attribute is read (both ways once lost it, "alike")
+    fast, _matched, _took = both_ways(
+        '<row r="1"><c r="A1" s="1" t="n"><v xml:space="preserve">4</v></c>'
+        '<c r="B1" t="str"><f>A1</f><v xml:space="preserve"> 4</v></c></row>'
+    )
+    assert fast.cells.columns[1].numbers.tolist() == [4.0]
+    assert fast.cells.columns[2].values.tolist() == [" 4"]
+    fast, _matched, _took = both_ways(
+        '<row r="1"><c r="A1" t="str" cm="1"><f t="array" ref="A1:A3">SORT(B1:B3)</f>'
+        '<v>x</v></c><c r="B1" t="e" vm="1"><v>#VALUE!</v></c></row>'
+    )
+    assert fast.cells[1, 1].formula == "SORT(B1:B3)" and fast.cells.value((1, 1)) == "x"
+    assert fast.cells.value((1, 2)) == "#VALUE!"
+
+
+def test_a_cell_neither_way_reads_is_refused_not_lost(tmp_path):
+    # t before s sends the sheet to the regular expression, which does not take a
+    # child after <v>: the sheet's 2 cells, 1 not read -> a one-line refusal, never a
+    # workbook read with a cell missing
+    xml = '<row r="1"><c r="A1" t="s" s="2"><v>0</v><extLst/></c><c r="B1"><v>1</v></c></row>'
+    with pytest.raises(ValueError, match="^sheet S: 1 of its 2 cells are in a form"):
+        _cells(xml, SheetInfo("S", "", "visible"))
+    wb = Workbook()
+    wb.active.title = "Data"
+    wb.active["B1"] = 1
+    path = tmp_path / "odd.xlsx"
+    wb.save(path)
+    odd = tmp_path / "odd2.xlsx"
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(odd, "w") as out:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                text = data.decode()
+                start = text.index("<sheetData>") + len("<sheetData>")
+                data = (text[:start] + xml + text[text.index("</sheetData>") :]).encode()
+            out.writestr(item, data)
+    with pytest.raises(NotAWorkbook, match=r"odd2\.xlsx: .*sheet Data: 1 of its 2 cells"):
+        read(odd)
 
 
 def test_every_cell_type_and_number_form_the_fast_way():
