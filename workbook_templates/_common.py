@@ -108,8 +108,9 @@ def new_workbook() -> Workbook:
 # Writing: the rows of a big table are not held as openpyxl cells. A sheet keeps them as
 # columns (one list of values, or one formula pattern, per column, styled like the
 # table's first data row) and they are written straight to the file when the workbook is
-# saved, row by row, by openpyxl's own row and cell writer (the one its write-only mode
-# uses). Everything else (styles, validations, tables, charts, names, properties,
+# saved, as XML text (:func:`_rows_xml`), cell by cell what openpyxl's cell writer
+# writes (:func:`_end`; a value of another type leaves the sheet to openpyxl itself,
+# :func:`_writes_itself`). Everything else (styles, validations, tables, charts, names, properties,
 # protection, print settings) is an ordinary openpyxl workbook. Reading a streamed
 # sheet's cells (``ws.cell``, ``iter_rows``, ``max_row``) first turns the rows into
 # cells, so the workbook reads exactly as if they had been written one by one.
