@@ -487,7 +487,7 @@ class Cells(Mapping):
 def _read_cells(
     data: bytes, strings: list[str], sheet: SheetInfo, with_cells: bool
 ) -> list[tuple[str, str]]:
-    """The cells of the sheet part ``data`` (see :func:`_cells`); the rest of the sheet
+    """The cells of the sheet part ``data`` (see :func:`_sheet_data`); the rest of the sheet
     with ElementTree. Returns the (kind, relationship id) of the sheet's table parts
     and drawings."""
     start = data.find(b"<sheetData")
@@ -499,8 +499,8 @@ def _read_cells(
         rest = data[:start] + data[close:]
     else:
         rest = data[:start] + data[end + len(b"</sheetData>") :]
-        if with_cells and not _cells_fast(data, sheet, start, end):
-            _cells_matched(data[start:end].decode("utf-8"), sheet)
+        if with_cells:
+            _sheet_data(data, start, end, sheet)
     del data
     root = ET.fromstring(rest)
     for el in root.iter(M + "dataValidation"):
@@ -523,7 +523,7 @@ def _read_cells(
     ]
 
 
-# The fast path of :func:`_cells`: the sheet data as a byte array, every tag found by
+# The fast path of :func:`_sheet_data`: the sheet data as a byte array, every tag found by
 # numpy (the "<" positions and the bytes after them), each cell's reference, type,
 # formula and value located by position, and no Python object made per cell (the
 # texts stay in the bytes until asked for: :class:`Column`). It takes the forms
@@ -789,11 +789,17 @@ def _positioned(xml: str) -> str:
     return _TAG.sub(tag, xml)
 
 
-def _cells(xml: str | bytes, sheet: SheetInfo) -> None:
+def _cells(xml: str, sheet: SheetInfo) -> None:
     """Read the sheet's cells (the text inside its sheetData) into ``sheet``."""
-    data = (xml.encode() if isinstance(xml, str) else xml) + _END
-    if not _cells_fast(data, sheet, 0, len(data) - len(_END)):
-        _cells_matched(xml if isinstance(xml, str) else xml.decode("utf-8"), sheet)
+    data = xml.encode() + _END
+    _sheet_data(data, 0, len(data) - len(_END), sheet)
+
+
+def _sheet_data(data: bytes, start: int, end: int, sheet: SheetInfo) -> None:
+    """Read the cells of ``data[start:end]`` (the sheet data; its closing tag at
+    ``end``) into ``sheet``: the fast way, else by the regular expression."""
+    if not _cells_fast(data, sheet, start, end):
+        _cells_matched(data[start:end].decode("utf-8"), sheet)
 
 
 def _cells_matched(xml: str, sheet: SheetInfo) -> None:
