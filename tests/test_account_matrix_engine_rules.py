@@ -13,6 +13,7 @@ import pytest
 from conftest import recalculate
 
 from workbook_templates import account_matrix as am
+from workbook_templates.verify import verify
 
 pytestmark = pytest.mark.engine
 
@@ -104,3 +105,19 @@ def test_the_accounts_that_do_not_fit_are_named_up_to_names_shown(tmp_path):
         assert named(values, formulas, "NotFitCount") == 3
         # 3 not fitting, NamesShown 3: on the limit, all named; NamesShown 2: one more
         assert named(values, formulas, "NotFitList") == listed
+
+
+def test_names_shown_is_held_to_the_rows_of_the_not_fitting_list(tmp_path):
+    # the list on Capacity has NAMES_MOST = 50 rows: NamesShown 50 (on the limit) and 1
+    # (the least) pass verify's input check; 51 (one past it: with 55 not fitting, 50
+    # names and "and 55 - 51 = 4 more", one account neither named nor counted) and 0
+    # are named
+    assert am.NAMES_MOST == 50
+    found = {}
+    for shown in (50, 51, 1, 0):
+        path = tmp_path / f"shown{shown}.xlsx"
+        _names_shown(shown).save(path)
+        report = verify(path)
+        found[shown] = [(f.sheet, f.found) for f in report.findings if f.check == "input"]
+    assert found[50] == [] and found[1] == []
+    assert found[51] == [("Inputs", "51")] and found[0] == [("Inputs", "0")]
