@@ -177,3 +177,13 @@ def test_focus_and_plan_order_on_and_beside_the_row_above(saved, tmp_path, reven
     # X's 1000 on Focus and 150 an hour above X's 100 on Capacity plan: 2 rows
     path = tamper(saved, tmp_path / "t.xlsx", "Accounts", put(f"{A['revenue']}6", number(revenue)))
     assert recalculated(path)[check_cell(saved, "Focus and Capacity plan")] == out
+
+
+@pytest.mark.parametrize(("owner", "out"), [("ann", 0), ("Bob", 1)])
+def test_plan_order_by_owner_number_from_the_core(saved, tmp_path, owner, out):
+    # X (first on Capacity plan) typed "ann": the same owner as Ann, ignoring case, as
+    # MATCH does: owner number 1, in order. "Bob" is not listed: X's owner number is
+    # the last (after every listed owner), so Y (Ann, number 1) below it is out of
+    # order; Z (Ann, 0 an hour after Y's 50) stays in order: 1 row
+    path = tamper(saved, tmp_path / "t.xlsx", "Accounts", put(f"{A['owner']}5", text(owner)))
+    assert recalculated(path)[check_cell(saved, "Focus and Capacity plan")] == out

@@ -131,7 +131,7 @@ def account_matrix(book: WorkbookInfo) -> tuple[list, str]:
         **_account_row_checks(book, frame),
         **_account_sum_checks(book, result),
         "Focus and Capacity plan rows not one per account": _focus_plan_links(
-            book, sheet, table, result
+            book, sheet, table, result, plan, len(hours)
         ),
         "GO accounts that do not fit capacity": int((plan["fits"] == "no").sum()),
         "A + B + C accounts minus table rows": int(sum(abc.get(c, 0) for c in "ABC")) - len(frame),
@@ -186,37 +186,32 @@ def _account_row_checks(book: WorkbookInfo, frame: pd.DataFrame) -> dict[str, ob
     }
 
 
-def _focus_plan_links(book: WorkbookInfo, sheet: SheetInfo, table: TableInfo, result) -> int:
+def _focus_plan_links(
+    book: WorkbookInfo, sheet: SheetInfo, table: TableInfo, result, plan, owners: int
+) -> int:
     """The Focus and Capacity plan rows that are not one per account, out of order or
     not linked: each table's rows against the Accounts rows, each row's link (its
     account's "focus rank" / "plan row" on Accounts equals its own), and its order
     (Focus: profit after effort, largest first; Capacity plan: owner number, then
     profit after effort per hour, largest first) with the core's figures of the
-    account it links to (a blank Accounts row: 0). A link outside the table is an error
-    in the sheet, not a FALSE: not counted."""
+    account it links to (:func:`xlsales.accounts.capacity_plan`'s owner number and
+    profit per hour; a blank Accounts row: 0, and no owner: the number after the
+    ``owners`` listed). A link outside the table is an error in the sheet, not a FALSE:
+    not counted."""
     from workbook_templates import account_matrix as template
 
     rows = table.data_rows
     n = len(rows)
-    by_row = result.set_index("_row")
+    at = result["_row"].to_numpy() - rows.start
     profit = np.zeros(n)
     effort = np.zeros(n)
-    at = result["_row"].to_numpy() - rows.start
-    profit[at] = by_row["profit"].to_numpy(dtype=float)
-    effort[at] = by_row["effort_hours"].to_numpy(dtype=float)
-    owners = [
-        str(o).lower() if o not in (None, "") else None for o in _named_range(book, "OwnerList")
-    ]
-    first_slot = {}
-    for i, o in enumerate(owners):
-        if o is not None:
-            first_slot.setdefault(o, i + 1)
-    owner_text = np.full(n, "", dtype=object)  # MATCH: the name as typed, ignoring case
-    owner_text[at] = by_row["owner"].astype(str).str.lower().to_numpy()
-    owner_number = np.array(
-        [first_slot.get(o, 0) if o.strip(" ") else 0 for o in owner_text], dtype=float
-    )
-    owner_number[owner_number == 0] = len(owners) + 1  # blank or not listed
+    per_hour_of = np.zeros(n)
+    owner_number = np.full(n, owners + 1.0)  # as a blank or unlisted owner
+    profit[at] = result["profit"].to_numpy(dtype=float)
+    effort[at] = result["effort_hours"].to_numpy(dtype=float)
+    mapped = at[plan["row"].to_numpy()]  # plan order -> the account's table row
+    owner_number[mapped] = plan["owner_number"].to_numpy(dtype=float)
+    per_hour_of[mapped] = plan["profit_per_hour"].astype(float).fillna(0.0).to_numpy()
     heads = template.SPEC.headers
     mine = table_columns(table, {"focus_rank": heads["focus_rank"], "plan_row": heads["plan_row"]})
     total = 0
@@ -241,8 +236,7 @@ def _focus_plan_links(book: WorkbookInfo, sheet: SheetInfo, table: TableInfo, re
             key = profit[pick]
             wrong = valid[1:] & valid[:-1] & (key[1:] > key[:-1])
         else:  # owner number, then profit per hour, largest first
-            number, hours = owner_number[pick], effort[pick]
-            per_hour = np.divide(profit[pick], hours, out=np.zeros(len(pick)), where=hours != 0)
+            number, hours, per_hour = owner_number[pick], effort[pick], per_hour_of[pick]
             prev_number = np.concatenate([[0.0], number[:-1]])
             prev_hours = np.concatenate([[0.0], hours[:-1]])
             prev_per = np.concatenate([[0.0], per_hour[:-1]])
