@@ -155,10 +155,6 @@ def _account_row_checks(book: WorkbookInfo, frame: pd.DataFrame) -> dict[str, ob
     account = _texts(frame["account"]).to_numpy()
     revenue, margin = _numbers(frame["revenue"]), _numbers(frame["gross_margin"])
     text_revenue = _is_text(frame["revenue"])
-    clusters = _named_range(book, "ClusterList")
-    listed = {str(c).lower() for c in clusters if c not in (None, "")}
-    blank_slot = any(c in (None, "") for c in clusters)
-    cluster = _texts(frame["cluster"]).str.lower()
 
     def yes_no(key: str) -> np.ndarray:
         return _texts(frame[key]).str.lower().isin(["yes", "no"]).to_numpy()
@@ -172,7 +168,7 @@ def _account_row_checks(book: WorkbookInfo, frame: pd.DataFrame) -> dict[str, ob
         & ~(_numbers(frame["hourly_cost"]) < 0)
         & yes_no("icp_fit")
         & yes_no("influenceable")
-        & (cluster.isin(listed) | ((cluster == "") & blank_slot)).to_numpy()
+        & _in_list(book, "ClusterList", frame["cluster"])
         & manual.str.upper().isin(["", "GO", "NO-GO"]).to_numpy()
     )
     above = np.concatenate([[np.nan], revenue[:-1]])  # the header above the first row
@@ -247,6 +243,16 @@ def _focus_plan_links(
             wrong = valid & np.concatenate([[True], valid[:-1]]) & ~ok  # the header: 0
         total += int(wrong.sum())
     return total
+
+
+def _in_list(book: WorkbookInfo, name: str, values) -> np.ndarray:
+    """True where a cell's text is one of the named list's items ignoring case, as
+    COUNTIF compares (a blank passes only when the list has an empty slot)."""
+    slots = _named_range(book, name)
+    listed = {str(s).lower() for s in slots if s not in (None, "")}
+    typed = _texts(values).str.lower()
+    blank_slot = any(s in (None, "") for s in slots)
+    return (typed.isin(listed) | (typed.eq("") & blank_slot)).to_numpy()
 
 
 def _is_text(values) -> np.ndarray:
@@ -619,18 +625,15 @@ def _log_checks(book: WorkbookInfo, raw: pd.DataFrame, frame: pd.DataFrame, as_o
     dated = ~np.isnan(dates)
     name = _texts(raw["prospect"]).str.lower().to_numpy()
     won = _numbers(raw["won_value"])
-    won_blank = (_texts(raw["won_value"]) == "").to_numpy()
+    won_blank = _blank(raw, "won_value")
     won_dates = _numbers(raw["won_date"])
-    types = {str(t).lower() for t in _named_range(book, "TypeList") if t not in (None, "")}
-    blank_slot = any(t in (None, "") for t in _named_range(book, "TypeList"))
-    typed = _texts(raw["type"]).str.lower()
     ok = (~dated & (name == "")) | (
         dated
         & (name != "")
         & ~(_numbers(raw["pipeline_value"]) < 0)
         & ~(won < 0)
         & ((won == 0) | won_blank | ~np.isnan(won_dates))
-        & (typed.isin(types) | ((typed == "") & blank_slot)).to_numpy()
+        & _in_list(book, "TypeList", raw["type"])
     )
     day = serial(as_of)
     keys = pd.Series(name)
