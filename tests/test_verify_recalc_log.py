@@ -255,3 +255,20 @@ def test_activities_of_a_prospect_not_listed(saved, tmp_path):
     path = _put(saved, tmp_path, where, ' t="inlineStr"><is><t>Omega</t></is></c>')
     got = expected_cells(recompute.prospecting_log(read(path))[0])
     assert got[check_at(saved, "Activities up to the as-of date on prospects not listed")] == 1
+
+
+def test_a_huge_win_after_the_as_of_date_is_left_out_exactly(tmp_path):
+    # Zeta (5 Jun, after the as-of date 31 May) won 1e30 on 6 Jun: left out, its value
+    # written with every digit, as FIXED(1e30, 0) writes it; the revenue won up to the
+    # as-of date stays Acme's 600 (not 600 + 1e30 - 1e30, which is 0 in floats)
+    log = LOG.copy()
+    log.loc[6, "won_value"] = 1e30
+    log.loc[6, "won_date"] = D(2026, 6, 6)
+    wb = pl.build(log, D(2026, 1, 1), D(2026, 5, 31), target_wins=2)
+    path = libreoffice_saved(tmp_path, {"big": wb})["big"]
+    report = verify(path)
+    assert report.status == 0, [f.line() for f in report.findings]
+    got = expected_cells(recompute.prospecting_log(read(path))[0])
+    text = "1 wins worth 1" + ",000" * 10 + " dated after the as-of date, not counted"
+    assert got[check_at(path, "Wins left out")] == text
+    assert got[named_cell(path, "WonCounted")] == 600

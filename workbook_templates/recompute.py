@@ -672,10 +672,12 @@ def _log_checks(book: WorkbookInfo, raw: pd.DataFrame, frame: pd.DataFrame, as_o
 
 
 def _fixed(value: float) -> str:
-    """Excel's FIXED(value, 0): rounded half away from zero, thousands separated."""
-    from decimal import ROUND_HALF_UP, Decimal
+    """Excel's FIXED(value, 0): rounded half away from zero, thousands separated; every
+    digit of a float up to 1.8e308 kept (Decimal's default 28 digits would refuse 1e30)."""
+    from decimal import ROUND_HALF_UP, Context, Decimal
 
-    return f"{Decimal(repr(float(value))).quantize(Decimal(1), ROUND_HALF_UP):,}"
+    exact = Decimal(repr(float(value)))
+    return f"{exact.quantize(Decimal(1), ROUND_HALF_UP, context=Context(prec=400)):,}"
 
 
 def _log_summary(book, frame, people, blocks, start, as_of, block_days, payoff_days) -> list:
@@ -691,6 +693,9 @@ def _log_summary(book, frame, people, blocks, start, as_of, block_days, payoff_d
     dates = pd.to_datetime(frame["date"])
     counted = dates <= pd.Timestamp(as_of)
     wins = (frame["won_value"] > 0) & frame["won_date"].notna()
+    # summed as the sheet's "won counted" column, not as all wins minus those after the
+    # as-of date: 600 + 1e30 - 1e30 is 0 in floats
+    wins &= pd.to_datetime(frame["won_date"]) <= pd.Timestamp(as_of)
     try:
         measured = prospecting.rates(blocks)
         closed: object = measured.activities
@@ -735,8 +740,8 @@ def _log_summary(book, frame, people, blocks, start, as_of, block_days, payoff_d
         "ActivityCount": int(counted.sum()),
         "ActivitiesBefore": int((dates < pd.Timestamp(start)).sum()),
         "ActivitiesAfter": after["activities_after"],
-        "WinsCounted": int(wins.sum()) - after["wins_after"],
-        "WonCounted": float(frame.loc[wins, "won_value"].sum()) - after["won_after"],
+        "WinsCounted": int(wins.sum()),
+        "WonCounted": float(frame.loc[wins, "won_value"].sum()),
         "WinsAfter": after["wins_after"],
         "WonAfter": after["won_after"],
         "ProspectCount": int((people["activities"] > 0).sum()),
