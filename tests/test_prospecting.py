@@ -89,6 +89,18 @@ def test_wins_after_the_as_of_date_are_left_out_and_counted():
     }
     # as of 30 Apr Fenn's win is one day after: 2 wins worth 300 + 400 = 700 left out
     assert prospecting.left_out(HAND_LOG, D(2026, 4, 30))["won_after"] == 700.0
+
+
+def test_a_win_without_its_date_is_not_left_out_by_the_as_of_date():
+    # Brix's 600 with its won date blank: no date, so not "dated after the as-of date"
+    # (the log sheet's "won after as of" needs a number there too): as of 1 May only
+    # Gala's 400 stays left out; with the date (10 Apr, before 1 May) the same
+    undated = HAND_LOG.assign(won_date=HAND_LOG["won_date"].where(HAND_LOG["prospect"] != "Brix"))
+    assert prospecting.left_out(undated, AS_OF) == {
+        "activities_after": 1,
+        "wins_after": 1,
+        "won_after": 400.0,
+    }
     fenn = by_name(prospecting.prospects(HAND_LOG, AS_OF, START))["fenn"]
     assert fenn["won_payoff"] == 300.0
     fenn = by_name(prospecting.prospects(HAND_LOG, D(2026, 4, 30), START))["fenn"]

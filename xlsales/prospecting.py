@@ -104,7 +104,7 @@ def left_out(activities: pd.DataFrame, as_of: dt.date) -> dict[str, float]:
     {'activities_after': 0, 'wins_after': 1, 'won_after': 500.0}
     """
     f = _frame(activities, as_of)
-    after = f["win"] & ~f["win_counted"]
+    after = f["win"] & (f["won_date"] > pd.Timestamp(as_of))  # an undated win: neither
     return {
         "activities_after": int((~f["counted"]).sum()),
         "wins_after": int(after.sum()),
