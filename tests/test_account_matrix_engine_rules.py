@@ -118,6 +118,9 @@ def test_names_shown_is_held_to_the_rows_of_the_not_fitting_list(tmp_path):
         path = tmp_path / f"shown{shown}.xlsx"
         _names_shown(shown).save(path)
         report = verify(path)
-        found[shown] = [(f.sheet, f.found) for f in report.findings if f.check == "input"]
+        found[shown] = [
+            (f.sheet, f.expected, f.found) for f in report.findings if f.check == "input"
+        ]
     assert found[50] == [] and found[1] == []
-    assert found[51] == [("Inputs", "51")] and found[0] == [("Inputs", "0")]
+    rule = "a whole number from 1 to 50"
+    assert found[51] == [("Inputs", rule, "51")] and found[0] == [("Inputs", rule, "0")]

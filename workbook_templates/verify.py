@@ -461,9 +461,10 @@ _OPS = {  # on numbers and on arrays of numbers alike
 def _rule_text(v) -> str:
     if v.type == "list":
         return f"one of {v.formula1}"
+    kind = "whole number" if v.type == "whole" else v.type
     if v.operator == "between":
-        return f"a {v.type} from {v.formula1} to {v.formula2}"
-    return f"a {v.type} {v.operator} {v.formula1}"
+        return f"a {kind} from {v.formula1} to {v.formula2}"
+    return f"a {kind} {v.operator} {v.formula1}"
 
 
 def _inputs(book: WorkbookInfo, meta: metadata.Metadata) -> list[Finding]:
