@@ -187,3 +187,128 @@ def test_plan_order_by_owner_number_from_the_core(saved, tmp_path, owner, out):
     # order; Z (Ann, 0 an hour after Y's 50) stays in order: 1 row
     path = tamper(saved, tmp_path / "t.xlsx", "Accounts", put(f"{A['owner']}5", text(owner)))
     assert recalculated(path)[check_cell(saved, "Focus and Capacity plan")] == out
+
+
+# The per-row check columns, recalculated cell by cell: Accounts "inputs valid" and "in
+# revenue order", Focus "in profit order" and "linked to its account", Capacity plan "in
+# plan order" and "linked to its account". Untampered, every row passes (inputs within
+# their rules; revenue 3000 >= 2000 >= 1000; profit 1000 >= 500 >= 0; Ann's profit per
+# hour 100 >= 50 >= 0; each row's rank is its account's).
+
+
+def table_cell(path, sheet_name, index, header):
+    """The cell of a sheet's first table, its row ``index`` (from 0), under ``header``."""
+    from workbook_templates.xlsx_reader import cell_name
+
+    table = read(path).sheets[sheet_name].tables[0]
+    row = table.data_rows.start + index
+    return sheet_name, cell_name(row, table.bounds[1] + table.columns.index(header))
+
+
+ROW_CHECKS = [
+    ("Accounts", 1, "inputs valid"),
+    ("Accounts", 1, "in revenue order"),
+    ("Focus", 1, "in profit order"),
+    ("Focus", 1, "linked to its account"),
+    ("Capacity plan", 1, "in plan order"),
+    ("Capacity plan", 1, "linked to its account"),
+]
+
+
+@pytest.mark.parametrize("where", ROW_CHECKS, ids=lambda w: f"{w[0]} {w[2]}")
+def test_a_row_check_by_hand_and_flipped_found_at_its_cell(saved, tmp_path, where):
+    sheet, ref = table_cell(saved, *where)
+    assert recalculated(saved)[(sheet, ref)] is True
+    path = tamper(saved, tmp_path / "t.xlsx", sheet, set_value(ref, lambda v: int(1 - v)))
+    assert cells(verify(path), "recalculation") == {f"{sheet}!{ref}"}
+
+
+# (Accounts cell edited, what is stored, the row check, its state by hand)
+ROW_EDITS = {
+    # Y's gross margin at most 1: 1 on the limit passes, 1.01 beside it breaks the rule
+    "gross margin 1": (f"{A['gross_margin']}6", number(1), "inputs valid", True),
+    "gross margin 1.01": (f"{A['gross_margin']}6", number(1.01), "inputs valid", False),
+    # revenue at least 0: 0 passes, -0.01 does not (and 0 <= X's 3000: in order)
+    "revenue 0": (f"{A['revenue']}6", number(0), "inputs valid", True),
+    "revenue -0.01": (f"{A['revenue']}6", number(-0.01), "inputs valid", False),
+    # Y's revenue against X's 3000 above it: equal is in order, 3001 is not
+    "revenue equal to the row above": (f"{A['revenue']}6", number(3000), "in revenue order", True),
+    "revenue above the row above": (f"{A['revenue']}6", number(3001), "in revenue order", False),
+    # influenceable yes or no, ignoring case as Excel's = does
+    "influenceable YES": (f"{A['influenceable']}6", text("YES"), "inputs valid", True),
+    "influenceable maybe": (f"{A['influenceable']}6", text("maybe"), "inputs valid", False),
+}
+
+
+@pytest.mark.parametrize("case", sorted(ROW_EDITS))
+def test_a_row_check_recalculated_from_an_edited_row(saved, tmp_path, case):
+    ref, stored, header, state = ROW_EDITS[case]
+    path = tamper(saved, tmp_path / "t.xlsx", "Accounts", put(ref, stored))
+    sheet, check = table_cell(saved, "Accounts", 1, header)
+    assert recalculated(path)[(sheet, check)] is state
+    # typed without recalculating: the saved TRUE stands where the state is TRUE
+    assert (f"{sheet}!{check}" in cells(verify(path), "recalculation")) is (not state)
+
+
+@pytest.mark.parametrize(("revenue", "state"), [(3000, True), (4000, False)])
+def test_focus_and_plan_order_cells_on_and_beside_the_row_above(saved, tmp_path, revenue, state):
+    # Y's revenue 3000: profit 1000, equal to X's above it on Focus, and 100 an hour,
+    # equal to X's on Capacity plan: in order; 4000: 1500 and 150 an hour, above X's
+    path = tamper(saved, tmp_path / "t.xlsx", "Accounts", put(f"{A['revenue']}6", number(revenue)))
+    values = recalculated(path)
+    assert values[table_cell(saved, "Focus", 1, "in profit order")] is state
+    assert values[table_cell(saved, "Capacity plan", 1, "in plan order")] is state
+    # Z below Y: 0 <= Y's profit and per hour either way
+    assert values[table_cell(saved, "Focus", 2, "in profit order")] is True
+    assert values[table_cell(saved, "Capacity plan", 2, "in plan order")] is True
+
+
+@pytest.mark.parametrize(("link", "state"), [(2, True), (3, False)])
+def test_a_focus_link_cell_on_and_beside_its_account(saved, tmp_path, link, state):
+    # Focus's second row (rank 2) pointed at account row 2 (Y, focus rank 2): linked;
+    # at row 3 (Z, focus rank 3): not. Z's profit 0 <= X's 1000 above: in order
+    sheet, ref = table_cell(saved, "Focus", 1, "account row")
+    path = saved if link == 2 else tamper(saved, tmp_path / "t.xlsx", sheet, put(ref, number(link)))
+    values = recalculated(path)
+    assert values[table_cell(saved, "Focus", 1, "linked to its account")] is state
+    assert values[table_cell(saved, "Focus", 1, "in profit order")] is True
+
+
+def test_failing_row_checks_recalculated_by_libreoffice_agree(saved, tmp_path):
+    # Y's revenue 4000 and effort 15 hours, Z's influenceable "maybe", recalculated by
+    # LibreOffice: Y is out of revenue order on Accounts (4000 > 3000) and Z's inputs
+    # break a rule; Y's profit 4000 x 0.5 - 15 x 50 = 1250 is above X's 1000 on Focus,
+    # while its 1250 / 15 = 83.33 an hour stays below X's 100 on Capacity plan (in
+    # order). verify agrees with every saved value: the input and the failing checks are
+    # the only findings.
+    from workbook_templates import engine
+
+    edits = [
+        put(f"{A['revenue']}6", number(4000)),
+        put(f"{A['effort_hours']}6", number(15)),
+        put(f"{A['influenceable']}7", text("maybe")),
+    ]
+
+    def edit(xml):
+        for one in edits:
+            xml = one(xml)
+        return xml
+
+    engine.convert([tamper(saved, tmp_path / "edited.xlsx", "Accounts", edit)], tmp_path / "calc")
+    path = tmp_path / "calc" / "edited.xlsx"
+    values = recalculated(path)
+    for where, state in (
+        (("Accounts", 1, "in revenue order"), False),
+        (("Accounts", 2, "inputs valid"), False),
+        (("Accounts", 1, "inputs valid"), True),
+        (("Focus", 1, "in profit order"), False),
+        (("Capacity plan", 1, "in plan order"), True),
+    ):
+        assert values[table_cell(saved, *where)] is state, where
+    report = verify(path)
+    assert cells(report, "recalculation") == set(), [f.line() for f in report.findings]
+    assert cells(report, "input") == {f"Accounts!{A['influenceable']}7"}
+    assert {f.cell for f in report.findings if f.check == "checks"} == {
+        check_cell(saved, start, "C")[1]
+        for start in ("Account rows whose", "Account rows out", "Focus and Capacity plan")
+    }

@@ -237,6 +237,43 @@ def test_log_input_rows_on_and_beside_zero(saved, tmp_path, pipeline, bad):
     )
     got = expected_cells(recompute.prospecting_log(read(path))[0])
     assert got[check_at(saved, "Log rows whose inputs break a rule")] == bad
+    # the row's own "inputs valid", typed without recalculating: the saved TRUE stands
+    # on the limit and is named beside it
+    cell = log_cell(saved, 3, "inputs valid")
+    assert got[cell] is (bad == 0)
+    assert (f"{cell[0]}!{cell[1]}" in cells(verify(path), "recalculation")) is bool(bad)
+
+
+@pytest.mark.parametrize("index", [0, 6])
+def test_a_log_inputs_valid_cell_by_hand_and_flipped_found(saved, values, tmp_path, index):
+    # Acme's first row (dated, a prospect, amounts >= 0, its win dated, type call) and
+    # Zeta's (after the as-of date: still a valid row) pass
+    sheet, ref = log_cell(saved, index, "inputs valid")
+    assert values[(sheet, ref)] is True
+    path = tamper(saved, tmp_path / "t.xlsx", sheet, set_value(ref, lambda v: int(1 - v)))
+    assert cells(verify(path), "recalculation") == {f"{sheet}!{ref}"}
+
+
+@pytest.mark.parametrize(("won", "state"), [(0, True), (0.01, False)])
+def test_a_won_value_without_a_won_date_recalculated_by_libreoffice(saved, tmp_path, won, state):
+    # Beta (no won date) with a won value of 0: nothing won, the row is valid; 0.01: a
+    # win without its date breaks the rule. Recalculated by LibreOffice, verify agrees
+    # with the saved "inputs valid" and Checks values: only the failing check is named.
+    from workbook_templates import engine
+
+    where = log_cell(saved, 1, "won_value")
+    path = saved  # Beta's won value is 0 as built
+    if won:
+        edited = _put(saved, tmp_path, where, f' t="n"><v>{won}</v></c>')
+        engine.convert([edited], tmp_path / "calc")
+        path = tmp_path / "calc" / "t.xlsx"
+    assert read(path).sheets["Log"].value(where[1]) == won
+    got = expected_cells(recompute.prospecting_log(read(path))[0])
+    assert got[log_cell(saved, 1, "inputs valid")] is state
+    report = verify(path)
+    assert cells(report, "recalculation") == set(), [f.line() for f in report.findings]
+    failing = {f.cell for f in report.findings if f.check == "checks"}
+    assert failing == (set() if state else {check_at(saved, "Log rows whose inputs", "C")[1]})
 
 
 @pytest.mark.parametrize(("day", "before"), [(5, 0), (4, 1)])

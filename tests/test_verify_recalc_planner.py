@@ -220,6 +220,10 @@ def test_tracked_periods_on_and_beside_100_percent(saved, tmp_path, still_open, 
     }
     path = _typed(saved["month"], tmp_path, entries)
     assert expected_at(path, *_check(saved["month"], "Tracked periods")) == over
+    from test_verify import _actuals_cell
+
+    cell = _actuals_cell(saved["month"], "b", 2, "check counts valid")
+    assert expected_at(path, *cell) is (over == 0)
 
 
 def _rate_cell(path, stage_index):
@@ -240,3 +244,134 @@ def test_rate_rows_on_and_beside_the_limits(saved, tmp_path, rate, bad):
     assert expected_at(path, *_check(saved["month"], "Stage rows whose rate")) == bad
     state = expected_at(path, *_check(saved["month"], "Stage rows whose rate", "C"))
     assert bool(state) is (bad == 0)
+    assert expected_at(path, *plan_cell(saved["month"], 0, "check: rate valid")) is (bad == 0)
+
+
+# The per-row check columns and Plan's plan against actual, cell by cell. The monthly
+# plan's Plan rows 5-9 are the slots a, b, c and two empty ones (Inputs rows 32-36);
+# planned volumes (end rounding): c 10, b 10 / 0.5 = 20, a 20 / 0.3 = 66.67 -> 67.
+
+
+def plan_cell(path, slot, header):
+    """The Plan cell of stage slot ``slot`` (from 0) under ``header`` (row 4)."""
+    ws = read(path).sheets["Plan"]
+    col = next(c for c, v in ws.cells.row(4).items() if v == header)
+    return "Plan", cell_name(5 + slot, col)
+
+
+def _actual_cell(path, slot):
+    """The Inputs cell of the actual this period of stage slot ``slot`` (from 0)."""
+    from test_verify_recalc import named_cell
+
+    sheet, ref = named_cell(path, "StageNames")
+    row, _col = split_cell(ref.split(":")[0])
+    return sheet, f"D{row + slot}"
+
+
+def _actual_typed(path, tmp_path, actuals):
+    """The plan with ``actuals`` ({slot: number}) typed on Inputs, not recalculated."""
+    edits = [(_actual_cell(path, slot), value) for slot, value in actuals.items()]
+
+    def edit(xml):
+        for (_sheet, ref), value in edits:
+            cell = cell_xml(xml, ref)
+            style = re.search(r' s="\d+"', cell)
+            stored = f'<c r="{ref}"{style.group(0) if style else ""} t="n"><v>{value}</v></c>'
+            xml = xml.replace(cell, stored)
+        return xml
+
+    return tamper(path, tmp_path / "typed.xlsx", edits[0][0][0], edit)
+
+
+PLAN_UNTYPED = {
+    # no actual typed: ISNUMBER fails, "not entered"; an empty slot's status says so
+    (1, "actual"): "not entered",
+    (1, "variance"): "not entered",
+    (1, "status"): "not entered",
+    (3, "actual"): "not entered",
+    (3, "status"): "(empty slot)",
+    # a, b with a rate in (0, 1], c (the last) without one, empty slots: all TRUE
+    (0, "check: rate valid"): True,
+    (2, "check: rate valid"): True,
+    (4, "check: rate valid"): True,
+}
+
+
+@pytest.mark.parametrize("case", sorted(PLAN_UNTYPED, key=str), ids=str)
+def test_a_plan_cell_by_hand_and_changed_found_at_its_cell(saved, tmp_path, case):
+    path = saved["month"]
+    sheet, ref = plan_cell(path, *case)
+    assert expected_at(path, sheet, ref) == PLAN_UNTYPED[case]
+    if case[1] == "check: rate valid":
+        edit = set_value(ref, lambda v: int(1 - v))
+    else:
+
+        def edit(xml):
+            cell = cell_xml(xml, ref)
+            return xml.replace(cell, re.sub(r"<v>([^<]*)</v>", r"<v>\1 </v>", cell))
+
+    report = verify(tamper(path, tmp_path / "t.xlsx", sheet, edit))
+    assert cells(report, "recalculation") == {f"{sheet}!{ref}"}
+
+
+@pytest.mark.parametrize(
+    ("actual", "variance", "status"),
+    [(20, 0, "on course"), (19, -1, "behind")],  # b plans 20: on it, and one short
+)
+def test_plan_actual_variance_and_status_on_and_beside_the_plan(
+    saved, tmp_path, actual, variance, status
+):
+    path = _actual_typed(saved["month"], tmp_path, {1: actual})
+    want = {"actual": actual, "variance": variance, "status": status}
+    for header, value in want.items():
+        assert expected_at(path, *plan_cell(saved["month"], 1, header)) == value
+    # typed without recalculating: the three cells saved "not entered" are named
+    report = verify(path)
+    found = {c for c in cells(report, "recalculation") if c.startswith("Plan!")}
+    assert found == {"Plan!{}".format(plan_cell(saved["month"], 1, h)[1]) for h in want}
+
+
+def test_plan_actual_in_an_empty_slot_and_a_negative_actual(saved, tmp_path):
+    # an empty slot plans 0: 5 typed there is 5 over it, and the status says "(empty
+    # slot)"; b's -1 breaks the input rule (>= 0): its actual is shown, its variance and
+    # status (stage_gap refuses a negative count) are left to the input check
+    month = saved["month"]
+    path = _actual_typed(month, tmp_path, {3: 5, 1: -1})
+    assert expected_at(path, *plan_cell(month, 3, "actual")) == 5
+    assert expected_at(path, *plan_cell(month, 3, "variance")) == 5
+    assert expected_at(path, *plan_cell(month, 3, "status")) == "(empty slot)"
+    assert expected_at(path, *plan_cell(month, 1, "actual")) == -1
+    with pytest.raises(KeyError):
+        expected_at(path, *plan_cell(month, 1, "variance"))
+    report = verify(path)
+    sheet, ref = _actual_cell(month, 1)
+    assert cells(report, "input") == {f"{sheet}!{ref}"}
+
+
+def test_plan_against_actual_recalculated_by_libreoffice_agrees(saved, tmp_path):
+    # a 70 (67 planned: on course, +3), b 19 (20 planned: behind, -1), an empty slot 5,
+    # recalculated by LibreOffice: verify finds nothing
+    from workbook_templates import engine
+
+    month = saved["month"]
+    engine.convert([_actual_typed(month, tmp_path, {0: 70, 1: 19, 3: 5})], tmp_path / "calc")
+    path = tmp_path / "calc" / "typed.xlsx"
+    for slot, header, value in (
+        (0, "variance", 3),
+        (0, "status", "on course"),
+        (1, "variance", -1),
+        (1, "status", "behind"),
+        (3, "variance", 5),
+    ):
+        assert expected_at(path, *plan_cell(month, slot, header)) == value
+    report = verify(path)
+    assert report.status == 0, [f.line() for f in report.findings]
+
+
+def test_an_actuals_counts_cell_flipped_is_found_at_its_cell(saved, tmp_path):
+    from test_verify import _actuals_cell
+
+    sheet, ref = _actuals_cell(saved["month"], "b", 2, "check counts valid")
+    assert expected_at(saved["month"], sheet, ref) is True  # 0 + 0 <= 0
+    path = tamper(saved["month"], tmp_path / "t.xlsx", sheet, set_value(ref, lambda v: int(1 - v)))
+    assert cells(verify(path), "recalculation") == {f"{sheet}!{ref}"}

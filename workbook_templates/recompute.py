@@ -103,8 +103,11 @@ def account_matrix(book: WorkbookInfo) -> tuple[list, str]:
         result = accounts.account_matrix(filled, rules)
         plan = accounts.capacity_plan(result, hours)
     except (XlsalesError, TypeError, ValueError) as exc:
-        checked = check_states(book, [], _account_row_checks(book, frame))
-        return checked, f"the core cannot recalculate these rows: {exc}"
+        row_checks, states = _account_row_checks(book, frame)
+        cells = row_check_cells(sheet.name, columns, frame["_row"], states)
+        return cells + check_states(book, cells, row_checks), (
+            f"the core cannot recalculate these rows: {exc}"
+        )
     computed = [
         key
         for key, _head, *_rest, formula in template.SPEC.specs
@@ -127,12 +130,14 @@ def account_matrix(book: WorkbookInfo) -> tuple[list, str]:
     expected += _per_cluster(book, accounts.cluster_summary(result))
     abc = result["abc"].value_counts()
     limits = [_number_or_none(_value(book, name)) for name in ("ALimit", "BLimit")]
+    row_checks, states = _account_row_checks(book, frame)
+    expected += row_check_cells(sheet.name, columns, frame["_row"], states)
+    links, linked_cells = _focus_plan_links(book, sheet, table, result, plan, len(hours))
+    expected += linked_cells
     checks: dict[str, object] = {
-        **_account_row_checks(book, frame),
+        **row_checks,
         **_account_sum_checks(book, result),
-        "Focus and Capacity plan rows not one per account": _focus_plan_links(
-            book, sheet, table, result, plan, len(hours)
-        ),
+        "Focus and Capacity plan rows not one per account": links,
         "GO accounts that do not fit capacity": int((plan["fits"] == "no").sum()),
         "A + B + C accounts minus table rows": int(sum(abc.get(c, 0) for c in "ABC")) - len(frame),
     }
@@ -146,12 +151,25 @@ def account_matrix(book: WorkbookInfo) -> tuple[list, str]:
     )
 
 
-def _account_row_checks(book: WorkbookInfo, frame: pd.DataFrame) -> dict[str, object]:
+def row_check_cells(sheet: str, columns: dict[str, int], rows, states: dict) -> list:
+    """Column blocks of a table's per-row check columns: each key of ``states`` (key ->
+    TRUE / FALSE per row of ``rows``) that the table has (``columns``: key -> sheet
+    column) expects its row's state."""
+    rows = np.asarray(rows, dtype=np.int64)
+    return [
+        (sheet, columns[key], rows, np.asarray(ok, dtype=bool))
+        for key, ok in states.items()
+        if key in columns
+    ]
+
+
+def _account_row_checks(book: WorkbookInfo, frame: pd.DataFrame) -> tuple[dict, dict]:
     """The Accounts rows' checks, from the table as typed (every row): inputs that break
     a rule (the "inputs valid" column's rule, as Excel compares: a blank is 0, a text is
     above every number, texts match ignoring case), rows out of revenue order (a row's
     revenue above the number in the row above), and manual decisions without a reason
-    (TRIM: spaces only)."""
+    (TRIM: spaces only): the Checks values, and each row's state of the "inputs valid"
+    and "in revenue order" columns (key -> TRUE / FALSE per row)."""
     account = _texts(frame["account"]).to_numpy()
     revenue, margin = _numbers(frame["revenue"]), _numbers(frame["gross_margin"])
     text_revenue = _is_text(frame["revenue"])
@@ -175,16 +193,17 @@ def _account_row_checks(book: WorkbookInfo, frame: pd.DataFrame) -> dict[str, ob
     current = np.where(_blank(frame, "revenue"), 0.0, revenue)
     out_of_order = ~np.isnan(above) & (text_revenue | ~(current <= above))
     reason = _texts(frame["reason"]).str.strip(" ")
-    return {
+    values = {
         "Account rows whose inputs break a rule": int((~valid).sum()),
         "Account rows out of revenue order": int(out_of_order.sum()),
         "Manual decisions without a reason": int(((manual != "") & (reason == "")).sum()),
     }
+    return values, {"check_inputs": valid, "check_order": ~out_of_order}
 
 
 def _focus_plan_links(
     book: WorkbookInfo, sheet: SheetInfo, table: TableInfo, result, plan, owners: int
-) -> int:
+) -> tuple[int, list]:
     """The Focus and Capacity plan rows that are not one per account, out of order or
     not linked: each table's rows against the Accounts rows, each row's link (its
     account's "focus rank" / "plan row" on Accounts equals its own), and its order
@@ -192,8 +211,10 @@ def _focus_plan_links(
     profit after effort per hour, largest first) with the core's figures of the
     account it links to (:func:`xlsales.accounts.capacity_plan`'s owner number and
     profit per hour; a blank Accounts row: 0, and no owner: the number after the
-    ``owners`` listed). A link outside the table is an error in the sheet, not a FALSE:
-    not counted."""
+    ``owners`` listed): the count, and each row's "linked to its account" and "in ...
+    order" cells. A link outside the table is an error in the sheet, not a FALSE: not
+    counted, and neither its cells nor (on Capacity plan, whose order reads the row
+    above through N()) the order cell below it are judged."""
     from workbook_templates import account_matrix as template
 
     rows = table.data_rows
@@ -210,7 +231,7 @@ def _focus_plan_links(
     per_hour_of[mapped] = plan["profit_per_hour"].astype(float).fillna(0.0).to_numpy()
     heads = template.SPEC.headers
     mine = table_columns(table, {"focus_rank": heads["focus_rank"], "plan_row": heads["plan_row"]})
-    total = 0
+    total, cells = 0, []
     for spec, own_key, back_key in (
         (template.FOCUS_SPEC, "rank", "focus_rank"),
         (template.PLAN_SPEC, "plan_row", "plan_row"),
@@ -227,22 +248,27 @@ def _focus_plan_links(
         back = np.nan_to_num(_numbers(sheet.cells.column_values(mine[back_key], rows)))
         valid = (links >= 1) & (links <= n) & (links == np.floor(links))
         pick = np.where(valid, np.nan_to_num(links), 1).astype(np.int64) - 1
-        total += int((valid & (back[pick] != np.nan_to_num(own))).sum())
-        if spec is template.FOCUS_SPEC:  # profit, largest first
+        link_ok = back[pick] == np.nan_to_num(own)
+        above = np.concatenate([[True], valid[:-1]])  # the header above the first row
+        if spec is template.FOCUS_SPEC:  # profit, largest first; not a number above: TRUE
             key = profit[pick]
-            wrong = valid[1:] & valid[:-1] & (key[1:] > key[:-1])
+            order_ok = ~above | (key <= np.concatenate([[np.inf], key[:-1]]))
+            judged = valid
         else:  # owner number, then profit per hour, largest first
             number, hours, per_hour = owner_number[pick], effort[pick], per_hour_of[pick]
             prev_number = np.concatenate([[0.0], number[:-1]])
             prev_hours = np.concatenate([[0.0], hours[:-1]])
             prev_per = np.concatenate([[0.0], per_hour[:-1]])
-            ok = (number > prev_number) | (
+            order_ok = (number > prev_number) | (
                 (number == prev_number)
                 & ((prev_hours == 0) | ((hours > 0) & (per_hour <= prev_per)))
             )
-            wrong = valid & np.concatenate([[True], valid[:-1]]) & ~ok  # the header: 0
-        total += int(wrong.sum())
-    return total
+            judged = valid & above  # N() of an error above is an error
+        total += int((valid & ~link_ok).sum()) + int((judged & ~order_ok).sum())
+        sheet_rows = np.arange(linked.data_rows.start, linked.data_rows.stop)
+        for key, ok, where in (("check_link", link_ok, valid), ("check_order", order_ok, judged)):
+            cells += row_check_cells(other.name, columns, sheet_rows[where], {key: ok[where]})
+    return total, cells
 
 
 def _in_list(book: WorkbookInfo, name: str, values) -> np.ndarray:
@@ -543,7 +569,8 @@ def prospecting_log(book: WorkbookInfo) -> tuple[list, str]:
         problem = None
     except (XlsalesError, TypeError, ValueError, KeyError) as exc:
         people, problem = None, exc
-    values, states = _log_checks(book, raw, frame, as_of)
+    values, states, row_states = _log_checks(book, raw, frame, as_of)
+    expected += row_check_cells(sheet.name, columns, raw["_row"], row_states)
     try:
         blocks = prospecting.payoff_blocks(
             frame, start, as_of, int(block_days), int(payoff_days), people=people
@@ -569,8 +596,9 @@ def prospecting_log(book: WorkbookInfo) -> tuple[list, str]:
                 if row is not None:
                     expected += [(("Weeks", row, c), _plain(week[key])) for key, c in where.items()]
     except (XlsalesError, TypeError, ValueError, KeyError) as exc:
+        row_cells = row_check_cells(sheet.name, columns, raw["_row"], row_states)
         checked = check_states(book, [], values, states)  # those that need no blocks
-        return checked, f"the core cannot recalculate these rows: {exc}"
+        return row_cells + checked, f"the core cannot recalculate these rows: {exc}"
     note = f"{len(frame)} activities in {len(blocks)} blocks by xlsales.prospecting"
     if "minutes" in columns:
         expected.append(
@@ -617,7 +645,8 @@ def _log_checks(book: WorkbookInfo, raw: pd.DataFrame, frame: pd.DataFrame, as_o
     and a text never below 0), the wins dated before their prospect's first activity
     and the activities of prospects not listed on Prospects (names ignoring case; a
     prospect's first activity is its earliest dated row, or the as-of date), and the
-    two "left out" rows by :func:`xlsales.prospecting.left_out`: (values, states)."""
+    two "left out" rows by :func:`xlsales.prospecting.left_out`: (values, states, each
+    row's state of the "inputs valid" column)."""
     from workbook_templates import prospecting_log as template
     from xlsales import prospecting
 
@@ -668,7 +697,7 @@ def _log_checks(book: WorkbookInfo, raw: pd.DataFrame, frame: pd.DataFrame, as_o
         "Activities left out by the as-of date": activity_count + after["activities_after"]
         == int(dated.sum()),
     }
-    return values, states
+    return values, states, {"check_inputs": ok}
 
 
 def _fixed(value: float) -> str:
@@ -853,13 +882,23 @@ def _prospect_rows(book: WorkbookInfo, spec, people: pd.DataFrame) -> list:
     return out
 
 
-PLAN_LABELS = {"planned volume": "volume", "start by": "start"}
+PLAN_LABELS = {
+    "planned volume": "volume",
+    "start by": "start",
+    "actual": "actual",
+    "variance": "variance",
+    "status": "status",
+    "check: rate valid": "rate_ok",
+}
 
 
 def funnel_planner(book: WorkbookInfo) -> tuple[list, str]:
     """The funnel planner: each stage's planned volume by :func:`xlsales.funnel.
     required_volumes` and its start date by :func:`xlsales.funnel.funnel_schedule`, from
-    the target, rounding, due date and the stages' rates and days on Inputs."""
+    the target, rounding, due date and the stages' rates and days on Inputs; its actual,
+    variance and status against the actual typed on Inputs by :func:`xlsales.funnel.
+    stage_gap`; each slot's "check: rate valid" and each Actuals period's "check counts
+    valid"."""
     from xlsales import funnel
 
     target_name = name_target(book, "StageNames")
@@ -875,16 +914,22 @@ def funnel_planner(book: WorkbookInfo) -> tuple[list, str]:
     target, rounding = _value(book, "TargetWins"), _value(book, "Rounding")
     due = serial_date(_value(book, "DueDate"))
     rounding_ok = str(rounding).lower() in ("end", "stage", "none") if rounding else False
+    rate_ok = _rate_rows(slots, slot_rates, len(stages))
+    tracked_over, row_cells = _tracked_over(book)
+    plan = book.sheets["Plan"]
+    where = _by_header(plan, PLAN_LABELS)
+    if "rate_ok" in where:
+        row_cells += [(("Plan", 5 + i, where["rate_ok"]), ok) for i, ok in enumerate(rate_ok)]
     checks: dict[str, object] = {
         "Rounding is end, stage or none": rounding_ok,
-        "Stage rows whose rate breaks a rule": _rate_rows(slots, slot_rates, len(stages)),
-        "Tracked periods where went on plus open exceed entered": _tracked_over(book),
+        "Stage rows whose rate breaks a rule": rate_ok.count(False),
+        "Tracked periods where went on plus open exceed entered": tracked_over,
         "Win rate within 0 to 100 %": _win_rate_outside(book),
     }
     if not stages or target is None:
-        return check_states(book, [], checks), "no stages or no target: nothing recalculated"
-    plan = book.sheets["Plan"]
-    where, expected = _by_header(plan, PLAN_LABELS), []
+        return row_cells + check_states(book, [], checks), (
+            "no stages or no target: nothing recalculated"
+        )
     try:
         volumes = funnel.required_volumes(target, rates, rounding or "end")
         exact = funnel.required_volumes(target, rates, "none")
@@ -894,43 +939,78 @@ def funnel_planner(book: WorkbookInfo) -> tuple[list, str]:
             else []
         )
     except (XlsalesError, TypeError, ValueError) as exc:
-        return check_states(book, [], checks), f"the core cannot recalculate this plan: {exc}"
+        return row_cells + check_states(book, [], checks), (
+            f"the core cannot recalculate this plan: {exc}"
+        )
     tolerance = _number_or_none(_value(book, "Tolerance")) or 0.0
     checks["Top volume x rates minus target"] = _top_volume_gap(float(target), rates)
     checks["Rounded volumes never below the exact need"] = sum(
         1 for rounded, need in zip(volumes, exact) if rounded < need - tolerance
     )
+    expected = row_cells
     for i, volume in enumerate(volumes):
         if "volume" in where:
             expected.append((("Plan", 5 + i, where["volume"]), _plain(volume)))
         if "start" in where and i < len(starts):
             expected.append((("Plan", 5 + i, where["start"]), serial(starts[i])))
+    actual = [inputs.cells.value((r, c1 + 3)) for r in range(r1, r2 + 1)]
+    expected += _plan_against_actual(slots, actual, list(volumes), where)
     expected += _actuals(book, list(volumes), starts, len(stages) - 1)
     expected += _velocity(book)
     expected += _schedule(book, starts, stages, due)
     expected += check_states(book, expected, checks)
     return expected, (
         f"{len(stages)} stages planned by xlsales.funnel.required_volumes and funnel_schedule; "
+        "Plan (actual, variance and status by stage_gap, the rate checks), "
         "Schedule (due and start dates per period), Actuals (periods, planned volumes, plan "
         "against actual) and Velocity (win_rate, "
         "pipeline_velocity) and Checks recalculated"
     )
 
 
-def _rate_rows(names: list, rates: list, count: int) -> int:
-    """Stage slots whose rate breaks the rule of Plan's "check: rate valid": a named
-    stage but the last has a rate in (0, 1]; the last (the wins) has none; an empty
-    slot passes."""
-    bad = 0
+def _rate_rows(names: list, rates: list, count: int) -> list[bool]:
+    """Each stage slot's state of Plan's "check: rate valid": a named stage but the last
+    has a rate in (0, 1]; the last (the wins) has none; an empty slot passes."""
+    out = []
     for i, (name, rate) in enumerate(zip(names, rates)):
-        if name in (None, ""):
-            continue
         number = _number_or_none(rate)
-        if i + 1 == count:
-            bad += number is not None
+        if name in (None, ""):
+            out.append(True)
+        elif i + 1 == count:
+            out.append(number is None)
         else:
-            bad += not (number is not None and 0 < number <= 1)
-    return bad
+            out.append(number is not None and 0 < number <= 1)
+    return out
+
+
+def _plan_against_actual(names: list, actual: list, volumes: list, where: dict) -> list:
+    """Plan's actual, variance and status of each stage slot, from the actual typed on
+    Inputs (a text or a blank: "not entered", as ISNUMBER reads it) against the planned
+    volume (an empty slot plans 0) by :func:`xlsales.funnel.stage_gap`. A negative
+    actual, which the core refuses, leaves the variance and status unjudged (the input
+    check names the cell)."""
+    from xlsales import funnel
+
+    out: list = []
+    for i, (name, typed) in enumerate(zip(names, actual)):
+        empty = name in (None, "")
+        if not empty and (i >= len(volumes) or None in names[:i] or "" in names[:i]):
+            continue  # a stage after an empty slot: the Plan rows do not follow the volumes
+        have = _number_or_none(typed)
+        figures: dict[str, object] = dict.fromkeys(("actual", "variance", "status"), "not entered")
+        if have is not None:
+            figures["actual"] = have
+            try:
+                gap = funnel.stage_gap(have, 0.0 if empty else volumes[i])
+            except XlsalesError:
+                del figures["variance"], figures["status"]
+            else:
+                figures["variance"] = gap.variance
+                figures["status"] = "on course" if gap.on_course else "behind"
+        if empty:
+            figures["status"] = "(empty slot)"
+        out += [(("Plan", 5 + i, where[k]), _plain(v)) for k, v in figures.items() if k in where]
+    return out
 
 
 def _top_volume_gap(target: float, rates: list) -> float:
@@ -944,29 +1024,34 @@ def _top_volume_gap(target: float, rates: list) -> float:
     return need * chain - target if rates or target else 0.0
 
 
-def _tracked_over(book: WorkbookInfo) -> int:
-    """Tracked periods on Actuals where went on plus open exceed entered (blanks 0)."""
+def _tracked_over(book: WorkbookInfo) -> tuple[int, list]:
+    """Tracked periods on Actuals where went on plus open exceed entered (blanks and
+    texts 0, as N() reads them): the count, and each period's "check counts valid"."""
     ws = book.sheets.get("Actuals")
     if ws is None:
-        return 0
+        return 0, []
     column = ws.cells.columns.get(1)
     tops = [
         r
         for r in ([] if column is None else column.rows.tolist())
         if ws.cells.value((r, 1)) == "Stage"
     ]
-    over = 0
+    over, cells = 0, []
+    labels = ACTUAL_INPUTS | {"open here": "open_here", "check counts valid": "counts_ok"}
     for top in tops:
-        where = _by_header(ws, ACTUAL_INPUTS | {"open here": "open_here"}, row=top + 1)
+        where = _by_header(ws, labels, row=top + 1)
         r = top + 2
         while _is_number(ws.cells.value((r, 1))):
             got = {
                 key: _number_or_none(ws.cells.value((r, where.get(key, 0)))) or 0.0
                 for key in ("entered", "went_on", "open_here")
             }
-            over += got["went_on"] + got["open_here"] > got["entered"]
+            ok = got["went_on"] + got["open_here"] <= got["entered"]
+            over += not ok
+            if "counts_ok" in where:
+                cells.append((("Actuals", r, where["counts_ok"]), ok))
             r += 1
-    return over
+    return over, cells
 
 
 def _win_rate_outside(book: WorkbookInfo) -> int:
