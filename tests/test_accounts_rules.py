@@ -244,3 +244,19 @@ def test_revenue_class_uses_the_b_limit_given_and_go_class_up_to_the_worst_allow
     assert m["decision"].tolist() == ["GO", "GO", "NO-GO", "NO-GO"]
     m = account_matrix(rows, AccountRules(go_max_class="A"))
     assert m["go_class"].tolist() == [True, False, False, False]
+
+
+def test_owner_numbers_each_owner_text_looked_up_as_excel_match_does():
+    # owners listed: 1 Ann, 2 " bob ", 3 ANN (a second Ann: MATCH takes the first), 4 a
+    # blank (never matched); 5 = unlisted. Read as text, trimmed, any case:
+    # "ann" -> 1, "BOB " -> 2, "Ann" -> 1 again (the same text looked up once more),
+    # None -> "None" -> 5, "" -> 5, 7 -> "7" -> 5, "Cy" -> 5
+    owners = ["Ann", " bob ", "ANN", ""]
+    m = pd.DataFrame({"owner": ["ann", "BOB ", "Ann", None, "", 7, "Cy"]}).set_axis(
+        [6, 5, 4, 3, 2, 1, 0]
+    )
+    got = accounts._owner_numbers(m, owners)
+    assert got.tolist() == [1, 2, 1, 5, 5, 5, 5]
+    assert got.index.tolist() == [6, 5, 4, 3, 2, 1, 0] and got.dtype == "int64"
+    # no rows: no numbers
+    assert accounts._owner_numbers(m.iloc[:0], owners).tolist() == []

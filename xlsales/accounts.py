@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from xlsales import _validate as v
@@ -223,7 +224,15 @@ def _owner_numbers(matrix: pd.DataFrame, owners: list[str]) -> pd.Series:
     for i, owner in enumerate(owners, start=1):
         if owner.strip():
             place.setdefault(owner.strip().casefold(), i)
-    return matrix["owner"].map(lambda o: place.get(str(o).strip().casefold(), len(owners) + 1))
+    if matrix.empty:
+        return matrix["owner"].copy()  # as Series.map gives it: no rows, the same dtype
+    # each distinct text looked up once (a 50,000-account matrix has a few owners)
+    texts = np.array([str(o) for o in matrix["owner"].tolist()], dtype=object)
+    codes, distinct = pd.factorize(texts)
+    found = [place.get(text.strip().casefold(), len(owners) + 1) for text in distinct]
+    return pd.Series(
+        np.array(found, dtype=np.int64)[codes], index=matrix.index, name="owner", dtype=np.int64
+    )
 
 
 def plan_order(matrix: pd.DataFrame, owners: list[str]) -> list[int]:
