@@ -28,6 +28,7 @@ from workbook_templates.verify import _Expected
 from workbook_templates.xlsx_reader import (
     NotAWorkbook,
     SheetInfo,
+    _blocks,
     _cells,
     _cells_fast,
     _cells_matched,
@@ -39,12 +40,18 @@ FIELDS = ("rows", "kinds", "formulas", "values", "inline")
 
 def both_ways(xml: str) -> tuple[SheetInfo, SheetInfo, bool]:
     """The sheet data ``xml`` read by :func:`_cells` and by the regular expression
-    alone, and whether the fast way took it."""
+    alone, and whether the fast way took it. When it did, the fast way is also run a
+    row at a time (each row its own block: a shared formula's master and followers in
+    different blocks) and must read the same cells."""
     fast, matched = SheetInfo("S", "", "visible"), SheetInfo("S", "", "visible")
-    data = xml.encode()
-    took = _cells_fast(data + b"</sheetData>", SheetInfo("S", "", "visible"), 0, len(data))
+    data = xml.encode() + b"</sheetData>"
+    took = _cells_fast(data, SheetInfo("S", "", "visible"), 0, len(data) - 12)
     _cells(xml, fast)
     _cells_matched(xml, matched)
+    if took:
+        by_row = SheetInfo("S", "", "visible")
+        assert _cells_fast(data, by_row, 0, len(data) - 12, block=1)
+        assert_same(by_row, fast)
     return fast, matched, took
 
 
@@ -271,3 +278,20 @@ def test_both_ways_agree_on_any_sheet_in_the_writers_forms(xml):
     fast, matched, took = both_ways(xml)
     assert took
     assert_same(fast, matched)
+
+
+def test_blocks_are_cut_before_a_row_tag_only():
+    # pieces of at least 5 bytes, each cut just before "<row" followed by a space, ">"
+    # or "/" (never before "<rowX"): "<sheetData>" (11 bytes) alone, then one piece
+    # per row: 4 rows -> 5 pieces
+    data = (
+        b'<sheetData><row r="1"><c r="A1"/></row><row r="2"/>'
+        b'<row><c><is><rowX/></is></c></row><row r="4"></row></sheetData>'
+    )
+    end = data.index(b"</sheetData>")
+    pieces = [data[a:b] for a, b in _blocks(data, 0, end, 5)]
+    assert b"".join(pieces) == data[:end]
+    assert [p[:8] for p in pieces] == [
+        b"<sheetDa", b'<row r="', b'<row r="', b"<row><c>", b'<row r="'
+    ]  # fmt: skip
+    assert _blocks(data, 0, end, end) == [(0, end)]  # one piece when it is small enough

@@ -484,24 +484,23 @@ class Cells(Mapping):
         return value
 
 
-def _read_cells(
-    data: bytes, strings: list[str], sheet: SheetInfo, with_cells: bool
-) -> list[tuple[str, str]]:
-    """The cells of the sheet part ``data`` (see :func:`_sheet_data`); the rest of the sheet
-    with ElementTree. Returns the (kind, relationship id) of the sheet's table parts
-    and drawings."""
+def _sheet_bounds(data: bytes) -> tuple[int, int, bytes]:
+    """(start, end, rest) of the sheet part ``data``: its sheet data is
+    ``data[start:end]`` (start -1 when it holds no cells), ``rest`` the part without it."""
     start = data.find(b"<sheetData")
     end = data.rfind(_END)
     if start < 0:
-        rest = data
-    elif end < 0:  # <sheetData/>
+        return -1, -1, data
+    if end < 0:  # <sheetData/>
         close = data.index(b">", start) + 1
-        rest = data[:start] + data[close:]
-    else:
-        rest = data[:start] + data[end + len(b"</sheetData>") :]
-        if with_cells:
-            _sheet_data(data, start, end, sheet)
-    del data
+        return -1, -1, data[:start] + data[close:]
+    return start, end, data[:start] + data[end + len(_END) :]
+
+
+def _sheet_rest(rest: bytes, sheet: SheetInfo) -> list[tuple[str, str]]:
+    """The sheet part without its cells, read with ElementTree: the data validations
+    and hyperlinks into ``sheet``. Returns the (kind, relationship id) of the sheet's
+    table parts and drawings."""
     root = ET.fromstring(rest)
     for el in root.iter(M + "dataValidation"):
         sqref = el.get("sqref", "")
@@ -598,10 +597,101 @@ class ByteBuffer:
         return ok
 
 
-def _cells_fast(data: bytes, sheet: SheetInfo, start: int, end: int) -> bool:
+_BLOCK = 4 << 20  # bytes of sheet data located at a time (see _blocks)
+
+
+@dataclass(slots=True)
+class _Located:
+    """The cells of one block of sheet data, in file order, located in the sheet's
+    bytes: column, row, type code (into ``_KIND_NAMES``), the formula's and the value's
+    (start, end) (-1 for no formula), the inline string's XML; for shared formulas, the
+    followers as Excel writes them (position, shared index) and the other formula cells
+    whose <f> tag has attributes (position, the tag's text)."""
+
+    col: np.ndarray
+    row: np.ndarray
+    codes: np.ndarray
+    formulas: tuple[np.ndarray, np.ndarray]
+    values: tuple[np.ndarray, np.ndarray]
+    inline: np.ndarray
+    follow: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    si: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    other: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    opened: list = field(default_factory=list)
+    shared: bool = False
+
+
+def _blocks(data: bytes, start: int, end: int, size: int = _BLOCK) -> list[tuple[int, int]]:
+    """``data[start:end]`` (sheet data) cut into pieces of about ``size`` bytes, each
+    cut just before a <row> tag, so that every cell lies wholly in one piece. Located a
+    piece at a time, the arrays of positions stay small (in the processor's cache, and
+    in memory the process already has: a fresh page costs more than reading it), and
+    the pieces of one large sheet can be located by two threads."""
+    out, at = [], start
+    while end - at > size:
+        cut = data.find(b"<row", at + size, end)
+        while cut >= 0 and data[cut + 4 : cut + 5] not in (b" ", b">", b"/"):
+            cut = data.find(b"<row", cut + 4, end)  # a tag whose name only starts so
+        if cut < 0:
+            break
+        out.append((at, cut))
+        at = cut
+    out.append((at, end))
+    return out
+
+
+def _cells_fast(data: bytes, sheet: SheetInfo, start: int, end: int, block: int = _BLOCK) -> bool:
     """Read the cells of ``data[start:end]`` (the sheet data: ``end`` is where its
-    closing tag starts) into ``sheet``; False, with nothing read, when a cell is not in
-    a form this reads."""
+    closing tag starts) into ``sheet``, ``block`` bytes at a time; False, with nothing
+    read, when a cell is not in a form this reads."""
+    located = []
+    for first, last in _blocks(data, start, end, block):
+        found = _locate(data, first, last)
+        if found is None:
+            return False
+        located.append(found)
+    _assemble(data, sheet, located)
+    return True
+
+
+def _assemble(data: bytes, sheet: SheetInfo, located: list[_Located]) -> None:
+    """Put the located blocks of one sheet's cells (in file order) into ``sheet``: shared
+    formulas spelt out across blocks (a master and its followers may lie in two)."""
+    count = sum(len(part.col) for part in located)
+    if not count:
+        return
+    offsets = np.cumsum([0] + [len(part.col) for part in located])[:-1].tolist()
+
+    def joined(get) -> np.ndarray:
+        return np.concatenate([get(part) for part in located])
+
+    col, row = joined(lambda b: b.col), joined(lambda b: b.row)
+    kinds = _KIND_NAMES[joined(lambda b: b.codes)]
+    formulas: tuple | np.ndarray = (
+        joined(lambda b: b.formulas[0]),
+        joined(lambda b: b.formulas[1]),
+    )
+    values = (joined(lambda b: b.values[0]), joined(lambda b: b.values[1]))
+    inline = joined(lambda b: b.inline)
+    if any(part.shared for part in located):
+        # spelt out as text (Excel's files): the followers of one master in one column
+        # by formatting one string
+        starts, ends = formulas
+        texts = np.full(count, None, dtype=object)
+        have = np.flatnonzero(starts >= 0)
+        texts[have] = _texts(data, starts[have], ends[have])  # a follower's is ""
+        fopen = np.full(count, "", dtype=object)
+        other = np.concatenate([b.other + at for b, at in zip(located, offsets)])
+        fopen[other] = [text for part in located for text in part.opened]
+        follow = np.concatenate([b.follow + at for b, at in zip(located, offsets)])
+        _shared_formulas(col, row, fopen, texts, texts, follow, joined(lambda b: b.si))
+        formulas = texts
+    _columns(sheet, col, row, kinds, formulas, values, inline, data)
+
+
+def _locate(data: bytes, start: int, end: int) -> _Located | None:
+    """The cells of ``data[start:end]`` (sheet data cut before a row), located; None
+    when a cell is not in a form this reads."""
     b = ByteBuffer(data)
     buf = b.buf
     lt = b.find(60, start, end)  # <
@@ -611,16 +701,17 @@ def _cells_fast(data: bytes, sheet: SheetInfo, start: int, end: int) -> bool:
     at_cell = np.flatnonzero(opens)
     p = lt[at_cell]
     if len(p) != np.count_nonzero(is_c):  # another tag starting with c
-        return False
+        return None
     if not len(p):
-        return True
+        none = np.zeros(0, np.int64)
+        return _Located(none, none, none, (none, none), (none, none), none.astype(object))
     if not b.equal_at(p + 2, b' r="').all():
-        return False  # r is not the first attribute
+        return None  # r is not the first attribute
     # the reference: one to three letters, digits, a quote (the 16 bytes after r=")
     ref = np.hstack([b.bytes_at(p + 6), b.bytes_at(p + 14)])
     up = (ref[:, :4] >= 65) & (ref[:, :4] <= 90)
     if not up[:, 0].all() or up.all(axis=1).any():
-        return False
+        return None
     two, three = up[:, 1], up[:, 1] & up[:, 2]
     col = ref[:, 0].astype(np.int64) - 64
     col[two] = col[two] * 26 + ref[two, 1] - 64
@@ -632,14 +723,14 @@ def _cells_fast(data: bytes, sheet: SheetInfo, start: int, end: int) -> bool:
     row, digits = _digits(number)
     ends = np.take_along_axis(number, np.minimum(digits, 7)[:, None], axis=1)[:, 0]
     if not ((digits > 0) & (digits < 8) & (ends == 34)).all():
-        return False
+        return None
     ref_end = p + 6 + letters + digits  # the reference's closing quote
     # the tag ends just before the next one; its last attribute ends with a quote
     tag_end = lt[at_cell + 1] - 1
     closed = buf[tag_end - 1] == 47
     quote = tag_end - 1 - closed
     if not ((buf[tag_end] == 62) & (buf[quote] == 34)).all():
-        return False
+        return None
     # the type, when it is the last attribute: t="n", t="str" or t="inlineStr"
     codes = np.zeros(len(p), np.int8)
     last = b.bytes_at(quote - 7)  # the eight bytes up to the quote
@@ -654,7 +745,7 @@ def _cells_fast(data: bytes, sheet: SheetInfo, start: int, end: int) -> bool:
     maybe = np.flatnonzero(last[:, 0] == ord("l"))  # ...lineStr"
     codes[maybe[b.equal_at(quote[maybe] - 13, b' t="inlineStr')]] = 5
     if (codes < 0).any():
-        return False  # a type not in the standard
+        return None  # a type not in the standard
     typed = np.count_nonzero(codes) + np.count_nonzero(codes[one] == 0)
     # a cell without a type found holds r alone or r and s="digits": no type elsewhere
     has_type = codes != 0
@@ -673,12 +764,12 @@ def _cells_fast(data: bytes, sheet: SheetInfo, start: int, end: int) -> bool:
         cells = np.flatnonzero(~closed & tags[after])
         return (cells, after[cells]) if len(cells) == np.count_nonzero(tags) else None
 
-    kinds = _KIND_NAMES[codes]
-    formulas: tuple | np.ndarray = (np.full(len(p), -1), np.full(len(p), -1))
+    formulas = (np.full(len(p), -1), np.full(len(p), -1))
+    shared: tuple = ()
     t_in_formulas = 0
     found = children((first == 102) & ((second == 32) | (second == 62) | (second == 47)))
     if found is None:
-        return False
+        return None
     f_cell, f_tag = found
     if len(f_tag):
         f_at = lt[f_tag]
@@ -701,44 +792,33 @@ def _cells_fast(data: bytes, sheet: SheetInfo, start: int, end: int) -> bool:
         other = np.flatnonzero(f_end < 0)  # masters and other attributes
         f_end[other] = [data.index(b">", q) for q in f_at[other].tolist()]
         if not (lt[f_tag + 1] > f_end).all():
-            return False  # a < inside the tag
+            return None  # a < inside the tag
         empty = buf[f_end - 1] == 47
         text_end = np.where(empty, f_end + 1, lt[f_tag + 1])
         closing = f_tag[~empty] + 1
         if not ((first[closing] == 47) & (second[closing] == 102)).all():
-            return False  # not </f>
+            return None  # not </f>
         formulas[0][f_cell] = f_end + 1
         formulas[1][f_cell] = text_end
         after[f_cell] = f_tag + 2 - empty
         opened = _texts(data, f_at[other], f_end[other] - empty[other])
         t_in_formulas = len(follow) + sum(text.count(' t="') for text in opened)
-        if len(follow) or any("shared" in text for text in opened):
-            # spelt out as text (Excel's files): the followers of one master in one
-            # column by formatting one string
-            texts = np.full(len(p), None, dtype=object)
-            spelt = np.ones(len(f_tag), dtype=bool)
-            spelt[follow] = False
-            texts[f_cell[spelt]] = _texts(data, (f_end + 1)[spelt], text_end[spelt])
-            texts[f_cell[follow]] = ""
-            fopen = np.full(len(p), "", dtype=object)
-            fopen[f_cell[other]] = opened
-            _shared_formulas(col, row, fopen, texts, texts, f_cell[follow], si)
-            formulas = texts
+        shared = (f_cell[follow], si, f_cell[other], opened)
     if not plain_tags.all() and typed + t_in_formulas != data.count(b' t="', start, end):
-        return False  # a type attribute that is not the cell's last
+        return None  # a type attribute that is not the cell's last
     values = (np.zeros(len(p), np.int64), np.zeros(len(p), np.int64))
     found = children((first == 118) & ((second == 62) | (second == 32) | (second == 47)))
     if found is None:
-        return False
+        return None
     v_cell, v_tag = found
     if len(v_tag):
         v_at = lt[v_tag]
         plain = second[v_tag] == 62
         if not b.equal_at(v_at[~plain] + 2, b"/>").all():
-            return False  # attributes on <v>
+            return None  # attributes on <v>
         closing = v_tag[plain] + 1
         if not ((first[closing] == 47) & (second[closing] == 118)).all():
-            return False  # not </v>
+            return None  # not </v>
         values[0][v_cell] = v_at + 3
         values[1][v_cell] = np.where(plain, lt[v_tag + 1], v_at + 3)
         after[v_cell] = v_tag + 1 + plain
@@ -748,15 +828,18 @@ def _cells_fast(data: bytes, sheet: SheetInfo, start: int, end: int) -> bool:
     tags[maybe] = buf[lt[maybe] + 3] == 62
     found = children(tags)
     if found is None:
-        return False
+        return None
     i_cell, i_tag = found
     if len(i_cell):
         close = np.flatnonzero((first == 47) & (second == 105))  # </is>
         close = lt[close[buf[lt[close] + 3] == 115]]
         i_at = lt[i_tag]
         inline[i_cell] = _texts(data, i_at + 4, close[np.searchsorted(close, i_at)])
-    _columns(sheet, col, row, kinds, formulas, values, inline, data)
-    return True
+    located = _Located(col, row, codes, formulas, values, inline)
+    if shared:
+        located.follow, located.si, located.other, located.opened = shared
+        located.shared = len(located.follow) > 0 or any("shared" in t for t in shared[3])
+    return located
 
 
 _TAG = re.compile(r"<(row|c)(?=[\s>/])([^>]*)>")
@@ -939,16 +1022,33 @@ def _read(z: zipfile.ZipFile, path: Path, with_cells: bool) -> WorkbookInfo:
     rels = _rels(z, "xl/workbook.xml")
     listed = book.findall("m:sheets/m:sheet", NS)
     strings = _shared_strings(z)
-    # two sheets at a time, each inflated and read in its own thread: zlib and numpy
-    # work outside Python's lock, so a second core is used
+    # Two threads inflate the sheets (largest first) and locate their cells a block at
+    # a time (see _blocks), so that even one large sheet keeps two cores busy: zlib and
+    # numpy work outside Python's lock. This thread puts each sheet's blocks together
+    # and reads the rest of the sheet.
     workers = ThreadPoolExecutor(2)
     try:
-        read_parts = {}
+        inflating = {}
         for s in sorted(listed, key=lambda s: -_size(z, rels.get(s.get(R_ID)))):
             sheet = SheetInfo(s.get("name"), "", s.get("state", "visible"), Cells(strings))
             if s.get(R_ID) in rels:
                 sheet.path = rels[s.get(R_ID)]
-                read_parts[s.get("name")] = sheet, workers.submit(_read_part, z, sheet, with_cells)
+                inflating[sheet.name] = sheet, workers.submit(z.read, sheet.path)
+        locating = {}
+        for sheet, inflated in inflating.values():
+            data = inflated.result()
+            start, end, rest = _sheet_bounds(data)
+            blocks = _blocks(data, start, end) if with_cells and start >= 0 else []
+            found = [workers.submit(_locate, data, *block) for block in blocks]
+            locating[sheet.name] = sheet, data, start, end, rest, found
+        read_parts = {}
+        for sheet, data, start, end, rest, found in locating.values():
+            located = [f.result() for f in found]
+            if any(block is None for block in located):
+                _cells_matched(data[start:end].decode("utf-8"), sheet)
+            elif located:
+                _assemble(data, sheet, located)
+            read_parts[sheet.name] = sheet, _sheet_rest(rest, sheet)
         return _read_sheets(z, path, book, rels, listed, read_parts)
     finally:
         workers.shutdown(cancel_futures=True)
@@ -961,16 +1061,11 @@ def _size(z: zipfile.ZipFile, part: str | None) -> int:
         return 0
 
 
-def _read_part(z: zipfile.ZipFile, sheet: SheetInfo, with_cells: bool):
-    return _read_cells(z.read(sheet.path), sheet.cells.strings, sheet, with_cells)
-
-
 def _read_sheets(z, path, book, rels, listed, read_parts) -> WorkbookInfo:
     sheets: dict[str, SheetInfo] = {}
     for s in listed:
         part = rels[s.get(R_ID)]
-        sheet, reading = read_parts[s.get("name")]
-        parts = reading.result()
+        sheet, parts = read_parts[s.get("name")]
         sheet_rels = _rels(z, part)
         sheet.tables = [
             _table(z, sheet_rels[rid])
