@@ -13,12 +13,15 @@
 #                                      # a seeded sample (SEED, 16 by default) of 200 of the
 #                                      # module's mutants, with today's tests; the score is
 #                                      # then over the sample (sample.txt in the run folder)
+#   SEED=1126 TESTS_AT=main bash scripts/mutation.sh --sample 160 xlsales/deals.py
+#                                      # a larger sample with the same seed holds the
+#                                      # smaller one; TESTS_AT: the tests as at a commit
 # Each module runs in bench/results/mutation/MODULE/ (a copy of the project): score.txt
 # there holds its score and survivors; cd there and run ../../../../.venv/bin/mutmut show
 # NAME for a survivor's diff.
 #
 # One module at a time, each with only the fast, engine-free tests that exercise it (TESTS
-# below; mutmut 3's pytest_add_cli_args_test_selection), at low priority (nice 15), and
+# below; mutmut 3's pytest_add_cli_args_test_selection), at the lowest priority (nice 19), and
 # mutmut then runs for each mutant only the selected tests that call the mutated function.
 # The scores and the survivors judged equivalent are written up in docs/mutation.md.
 set -euo pipefail
@@ -46,6 +49,17 @@ ORDER=(xlsales/prospecting.py xlsales/accounts.py xlsales/pipeline.py xlsales/de
   xlsales/pareto.py udfs/_boundary.py xlsales/funnel.py xlsales/_spline.py xlsales/records.py
   xlsales/tables.py xlsales/exports.py xlsales/_validate.py)
 
+# TESTS_AT=REF (a commit, e.g. main): the run uses the tests as they are at REF, not the
+# worktree's: a fresh sample is scored on the tests it was drawn against, before any test
+# is written for its survivors
+copy_tests() {
+  if [[ -n "${TESTS_AT:-}" ]]; then
+    mkdir -p "$1" && git archive "$TESTS_AT" tests | tar -x -C "$1"
+  else
+    cp -a tests "$1/"
+  fi
+}
+
 again=0
 sample=0
 if [[ "${1:-}" == "--survivors" ]]; then again=1; shift; fi
@@ -67,13 +81,13 @@ for module in "${modules[@]}"; do
   elif ((again)); then
     fresh=0
     [ -d "$run/mutants" ] || { echo "no earlier run of $module in $run" >&2; exit 2; }
-    rm -rf "$run/tests" && cp -a tests "$run/"  # today's tests, the same code
+    rm -rf "$run/tests" && copy_tests "$run"  # today's tests, the same code
   else
     fresh=1
   fi
   if ((fresh)); then
     rm -rf "$run" && mkdir -p "$run"
-    cp -a xlsales udfs workbook_templates frontdoors tests "$run/"
+    cp -a xlsales udfs workbook_templates frontdoors "$run/" && copy_tests "$run"
     # mutmut reads ./pyproject.toml: mutate this module, run these tests (not the CLI
     # tests: each starts a process, and runs the unmutated code)
     $py - "$module" "${selection[@]}" -k "not cli" >"$run/pyproject.toml" <<'PY'
@@ -102,7 +116,7 @@ PY
   if ((again == 3)); then
     # the mutants exist once mutmut has generated them: a filter that matches nothing
     # generates them (and the test statistics) and stops
-    [ -d mutants ] || nice -n 15 "$here/.venv/bin/mutmut" run "generate-only" >mutmut.log 2>&1 || true
+    [ -d mutants ] || nice -n 19 "$here/.venv/bin/mutmut" run "generate-only" >mutmut.log 2>&1 || true
     # a seeded sample of every mutant; those not yet caught (killed and timeout stay
     # caught: tests are only ever added) run with today's tests
     "$here/.venv/bin/mutmut" results --all true >results.txt
@@ -110,7 +124,12 @@ PY
 import random, sys
 n, seed = int(sys.argv[1]), int(sys.argv[2])
 names = sorted(line.strip().rsplit(": ", 1)[0] for line in open("results.txt") if ": " in line)
-chosen = sorted(random.Random(seed).sample(names, min(n, len(names))))
+# random.sample's own draw for a small sample (one index at a time, a repeat drawn again),
+# kept for every size: a larger sample with the same seed holds the smaller one
+rng, picked = random.Random(seed), {}
+while len(picked) < min(n, len(names)):
+    picked.setdefault(rng.randrange(len(names)), None)
+chosen = sorted(names[j] for j in picked)
 open("sample.txt", "w").write("\n".join(chosen) + "\n")
 PY
     mapfile -t names < <(grep -v -E ": (killed|timeout)$" results.txt | sed -E "s/^ *(.*): .*$/\\1/" | grep -x -F -f sample.txt)
@@ -125,9 +144,9 @@ PY
   fi
   echo "== $module with ${selection[*]}"
   if ((again == 0 || again == 2 || ${#names[@]})); then
-    nice -n 15 "$here/.venv/bin/mutmut" run --max-children "${MUTMUT_CHILDREN:-2}" "${names[@]}" \
+    nice -n 19 "$here/.venv/bin/mutmut" run --max-children "${MUTMUT_CHILDREN:-2}" "${names[@]}" \
       >mutmut.log 2>&1 || true
   fi
-  nice -n 15 "$here/$py" "$here/scripts/mutation_score.py" | tee score.txt
+  nice -n 19 "$here/$py" "$here/scripts/mutation_score.py" | tee score.txt
   cd "$here"
 done

@@ -19,7 +19,7 @@ given to defined names ("$A${first}:$A${last}"). Mutations, as issue 16 lists th
 * the end of a range one row short (``:$A${last}`` -> ``:$A${last - 1}``).
 
 Each mutant runs in a copy of the project under bench/results/mutation/formulas/ (the
-worktree is never touched), at nice 15, with the template's engine tests (ENGINE_TESTS)
+worktree is never touched), at nice 19, with the template's engine tests (ENGINE_TESTS)
 and ``-x``: killed when a test fails, survived when all pass. The sample is seeded
 (``--seed``, 16 by default) so a run can be repeated; ``--sample 0`` runs every mutant.
 Results go to bench/results/mutation/formulas/TEMPLATE.json and are printed.
@@ -176,7 +176,7 @@ def run_tests(project: Path, tests: list[str], timeout: float) -> tuple[str, flo
     cmd = [
         "nice",
         "-n",
-        "15",
+        "19",
         str(ROOT / ".venv" / "bin" / "python"),
         "-m",
         "pytest",

@@ -47,3 +47,30 @@ survivors = [
 if survivors:
     print("survived (mutmut show NAME):")
     print("\n".join(f"  {name}" for name in survivors))
+# equivalent.txt (one mutant name a line, judged by hand, the reasons in docs/mutation.md):
+# the score over the non-equivalent mutants, with its 95 % Wilson interval when sampled
+if Path("equivalent.txt").exists():
+    equivalent = set(Path("equivalent.txt").read_text().split())
+    checked = [
+        (name, status)
+        for name, status in (
+            line.strip().rsplit(": ", 1) for line in out.splitlines() if ": " in line
+        )
+        if status != "not checked" and name not in equivalent
+    ]
+    killed = sum(status in ("killed", "timeout") for _, status in checked)
+    line = f"killed / non-equivalent: {killed} / {len(checked)}"
+    if checked:
+        line += f" = {killed / len(checked):.1%}"
+        if sample is not None:
+            from scipy.stats import binomtest
+
+            ci = binomtest(killed, len(checked)).proportion_ci(0.95, method="wilson")
+            line += (
+                f" (95 % Wilson interval {ci.low:.1%} to {ci.high:.1%}: an estimate only "
+                "while no test was written against this sample)"
+            )
+    odd = sum(status == "suspicious" for _, status in checked)
+    if odd:  # mutmut's own word: the run ended oddly (a hang stopped by hand, a crash)
+        line += f"; {odd} of them suspicious (not counted as killed: see mutmut.log)"
+    print(line)

@@ -419,6 +419,10 @@ def test_a_won_deal_without_a_row_for_the_win_wins_on_its_closed_date():
         ({"deal_id": ["1", "2"], "stage": ["Lead", "Won"], "status": ["open", "won"],
           "created_at": ["2026-01-05", ""], "last_change_at": ["2026-01-06", "2026-01-07"]},
          "Lead,Won", {}, "deals row 3, column created_at: '' is blank: a date is required"),
+        # a history's entry date blank (the source named as given)
+        ({"deal_id": ["a", "a"], "stage": ["Lead", "Won"], "entered_at": ["2026-01-01", ""]},
+         "Lead,Won", {"source": "crm.csv"},
+         "crm.csv row 3, column entered_at: '' is blank: a date is required"),
         ({"deal_id": ["a"], "stage": ["Lead"], "entered_at": ["2026-01-01"]}, "Lead,Won",
          {"preset": "zoho"}, "preset='zoho' must be one of: hubspot, salesforce, pipedrive"),
         ({"deal_id": ["a"], "stage": ["Lead"], "entered_at": ["2026-01-01"]}, "Lead, ,Won", {},
@@ -465,3 +469,98 @@ def test_a_blank_owner_stays_blank_between_clean_names():
         }
     )
     assert deals.read_deals(history, "Lead,Won").deals["owner"].tolist() == ["Ann", "", "Bob"]
+
+
+# ---- a fresh sample of deals.py's mutants (seed 1126, docs/mutation.md) ---------------------
+
+
+def test_conversion_by_owner_names_a_blank_owner_and_numbers_the_rows_afresh():
+    # HISTORY with owners: a and c Ann, b none. The groups in order: "(no owner)" sorts
+    # before "Ann" ("(" is before "A").
+    # (no owner): b entered Lead and is open there: 0 of 1 went on; no later stage entered.
+    # Ann: a and c entered Lead and both reached Proposal: 2/2; of the 2 in Proposal, a
+    # won: 1/2; a entered Won
+    owned = HISTORY.assign(owner=["Ann", "Ann", "Ann", None, "Ann", "Ann"])
+    table = deals.conversion(deals.read_deals(owned, STAGES), by="owner")
+    assert rows(table) == [
+        ["(no owner)", "Lead", 1, 0, 1, 0.0],
+        ["(no owner)", "Proposal", 0, 0, 0, None],
+        ["(no owner)", "Won", 0, None, 0, None],
+        ["Ann", "Lead", 2, 2, 0, 1.0],
+        ["Ann", "Proposal", 2, 1, 0, 0.5],
+        ["Ann", "Won", 1, None, 0, None],
+    ]
+    # one table, its rows numbered 0 to 5 (not 0-2 once per owner)
+    assert table.index.tolist() == [0, 1, 2, 3, 4, 5]
+
+
+def test_stall_limits_as_of_a_day_count_only_the_steps_made_by_then():
+    # HISTORY: Lead a 31 Mar -> Proposal 2 Apr (2 days), c 5 Jan -> 10 Jan (5 days);
+    # Proposal a 2 Apr -> Won 10 Apr (8 days); c was lost in Proposal (no step).
+    # As of 2 Apr (a's step into Proposal on the day: counted): Lead 2 and 5 days,
+    # rank 1 + 0.9 x 1 = 1.9 -> 2 + 0.9 x (5 - 2) = 4.7; nobody has left Proposal yet.
+    read = deals.read_deals(HISTORY, STAGES)
+    on = deals.stall_limits(read, as_of=dt.date(2026, 4, 2))
+    assert on["measured"].tolist() == [2, 0]
+    assert on["p90_days"].tolist() == [pytest.approx(4.7), None]
+    # As of 1 Apr (the day before a's step): Lead only c's 5 days: the 90th percentile of
+    # one value is that value
+    before = deals.stall_limits(read, as_of=dt.date(2026, 4, 1))
+    assert before["measured"].tolist() == [1, 0]
+    assert before["p90_days"].tolist() == [5.0, None]
+    # as of the last date (10 Apr): a's 8 days in Proposal count too
+    last = deals.stall_limits(read, as_of=dt.date(2026, 4, 10))
+    assert last["measured"].tolist() == [2, 1]
+    assert last["p90_days"].tolist() == [pytest.approx(4.7), 8.0]
+
+
+def test_period_counts_keep_the_last_periods_on_and_beside_1():
+    # HISTORY as of 10 Apr, by month. April: b entered Lead (1 Apr; open there: 0 went on,
+    # 1 open), a entered Proposal (2 Apr; went on to Won), a entered Won (10 Apr).
+    # March: a entered Lead (31 Mar) and went on.
+    read = deals.read_deals(HISTORY, STAGES)
+    cols = ["period", "stage_index", "entered", "went_on", "open_here"]
+    one = deals.period_counts(read, "M", dt.date(2026, 4, 10), periods=1)
+    assert one[cols].values.tolist() == [
+        ["2026-04", 0, 1, 0, 1], ["2026-04", 1, 1, 1, 0], ["2026-04", 2, 1, 0, 0],
+    ]  # fmt: skip
+    two = deals.period_counts(read, "M", dt.date(2026, 4, 10), periods=2)
+    assert two[cols].values.tolist()[:3] == [
+        ["2026-03", 0, 1, 1, 0], ["2026-03", 1, 0, 0, 0], ["2026-03", 2, 0, 0, 0],
+    ]  # fmt: skip
+    for periods, message in [
+        (0, "periods=0 must be 1 or more"),
+        (1.5, "periods=1.5 must be a whole number"),
+        (-1, "periods=-1 must be 0 or more"),
+        ("2", "periods='2' is not a number"),
+    ]:
+        with pytest.raises(InputError) as info:
+            deals.period_counts(read, "M", dt.date(2026, 4, 10), periods=periods)
+        assert str(info.value) == message
+
+
+def test_an_inferred_order_ends_in_one_win_when_the_export_names_it_two_ways():
+    # a won as "Won", b as "Closed Won": open stages by median days from each deal's first
+    # stage: Lead 0 (a, b), Proposal 4 (a: 01-01 -> 01-05); then ONE win stage, the first
+    # of the won names in sort order: "Closed Won" before "Won"
+    history = pd.DataFrame(
+        {"deal_id": ["a", "a", "a", "b", "b"],
+         "stage": ["Lead", "Proposal", "Won", "Lead", "Closed Won"],
+         "entered_at": ["2026-01-01", "2026-01-05", "2026-01-10", "2026-01-02", "2026-01-20"]}
+    )  # fmt: skip
+    found = deals.read_deals(history)
+    assert found.stages == ["Lead", "Proposal", "Closed Won"]
+    # both wins count as won at that last stage
+    assert found.deals["status"].tolist() == ["won", "won"]
+
+
+def test_stalled_idle_days_are_whole_days_on_and_beside_the_limit():
+    # HISTORY as of 10 Apr: b open at Lead since 1 Apr: idle 9 days. Limit 8: 9 > 8,
+    # stalled; limit 9: idle exactly the limit, not stalled. a is won, c lost: never.
+    read = deals.read_deals(HISTORY, STAGES)
+    late = deals.stalled(read, dt.date(2026, 4, 10), 8)
+    assert late[["deal_id", "stage", "idle_days", "limit_days"]].values.tolist() == [
+        ["b", "Lead", 9, 8.0]
+    ]
+    assert late["idle_days"].dtype.kind == "i"  # a count of days: 9, never 9.0 in a listing
+    assert deals.stalled(read, dt.date(2026, 4, 10), 9).empty

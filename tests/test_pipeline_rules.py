@@ -8,6 +8,7 @@ cycle percentiles) or just beside it, with the arithmetic in a comment.
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -359,6 +360,27 @@ def test_review_stage_names_on_and_beside_the_criteria_limit():
     with pytest.raises(InputError, match=r"has 255 characters, too long to look up: Excel's MATCH "
                        r"takes at most 254 \(each ~ \* \? counting twice\)$"):  # fmt: skip
         pipeline.review(history.replace(fits, over), [over, "Won"])
+    # the message shows the name's first 30 characters, then "...": 'SSS...S' (30 S)
+    long_name = "ABCDEFGHIJ" * 3 + "x" * 225  # 30 + 225 = 255 characters
+    with pytest.raises(InputError) as info:
+        pipeline.review(history.replace(fits, long_name), [long_name, "Won"])
+    assert str(info.value).startswith(
+        "stages: 'ABCDEFGHIJABCDEFGHIJABCDEFGHIJ'... has 255 characters"
+    )
+
+
+def test_review_refuses_a_snapshot_in_words():
+    # a snapshot (one row per deal, no entered_at) holds no stage history to review
+    snap = pd.DataFrame(
+        {"deal_id": ["a"], "stage": ["Lead"], "status": ["open"],
+         "created_at": ["2026-01-01"], "last_change_at": ["2026-01-01"]}
+    )  # fmt: skip
+    with pytest.raises(DataError) as info:
+        pipeline.review(snap, STAGES, source="crm.csv")
+    assert str(info.value) == (
+        "crm.csv: the pipeline review needs a stage history (one row per deal and stage, with "
+        "an entered_at column); this export is a snapshot"
+    )
 
 
 def test_review_counts_closed_stage_rows_and_keeps_the_last_text_given():
@@ -456,6 +478,8 @@ def test_stalled_deals_on_and_beside_the_limit():
     ("args", "message"),
     [
         ((["a"], ["Lead"], "2026-03-01"), "last_changes='2026-03-01' must be a list of values"),
+        ((["a"], "Lead", [AS_OF]), "current_stages='Lead' must be a list of values"),
+        ((["a"], [], [AS_OF]), "current_stages is empty: at least 1 value(s) are required"),
         ((["a"], ["Lead", "Lead"], [AS_OF]), "current_stages has 2 value(s) but deal_ids has 1"),
         ((["a"], ["Lead"], [AS_OF, AS_OF]), "last_changes has 2 value(s) but deal_ids has 1"),
         ((["a"], ["Lead"], ["2026-03-01"]), "last_changes[0]='2026-03-01' is not a date"),
@@ -471,3 +495,54 @@ def test_stalled_deals_refuses_with_the_argument_named(args, message):
 def test_stalled_deals_refuses_a_negative_limit():
     with pytest.raises(InputError, match=r"^stage_limits\[Lead\]=-1 must be 0 or more$"):
         pipeline.stalled_deals(["a"], ["Lead"], [AS_OF], {"Lead": -1}, AS_OF)
+
+
+# ---- a fresh sample of pipeline.py's mutants (seed 1126, docs/mutation.md) ------------------
+
+
+def test_a_review_with_deals_has_the_columns_of_an_empty_one():
+    # the Deals sheet's columns (pinned for the empty review above), rows numbered 0, 1
+    history = pd.DataFrame(
+        {"deal_id": ["b", "a", "a"], "stage": ["Lead", "Lead", "Proposal"],
+         "entered_at": ["2026-01-02", "2026-01-01", "2026-01-05"]}
+    )  # fmt: skip
+    got = pipeline.review(history, STAGES)
+    assert got.deals.columns.tolist() == pipeline.empty_review(STAGES).deals.columns.tolist()
+    assert got.deals.index.tolist() == [0, 1]
+
+
+def test_from_deals_a_stage_no_deal_has_left_has_no_limit_set_by_none():
+    # nobody's days in Proposal known: no 90th percentile, no limit, set by "none";
+    # Lead keeps its default (12.8, worked above)
+    table = deals_table().assign(days_in_1=np.nan)
+    s = pipeline.from_deals(table, STAGES, AS_OF).stages
+    assert s["p90_days"][1] is None and s["limit_days"][1] is None
+    assert s["set_by"].tolist()[:2] == ["default", "none"]
+
+
+def test_expected_close_in_fractional_days_without_a_warning():
+    # entered 1 Mar + 1.5 days = 2 Mar 12:00, after the as-of date (2 Mar): kept;
+    # 1 Mar + 0 days is before it: moved to the as-of date; no entry date: none
+    entered = pd.Series([T("2026-03-01"), T("2026-03-01"), NAT])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # pandas' deprecated spellings (unit "d") included
+        got = pipeline.expected_close(entered, [1.5, 0.0, 3.0], dt.date(2026, 3, 2))
+    assert got.tolist()[:2] == [T("2026-03-02 12:00"), T("2026-03-02")] and pd.isna(got[2])
+
+
+def test_stalled_deals_a_blank_stage_is_not_a_stage_named_none():
+    # a deal with no stage (a blank cell) is idle 31 days; the limit of 0 days is for a
+    # stage that happens to be called "None": the blank deal has no limit, cannot stall
+    got = pipeline.stalled_deals(["a", "b"], [None, "None"], [dt.date(2026, 2, 28)] * 2,
+                                 {"None": 0}, AS_OF)  # fmt: skip
+    assert got["deal_id"].tolist() == ["b"] and got["idle_days"].tolist() == [31]
+
+
+def test_what_if_volume_on_a_target_of_0_and_1_and_refused_below(edited):
+    # rates to won 0.4, 0.5, 1 (worked above): a target of 1 win needs ROUNDUP(1 / 0.4) =
+    # ROUNDUP(2.5) = 3 leads, 1 / 0.5 = 2 proposals, 1 win; a target of 0 needs 0 of each
+    assert pipeline.what_if(edited, target_wins=1)["volume"].tolist() == [3, 2, 1]
+    assert pipeline.what_if(edited, target_wins=0)["volume"].tolist() == [0, 0, 0]
+    with pytest.raises(InputError) as info:
+        pipeline.what_if(edited, target_wins=-1)
+    assert str(info.value) == "target_wins=-1 must be 0 or more"

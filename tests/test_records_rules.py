@@ -13,7 +13,7 @@ import hashlib
 import pytest
 
 from xlsales import records
-from xlsales.errors import DataError
+from xlsales.errors import DataError, InputError
 from xlsales.records import Cells
 
 ACCOUNTS = (
@@ -407,3 +407,67 @@ def test_a_map_given_as_text_and_the_decimal_comma_of_a_share(tmp_path):
     # the records' columns: the source row first, then the file's columns in their order
     assert frame.columns.tolist() == ["source_row", *records.ACCOUNT_COLUMNS, "manual_decision",
                                       "reason"]  # fmt: skip
+
+
+# ---- a fresh sample of records.py's mutants (seed 1126, docs/mutation.md) -------------------
+
+
+def test_an_activities_map_names_the_users_columns(tmp_path):
+    # the rep's file says "Datum" and "Wert gewonnen" for date and won_value: read with
+    # the map, refused without it (the missing columns named)
+    header = "Datum,rep,type,prospect,outcome,pipeline_value,Wert gewonnen,won_date"
+    path = write(tmp_path, header, "2026-01-05,Ann,call,P,ok,0,1200,2026-01-20")
+    frame, _ = records.load_activities(path, columns="Datum=date,Wert gewonnen=won_value")
+    assert frame[["date", "won_value", "won_date"]].values.tolist() == [
+        [dt.date(2026, 1, 5), 1200.0, dt.date(2026, 1, 20)]
+    ]
+    assert refused(records.load_activities, path).startswith(
+        "t.csv: missing column(s) date, won_value; expected date, rep,"
+    )
+
+
+def test_an_accounts_date_order_is_checked_though_accounts_hold_no_date(tmp_path):
+    # the date orders are dmy and mdy (any case): "ydm" is refused by name, as for any file
+    path = write(tmp_path, ACCOUNTS, "A,Ann,R,yes,100,0.5,1,1,yes")
+    with pytest.raises(InputError) as info:
+        records.load_accounts(path, dates="ydm")
+    assert str(info.value) == "dates='ydm' must be dmy (31-12-2024) or mdy (12/31/2024)"
+    frame, _ = records.load_accounts(path, dates="DMY")
+    assert frame["account"].tolist() == ["A"]
+
+
+def test_a_table_of_cells_reads_text_dates_in_the_order_given():
+    # "05/01/2026" typed as text: 5 January read day first, 1 May month first
+    cells = Cells([ACTIVITIES.split(","), ["05/01/2026", "Ann", "call", "P", "", 0, 0, None]])
+    for order, day in (("dmy", dt.date(2026, 1, 5)), ("mdy", dt.date(2026, 5, 1))):
+        assert records.load_activities(cells, dates=order)[0]["date"].tolist() == [day]
+        assert records.columns_read(cells, records.ACTIVITY_COLUMNS, dates=order)[0].dates == order
+
+
+def test_two_columns_read_as_one_are_refused(tmp_path):
+    # the file has a revenue column and the map names "Umsatz" revenue too
+    path = write(tmp_path, ACCOUNTS + ",Umsatz", "A,Ann,R,yes,100,0.5,1,1,yes,120")
+    with pytest.raises(InputError) as info:
+        records.load_accounts(path, columns="Umsatz=revenue")
+    assert str(info.value) == (
+        "columns 'revenue', 'Umsatz' would all be read as revenue: map only one of them (--map)"
+    )
+
+
+def test_an_account_matrix_keeps_the_conventions_given(matrix):
+    # an account matrix holds no dates, but the conventions given are checked and kept:
+    # "ydm" is refused by name; "," and "mdy" are what the report says was used
+    path = matrix({})
+    with pytest.raises(InputError) as info:
+        records.load_accounts(path, dates="ydm")
+    assert str(info.value) == "dates='ydm' must be dmy (31-12-2024) or mdy (12/31/2024)"
+    expected = {**records.ACCOUNT_COLUMNS, **records.ACCOUNT_OPTIONAL_COLUMNS}
+    used, _ = records.columns_read(path, expected, decimal=",", dates="mdy")
+    assert (used.decimal, used.decimal_rule, used.dates) == (",", "given", "mdy")
+
+
+def test_cells_digest_writes_a_time_of_day_as_its_text():
+    # a time-only cell (12:30) is neither a number nor a date: JSON has no such value, so
+    # it is written as its ISO text "12:30:00"
+    digest = Cells([["at"], [dt.time(12, 30)]]).provenance(1).sha256
+    assert digest == hashlib.sha256(b'[["at"],["12:30:00"]]').hexdigest()
