@@ -284,3 +284,61 @@ def from_r1c1(pattern: str, row: int, col: int) -> str:
     return "".join(
         R1C1.sub(ref, text) if kind == "code" else text for kind, text in segments(pattern)
     )
+
+
+def this_row_cells(formula: str, row: int, col: int, tables) -> str:
+    """``formula`` (A1, as stored) with each structured reference to the current row of
+    a table spelt as the cell it means: ``tbl[@revenue]``, ``[@revenue]``,
+    ``tbl[[#This Row],[revenue]]`` (Excel's stored form) and ``[@[a]:[b]]`` in row 7 are
+    ``F7`` and ``A7:B7`` when ``revenue`` is the table's column F, so that a formula a
+    user retyped in another spelling of the same reference compares equal to the
+    builder's. ``tables`` are the sheet's tables (name, ``bounds``, ``columns``,
+    ``data_rows``); an unqualified reference is to the table holding the cell (row,
+    col). A reference outside a table's data rows, to a column it does not have or to
+    another sheet's table is left as it is.
+
+    >>> from types import SimpleNamespace as T
+    >>> tbl = T(name="tbl", bounds=(4, 2, 9, 4), columns=["revenue", "GO / NO-GO", "x"],
+    ...         data_rows=range(5, 10))
+    >>> this_row_cells("tbl[@revenue]*[@[GO / NO-GO]]+tbl[[#This Row],[x]]", 7, 4, [tbl])
+    'B7*C7+D7'
+    >>> this_row_cells("SUM(tbl[@[revenue]:[x]])+tbl[revenue]", 7, 4, [tbl])
+    'SUM(B7:D7)+tbl[revenue]'
+    """
+    if "[" not in formula:
+        return formula
+    own = next(
+        (t for t in tables if row in t.data_rows and t.bounds[1] <= col <= t.bounds[3]),
+        None,
+    )
+    by_name = {t.name.lower(): t for t in tables}
+    out: list[str] = []
+    for kind, text in segments(excel_spelling(formula)):
+        if kind != "bracket":
+            out.append(text)
+            continue
+        before = out[-1] if out else ""
+        named = re.search(r"([A-Za-z_\\][\w.]*)$", before)
+        if named:
+            table = by_name.get(named.group(1).lower())
+        else:
+            table = None if before.endswith(("!", "]", "'")) else own
+        groups = _groups(text[1:-1]) or []
+        cells = None
+        if table is not None and row in table.data_rows and groups[:2] == ["[#This Row]", ","]:
+            names = column_specifiers("[" + "".join(groups[2:]) + "]")
+            if (
+                isinstance(names, list)
+                and 1 <= len(names) <= 2
+                and set(names) <= set(table.columns)
+            ):
+                first = table.bounds[1]
+                letters = [get_column_letter(first + table.columns.index(n)) for n in names]
+                cells = ":".join(f"{letter}{row}" for letter in letters)
+        if cells is None:
+            out.append(text)
+        else:
+            if named:
+                out[-1] = before[: named.start()]
+            out.append(cells)
+    return "".join(out)

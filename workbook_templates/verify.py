@@ -34,6 +34,7 @@ from workbook_templates.formula_text import (
     excel_spelling,
     from_r1c1,
     segments,
+    this_row_cells,
     to_r1c1,
 )
 from workbook_templates.xlsx_reader import (
@@ -372,7 +373,10 @@ def _formulas(book: WorkbookInfo, meta: metadata.Metadata) -> list[Finding]:
         for i in expected.mismatches(stored, look):
             row = look[i]
             formula = None if stored[i] is None else text_of(stored[i])
-            if formula is not None and _same_formula(to_r1c1(formula, row, col), p.formula):
+            if formula is not None and any(
+                _same_formula(to_r1c1(text, row, col), p.formula)
+                for text in (formula, this_row_cells(formula, row, col, sheet.tables))
+            ):  # also a table's current row spelt as its cells: [@x], tbl[[#This Row],[x]]
                 continue
             want = "=" + from_r1c1(p.formula, row, col)
             where = cell_name(row, col)
