@@ -29,6 +29,7 @@ from test_verify_recalc import (
     labelled_cell,
     named_cell,
     serial,
+    stalled_cell,
 )
 
 from workbook_templates import engine, recompute
@@ -153,6 +154,10 @@ def recalculated(saved, tmp_path_factory):
         "blank_change": deal_cell(saved, "d", "last change") + (BLANK,),
         # d created 15 April 2026, after the as-of date
         "late": deal_cell(saved, "d", "created") + (number(serial(dt.date(2026, 4, 15))),),
+        # d (open) with "soon" typed in a date cell
+        "text_change": deal_cell(saved, "d", "last change") + (text("soon"),),
+        "text_entered": deal_cell(saved, "d", "entered stage") + (text("soon"),),
+        "text_created": deal_cell(saved, "d", "created") + (text("soon"),),
     }
     paths = []
     for name, (sheet, ref, stored) in edits.items():
@@ -184,6 +189,74 @@ def test_a_deal_created_after_the_as_of_date_counts_by_its_row(saved, recalculat
     assert values[group_cell(saved, "Bob", "Lead", "entered")] == 3
     assert values[group_cell(saved, "Bob", "Lead", "step conversion")] == pytest.approx(2 / 3)
     assert values[group_cell(saved, "Bob", "Lead", "open here")] == 1
+
+
+# A text typed in a date cell of an open deal: the sheet shows #VALUE! downstream of it.
+# The input finding names the cell; the recalculated cells that show the error are not
+# compared, and one note lists them.
+
+
+def _found(report):
+    return [(f.check, f"{f.sheet}!{f.cell}") for f in report.findings]
+
+
+def test_a_text_last_change_is_one_input_finding_and_one_note(saved, recalculated):
+    report = verify(recalculated["text_change"])
+    sheet, ref = deal_cell(saved, "d", "last change")
+    assert _found(report) == [("input", f"{sheet}!{ref}")], [f.line() for f in report.findings]
+    # days idle = AsOf - "soon": #VALUE!, and so d's stalled (idle > 29), and the Stalled
+    # sheet's row of d (its days idle and still stalled)
+    downstream = [
+        deal_cell(saved, "d", "days idle"),
+        deal_cell(saved, "d", "stalled"),
+        stalled_cell(saved, "days idle"),
+        stalled_cell(saved, "still stalled"),
+    ]
+    assert report.facts["Not compared"] == (
+        "4 recalculated cell(s) not compared: they show an error value downstream of the bad "
+        f"input at {sheet}!{ref}: " + ", ".join(f"{s}!{r}" for s, r in downstream)
+    )
+
+
+def test_a_text_entered_stage_not_compared_only_where_the_sheet_shows_the_error(
+    saved, recalculated
+):
+    # expected close = MAX(entered stage + median days to won, AsOf): #VALUE!; the close
+    # month, IF(ISNUMBER(expected close), ..., ""), is blank, as the recalculation's
+    # (no date, no month): compared, and equal
+    report = verify(recalculated["text_entered"])
+    sheet, ref = deal_cell(saved, "d", "entered stage")
+    assert _found(report) == [("input", f"{sheet}!{ref}")], [f.line() for f in report.findings]
+    assert report.facts["Not compared"].startswith("1 recalculated cell(s) not compared")
+    assert report.facts["Not compared"].endswith(
+        ": Deals!{}".format(deal_cell(saved, "d", "expected close")[1])
+    )
+
+
+def test_a_text_created_on_an_open_deal_leaves_nothing_uncompared(recalculated):
+    # no formula of an open deal reads its created date: the input finding only, no note
+    report = verify(recalculated["text_created"])
+    assert [f.check for f in report.findings] == ["input"]
+    assert "Not compared" not in report.facts
+
+
+@pytest.mark.parametrize("with_input", [True, False])
+def test_an_error_value_is_a_finding_without_a_bad_input(saved, tmp_path, with_input):
+    # d's days idle saved as #VALUE! with no input finding: a recalculation finding at
+    # its cell; with d's amount typed as -1 beside it, it is the note's instead
+    sheet, ref = deal_cell(saved, "d", "days idle")
+    edits = [put(ref, ' t="e"><v>#VALUE!</v></c>')]
+    if with_input:
+        edits.append(put(deal_cell(saved, "d", "amount")[1], number(-1)))
+
+    def edit(xml):
+        for one in edits:
+            xml = one(xml)
+        return xml
+
+    report = verify(tamper(saved, tmp_path / "t.xlsx", sheet, edit))
+    assert (f"{sheet}!{ref}" in cells(report, "recalculation")) is not with_input
+    assert ("Not compared" in report.facts) is with_input
 
 
 # Inputs that stop part of the recalculation: the input check names the cell, the note

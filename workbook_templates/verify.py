@@ -46,6 +46,7 @@ from workbook_templates.xlsx_reader import (
     cell_name,
     no_gc,
     read,
+    split_cell,
     split_range,
     text_of,
 )
@@ -128,7 +129,10 @@ def _verify(path: str | Path, tolerance: float, step: Callable[[str], None]) -> 
             expected, note = adapter(book)
             report.facts["Recalculation"] = note
             step("comparing with the saved values")
-            found += _compare(book, expected, tolerance)
+            compared, note = _not_compared(book, found, _compare(book, expected, tolerance))
+            found += compared
+            if note:
+                report.facts["Not compared"] = note
         found += _checks(book)
     if found:
         counts = Counter(f.check for f in found)
@@ -648,6 +652,30 @@ def _compare(book: WorkbookInfo, expected, tolerance: float) -> list[Finding]:
         for i in np.flatnonzero(~(ok | blank)).tolist():
             out += _differs(book, sheet_name, int(rows[i]), col, _plain(wants[i]), tolerance)
     return out
+
+
+def _not_compared(book: WorkbookInfo, found: list[Finding], compared: list[Finding]):
+    """The recalculation findings without those at cells that show an error value (a
+    #VALUE! from a text typed in a date cell) when the file has input findings: the
+    input finding names the cause, and the cells downstream of it are listed once, in
+    a note, not each as a wrong value. Without an input finding an error is a finding."""
+    causes = [f"{f.sheet}!{f.cell}" for f in found if f.check in ("input", "required")]
+    if not causes:
+        return compared, ""
+    kept, errors = [], []
+    for f in compared:
+        sheet = book.sheets.get(f.sheet)
+        raw = None if sheet is None or not f.cell else sheet.cells.stored(split_cell(f.cell))
+        (errors if raw is not None and raw[0] == "e" else kept).append(f)
+    if not errors:
+        return compared, ""
+    shown = ", ".join(f"{f.sheet}!{f.cell}" for f in errors[:10])
+    more = f" and {len(errors) - 10} more" if len(errors) > 10 else ""
+    inputs = ", ".join(causes[:5]) + (f" and {len(causes) - 5} more" if len(causes) > 5 else "")
+    return kept, (
+        f"{len(errors)} recalculated cell(s) not compared: they show an error value "
+        f"downstream of the bad input at {inputs}: {shown}{more}"
+    )
 
 
 def _plain(value: object) -> object:
