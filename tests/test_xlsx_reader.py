@@ -32,6 +32,7 @@ from workbook_templates.xlsx_reader import (
     _cells,
     _cells_fast,
     _cells_matched,
+    _inflate,
     read,
 )
 
@@ -161,7 +162,10 @@ def test_a_cell_neither_way_reads_is_refused_not_lost(tmp_path):
 def test_every_cell_type_and_number_form_the_fast_way():
     # each OOXML cell type; empty, self-closed and valueless cells; an empty formula
     # element; numbers as writers spell them, each parsed to the float Python reads
+    # whole numbers of up to 8 digits are read from one 8-byte word: 7, 007, 12345678 (8
+    # digits: on the limit) and 123456789 (9: beside it, read as the others)
     numbers = ["0", "-0.5", "1E-05", "2.5e+300", "0.000412725756589525", "12345678901234567"]
+    numbers += ["7", "007", "12345678", "123456789"]
     cells = "".join(f'<c r="A{i}" s="3" t="n"><v>{n}</v></c>' for i, n in enumerate(numbers, 1))
     xml = (
         f'<row r="1">{cells}</row>'
@@ -295,3 +299,32 @@ def test_blocks_are_cut_before_a_row_tag_only():
         b"<sheetDa", b'<row r="', b'<row r="', b"<row><c>", b'<row r="'
     ]  # fmt: skip
     assert _blocks(data, 0, end, end) == [(0, end)]  # one piece when it is small enough
+
+
+def test_inflate_reads_each_part_as_zipfile_does(tmp_path):
+    # every part of a workbook (deflated) and a stored part: the same bytes as zipfile
+    # reads; a part whose CRC does not match: zipfile's own error, never other bytes
+    wb = Workbook()
+    wb.active["A1"] = "x" * 5000
+    path = tmp_path / "b.xlsx"
+    wb.save(path)
+    mixed = tmp_path / "mixed.xlsx"
+    with zipfile.ZipFile(path) as z, zipfile.ZipFile(mixed, "w") as out:
+        for item in z.infolist():
+            kind = zipfile.ZIP_STORED if "styles" in item.filename else zipfile.ZIP_DEFLATED
+            out.writestr(item.filename, z.read(item.filename), kind)
+    with zipfile.ZipFile(mixed) as z:
+        assert {i.compress_type for i in z.infolist()} == {0, 8}
+        for name in z.namelist():
+            assert _inflate(z, name) == z.read(name), name
+    bad = bytearray(mixed.read_bytes())
+    with zipfile.ZipFile(mixed) as z:
+        info = z.getinfo("xl/worksheets/sheet1.xml")
+    at = bad.index(b"PK\x03\x04", info.header_offset) + 14  # the CRC in the local header
+    bad[at : at + 4] = (info.CRC ^ 1).to_bytes(4, "little")
+    central = bad.rindex(info.CRC.to_bytes(4, "little"))  # and in the central directory
+    bad[central : central + 4] = (info.CRC ^ 1).to_bytes(4, "little")
+    (tmp_path / "bad.xlsx").write_bytes(bytes(bad))
+    with zipfile.ZipFile(tmp_path / "bad.xlsx") as z:
+        with pytest.raises(zipfile.BadZipFile, match="Bad CRC-32"):
+            _inflate(z, "xl/worksheets/sheet1.xml")

@@ -215,6 +215,9 @@ def _structure(book: WorkbookInfo, skip: frozenset[tuple[str, int]]) -> list[Fin
     return out
 
 
+_POWERS = 10 ** np.arange(1, 8)
+
+
 class _Expected:
     """The A1 text a column pattern gives in each row, as %-format strings in the
     spellings a file may store (XML-escaped; TRUE or TRUE(); quotes escaped or not):
@@ -263,11 +266,11 @@ class _Expected:
             if not len(left):
                 break
             numbers = np.stack([rows[left] + o for o in offsets]) if offsets else None
-            if numbers is not None:  # a row 0 or below is left to the text comparison
-                left = left[(numbers >= 1).all(axis=0)]
-                numbers = numbers[:, (numbers >= 1).all(axis=0)]
-            digits = (
-                1 + sum((numbers >= 10**k).astype(np.int64) for k in range(1, 8))
+            if numbers is not None and numbers.min(initial=1) < 1:
+                above = (numbers >= 1).all(axis=0)  # row 0 or below: the text comparison's
+                left, numbers = left[above], numbers[:, above]
+            digits = (  # 1 + the powers 10 ... 10**7 that are <= the number
+                1 + np.searchsorted(_POWERS, numbers, side="right")
                 if numbers is not None
                 else np.zeros((0, len(left)), np.int64)
             )
@@ -639,9 +642,7 @@ def _compare(book: WorkbookInfo, expected, tolerance: float) -> list[Finding]:
                     numbers = (
                         np.full(len(listed), np.nan)
                         if inferred == "string"
-                        else np.array(
-                            [_number(w) if _number(w) is not None else np.nan for w in listed]
-                        )
+                        else np.array([np.nan if x is None else x for x in map(_number, listed)])
                     )
                 got = column.numbers[pos]
                 numeric = present & ~np.isnan(got)

@@ -16,6 +16,7 @@ import gc
 import posixpath
 import re
 import zipfile
+import zlib
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -370,11 +371,22 @@ def _parse_numbers(data: bytes, starts: np.ndarray, ends: np.ndarray) -> np.ndar
     """The numbers written at ``data[start:end]``, parsed by numpy in one go (each text
     padded into a fixed-width byte string; numpy reads them as ``float()`` does)."""
     lengths = ends - starts
+    # whole numbers of up to eight digits (shared string indices, counts, rows) from
+    # one eight-byte word each: exact in a float, as float() reads them
+    b = ByteBuffer(data)
+    whole, digits = _digits(b.bytes_at(starts) if len(data) >= 8 else np.zeros((len(starts), 0)))
+    short = (lengths == digits) & (lengths > 0) & (starts + 8 <= len(data))
+    if short.all():
+        return whole.astype(float)
+    out = np.empty(len(starts))
+    out[short] = whole[short]
+    rest = np.flatnonzero(~short)
+    starts, ends, lengths = starts[rest], ends[rest], lengths[rest]
     width = int(lengths.max())
-    buf = np.frombuffer(data, np.uint8)
     at = starts[:, None] + np.arange(width)
-    fixed = np.where(at < ends[:, None], buf[np.minimum(at, len(buf) - 1)], 0).astype(np.uint8)
-    return fixed.view(f"S{width}").ravel().astype(float)
+    fixed = np.where(at < ends[:, None], b.buf[np.minimum(at, len(b.buf) - 1)], 0)
+    out[rest] = fixed.astype(np.uint8).view(f"S{width}").ravel().astype(float)
+    return out
 
 
 class Cells(Mapping):
@@ -613,7 +625,7 @@ class _Located:
     codes: np.ndarray
     formulas: tuple[np.ndarray, np.ndarray]
     values: tuple[np.ndarray, np.ndarray]
-    inline: np.ndarray
+    inline: np.ndarray | None  # None: no inline string
     follow: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     si: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     other: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
@@ -672,7 +684,16 @@ def _assemble(data: bytes, sheet: SheetInfo, located: list[_Located]) -> None:
         joined(lambda b: b.formulas[1]),
     )
     values = (joined(lambda b: b.values[0]), joined(lambda b: b.values[1]))
-    inline = joined(lambda b: b.inline)
+    inline = (
+        None
+        if all(part.inline is None for part in located)
+        else np.concatenate(
+            [
+                np.full(len(b.col), "", dtype=object) if b.inline is None else b.inline
+                for b in located
+            ]
+        )
+    )
     if any(part.shared for part in located):
         # spelt out as text (Excel's files): the followers of one master in one column
         # by formatting one string
@@ -704,7 +725,7 @@ def _locate(data: bytes, start: int, end: int) -> _Located | None:
         return None
     if not len(p):
         none = np.zeros(0, np.int64)
-        return _Located(none, none, none, (none, none), (none, none), none.astype(object))
+        return _Located(none, none, none, (none, none), (none, none), None)
     if not b.equal_at(p + 2, b' r="').all():
         return None  # r is not the first attribute
     # the reference: one to three letters, digits, a quote (the 16 bytes after r=")
@@ -822,7 +843,7 @@ def _locate(data: bytes, start: int, end: int) -> _Located | None:
         values[0][v_cell] = v_at + 3
         values[1][v_cell] = np.where(plain, lt[v_tag + 1], v_at + 3)
         after[v_cell] = v_tag + 1 + plain
-    inline = np.full(len(p), "", dtype=object)
+    inline = None
     tags = (first == 105) & (second == 115)  # <is>
     maybe = np.flatnonzero(tags)
     tags[maybe] = buf[lt[maybe] + 3] == 62
@@ -834,6 +855,7 @@ def _locate(data: bytes, start: int, end: int) -> _Located | None:
         close = np.flatnonzero((first == 47) & (second == 105))  # </is>
         close = lt[close[buf[lt[close] + 3] == 115]]
         i_at = lt[i_tag]
+        inline = np.full(len(p), "", dtype=object)
         inline[i_cell] = _texts(data, i_at + 4, close[np.searchsorted(close, i_at)])
     located = _Located(col, row, codes, formulas, values, inline)
     if shared:
@@ -924,22 +946,25 @@ def _columns(sheet: SheetInfo, cols, rows, kinds, formulas, values, inline, data
     order = np.argsort(cols.astype(np.int16), kind="stable")  # a radix sort
     cols = cols[order]
     starts = np.flatnonzero(np.r_[True, cols[1:] != cols[:-1]])
-    bounds = np.r_[starts, len(cols)]
+    bounds = np.r_[starts, len(cols)].tolist()
     columns = sheet.cells.columns
-    # the positions in the bytes, moved in one block: formula start, end, value start, end
-    spans = [a for a in (formulas, values) if isinstance(a, tuple)]
-    spans = np.stack([a for pair in spans for a in pair], axis=1) if spans else None
-    no_inline = not inline.any()
+    # every array put in column order once: each column's cells are then a slice
+    rows, kinds = rows[order], kinds[order]
+    formulas, values = (
+        tuple(a[order] for a in texts) if isinstance(texts, tuple) else texts[order]
+        for texts in (formulas, values)
+    )
+    inline = None if inline is None or not inline.any() else inline[order]
     for i in np.argsort(order[starts], kind="stable").tolist():
-        part = order[bounds[i] : bounds[i + 1]]
-        block = None if spans is None else spans[part]
-        there = iter(() if block is None else block.T)
+        part = slice(bounds[i], bounds[i + 1])
         columns[int(cols[bounds[i]])] = Column(
             rows[part],
             kinds[part],
-            (next(there), next(there)) if isinstance(formulas, tuple) else formulas[part],
-            (next(there), next(there)) if isinstance(values, tuple) else values[part],
-            np.full(len(part), "", dtype=object) if no_inline else inline[part],
+            tuple(a[part] for a in formulas) if isinstance(formulas, tuple) else formulas[part],
+            tuple(a[part] for a in values) if isinstance(values, tuple) else values[part],
+            np.full(bounds[i + 1] - bounds[i], "", dtype=object)
+            if inline is None
+            else inline[part],
             data,
         )
 
@@ -1033,7 +1058,7 @@ def _read(z: zipfile.ZipFile, path: Path, with_cells: bool) -> WorkbookInfo:
             sheet = SheetInfo(s.get("name"), "", s.get("state", "visible"), Cells(strings))
             if s.get(R_ID) in rels:
                 sheet.path = rels[s.get(R_ID)]
-                inflating[sheet.name] = sheet, workers.submit(z.read, sheet.path)
+                inflating[sheet.name] = sheet, workers.submit(_inflate, z, sheet.path)
         locating = {}
         for sheet, inflated in inflating.values():
             data = inflated.result()
@@ -1052,6 +1077,33 @@ def _read(z: zipfile.ZipFile, path: Path, with_cells: bool) -> WorkbookInfo:
         return _read_sheets(z, path, book, rels, listed, read_parts)
     finally:
         workers.shutdown(cancel_futures=True)
+
+
+def _inflate(z: zipfile.ZipFile, name: str) -> bytes:
+    """The part ``name`` of ``z``, inflated in one call into one buffer of its known
+    size, its CRC checked (zipfile's read inflates into growing blocks and joins them:
+    twice the memory, and on this kind of machine a fresh page costs more than the
+    inflating). The compressed bytes follow the part's local header (APPNOTE.TXT
+    4.3.7: 30 bytes, then the name and the extra field). A part this does not take
+    (not deflated, encrypted, a zip without a file name, anything unexpected) is read
+    by zipfile, which also names any fault."""
+    info = z.getinfo(name)
+    if info.compress_type != zipfile.ZIP_DEFLATED or info.flag_bits & 1 or not z.filename:
+        return z.read(name)
+    with open(z.filename, "rb") as f:
+        f.seek(info.header_offset)
+        head = f.read(30)
+        if len(head) < 30 or head[:4] != b"PK\x03\x04":
+            return z.read(name)
+        f.seek(int.from_bytes(head[26:28], "little") + int.from_bytes(head[28:30], "little"), 1)
+        raw = f.read(info.compress_size)
+    try:
+        data = zlib.decompress(raw, -15, max(info.file_size, 1))
+    except zlib.error:
+        return z.read(name)
+    if len(data) != info.file_size or zlib.crc32(data) != info.CRC:
+        return z.read(name)
+    return data
 
 
 def _size(z: zipfile.ZipFile, part: str | None) -> int:
