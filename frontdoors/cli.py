@@ -12,8 +12,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import xlsales
 from frontdoors import progress
-from xlsales import __version__, funnel
+from xlsales import funnel
 from xlsales.errors import XlsalesError
 
 SAMPLE = {
@@ -298,10 +299,12 @@ def _pct(rate) -> str:
 
 
 def _cmd_analyze(args: argparse.Namespace) -> None:
-    from xlsales import deals, pipeline, samples
+    from xlsales import deals, pipeline
     from xlsales.errors import UndefinedError
     from xlsales.exports import parse_map
 
+    if args.file is None:  # the built-in sample (imported only for it)
+        from xlsales import samples
     if args.file is None and not args.sample:
         raise XlsalesError("give a CRM export FILE, or --sample for the built-in one")
     # every argument is checked before the file is read and anything is printed
@@ -623,9 +626,22 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     return report.status
 
 
+class _Version(argparse.Action):
+    """``--version``, as argparse's own, with the installed version looked up only when
+    asked for (reading the package metadata takes longer than a short command)."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, **kwargs):
+        kwargs.setdefault("help", "show the program's version number and exit")
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(f"xlsales {xlsales.__version__}")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="xlsales", description=__doc__)
-    parser.add_argument("--version", action="version", version=f"xlsales {__version__}")
+    parser.add_argument("--version", action=_Version)
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser(

@@ -520,3 +520,20 @@ def test_template_funnel_planner_crm_needs_stages_and_a_readable_file(tmp_path):
     # D4's row is the 8th line of the file (header = row 1): 31 February does not exist
     assert out.returncode == 2 and "row 8" in out.stderr and "entered_at" in out.stderr
     assert len(out.stderr.strip().splitlines()) == 1 and not target.exists()
+
+
+def test_version_is_the_installed_packages():
+    import xlsales
+
+    out = run("--version")
+    assert out.returncode == 0 and out.stdout.strip() == f"xlsales {xlsales.__version__}"
+    assert xlsales.__version__ != "0.0.0+source"  # the test environment installs xlsales
+
+
+def test_the_command_starts_without_reading_package_metadata():
+    # importlib.metadata (and the email package under it) is imported only for --version
+    # or xlsales.__version__: every other command starts without it (issue 15: analyze
+    # against a bare pandas.read_csv process)
+    code = "import sys, frontdoors.cli; print('importlib.metadata' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.stdout.strip() == "False", out.stderr

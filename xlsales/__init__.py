@@ -5,9 +5,17 @@ The calculations live here, free of Excel: :mod:`xlsales.funnel` and
 workbooks in ``workbook_templates``.
 """
 
-from importlib.metadata import PackageNotFoundError, version
 
-try:
-    __version__ = version("xlsales")
-except PackageNotFoundError:  # running from a source tree that was not installed
-    __version__ = "0.0.0+source"
+def __getattr__(name: str) -> str:
+    """``xlsales.__version__``, read from the installed package's metadata when first
+    asked for (importing :mod:`importlib.metadata` slows every command's start)."""
+    if name != "__version__":
+        raise AttributeError(f"module 'xlsales' has no attribute {name!r}")
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        found = version("xlsales")
+    except PackageNotFoundError:  # running from a source tree that was not installed
+        found = "0.0.0+source"
+    globals()["__version__"] = found
+    return found

@@ -16,6 +16,7 @@ the funnel first, the last stage being the win. Every check names the file (or
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -115,10 +116,13 @@ def _text(raw: pd.Series | None, rows: int) -> _Text:
         return _Text(np.zeros(rows, dtype=np.intp), np.array([""], dtype=object))
     codes, uniques = tables.factorize(raw)  # blanks: code -1, the last ""
     distinct = uniques.tolist()
-    cleaned = [str(u).strip() for u in distinct]
     blank = bool((codes < 0).any())
-    if not blank and all(c is u for c, u in zip(cleaned, distinct)):  # all text, none padded
-        return _Text(codes, uniques)
+    if pd.api.types.infer_dtype(uniques, skipna=False) == "string":  # all text
+        cleaned = list(map(str.strip, distinct))  # strip gives back a text it leaves as is
+        if not blank and not any(map(operator.is_not, cleaned, distinct)):  # none padded
+            return _Text(codes, uniques)
+    else:
+        cleaned = [str(u).strip() for u in distinct]
     recode, names = pd.factorize(np.array(cleaned + [""] * blank, dtype=object))
     return _Text(recode[codes], np.asarray(names, dtype=object))
 
