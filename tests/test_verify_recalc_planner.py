@@ -294,6 +294,11 @@ PLAN_UNTYPED = {
     (0, "check: rate valid"): True,
     (2, "check: rate valid"): True,
     (4, "check: rate valid"): True,
+    # actual rate: a has a rate but no actual above 0; c (the wins) and the empty slot
+    # have no rate
+    (0, "actual rate"): "no actuals",
+    (2, "actual rate"): "last stage",
+    (4, "actual rate"): "last stage",
 }
 
 
@@ -325,10 +330,14 @@ def test_plan_actual_variance_and_status_on_and_beside_the_plan(
     want = {"actual": actual, "variance": variance, "status": status}
     for header, value in want.items():
         assert expected_at(path, *plan_cell(saved["month"], 1, header)) == value
-    # typed without recalculating: the three cells saved "not entered" are named
+    # b's actual rate: c's blank (0) over b's actual = 0, saved as "no actuals"
+    assert expected_at(path, *plan_cell(saved["month"], 1, "actual rate")) == 0.0
+    # typed without recalculating: the three cells saved "not entered" and the actual
+    # rate are named
     report = verify(path)
     found = {c for c in cells(report, "recalculation") if c.startswith("Plan!")}
-    assert found == {"Plan!{}".format(plan_cell(saved["month"], 1, h)[1]) for h in want}
+    changed = [*want, "actual rate"]
+    assert found == {"Plan!{}".format(plan_cell(saved["month"], 1, h)[1]) for h in changed}
 
 
 def test_plan_actual_in_an_empty_slot_and_a_negative_actual(saved, tmp_path):
@@ -362,6 +371,11 @@ def test_plan_against_actual_recalculated_by_libreoffice_agrees(saved, tmp_path)
         (1, "variance", -1),
         (1, "status", "behind"),
         (3, "variance", 5),
+        # actual rate: b's 19 over a's 70; c's blank counts 0 (N()) over b's 19; the
+        # empty slot has no rate
+        (0, "actual rate", pytest.approx(19 / 70)),
+        (1, "actual rate", 0.0),
+        (3, "actual rate", "last stage"),
     ):
         assert expected_at(path, *plan_cell(month, slot, header)) == value
     report = verify(path)
@@ -375,3 +389,31 @@ def test_an_actuals_counts_cell_flipped_is_found_at_its_cell(saved, tmp_path):
     assert expected_at(saved["month"], sheet, ref) is True  # 0 + 0 <= 0
     path = tamper(saved["month"], tmp_path / "t.xlsx", sheet, set_value(ref, lambda v: int(1 - v)))
     assert cells(verify(path), "recalculation") == {f"{sheet}!{ref}"}
+
+
+@pytest.mark.parametrize(
+    ("typed", "want"),
+    [
+        # a's actual at the N(actual) > 0 limit: 0 reads "no actuals", 1 a rate (b's 0
+        # over a's 1)
+        ({0: 0}, "no actuals"),
+        ({0: 1}, 0.0),
+        # at the 100 % limit: b holds as many as a (70 / 70 = 1); 35 of 70 = 0.5
+        ({0: 70, 1: 70}, 1.0),
+        ({0: 70, 1: 35}, 0.5),
+    ],
+)
+def test_actual_rate_on_and_beside_its_limits(saved, tmp_path, typed, want):
+    month = saved["month"]
+    path = _actual_typed(month, tmp_path, typed)
+    assert expected_at(path, *plan_cell(month, 0, "actual rate")) == want
+
+
+def test_actual_rate_of_a_stage_holding_more_than_the_one_before_is_not_judged(saved, tmp_path):
+    # b 71 after a's 70: stage_conversion refuses a rise (above 100 %), so a's actual
+    # rate is left unjudged; b's (c's blank over 71 = 0) still is
+    month = saved["month"]
+    path = _actual_typed(month, tmp_path, {0: 70, 1: 71})
+    with pytest.raises(KeyError):
+        expected_at(path, *plan_cell(month, 0, "actual rate"))
+    assert expected_at(path, *plan_cell(month, 1, "actual rate")) == 0.0

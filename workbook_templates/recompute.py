@@ -889,6 +889,7 @@ PLAN_LABELS = {
     "variance": "variance",
     "status": "status",
     "check: rate valid": "rate_ok",
+    "actual rate": "actual_rate",
 }
 
 
@@ -897,8 +898,8 @@ def funnel_planner(book: WorkbookInfo) -> tuple[list, str]:
     required_volumes` and its start date by :func:`xlsales.funnel.funnel_schedule`, from
     the target, rounding, due date and the stages' rates and days on Inputs; its actual,
     variance and status against the actual typed on Inputs by :func:`xlsales.funnel.
-    stage_gap`; each slot's "check: rate valid" and each Actuals period's "check counts
-    valid"."""
+    stage_gap`; its actual rate by :func:`xlsales.funnel.stage_conversion`; each slot's
+    "check: rate valid" and each Actuals period's "check counts valid"."""
     from xlsales import funnel
 
     target_name = name_target(book, "StageNames")
@@ -920,6 +921,12 @@ def funnel_planner(book: WorkbookInfo) -> tuple[list, str]:
     where = _by_header(plan, PLAN_LABELS)
     if "rate_ok" in where:
         row_cells += [(("Plan", 5 + i, where["rate_ok"]), ok) for i, ok in enumerate(rate_ok)]
+    actual = [inputs.cells.value((r, c1 + 3)) for r in range(r1, r2 + 1)]
+    if "actual_rate" in where:
+        row_cells += [
+            (("Plan", 5 + i, where["actual_rate"]), rate)
+            for i, rate in _actual_rates(slot_rates, actual)
+        ]
     checks: dict[str, object] = {
         "Rounding is end, stage or none": rounding_ok,
         "Stage rows whose rate breaks a rule": rate_ok.count(False),
@@ -953,7 +960,6 @@ def funnel_planner(book: WorkbookInfo) -> tuple[list, str]:
             expected.append((("Plan", 5 + i, where["volume"]), _plain(volume)))
         if "start" in where and i < len(starts):
             expected.append((("Plan", 5 + i, where["start"]), serial(starts[i])))
-    actual = [inputs.cells.value((r, c1 + 3)) for r in range(r1, r2 + 1)]
     expected += _plan_against_actual(slots, actual, list(volumes), where)
     expected += _actuals(book, list(volumes), starts, len(stages) - 1)
     expected += _velocity(book)
@@ -961,7 +967,8 @@ def funnel_planner(book: WorkbookInfo) -> tuple[list, str]:
     expected += check_states(book, expected, checks)
     return expected, (
         f"{len(stages)} stages planned by xlsales.funnel.required_volumes and funnel_schedule; "
-        "Plan (actual, variance and status by stage_gap, the rate checks), "
+        "Plan (actual, variance and status by stage_gap, actual rate by stage_conversion, "
+        "the rate checks), "
         "Schedule (due and start dates per period), Actuals (periods, planned volumes, plan "
         "against actual) and Velocity (win_rate, "
         "pipeline_velocity) and Checks recalculated"
@@ -980,6 +987,36 @@ def _rate_rows(names: list, rates: list, count: int) -> list[bool]:
             out.append(number is None)
         else:
             out.append(number is not None and 0 < number <= 1)
+    return out
+
+
+def _actual_rates(rates: list, actual: list) -> list[tuple[int, object]]:
+    """Plan's "actual rate" of each stage slot (by its index), as the sheet reads the
+    Inputs: where the slot has a rate and an actual above 0, the next slot's actual (a
+    blank or a text counts 0, as N() reads it) over this one by
+    :func:`xlsales.funnel.stage_conversion` ("last stage" in the last slot); "no
+    actuals" where it has a rate but no actual above 0; "last stage" where it has none.
+    Counts that the core refuses (a fraction, a TRUE/FALSE, more in the next stage than
+    in this one) leave the cell unjudged: the input check names a bad count."""
+    from xlsales import funnel
+
+    def count(value: object) -> float | None:
+        return 0.0 if value is None or isinstance(value, str) else _number_or_none(value)
+
+    out: list[tuple[int, object]] = []
+    for i, (rate, typed) in enumerate(zip(rates, actual)):
+        have = count(typed)
+        if _number_or_none(rate) is None:
+            out.append((i, "last stage"))
+        elif have is not None and have <= 0:
+            out.append((i, "no actuals"))
+        elif have is not None and i + 1 == len(actual):
+            out.append((i, "last stage"))
+        elif have is not None:
+            try:
+                out.append((i, funnel.stage_conversion([have, count(actual[i + 1])])[0]))
+            except XlsalesError:
+                pass  # a fraction, a TRUE/FALSE or a rise: unjudged
     return out
 
 
