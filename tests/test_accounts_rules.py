@@ -260,3 +260,18 @@ def test_owner_numbers_each_owner_text_looked_up_as_excel_match_does():
     assert got.index.tolist() == [6, 5, 4, 3, 2, 1, 0] and got.dtype == "int64"
     # no rows: no numbers
     assert accounts._owner_numbers(m.iloc[:0], owners).tolist() == []
+
+
+def test_capacity_and_verdict_take_the_plan_already_computed():
+    # Ann has 100 hours: Acme (60 h) fits, Brix (50 h) takes her to 110 and does not;
+    # given the same plan both answer as without it; given a plan where every account
+    # fits, the verdict is read from that plan (it is not computed again)
+    m = pd.DataFrame(
+        {"account": ["Acme", "Brix"], "owner": ["Ann", "Ann"], "decision": ["GO", "GO"],
+         "effort_hours": [60.0, 50.0], "profit_per_hour": [50.0, 20.0]}
+    )  # fmt: skip
+    plan = capacity_plan(m, {"Ann": 100})
+    pd.testing.assert_frame_equal(capacity(m, {"Ann": 100}, plan), capacity(m, {"Ann": 100}))
+    assert capacity(m, {"Ann": 100}, plan).iloc[0]["not_fitting"] == ["Brix"]
+    assert accounts.plan_verdict(m, {"Ann": 100}, plan) == "NO GO"
+    assert accounts.plan_verdict(m, {"Ann": 100}, plan.assign(fits="yes")) == "GO"

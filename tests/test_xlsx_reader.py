@@ -33,6 +33,7 @@ from workbook_templates.xlsx_reader import (
     _cells_fast,
     _cells_matched,
     _inflate,
+    _spelt,
     read,
 )
 
@@ -328,3 +329,48 @@ def test_inflate_reads_each_part_as_zipfile_does(tmp_path):
     with zipfile.ZipFile(tmp_path / "bad.xlsx") as z:
         with pytest.raises(zipfile.BadZipFile, match="Bad CRC-32"):
             _inflate(z, "xl/worksheets/sheet1.xml")
+
+
+def test_shared_followers_are_spelt_as_bytes_across_digit_counts():
+    # A%d*$B$1&"€%"&B%d with the offsets 0 and -1 (the second reference one row up),
+    # as stored (XML-escaped, UTF-8), by hand: rows 9 -> 10 and 99 -> 100 gain a digit;
+    # row 1 refers to row 0
+    fmt = 'A%d*$B$1&amp;"€%%"&amp;B%d'
+    blob, starts, ends = _spelt(fmt, (0, -1), np.array([9, 10, 99, 100, 1]))
+    assert [blob[a:b].decode() for a, b in zip(starts, ends)] == [
+        'A9*$B$1&amp;"€%"&amp;B8',
+        'A10*$B$1&amp;"€%"&amp;B9',
+        'A99*$B$1&amp;"€%"&amp;B98',
+        'A100*$B$1&amp;"€%"&amp;B99',
+        'A1*$B$1&amp;"€%"&amp;B0',
+    ]
+    # a number below 0 is spelt by Python as %d spells it; no reference: the same text
+    blob, starts, ends = _spelt("A%d", (-2,), np.array([1, 3]))
+    assert [blob[a:b].decode() for a, b in zip(starts, ends)] == ["A-1", "A1"]
+    blob, starts, ends = _spelt("SUM($A$1:$A$9)%%", (), np.array([5, 6]))
+    assert [blob[a:b].decode() for a, b in zip(starts, ends)] == ["SUM($A$1:$A$9)%"] * 2
+
+
+def test_an_excel_shared_formula_read_both_ways_across_digit_counts():
+    # C8 holds A8*2 shared down to C101; its followers in rows 9-12 and 98-101 are
+    # A9*2 ... A101*2, read alike by the fast way (whole and a row per block) and by
+    # the regular expression; their texts stay in the bytes
+    rows = [8, 9, 10, 11, 12, 98, 99, 100, 101]
+    xml = "".join(
+        f'<row r="{r}"><c r="C{r}">'
+        + ('<f t="shared" ref="C8:C101" si="0">A8*2</f>' if r == 8 else '<f t="shared" si="0"/>')
+        + f"<v>{2 * r}</v></c></row>"
+        for r in rows
+    )
+    sheet = SheetInfo("S", "", "visible")
+    _cells(xml, sheet)
+    assert sheet.cells.columns[3]._formulas is None
+    fast, matched, took = both_ways(xml)
+    assert took
+    assert_same(fast, matched)
+    assert [fast.cells[r, 3].formula for r in (9, 10, 99, 100)] == [
+        "A9*2",
+        "A10*2",
+        "A99*2",
+        "A100*2",
+    ]

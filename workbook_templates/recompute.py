@@ -126,7 +126,7 @@ def account_matrix(book: WorkbookInfo) -> tuple[list, str]:
     )
     expected += _linked(book, template.PLAN_SPEC, per_account, position, first, PLAN_KEYS)
     expected += _account_facts(book, result, plan, filled, len(frame), hours)
-    expected += _per_owner(book, accounts.capacity(result, hours))
+    expected += _per_owner(book, accounts.capacity(result, hours, plan))
     expected += _per_cluster(book, accounts.cluster_summary(result))
     abc = result["abc"].value_counts()
     limits = [_number_or_none(_value(book, name)) for name in ("ALimit", "BLimit")]
@@ -405,7 +405,7 @@ def _account_facts(book, result, plan, filled, table_rows, hours) -> list:
         "CountFit": int((plan["fits"] == "yes").sum()),
         "OutsideIcpShare": accounts.outside_icp_share(result),
         "NotFitCount": int((plan["fits"] == "no").sum()),
-        "PlanVerdict": accounts.plan_verdict(result, hours),
+        "PlanVerdict": accounts.plan_verdict(result, hours, plan),
         "TeamLoad": result.loc[go, "effort_hours"].sum() / available
         if available
         else "no hours set",

@@ -38,12 +38,14 @@ from workbook_templates.formula_text import (
     to_r1c1,
 )
 from workbook_templates.xlsx_reader import (
+    _POWERS,
     ByteBuffer,
     Column,
     NotAWorkbook,
     SheetInfo,
     WorkbookInfo,
     cell_name,
+    format_pieces,
     no_gc,
     read,
     split_cell,
@@ -215,9 +217,6 @@ def _structure(book: WorkbookInfo, skip: frozenset[tuple[str, int]]) -> list[Fin
     return out
 
 
-_POWERS = 10 ** np.arange(1, 8)
-
-
 class _Expected:
     """The A1 text a column pattern gives in each row, as %-format strings in the
     spellings a file may store (XML-escaped; TRUE or TRUE(); quotes escaped or not):
@@ -235,15 +234,9 @@ class _Expected:
             for entities in quotes:
                 self.variants.append(a1_format(xml_escape(text, entities), col))
         # each spelling as its literal pieces (UTF-8), the row numbers going between
-        self.pieces = []
-        for fmt, _offsets in self.variants:
-            pieces = [""]
-            for token in re.split(r"(%%|%d)", fmt):
-                if token == "%d":
-                    pieces.append("")
-                else:
-                    pieces[-1] += "%" if token == "%%" else token
-            self.pieces.append([piece.encode() for piece in pieces])
+        self.pieces = [
+            [piece.encode() for piece in format_pieces(fmt)] for fmt, _offsets in self.variants
+        ]
 
     def matching(self, column: Column, pos: np.ndarray, rows: np.ndarray) -> np.ndarray:
         """True where the formula stored at ``pos`` of ``column`` (in ``rows``) is the

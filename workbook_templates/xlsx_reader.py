@@ -695,18 +695,27 @@ def _assemble(data: bytes, sheet: SheetInfo, located: list[_Located]) -> None:
         )
     )
     if any(part.shared for part in located):
-        # spelt out as text (Excel's files): the followers of one master in one column
-        # by formatting one string
+        # spelt out (Excel's files): the followers of one master in one column as one
+        # byte matrix per count of digits, in a buffer after the sheet's bytes; the
+        # formulas stay positions in the bytes, as in LibreOffice's files
         starts, ends = formulas
-        texts = np.full(count, None, dtype=object)
-        have = np.flatnonzero(starts >= 0)
-        texts[have] = _texts(data, starts[have], ends[have])  # a follower's is ""
         fopen = np.full(count, "", dtype=object)
         other = np.concatenate([b.other + at for b, at in zip(located, offsets)])
         fopen[other] = [text for part in located for text in part.opened]
         follow = np.concatenate([b.follow + at for b, at in zip(located, offsets)])
-        _shared_formulas(col, row, fopen, texts, texts, follow, joined(lambda b: b.si))
-        formulas = texts
+
+        def stored(i: int) -> str:
+            return data[starts[i] : ends[i]].decode()
+
+        groups = _shared_groups(col, row, fopen, stored, follow, joined(lambda b: b.si))
+        blobs, size = [data], len(data)
+        for where, fmt, shifts in groups:
+            blob, first, last = _spelt(fmt, shifts, row[where])
+            starts[where], ends[where] = first + size, last + size
+            blobs.append(blob)
+            size += len(blob)
+        if groups:
+            data = b"".join([*blobs, bytes(8)])  # 8 bytes: a word read from any text
     _columns(sheet, col, row, kinds, formulas, values, inline, data)
 
 
@@ -969,24 +978,39 @@ def _columns(sheet: SheetInfo, cols, rows, kinds, formulas, values, inline, data
         )
 
 
-def _shared_formulas(cols, rows, fopen, ftext, formulas, follow=(), follow_si=()) -> None:
-    """Spell out shared formulas (ECMA-376 Part 1, 18.3.1.40, the f element: Excel
-    stores a filled-down column as ``<f t="shared" ref="D5:D900" si="0">D4+1</f>`` in
+def _shared_formulas(cols, rows, fopen, ftext, formulas) -> None:
+    """Spell out the shared formulas (see :func:`_shared_groups`) of cells read by the
+    regular expression: ``formulas`` (an object array) gets each follower's text."""
+    for where, fmt, offsets in _shared_groups(cols, rows, fopen, ftext.__getitem__):
+        at = rows[where]
+        shifted = ((at + o).tolist() for o in offsets)
+        formulas[where] = list(map(fmt.__mod__, zip(*shifted))) if offsets else fmt
+
+
+def _shared_groups(cols, rows, fopen, text_at, follow=(), follow_si=()) -> list:
+    """The followers of each shared formula, to spell out (ECMA-376 Part 1, 18.3.1.40,
+    the f element: Excel stores a filled-down column as
+    ``<f t="shared" ref="D5:D900" si="0">D4+1</f>`` in
     the first cell and ``<f t="shared" si="0"/>`` in the others, each meaning the first
     cell's formula moved by the distance between the two cells: relative references
-    shift, ``$`` references stay). The followers of one master in one column are
-    spelt out by formatting one string, not by parsing a formula a cell. ``follow``
-    and ``follow_si``: followers already found (positions, shared index)."""
+    shift, ``$`` references stay). Returns (positions, %-format, row offsets) for the
+    followers of one master in one column: ``fmt % tuple(row + o for o in offsets)``
+    is each one's text, as stored (XML-escaped), so they are spelt out by formatting,
+    not by parsing a formula a cell; followers whose master is missing are left out
+    (formula-less cells). ``fopen``: the text of each cell's <f> tag ("" for none or a
+    plain <f>); ``text_at(i)``: the formula text stored at ``i``; ``follow`` and
+    ``follow_si``: followers already found (positions, shared index)."""
     shared: dict[str, str] = {}  # si -> R1C1 text of the master
-    followers: dict[tuple[str, int], list[int]] = {}
+    followers: dict[tuple[str, int], list] = {}  # (si, column) -> position arrays
     if len(follow):
+        follow = np.asarray(follow, np.int64)
         key = np.asarray(follow_si, np.int64) * (1 << 15) + cols[follow]
-        keys, group = np.unique(key, return_inverse=True)
-        order = np.argsort(group, kind="stable")
-        bounds = np.searchsorted(group[order], np.arange(len(keys) + 1))
-        for k, value in enumerate(keys.tolist()):
-            where = np.asarray(follow)[order[bounds[k] : bounds[k + 1]]]
-            followers[str(value >> 15), value & ((1 << 15) - 1)] = where.tolist()
+        order = np.argsort(key, kind="stable")
+        key = key[order]
+        bounds = np.flatnonzero(np.r_[True, key[1:] != key[:-1], True]).tolist()
+        for first, last in zip(bounds[:-1], bounds[1:]):
+            value = int(key[first])
+            followers[str(value >> 15), value & ((1 << 15) - 1)] = [follow[order[first:last]]]
     for i in np.flatnonzero(fopen != "").tolist():
         if "shared" not in fopen[i]:
             continue
@@ -995,17 +1019,66 @@ def _shared_formulas(cols, rows, fopen, ftext, formulas, follow=(), follow_si=()
             continue
         row, col = int(rows[i]), int(cols[i])
         si = attrs.get("si", "")
-        if ftext[i]:  # the master: the one cell that holds the text (and the ref)
-            shared[si] = to_r1c1(text_of(ftext[i]), row, col)
+        text = text_at(i)
+        if text:  # the master: the one cell that holds the text (and the ref)
+            shared[si] = to_r1c1(text_of(text), row, col)
         else:
-            followers.setdefault((si, col), []).append(i)
-    for (si, col), where in followers.items():
-        if si not in shared:
-            continue  # a follower whose master is missing: left a formula-less cell
-        fmt, offsets = a1_format(xml_escape(shared[si]), col)
-        at = rows[where]
-        shifted = ((at + o).tolist() for o in offsets)
-        formulas[where] = list(map(fmt.__mod__, zip(*shifted))) if offsets else fmt
+            followers.setdefault((si, col), []).append(np.array([i]))
+    return [
+        (np.concatenate(where), *a1_format(xml_escape(shared[si]), col))
+        for (si, col), where in followers.items()
+        if si in shared
+    ]
+
+
+def format_pieces(fmt: str) -> list[str]:
+    """The literal pieces of a %-format string of ``%d`` s (``%%`` a literal %): the
+    numbers go between them."""
+    pieces = [""]
+    for token in re.split(r"(%%|%d)", fmt):
+        if token == "%d":
+            pieces.append("")
+        else:
+            pieces[-1] += "%" if token == "%%" else token
+    return pieces
+
+
+_POWERS = 10 ** np.arange(1, 8)
+
+
+def _spelt(fmt: str, offsets: tuple, rows: np.ndarray) -> tuple[bytes, np.ndarray, np.ndarray]:
+    """``fmt % tuple(row + o for o in offsets)`` for each of ``rows``, UTF-8, in one
+    buffer: (the buffer, each text's start and end in it). The rows whose numbers have
+    the same counts of digits give texts of one layout, built as one byte matrix."""
+    numbers = np.stack([rows + o for o in offsets]) if offsets else np.zeros((0, len(rows)))
+    numbers = numbers.astype(np.int64)
+    if len(numbers) and len(rows) and (numbers.min() < 0 or numbers.max() >= 10**8):
+        texts = [(fmt % tuple(n)).encode() for n in numbers.T.tolist()]  # rare: by Python
+        ends = np.cumsum([len(t) for t in texts], dtype=np.int64)
+        return b"".join(texts), ends - [len(t) for t in texts], ends
+    pieces = [piece.encode() for piece in format_pieces(fmt)]
+    digits = 1 + np.searchsorted(_POWERS, numbers, side="right")
+    shape = (digits * 8 ** np.arange(len(digits))[:, None]).sum(axis=0)
+    starts, ends = np.zeros(len(rows), np.int64), np.zeros(len(rows), np.int64)
+    blobs, at_blob = [], 0
+    for key in np.unique(shape).tolist():
+        group = np.flatnonzero(shape == key)
+        counts = digits[:, group[0]].tolist() if len(digits) else []
+        size = sum(map(len, pieces)) + sum(counts)
+        text = np.zeros((len(group), size), np.uint8)
+        at = 0
+        for i, piece in enumerate(pieces):
+            text[:, at : at + len(piece)] = np.frombuffer(piece, np.uint8)
+            at += len(piece)
+            if i < len(counts):  # the number's digits, the first first
+                places = 10 ** np.arange(counts[i] - 1, -1, -1)
+                text[:, at : at + counts[i]] = numbers[i, group, None] // places % 10 + 48
+                at += counts[i]
+        starts[group] = at_blob + size * np.arange(len(group))
+        ends[group] = starts[group] + size
+        blobs.append(text.tobytes())
+        at_blob += text.size
+    return b"".join(blobs), starts, ends
 
 
 @contextmanager

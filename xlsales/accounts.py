@@ -320,8 +320,13 @@ def capacity_plan(matrix: pd.DataFrame, hours_available: dict[str, float]) -> pd
     return plan
 
 
-def capacity(matrix: pd.DataFrame, hours_available: dict[str, float]) -> pd.DataFrame:
+def capacity(
+    matrix: pd.DataFrame, hours_available: dict[str, float], plan: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Per owner: accounts, GO hours needed, NO-GO hours freed, hours available, load.
+
+    ``plan``: the :func:`capacity_plan` of the same ``matrix`` and ``hours_available``
+    when the caller has it already (not computed again).
 
     Notes
     -----
@@ -345,7 +350,7 @@ def capacity(matrix: pd.DataFrame, hours_available: dict[str, float]) -> pd.Data
     >>> print(row["hours_needed"], row["hours_freed"], row["load"], row["not_fitting"])
     110.0 30.0 1.1 ['Brix']
     """
-    plan = capacity_plan(matrix, hours_available)
+    plan = capacity_plan(matrix, hours_available) if plan is None else plan
     owners = list(hours_available)
     rows = []
     for number in range(1, len(owners) + 2):
@@ -372,15 +377,19 @@ def capacity(matrix: pd.DataFrame, hours_available: dict[str, float]) -> pd.Data
     return pd.DataFrame(rows)
 
 
-def plan_verdict(matrix: pd.DataFrame, hours_available: dict[str, float]) -> str:
-    """ "GO" when every GO account fits its owner's hours, else "NO GO".
+def plan_verdict(
+    matrix: pd.DataFrame, hours_available: dict[str, float], plan: pd.DataFrame | None = None
+) -> str:
+    """ "GO" when every GO account fits its owner's hours, else "NO GO". ``plan``: the
+    :func:`capacity_plan` of the same arguments, when the caller has it already.
 
     >>> m = pd.DataFrame({"account": ["Acme"], "owner": ["Ann"], "decision": ["GO"],
     ...     "effort_hours": [120.0], "profit_per_hour": [10.0]})
     >>> plan_verdict(m, {"Ann": 120}), plan_verdict(m, {"Ann": 119})
     ('GO', 'NO GO')
     """
-    return "NO GO" if (capacity_plan(matrix, hours_available)["fits"] == "no").any() else "GO"
+    plan = capacity_plan(matrix, hours_available) if plan is None else plan
+    return "NO GO" if (plan["fits"] == "no").any() else "GO"
 
 
 def cluster_summary(matrix: pd.DataFrame) -> pd.DataFrame:
