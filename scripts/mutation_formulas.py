@@ -22,6 +22,8 @@ Each mutant runs in a copy of the project under bench/results/mutation/formulas/
 worktree is never touched), at nice 19, with the template's engine tests (ENGINE_TESTS)
 and ``-x``: killed when a test fails, survived when all pass. The sample is seeded
 (``--seed``, 16 by default) so a run can be repeated; ``--sample 0`` runs every mutant.
+``TESTS_AT=REF`` in the environment runs the tests as they are at commit REF (a fresh
+sample scored before any test is written for its survivors).
 Results go to bench/results/mutation/formulas/TEMPLATE.json and are printed.
 """
 
@@ -176,6 +178,13 @@ def prepare(tag: str, template: str) -> Path:
     project.mkdir(parents=True)
     for name in ("xlsales", "udfs", "workbook_templates", "frontdoors", "tests"):
         shutil.copytree(ROOT / name, project / name, ignore=shutil.ignore_patterns("__pycache__"))
+    if os.environ.get("TESTS_AT"):  # the tests as at a commit (a fresh sample: before its tests)
+        shutil.rmtree(project / "tests")
+        archive = subprocess.run(
+            ["git", "archive", os.environ["TESTS_AT"], "tests"],
+            cwd=ROOT, capture_output=True, check=True,
+        ).stdout  # fmt: skip
+        subprocess.run(["tar", "-x", "-C", str(project)], input=archive, check=True)
     shutil.copy(ROOT / "pyproject.toml", project / "pyproject.toml")
     if template in BOOKS:
         engine = project / "tests" / "test_templates_engine.py"
@@ -244,7 +253,12 @@ def main() -> int:
     every = mutants(source)
     chosen = every
     if args.sample and args.sample < len(every):
-        chosen = sorted(random.Random(args.seed).sample(every, args.sample), key=lambda x: x["at"])
+        # one index at a time (as random.sample does for a small sample of a large
+        # list): a larger sample with the same seed holds the smaller one
+        rng, picked = random.Random(args.seed), {}
+        while len(picked) < args.sample:
+            picked.setdefault(rng.randrange(len(every)), None)
+        chosen = [every[j] for j in sorted(picked)]
     if args.new:  # leave out the mutants an earlier run of this template already judged
         done = set()
         for earlier in RUN.glob(f"{args.template}*.json"):
@@ -259,7 +273,9 @@ def main() -> int:
         print(f"{len(every)} mutants in the formula text of {path.name}")
         return 0
     tests = args.tests or ENGINE_TESTS[args.template]
-    name = args.template + ("-at" if args.at else f"-{len(chosen)}-seed{args.seed}")
+    name = args.template + (
+        "-at" if args.at else f"-{len(chosen)}-seed{args.seed}" + ("-new" if args.new else "")
+    )
     project = prepare(name, args.template)
     target = project / "workbook_templates" / path.name
     status, secs, tail = run_tests(project, tests, args.timeout)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 from conftest import recalculate
+from openpyxl import load_workbook
 
 from workbook_templates import account_matrix as am
 from workbook_templates.verify import verify
@@ -124,3 +125,28 @@ def test_names_shown_is_held_to_the_rows_of_the_not_fitting_list(tmp_path):
     assert found[50] == [] and found[1] == []
     rule = "a whole number from 1 to 50"
     assert found[51] == [("Inputs", rule, "51")] and found[0] == [("Inputs", rule, "0")]
+
+
+def test_a_capacity_plan_row_out_of_order_within_its_owner_fails_its_check(tmp_path):
+    # Ann's two accounts, 20 hours each at 50 an hour = 1,000 effort cost:
+    # Hi 10,000 x 50 % - 1,000 = 4,000 profit, 4,000 / 20 = 200 an hour;
+    # Lo 4,000 x 50 % - 1,000 = 1,000, 50 an hour. Plan order: Hi, then Lo.
+    two = pd.DataFrame(
+        {"account": ["Lo", "Hi"], "owner": ["Ann", "Ann"], "cluster": ["N", "N"],
+         "icp_fit": ["yes", "yes"], "revenue": [4_000.0, 10_000.0], "gross_margin": [0.5, 0.5],
+         "effort_hours": [20.0, 20.0], "hourly_cost": [50.0, 50.0],
+         "influenceable": ["yes", "yes"]}
+    )  # fmt: skip
+    am.build(two).save(tmp_path / "two.xlsx")  # helper sheets are written when saved
+    wb = load_workbook(tmp_path / "two.xlsx")
+    P, first = am.PLAN_SPEC.letters, 5  # data from row 5
+    # Lo's profit per hour typed over as 300, above Hi's 200 in the row before: the same
+    # owner (owner number equal, the limit of ">"), so the row is out of plan order
+    wb["Capacity plan"][f"{P['per_hour']}{first + 1}"] = 300
+    _, values = recalculate({"typed": wb}, tmp_path)["typed"]
+    plan = values["Capacity plan"]
+    assert [plan[f"{P['account']}{r}"].value for r in (first, first + 1)] == ["Hi", "Lo"]
+    assert [plan[f"{P['owner_number']}{r}"].value for r in (first, first + 1)] == [1, 1]
+    assert plan[f"{P['check_order']}{first}"].value in (True, 1)
+    assert plan[f"{P['check_order']}{first + 1}"].value in (False, 0)
+    assert values["Checks"]["B3"].value == "CHECK FAILED"

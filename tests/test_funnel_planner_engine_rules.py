@@ -53,3 +53,38 @@ def test_a_one_off_target_is_due_on_its_due_date(tmp_path):
     first, second = fp.FIRST_ROW, fp.FIRST_ROW + 1
     assert (ws[f"A{first}"].value, ws[f"B{first}"].value) == (1, dt.datetime(2026, 6, 30))
     assert (ws[f"A{second}"].value, ws[f"B{second}"].value) == (2, "after the plan")
+
+
+def test_a_fractional_target_is_rounded_up_to_whole_wins_at_every_stage(tmp_path):
+    # 7.25 wins a period (Inputs allow any number from 0), lead -> won at 50 %:
+    # exact C: lead 7.25 / 0.5 = 14.5, won 7.25; rounded at every stage (D): won
+    # ROUNDUP(7.25, 0) = 8, lead ROUNDUP(8 / 0.5, 0) = 16; rounded once at the end (E):
+    # 15 and 8; Rounding "stage" uses D (F)
+    wb = fp.build(7.25, [0.5], [10], ["lead", "won"], DUE, rounding="stage")
+    _, values = recalculate({"stage": wb}, tmp_path)["stage"]
+    rows = [
+        [c.value for c in row]
+        for row in values["Plan"].iter_rows(min_row=fp.FIRST_ROW, max_row=fp.FIRST_ROW + 1)
+    ]
+    assert [row[0] for row in rows] == ["lead", "won"]
+    assert [row[2] for row in rows] == [14.5, 7.25]
+    assert [row[3] for row in rows] == [16, 8]
+    assert [row[4] for row in rows] == [15, 8]
+    assert [row[5] for row in rows] == [16, 8]
+
+
+def test_a_weekly_period_on_actuals_ends_6_days_after_it_starts(tmp_path):
+    # weekly plan, the first tracked period typed as Monday 1 June 2026: a period is
+    # DaysPerWeek = 7 days with its first one, so period 1 ends 1 + 7 - 1 = 7 June
+    # (a Sunday) and period 2 runs 8 to 14 June
+    wb = fp.build(2, [0.5], [3], ["lead", "won"], DUE, every="week")
+    sheet, ref = next(wb.defined_names["FirstPeriod"].destinations)
+    wb[sheet][ref.replace("$", "")].value = dt.date(2026, 6, 1)
+    _, values = recalculate({"week": wb}, tmp_path)["week"]
+    ws = values["Actuals"]
+    first = 6  # the first stage's block: "Stage" in row 4, its header in 5, periods from 6
+    assert [ws[f"A{r}"].value for r in (first, first + 1)] == [1, 2]
+    assert [(ws[f"B{r}"].value, ws[f"C{r}"].value) for r in (first, first + 1)] == [
+        (dt.datetime(2026, 6, 1), dt.datetime(2026, 6, 7)),
+        (dt.datetime(2026, 6, 8), dt.datetime(2026, 6, 14)),
+    ]

@@ -61,7 +61,14 @@ def books(tmp_path_factory):
     deals = typed["Deals"]
     row = next(r for r in range(FIRST, deals.max_row + 1) if deals.cell(r, 1).value == "c")
     deals.cell(row, _column(deals, "probability")).value = 1.5
+    # the What-if sheet's last row (the win, Won: stages L, Q, Won in rows 5 to 7): its
+    # rate to won (column E, the formula =1) typed over as 1.5
+    pr.build(_review(ONE_WIN)).save(folder / "what_if_typed.xlsx")
+    what_if = load_workbook(folder / "what_if_typed.xlsx")
+    assert what_if["What-if"]["A7"].value == "Won" and what_if["What-if"]["E7"].value == "=1"
+    what_if["What-if"]["E7"].value = 1.5
     books = {
+        "what_if_typed": what_if,
         "one_win": pr.build(_review(ONE_WIN)),
         "no_win": pr.build(_review(NO_WIN)),
         "empty": pr.build(pipeline.empty_review(STAGES, AS_OF)),
@@ -132,4 +139,14 @@ def test_a_probability_typed_over_100_percent_is_counted(books):
     label = "Rates outside 0-100 % (step conversion, rate to won, probabilities, what-if)"
     # one rate out of range: c's 1.5 (every computed rate is within 0-1)
     assert checks(calc)[label] == 1
+    assert calc["Checks"]["B3"].value == "CHECK FAILED"
+
+
+def test_a_rate_to_won_typed_over_100_percent_on_the_win_row_is_counted(books):
+    calc = books["what_if_typed"]
+    label = "Rates outside 0-100 % (step conversion, rate to won, probabilities, what-if)"
+    # rates to won are worked from the bottom (E = D x E of the row below): Won E7 = 1.5;
+    # Q: step rate 1 / 1 = 1 (one_win), E6 = 1 x 1.5 = 1.5; L: 1 / 3 x 1.5 = 0.5 (in range).
+    # Two out of range: E6 and E7, the last row of What-if's D:E range
+    assert checks(calc)[label] == 2
     assert calc["Checks"]["B3"].value == "CHECK FAILED"

@@ -36,6 +36,14 @@ ROWS = [
     # Brix: a win worth 1 (just above the limit 0); its date is typed on the sheet as
     # 2 Jan below, 6 days before Brix's first activity on 8 Jan
     (D(2026, 1, 8), "Bob", "call", "Brix", 0, 1, D(2026, 1, 20)),
+    # Edge and Late: first touched 2 Jan; the window is 90 days with the first one:
+    # 2 Jan + 89 days = 1 Apr (29 days to 31 Jan, 28 in Feb, 31 in Mar, then 1 Apr).
+    # Edge's pipeline on 1 Apr, the window's last day: in the window, not poor;
+    # Late's on 2 Apr, one day after: not in it, so Late is poor (window closed by 1 May)
+    (D(2026, 1, 2), "Bob", "call", "Edge", 0, 0, None),
+    (D(2026, 4, 1), "Bob", "meeting", "Edge", 500, 0, None),
+    (D(2026, 1, 2), "Bob", "call", "Late", 0, 0, None),
+    (D(2026, 4, 2), "Bob", "meeting", "Late", 400, 0, None),
 ]
 
 
@@ -73,3 +81,12 @@ def test_wins_before_the_first_activity_count_only_won_values_above_0(log):
     # the check sums them: 0 + 1 + 0 = 1, which fails it, and the master check with it
     assert checks["Wins dated before the first activity on their prospect (cannot be true)"] == 1
     assert log["Checks"]["B3"].value == "CHECK FAILED"
+
+
+def test_pipeline_on_the_last_day_of_the_window_counts_the_day_after_does_not(log):
+    prospects = {r["prospect"]: r for r in table(log, "Prospects")}
+    edge, late = prospects["Edge"], prospects["Late"]
+    for p in (edge, late):  # 2 Jan + 89 days
+        assert p["window ends"].date() == D(2026, 4, 1)
+    assert edge["pipeline in window"] == 500 and edge["Poor prospect"] in (False, 0)
+    assert late["pipeline in window"] == 0 and late["Poor prospect"] in (True, 1)
