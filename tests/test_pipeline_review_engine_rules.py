@@ -67,7 +67,18 @@ def books(tmp_path_factory):
     what_if = load_workbook(folder / "what_if_typed.xlsx")
     assert what_if["What-if"]["A7"].value == "Won" and what_if["What-if"]["E7"].value == "=1"
     what_if["What-if"]["E7"].value = 1.5
+    # the same row typed as -0.5 (below the lower limit 0), and the money checks'
+    # Tolerance typed as 0 (its lower limit) on a review with empty forecast months
+    pr.build(_review(ONE_WIN)).save(folder / "what_if_negative.xlsx")
+    negative = load_workbook(folder / "what_if_negative.xlsx")
+    negative["What-if"]["E7"].value = -0.5
+    pr.build(_review(ONE_WIN)).save(folder / "tolerance_0.xlsx")
+    tolerance_0 = load_workbook(folder / "tolerance_0.xlsx")
+    sheet, ref = next(tolerance_0.defined_names["Tolerance"].destinations)
+    tolerance_0[sheet][ref.replace("$", "")].value = 0
     books = {
+        "what_if_negative": negative,
+        "tolerance_0": tolerance_0,
         "what_if_typed": what_if,
         "one_win": pr.build(_review(ONE_WIN)),
         "no_win": pr.build(_review(NO_WIN)),
@@ -142,11 +153,41 @@ def test_a_probability_typed_over_100_percent_is_counted(books):
     assert calc["Checks"]["B3"].value == "CHECK FAILED"
 
 
-def test_a_rate_to_won_typed_over_100_percent_on_the_win_row_is_counted(books):
-    calc = books["what_if_typed"]
+@pytest.mark.parametrize(
+    ("book", "out_of_range"),
+    [
+        # rates to won are worked from the bottom (E = D x E of the row below): Won E7 =
+        # 1.5; Q: step rate 1 / 1 = 1 (one_win), E6 = 1 x 1.5 = 1.5; L: 1 / 3 x 1.5 = 0.5
+        # (in range): two out of range, E6 and E7, the last row of What-if's D:E range
+        ("what_if_typed", 2),
+        # E7 = -0.5: E6 = 1 x -0.5 = -0.5, E5 = 1 / 3 x -0.5 = -1/6: three below 0
+        ("what_if_negative", 3),
+    ],
+)
+def test_a_rate_to_won_typed_out_of_range_on_the_win_row_is_counted(books, book, out_of_range):
+    calc = books[book]
     label = "Rates outside 0-100 % (step conversion, rate to won, probabilities, what-if)"
-    # rates to won are worked from the bottom (E = D x E of the row below): Won E7 = 1.5;
-    # Q: step rate 1 / 1 = 1 (one_win), E6 = 1 x 1.5 = 1.5; L: 1 / 3 x 1.5 = 0.5 (in range).
-    # Two out of range: E6 and E7, the last row of What-if's D:E range
-    assert checks(calc)[label] == 2
+    assert checks(calc)[label] == out_of_range
     assert calc["Checks"]["B3"].value == "CHECK FAILED"
+
+
+def test_a_tolerance_of_0_finds_no_month_where_weighted_exceeds_unweighted(books):
+    calc = books["tolerance_0"]
+    # every open deal's probability is at most 1, so no month's weighted forecast exceeds
+    # its unweighted one, even with no tolerance: months equal (the empty ones, 0 = 0)
+    # are not counted
+    assert checks(calc)["Months where the weighted forecast exceeds the unweighted one"] == 0
+
+
+def test_a_group_stage_entered_by_one_deal_has_its_rate(books):
+    ws = books["one_win"]["Conversion"]
+    # the owner block: no deal has an owner, so one group "(none)"; entered L: a b c = 3,
+    # Q: a alone = 1 (one deal: beside the limit D = 0), Won: a = 1; step conversion
+    # L 1 / 3, Q 1 / 1 = 1
+    block = {
+        ws.cell(r, 3).value: [ws.cell(r, c).value for c in range(1, 7)]
+        for r in range(1, ws.max_row + 1)
+        if ws.cell(r, 1).value == "owner"
+    }
+    assert block["Q"] == ["owner", "(none)", "Q", 1, 1, 1]
+    assert block["L"][3:5] == [3, 1] and block["L"][5] == pytest.approx(1 / 3)

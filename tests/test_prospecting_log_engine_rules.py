@@ -90,3 +90,16 @@ def test_pipeline_on_the_last_day_of_the_window_counts_the_day_after_does_not(lo
         assert p["window ends"].date() == D(2026, 4, 1)
     assert edge["pipeline in window"] == 500 and edge["Poor prospect"] in (False, 0)
     assert late["pipeline in window"] == 0 and late["Poor prospect"] in (True, 1)
+
+
+def test_every_activity_types_minutes_cell_takes_a_number_from_0():
+    # the minutes per activity type (call, e-mail, LinkedIn message, meeting, other): each
+    # of the 5 cells, the last one ("other") included, has the "decimal from 0" validation
+    wb = pl.build(pd.DataFrame(ROWS, columns=COLUMNS).assign(outcome=""), start=START, as_of=AS_OF)
+    sheet, ref = next(wb.defined_names["TypeMinutes"].destinations)
+    ws = wb[sheet]
+    cells = [c.coordinate for row in ws[ref.replace("$", "")] for c in row]
+    assert len(cells) == 5
+    decimal = [dv for dv in ws.data_validations.dataValidation if dv.type == "decimal"]
+    for cell in cells:
+        assert [dv.operator for dv in decimal if cell in dv.sqref] == ["greaterThanOrEqual"]
