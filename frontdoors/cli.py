@@ -420,9 +420,13 @@ def _cmd_analyze(args: argparse.Namespace) -> None:
         f"\nStalled: {len(late)} open deal(s) idle longer than {rule}"
         " (largest first; force a decision):"
     )
-    for r in late.head(args.show).itertuples():
+    shown = late.head(args.show)
+    ids = max((len(str(d)) for d in shown["deal_id"]), default=0)  # columns line up
+    owners = max((len(str(o)) for o in shown["owner"]), default=0)
+    for r in shown.itertuples():
         print(
-            f"  {r.deal_id}  {r.stage:<{width}}  {r.owner:<14}  {r.amount:>12,.0f}  {r.idle_days} days"
+            f"  {r.deal_id:<{ids}}  {r.stage:<{width}}  {r.owner:<{max(owners, 14)}}"
+            f"  {r.amount:>12,.0f}  {r.idle_days} days"
         )
     if len(late) > args.show:
         print(f"  ... and {len(late) - args.show} more (--show N lists more)")

@@ -169,4 +169,10 @@ def test_analyze_stall_days_on_the_limit(crm):
     assert "Lead 20 days (90th percentile), Qualified 11.6 days (90th percentile)" in default
     assert "Stalled: 7 open deal(s)" in default
     # one limit for every stage: 30 days -> O2 60, O8 53, O3 41, O10 105
-    assert "Stalled: 4 open deal(s)" in run(*args, "--stall-days", "30").stdout
+    listed = run(*args, "--stall-days", "30").stdout
+    assert "Stalled: 4 open deal(s)" in listed
+    # the list's columns line up although O10's id is a character longer than O2's:
+    # every row's stage starts 2 spaces after the longest id (2 + 3 + 2 = column 7)
+    rows = [line for line in listed.splitlines() if line.endswith(" days")]
+    assert sorted(line.split()[0] for line in rows) == ["O10", "O2", "O3", "O8"]
+    assert {line.index(line.split()[1]) for line in rows} == {7}
