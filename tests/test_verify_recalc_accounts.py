@@ -312,3 +312,22 @@ def test_failing_row_checks_recalculated_by_libreoffice_agree(saved, tmp_path):
         check_cell(saved, start, "C")[1]
         for start in ("Account rows whose", "Account rows out", "Focus and Capacity plan")
     }
+
+
+@pytest.mark.parametrize(
+    ("row", "want"),
+    [
+        # X: class A by profit after effort (1000 of 1500 = 67 % <= 80 %), return on
+        # effort 1000 / 500 = 2 >= 0.5, influenceable: GO; its 10 hours within Ann's 1,200
+        (5, "yes"),
+        # Z: profit after effort 0, return 0 < 0.5: NO-GO, its hours freed
+        (7, "hours freed"),
+    ],
+)
+def test_an_accounts_fits_capacity_cell_by_hand_and_changed_found_at_its_cell(
+    saved, tmp_path, row, want
+):
+    ref = f"{A['fits']}{row}"
+    assert recalculated(saved)[("Accounts", ref)] == want
+    path = tamper(saved, tmp_path / "t.xlsx", "Accounts", put(ref, text("no")))
+    assert cells(verify(path), "recalculation") == {f"Accounts!{ref}"}

@@ -125,6 +125,9 @@ def account_matrix(book: WorkbookInfo) -> tuple[list, str]:
         lambda v: "no effort" if v is None else v
     )
     expected += _linked(book, template.PLAN_SPEC, per_account, position, first, PLAN_KEYS)
+    if "fits" in columns:  # Accounts' Fits capacity: the account's row of the capacity plan
+        rows = result["_row"].to_numpy()
+        expected.append((sheet.name, columns["fits"], rows, per_account["fits"].to_numpy()))
     expected += _account_facts(book, result, plan, filled, len(frame), hours)
     expected += _per_owner(book, accounts.capacity(result, hours, plan))
     expected += _per_cluster(book, accounts.cluster_summary(result))
