@@ -88,3 +88,28 @@ def test_a_weekly_period_on_actuals_ends_6_days_after_it_starts(tmp_path):
         (dt.datetime(2026, 6, 1), dt.datetime(2026, 6, 7)),
         (dt.datetime(2026, 6, 8), dt.datetime(2026, 6, 14)),
     ]
+
+
+@pytest.mark.parametrize(
+    ("cycle", "want_cycle", "want_velocity"),
+    [
+        # on the limit N(AverageCycleDays) > 0: 1 day is a cycle; velocity = open x win
+        # rate x average won amount / cycle = 10 x 3 / (3 + 1) x 1,000 / 1 = 7,500 a day
+        (1, 1, 7500),
+        # 0 days is no cycle: both say so, no division by 0
+        (0, "not entered", "needs won or lost deals, an amount and a cycle"),
+    ],
+)
+def test_pipeline_velocity_on_and_beside_a_cycle_above_0(
+    tmp_path, cycle, want_cycle, want_velocity
+):
+    # found by scripts/mutation_formulas.py (seed 1126): N(AverageCycleDays)>0 changed to
+    # >1 survived, as no test had a cycle of exactly 1 day
+    terms = {"open": 10, "won": 3, "lost": 1, "average_won_amount": 1000.0}
+    wb = fp.build(
+        2, [0.5], [3], ["lead", "won"], DUE, velocity={**terms, "average_cycle_days": cycle}
+    )
+    _, values = recalculate({"velocity": wb}, tmp_path)["velocity"]
+    shown = {row[0]: row[1] for row in values["Velocity"].iter_rows(values_only=True)}
+    assert shown["Average sales cycle (days from creation to won)"] == want_cycle
+    assert shown["Pipeline velocity (revenue per day)"] == want_velocity

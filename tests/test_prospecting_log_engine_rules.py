@@ -103,3 +103,24 @@ def test_every_activity_types_minutes_cell_takes_a_number_from_0():
     decimal = [dv for dv in ws.data_validations.dataValidation if dv.type == "decimal"]
     for cell in cells:
         assert [dv.operator for dv in decimal if cell in dv.sqref] == ["greaterThanOrEqual"]
+
+
+def test_a_row_whose_type_is_not_on_the_type_list_breaks_its_inputs_rule(tmp_path):
+    # found by scripts/mutation_formulas.py (seed 1126): COUNTIF(TypeList, type)>0 changed
+    # to >=0 survived, as no log row had a type missing from the list. Three dated rows,
+    # each with a prospect and no values: "call" is listed (valid), "CALL" too (COUNTIF
+    # ignores case), "pigeon" is not (the row breaks the rule)
+    frame = pd.DataFrame(
+        [(D(2026, 1, 5), "Ann", "call", p, 0, 0, None) for p in ("Acme", "Brix", "Cato")],
+        columns=COLUMNS,
+    ).assign(outcome="")
+    wb = pl.build(frame, start=START, as_of=AS_OF)
+    ws = wb["Log"]
+    head = {c.value: c.column for c in ws[4]}
+    rows = {ws.cell(r, head["prospect"]).value: r for r in range(5, 8)}
+    ws.cell(rows["Brix"], head["type"]).value = "CALL"
+    ws.cell(rows["Cato"], head["type"]).value = "pigeon"
+    _, values = recalculate({"types": wb}, tmp_path)["types"]
+    shown = values["Log"]
+    valid = {p: shown.cell(r, head["inputs valid"]).value for p, r in rows.items()}
+    assert valid == {"Acme": True, "Brix": True, "Cato": False}
