@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from workbook_templates.xlsx_reader import SheetInfo, TableInfo, WorkbookInfo, split_range, text_of
+from workbook_templates.xlsx_reader import plain as _plain
 from xlsales.errors import XlsalesError
 
 EPOCH = dt.datetime(1899, 12, 30)  # day 0 of Excel's 1900 date system (after 28 Feb 1900)
@@ -467,11 +468,6 @@ def _labelled_rows(book, sheet_name: str, frame: pd.DataFrame, labels: dict) -> 
         figures = frame.loc[name]
         out += [((sheet_name, row, c), _plain(figures[key])) for key, c in where.items()]
     return out
-
-
-def _plain(value: object) -> object:
-    """numpy scalars as Python values (bool, float, str)."""
-    return value.item() if hasattr(value, "item") else value
 
 
 def serial_date(value: object) -> dt.date | None:

@@ -52,6 +52,9 @@ from workbook_templates.xlsx_reader import (
     split_range,
     text_of,
 )
+from workbook_templates.xlsx_reader import (
+    plain as _plain,
+)
 
 TOLERANCE = 1e-9
 ZERO = 1e-12  # values this close to 0 count as 0 (a relative tolerance cannot judge 0)
@@ -423,15 +426,10 @@ def _bound(book: WorkbookInfo, text: str | None) -> float | None:
 def _list_items(book: WorkbookInfo, text: str | None) -> set[str] | None:
     """The items of a list validation, casefolded: Excel's list accepts an item typed
     in another case ("Open" for "open"), as the formulas that read it compare."""
-    items = _list_texts(book, text)
-    return None if items is None else {item.casefold() for item in items}
-
-
-def _list_texts(book: WorkbookInfo, text: str | None) -> set[str] | None:
     if text is None:
         return None
     if text.startswith('"'):
-        return {item.strip() for item in text.strip('"').split(",")}
+        return {item.strip().casefold() for item in text.strip('"').split(",")}
     target = name_target(book, text.lstrip("="))
     if target is None:
         target = excel_rules._sheet_ref(text.lstrip("="))
@@ -443,7 +441,7 @@ def _list_texts(book: WorkbookInfo, text: str | None) -> set[str] | None:
         return None
     r1, c1, r2, c2 = split_range(target[1])
     return {
-        str(sheet.cells[(r, c)].value)
+        str(sheet.cells[(r, c)].value).casefold()
         for r in range(r1, r2 + 1)
         for c in range(c1, c2 + 1)
         if (r, c) in sheet.cells and sheet.cells[(r, c)].value not in (None, "")
@@ -670,11 +668,6 @@ def _not_compared(book: WorkbookInfo, found: list[Finding], compared: list[Findi
         f"{len(errors)} recalculated cell(s) not compared: they show an error value "
         f"downstream of the bad input at {inputs}: {shown}{more}"
     )
-
-
-def _plain(value: object) -> object:
-    """numpy scalars as Python values (bool, float, str)."""
-    return value.item() if hasattr(value, "item") else value
 
 
 def _differs(book, sheet_name: str, row: int, col: int, want, tolerance) -> list[Finding]:

@@ -187,6 +187,11 @@ def _column(letters: str) -> int:
     return col
 
 
+def plain(value: object) -> object:
+    """numpy scalars as Python values (bool, float, str)."""
+    return value.item() if hasattr(value, "item") else value
+
+
 def text_of(raw: str) -> str:
     """XML text as characters (``&lt;`` -> ``<``)."""
     if "&" not in raw:
