@@ -24,7 +24,8 @@ and ``-x``: killed when a test fails, survived when all pass. The sample is seed
 (``--seed``, 16 by default) so a run can be repeated; ``--sample 0`` runs every mutant.
 ``TESTS_AT=REF`` in the environment runs the tests as they are at commit REF (a fresh
 sample scored before any test is written for its survivors).
-Results go to bench/results/mutation/formulas/TEMPLATE.json and are printed.
+Results go to bench/results/mutation/formulas/TEMPLATE-N-seedS.json (or ``--name``) and
+are printed.
 """
 
 from __future__ import annotations
@@ -246,6 +247,11 @@ def main() -> int:
         help="run these pytest arguments instead of the template's engine tests (to check "
         "that a new test kills a survivor, without the long fixtures of the others)",
     )
+    p.add_argument(
+        "--name",
+        help="the run's name (its result file NAME.json and its project copy) instead of "
+        "TEMPLATE-N-seedS or TEMPLATE-at: an --at check never overwrites an earlier result",
+    )
     args = p.parse_args()
 
     path = ROOT / "workbook_templates" / f"{args.template}.py"
@@ -273,7 +279,7 @@ def main() -> int:
         print(f"{len(every)} mutants in the formula text of {path.name}")
         return 0
     tests = args.tests or ENGINE_TESTS[args.template]
-    name = args.template + (
+    name = args.name or args.template + (
         "-at" if args.at else f"-{len(chosen)}-seed{args.seed}" + ("-new" if args.new else "")
     )
     project = prepare(name, args.template)
