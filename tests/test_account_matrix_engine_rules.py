@@ -272,7 +272,7 @@ def _slots_typed(folder):
 def _inputs_typed(folder):
     """KS with: B limit typed equal to the A limit (0.8); a cluster West typed into the
     cluster list's last slot (N + 5 spare: the 6th) and K3 moved to it; K1's manual decision
-    typed "x" and K2's "GO", neither with a reason; K1's focus rank and plan row on Accounts
+    typed "x" and K2's "GO", neither with a reason; K2's cluster typed "South" (not listed); K1's focus rank and plan row on Accounts
     typed as 2 (each breaks one link: Focus row 1 and plan row 1 point at K1, which now
     names row 2)."""
     wb = _saved(am.build(KS), folder, "ks_inputs")
@@ -283,6 +283,7 @@ def _inputs_typed(folder):
     ws = wb["Accounts"]
     k1, k2, k3 = (_row_of(ws, ACC["account"], k) for k in ("K1", "K2", "K3"))
     ws[f"{ACC['cluster']}{k3}"] = "West"
+    ws[f"{ACC['cluster']}{k2}"] = "South"  # in no list: K2's inputs break a rule
     ws[f"{ACC['manual']}{k1}"], ws[f"{ACC['manual']}{k2}"] = "x", "GO"
     ws[f"{ACC['focus_rank']}{k1}"], ws[f"{ACC['plan_row']}{k1}"] = 2, 2
     return wb
@@ -486,9 +487,9 @@ def test_owners_in_the_last_slot_blank_and_unlisted(books):
 def test_typed_inputs_fail_their_checks_by_exact_counts(books):
     formulas, values = books["inputs"]
     got = checks(values)
-    # inputs: K1's manual "x" is neither GO nor NO-GO (K3 in West, the list's last slot,
-    # is valid): 1 row
-    assert got[0] == (1, False)
+    # inputs: K1's manual "x" is neither GO nor NO-GO, K2's cluster South is in no list
+    # (K3 in West, the list's last slot, is valid): 2 rows
+    assert got[0] == (2, False)
     # Focus and plan: 1 broken link each: 0 + 0 + 0 + 1 + 0 + 1 = 2
     assert got[2] == (2, False)
     # manual decisions without a reason: "x" and "GO": 2; both typed (CountManual)
@@ -496,7 +497,9 @@ def test_typed_inputs_fail_their_checks_by_exact_counts(books):
     assert named(values, formulas, "CountManual") == 2
     # B limit 0.8 - A limit 0.8 = 0: not above 0
     assert got[9] == (0, False)
-    assert [p for _, p in (got[1], got[3], got[5], got[6], got[7], got[8])] == [True] * 6
+    # K2's revenue 800 and its account are in no cluster row: -800 and -1
+    assert got[5] == (-800, False) and got[6] == (-1, False)
+    assert [p for _, p in (got[1], got[3], got[7], got[8])] == [True] * 4
     (west,) = rows(values["Clusters"], {"West"})
     assert west[1:3] == [1, 600]
 
