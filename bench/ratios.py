@@ -12,6 +12,8 @@ memory is the kernel's maximum resident set size of the command (GNU ``time``'s 
 ``wait4`` without it). The code measured is the checkout this file sits in (run a copy
 of this file from another checkout to measure that one). Generated input files are
 kept in ``--data`` (default: a temporary folder) so a second run can reuse them.
+Processes run from bytecode kept there too, as an installed package does (see
+:func:`keep_bytecode`; ``--compile-each-run`` measures the compiling as well).
 
 Sections (the issue's table):
   computed   computed_abc(1M lognormal values)  vs  np.sort of the same values
@@ -113,12 +115,29 @@ def process(args, repeat):
 
 
 def processes(mine, floor, repeat):
-    """:func:`process` for two commands, their runs alternating."""
+    """:func:`process` for two commands, their runs alternating, after one warm-up run
+    each (which also writes the bytecode, see :func:`keep_bytecode`)."""
+    for args in (mine, floor):
+        process(args, 1)
     runs = [[], []]
     for _ in range(repeat):
         for args, got in zip((mine, floor), runs):
             got.append(process(args, 1))
     return [tuple(f(x[i] for x in r) for i, f in enumerate((min, max, min))) for r in runs]
+
+
+def keep_bytecode(data: Path) -> None:
+    """Let the measured processes run from bytecode, as an installed package does.
+
+    Python compiles a module from its source whenever no bytecode of it is kept. pip
+    writes the bytecode of what it installs (pandas' too), but with
+    ``PYTHONDONTWRITEBYTECODE`` set, as on the shared machine, every run of a checkout
+    would compile xlsales again and be timed doing it. The processes keep their
+    bytecode in ``data/pycache`` instead (the checkout stays clean; the floors' pandas
+    is read from there too), written by the warm-up run of :func:`processes`.
+    """
+    ENV.pop("PYTHONDONTWRITEBYTECODE", None)
+    ENV["PYTHONPYCACHEPREFIX"] = str(data / "pycache")
 
 
 def recalculated(path: Path, out: Path):
@@ -434,6 +453,11 @@ def main() -> None:
     parser.add_argument("--big", action="store_true", help="add the 200k-account section")
     parser.add_argument("--repeat", type=int, default=3, help="best of N (default 3)")
     parser.add_argument("--data", help="folder for the generated inputs (kept between runs)")
+    parser.add_argument(
+        "--compile-each-run",
+        action="store_true",
+        help="leave PYTHONDONTWRITEBYTECODE as it is (a checkout then compiles every run)",
+    )
     args = parser.parse_args()
     sections = list(args.only) + (["big"] if args.big and "big" not in args.only else [])
     import numpy
@@ -447,6 +471,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="xlsales-ratios-") as tmp:
         data = Path(args.data or tmp)
         data.mkdir(parents=True, exist_ok=True)
+        if not args.compile_each_run:
+            keep_bytecode(data)
         for name in sections:
             if name in ("computed", "abc"):
                 section_abc(name, args.repeat)

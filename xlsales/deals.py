@@ -664,8 +664,8 @@ def _view(deals: Deals, as_of: dt.date | None) -> _View:
         closed = _ns(table["closed"].fillna(table["last_change"]))
         grid = np.full((n, count), NEVER, dtype=np.int64)
         h = deals.history
-        rows = _deal_rows(table, h)
-        np.minimum.at(grid, (rows, h["stage_index"].to_numpy()), _ns(h["entered_at"]))
+        cell = _deal_rows(table, h) * count + h["stage_index"].to_numpy()  # in grid.ravel()
+        np.minimum.at(grid.reshape(-1), cell, _ns(h["entered_at"]))
         grid[won, -1] = np.minimum(grid[won, -1], closed[won])
     else:
         closed = _ns(table["last_change"])

@@ -176,15 +176,50 @@ def _where(source: str, position: int, column: str) -> str:
     return f"{source} row {position + 2}, column {column}"
 
 
+FEW_SAMPLE = 4096  # the first cells that tell a column of few distinct cells
+
+
+class _Addresses:
+    """An object array's cells read as the integers they hold (the addresses of their
+    objects), without a copy; NumPy's view keeps this, and so the array, alive."""
+
+    def __init__(self, cells: np.ndarray):
+        self.cells = cells
+        self.__array_interface__ = {
+            "shape": cells.shape,
+            "strides": cells.strides,
+            "typestr": np.dtype(np.intp).str,
+            "data": (cells.__array_interface__["data"][0], True),
+            "version": 3,
+        }
+
+
 def factorize(raw: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Per cell a code into the distinct values (an object array); -1 for a missing cell.
 
     The cells go to :func:`pandas.factorize` as one object array, which is faster than
-    a column of the string dtype.
+    a column of the string dtype. A column of few distinct cells (at most one in four
+    of its first :data:`FEW_SAMPLE` cells is a new object) is factorised first on its
+    objects' addresses, integers that hash without reading the text: pandas' CSV
+    reader gives equal texts one object, so only the distinct objects are then
+    factorised by value. The codes and the distinct values, in order of first
+    appearance, are the same either way: cells that are one object are equal, and
+    objects keep the order of their first cells.
     """
-    cells = raw.to_numpy(dtype=object) if raw.dtype != "category" else raw
-    codes, uniques = pd.factorize(cells, use_na_sentinel=True)
-    return codes, np.asarray(uniques, dtype=object)
+    if raw.dtype == "category":
+        codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+        return codes, np.asarray(uniques, dtype=object)
+    cells = raw.to_numpy(dtype=object)
+    addresses = np.asarray(_Addresses(cells))
+    head = addresses[:FEW_SAMPLE]
+    if len(np.unique(head)) * 4 >= len(head):  # many distinct cells: by value only
+        codes, uniques = pd.factorize(cells, use_na_sentinel=True)
+        return codes, np.asarray(uniques, dtype=object)
+    by_object, objects = pd.factorize(addresses)
+    one_cell = np.empty(len(objects), dtype=np.intp)
+    one_cell[by_object] = np.arange(len(cells))  # any cell of each object
+    codes, uniques = pd.factorize(cells[one_cell], use_na_sentinel=True)
+    return codes[by_object], np.asarray(uniques, dtype=object)
 
 
 def _codes(raw: pd.Series) -> tuple[np.ndarray, list]:
