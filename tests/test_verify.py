@@ -177,7 +177,29 @@ def test_an_input_outside_validation(saved, tmp_path):
     report = verify(path)
     assert cells(report, "input") == {f"Accounts!{ref}"}
     finding = next(f for f in report.findings if f.check == "input")
-    assert finding.expected == "a decimal from 0 to 1" and finding.found == "1.5"
+    # the rule in the words of the template's own message ("Enter a number from 0 to 1.")
+    assert finding.expected == "a number from 0 to 1" and finding.found == "1.5"
+
+
+@pytest.mark.parametrize(
+    ("name", "typed", "rule"),
+    [
+        # minutes per activity: "a number of 0 or more" (Excel's greaterThanOrEqual 0);
+        # -1 is outside it
+        ("TypeMinutes", "-1", "a number of 0 or more"),
+        # a date: Excel's "greaterThan 1", and serial 1 is 1900-01-01, so 1 itself (the
+        # limit) is outside it
+        ("ReportStart", "1", "a date after 1900-01-01"),
+        # block days: a whole number from 1 to 366; 367 is one beside the limit
+        ("BlockDays", "367", "a whole number from 1 to 366"),
+    ],
+)
+def test_an_input_rule_in_words(saved, tmp_path, name, typed, rule):
+    sheet, ref = _named_cell(saved["pl"], name)
+    ref = ref.split(":")[0]  # TypeMinutes: the first type's minutes
+    path = tamper(saved["pl"], tmp_path / "t.xlsx", sheet, set_value(ref, lambda v: typed))
+    finding = next(f for f in verify(path).findings if f.check == "input")
+    assert (finding.cell, finding.expected, finding.found) == (ref, rule, typed)
 
 
 def test_a_required_setting_left_blank(saved, tmp_path):

@@ -22,11 +22,13 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
 
 import numpy as np
 import pandas as pd
+from openpyxl.utils.datetime import from_excel
 
 from workbook_templates import excel_rules, metadata
 from workbook_templates.formula_text import (
@@ -460,13 +462,49 @@ _OPS = {  # on numbers and on arrays of numbers alike
 }
 
 
+# Excel's operator names in the words of the templates' own input messages
+# ("Enter a number of 0 or more.")
+_RULE_WORDS = {
+    "between": "from {a} to {b}",
+    "notBetween": "outside {a} to {b}",
+    "equal": "equal to {a}",
+    "notEqual": "other than {a}",
+    "greaterThan": "above {a}",
+    "lessThan": "below {a}",
+    "greaterThanOrEqual": "of {a} or more",
+    "lessThanOrEqual": "of {a} or less",
+}
+_DATE_WORDS = _RULE_WORDS | {
+    "equal": "on {a}",
+    "greaterThan": "after {a}",
+    "lessThan": "before {a}",
+    "greaterThanOrEqual": "on or after {a}",
+    "lessThanOrEqual": "on or before {a}",
+}
+_KINDS = {"whole": "whole number", "decimal": "number", "textLength": "text length"}
+
+
+def _limit_text(kind: str, formula: str | None) -> str | None:
+    """A validation limit as the rule reads: a date's serial number as its date (a name,
+    a formula or a serial below 1, which is no day, as written)."""
+    if kind != "date" or formula is None:
+        return formula
+    try:
+        day = from_excel(float(formula))
+    except (ValueError, OverflowError):
+        return formula
+    return day.date().isoformat() if isinstance(day, datetime) else formula
+
+
 def _rule_text(v) -> str:
+    """The rule of a data validation in words: "a number from 0 to 1", "a date after
+    1900-01-01" (Excel's date limit 1 is 1900-01-01), "one of TypeList"."""
     if v.type == "list":
         return f"one of {v.formula1}"
-    kind = "whole number" if v.type == "whole" else v.type
-    if v.operator == "between":
-        return f"a {kind} from {v.formula1} to {v.formula2}"
-    return f"a {kind} {v.operator} {v.formula1}"
+    a, b = (_limit_text(v.type, f) for f in (v.formula1, v.formula2))
+    operator = v.operator or "between"
+    words = (_DATE_WORDS if v.type == "date" else _RULE_WORDS).get(operator, operator + " {a}")
+    return f"a {_KINDS.get(v.type, v.type)} {words.format(a=a, b=b)}"
 
 
 def _inputs(book: WorkbookInfo, meta: metadata.Metadata) -> list[Finding]:
