@@ -16,6 +16,12 @@
 #   SEED=1126 TESTS_AT=main bash scripts/mutation.sh --sample 160 xlsales/deals.py
 #                                      # a larger sample with the same seed holds the
 #                                      # smaller one; TESTS_AT: the tests as at a commit
+#   bash scripts/mutation.sh --functions left_out,prospects xlsales/prospecting.py
+#                                      # every mutant of those functions only (a method:
+#                                      # Class.method; a class alone: all its methods), e.g.
+#                                      # those changed since the module's last full run; the
+#                                      # score is then over them (functions.txt in the run
+#                                      # folder), and --survivors keeps to them
 # Each module runs in bench/results/mutation/MODULE/ (a copy of the project): score.txt
 # there holds its score and survivors; cd there and run ../../../../.venv/bin/mutmut show
 # NAME for a survivor's diff.
@@ -65,6 +71,7 @@ sample=0
 if [[ "${1:-}" == "--survivors" ]]; then again=1; shift; fi
 if [[ "${1:-}" == "--resume" ]]; then again=2; shift; fi
 if [[ "${1:-}" == "--sample" ]]; then again=3; sample=$2; shift 2; fi
+if [[ "${1:-}" == "--functions" ]]; then again=4; functions=$2; shift 2; fi
 modules=("$@")
 ((${#modules[@]})) || modules=("${ORDER[@]}")
 here=$PWD
@@ -78,6 +85,8 @@ for module in "${modules[@]}"; do
   run="bench/results/mutation/${module//\//_}"
   if ((again == 3)) && [ ! -d "$run/mutants" ]; then
     fresh=1
+  elif ((again == 4)) && ! cmp -s "$module" "$run/$module"; then
+    fresh=1  # no run yet, or one of other code: its mutants would not be these
   elif ((again)); then
     fresh=0
     [ -d "$run/mutants" ] || { echo "no earlier run of $module in $run" >&2; exit 2; }
@@ -135,11 +144,42 @@ PY
     mapfile -t names < <(grep -v -E ": (killed|timeout)$" results.txt | sed -E "s/^ *(.*): .*$/\\1/" | grep -x -F -f sample.txt)
     ((${#names[@]})) || echo "$module: every mutant of the sample is caught"
   fi
-  if ((again == 1)); then  # the last run's survivors again (of the sample, if there is one)
+  if ((again == 4)); then
+    # every mutant of the named functions: mutmut names them MODULE.x_NAME__mutmut_N, a
+    # method MODULE.xǁClassǁNAME__mutmut_N
+    [ -d mutants ] || nice -n 19 "$here/.venv/bin/mutmut" run "generate-only" >mutmut.log 2>&1 || true
+    "$here/.venv/bin/mutmut" results --all true >results.txt
+    "$here/$py" - "$module" "$functions" <<'PY'
+import re, sys
+module, functions = sys.argv[1], sys.argv[2].split(",")
+dotted = module.removesuffix(".py").replace("/", ".")
+names = [line.strip().rsplit(": ", 1)[0] for line in open("results.txt") if ": " in line]
+chosen = []
+for f in functions:
+    cls, _, meth = f.rpartition(".")
+    if cls:
+        pattern = rf"xǁ{re.escape(cls)}ǁ{re.escape(meth)}"
+    elif f[:1].isupper():
+        pattern = rf"xǁ{re.escape(f)}ǁ\w+"
+    else:
+        pattern = rf"x_{re.escape(f)}"
+    mine = [n for n in names if re.fullmatch(rf"{re.escape(dotted)}\.{pattern}__mutmut_\d+", n)]
+    if not mine:
+        sys.exit(f"{module}: no mutants of {f} (mutmut makes none, or no such function)")
+    print(f"{f}: {len(mine)} mutants")
+    chosen += mine
+open("functions.txt", "w").write("\n".join(sorted(chosen)) + "\n")
+PY
+    mapfile -t names < <(grep -v -E ": (killed|timeout)$" results.txt | sed -E "s/^ *(.*): .*$/\\1/" | grep -x -F -f functions.txt)
+    ((${#names[@]})) || echo "$module: every mutant of $functions is caught"
+  fi
+  if ((again == 1)); then  # the last run's survivors again (of the sample or functions, if any)
     mapfile -t names < <("$here/.venv/bin/mutmut" results | sed -n -E "s/^ *(.*): (survived|no tests)$/\\1/p")
-    if [ -f sample.txt ]; then
-      mapfile -t names < <(printf '%s\n' "${names[@]}" | grep -x -F -f sample.txt)
-    fi
+    for only in sample.txt functions.txt; do
+      if [ -f "$only" ]; then
+        mapfile -t names < <(printf '%s\n' "${names[@]}" | grep -x -F -f "$only")
+      fi
+    done
     ((${#names[@]})) || echo "$module: no survivors"
   fi
   echo "== $module with ${selection[*]}"

@@ -21,6 +21,11 @@ sample = set(Path("sample.txt").read_text().split()) if Path("sample.txt").exist
 if sample is not None:
     out = "\n".join(line for line in out.splitlines() if line.strip().rsplit(": ", 1)[0] in sample)
     print(f"scored over a seeded sample of {len(sample)} mutants (sample.txt)")
+# a run of some functions (mutation.sh --functions) is scored over their mutants, all of them
+if Path("functions.txt").exists():
+    only = set(Path("functions.txt").read_text().split())
+    out = "\n".join(line for line in out.splitlines() if line.strip().rsplit(": ", 1)[0] in only)
+    print(f"scored over every mutant of the functions run: {len(only)} (functions.txt)")
 tally: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
 for line in out.splitlines():
     if ": " not in line:

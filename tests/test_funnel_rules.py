@@ -339,3 +339,36 @@ def test_rates_whose_product_underflows_are_refused_not_divided_by_zero():
         with pytest.raises(InputError, match="beyond what a plan can hold"):
             funnel.required_volumes(200, rates)
     assert funnel.required_volumes_table([0], [1e-300, 1e-300]).tolist() == [[0, 0, 0]]
+
+
+# --- stop 13: stage_gap, new since the full run (docs/mutation.md, "Changed modules
+# re-scored (stop 13)") ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        ((-1, 5), "actual=-1 must be 0 or more"),
+        ((5, -1), "required=-1 must be 0 or more"),
+        ((5, 5, -1), "went_on=-1 must be 0 or more"),
+        (
+            (10, 8, 11),
+            "went_on=11 is more than actual=10: of the deals that entered a stage, no more "
+            "can go on (a rate above 100 %)",
+        ),
+    ],
+)
+def test_stage_gap_names_each_count_and_its_rule(args, message):
+    with pytest.raises(InputError) as info:
+        funnel.stage_gap(*args)
+    assert str(info.value) == message
+
+
+def test_stage_gap_on_its_limits():
+    # 0 is the smallest count (beside it, -1, is refused above): nothing entered, nothing
+    # required: variance 0 - 0 = 0, on course (0 >= 0), no ratio (nothing required), no
+    # rate (nothing entered)
+    assert funnel.stage_gap(0, 0, 0) == (0.0, True, None, None)
+    # all 10 entries went on (went_on = actual, the limit; 11 is refused above):
+    # rate 10 / 10 = 1.0; variance 10 - 8 = 2; ratio 10 / 8 = 1.25
+    assert funnel.stage_gap(10, 8, 10) == (2.0, True, 1.25, 1.0)

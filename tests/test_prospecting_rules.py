@@ -276,3 +276,112 @@ def test_a_prospect_more_than_a_block_before_the_start_is_in_no_block():
     rows = log((JAN1, "Ann", "call", "Acme", 100.0, 0.0, None))
     got = p.prospects(rows, MAY1, D(2026, 2, 10))
     assert (got.loc[0, "block"], got.loc[0, "payoff_ends"]) == (0, None)
+
+
+# --- stop 13: the functions changed since the full run (prospects, payoff_blocks) -------
+# scripts/mutation.sh --functions left_out,prospects,payoff_blocks (docs/mutation.md,
+# "Changed modules re-scored (stop 13)")
+
+
+def test_a_win_before_the_first_touch_names_the_first_prospect_in_log_order():
+    # Zed appears first in the log (5 Jan), Abe second (10 Jan). Each has a win dated one
+    # day before its first activity (beside the limit): Abe's on 9 Jan (row 2), Zed's on
+    # 4 Jan (row 3). The first prospect in log order is Zed, though Abe's bad row comes
+    # first: Zed's win is named.
+    rows = log(
+        (D(2026, 1, 5), "Ann", "call", "Zed", 0.0, 0.0, None),
+        (D(2026, 1, 10), "Ann", "call", "Abe", 0.0, 100.0, D(2026, 1, 9)),
+        (D(2026, 1, 12), "Ann", "call", "Zed", 0.0, 50.0, D(2026, 1, 4)),
+    )
+    with pytest.raises(InputError) as info:
+        p.prospects(rows, MAY1, JAN1)
+    assert str(info.value) == (
+        "won_date=2026-01-04 of prospect 'Zed' is before its first activity (2026-01-05): "
+        "a win cannot come before the first touch"
+    )
+    # on the limit: Zed's win dated on its first activity day (5 Jan) is no error, and
+    # Abe's (9 Jan, one day before its 10 Jan) is then the one named
+    on_limit = rows.copy()
+    on_limit.loc[2, "won_date"] = D(2026, 1, 5)
+    with pytest.raises(InputError, match=r"^won_date=2026-01-09 of prospect 'Abe' "):
+        p.prospects(on_limit, MAY1, JAN1)
+    # Abe's on its first day (10 Jan) too: both wins on their limit, no error
+    on_limit.loc[1, "won_date"] = D(2026, 1, 10)
+    assert p.prospects(on_limit, MAY1, JAN1)["wins_payoff"].tolist() == [1, 1]
+
+
+def test_a_prospect_first_touched_inside_a_block_pays_off_to_its_block_end_plus_90():
+    # start 1 Jan, 30-day blocks: Acme's first activity 11 Jan is day 10 of block 1
+    # (10 // 30 + 1 = 1). Its payoff ends at block 1's end + 90 days:
+    # 1 Jan + (1 x 30 + 89) days = 1 Jan + 119 days = 30 Apr (Jan 30, Feb 28, Mar 31,
+    # Apr 30 days after 1 Jan: 30 + 28 + 31 + 30 = 119) -- not the first activity + 30 + 89.
+    # Pipeline 300 on 30 Apr (the last day of the payoff) counts, 200 on 1 May does not.
+    rows = log(
+        (D(2026, 1, 11), "Ann", "call", "Acme", 0.0, 0.0, None),
+        (D(2026, 4, 30), "Ann", "call", "Acme", 300.0, 0.0, None),
+        (D(2026, 5, 1), "Ann", "call", "Acme", 200.0, 0.0, None),
+    )
+    got = p.prospects(rows, D(2026, 5, 31), JAN1)
+    assert (got.loc[0, "block"], got.loc[0, "payoff_ends"]) == (1, D(2026, 4, 30))
+    assert got.loc[0, "pipeline_payoff"] == 300.0
+    # block 1's own row in payoff_blocks: the same 300
+    blocks = p.payoff_blocks(rows, JAN1, D(2026, 5, 31))
+    assert blocks.loc[0, "pipeline"] == 300.0
+
+
+def test_time_lost_is_0_for_a_prospect_that_is_not_poor_and_the_counts_are_whole():
+    # window of 5 Jan: 5 Jan-4 Apr. Acme: a call on 5 Jan and pipeline 700 on 4 Apr (its
+    # last day): not poor, time lost 0 (2 calls = 20 minutes spent). Brix: 2 calls (5 Jan,
+    # 5 Apr, the day after its window, with pipeline 700): poor, 20 minutes lost.
+    rows = log(
+        (D(2026, 1, 5), "Ann", "call", "Acme", 0.0, 0.0, None),
+        (D(2026, 4, 4), "Ann", "call", "Acme", 700.0, 0.0, None),
+        (D(2026, 1, 5), "Ann", "call", "Brix", 0.0, 0.0, None),
+        (D(2026, 4, 5), "Ann", "call", "Brix", 700.0, 0.0, None),
+    )
+    got = p.prospects(rows, MAY1, JAN1)
+    assert got["minutes"].tolist() == [20.0, 20.0]
+    assert got["poor"].tolist() == [False, True]
+    assert got["time_lost"].tolist() == [0.0, 20.0]
+    # counts are whole numbers (int64), amounts and minutes floats
+    assert got.dtypes[["activities", "block", "wins_payoff"]].tolist() == ["int64"] * 3
+    assert got.dtypes[["minutes", "time_lost", "pipeline_in_window"]].tolist() == ["float64"] * 3
+
+
+def test_a_prospect_before_the_start_has_no_payoff_though_it_won_in_its_window():
+    # start 10 Jan. Acme's first activity 5 Jan is before it: block 0, so none of its
+    # figures go to a block: pipeline, won and wins in payoff all 0, though it won 400 on
+    # 6 Jan, inside its own window (won_in_window 400). Brix, first on 10 Jan (the start
+    # day: block 1, on the limit), won 300 on 20 Jan: in its payoff.
+    rows = log(
+        (D(2026, 1, 5), "Ann", "call", "Acme", 100.0, 400.0, D(2026, 1, 6)),
+        (D(2026, 1, 10), "Ann", "call", "Brix", 0.0, 300.0, D(2026, 1, 20)),
+    )
+    got = p.prospects(rows, MAY1, D(2026, 1, 10))
+    assert got["block"].tolist() == [0, 1]
+    assert got["won_in_window"].tolist() == [400.0, 300.0]
+    assert got["pipeline_payoff"].tolist() == [0.0, 0.0]
+    assert got["won_payoff"].tolist() == [0.0, 300.0]
+    assert got["wins_payoff"].tolist() == [0, 1]
+    assert got["wins_payoff"].dtype == "int64"
+
+
+def test_payoff_blocks_count_an_activity_on_the_start_day_and_empty_blocks_as_0():
+    # start 10 Jan, 10-day blocks, 5-day payoff, as of 3 Feb: 24 // 10 + 1 = 3 blocks
+    # (10-19 Jan, 20-29 Jan, 30 Jan-8 Feb). An activity on 9 Jan (the day before the
+    # start: in no block) and one on 10 Jan (the start day: block 1). Acme (first 10 Jan,
+    # block 1, payoff to 10 Jan + 10 + 5 - 1 = 24 Jan): pipeline 100 and a win of 50 on
+    # 15 Jan. Blocks 2 and 3 hold no prospect: 0 prospects, pipeline, wins and revenue.
+    rows = log(
+        (D(2026, 1, 9), "Ann", "call", "Brix", 0.0, 0.0, None),
+        (D(2026, 1, 10), "Ann", "call", "Acme", 100.0, 50.0, D(2026, 1, 15)),
+    )
+    blocks = p.payoff_blocks(rows, D(2026, 1, 10), D(2026, 2, 3), 10, 5)
+    assert blocks["activities"].tolist() == [1, 0, 0]
+    assert blocks["prospects"].tolist() == [1, 0, 0]
+    assert blocks["pipeline"].tolist() == [100.0, 0.0, 0.0]
+    assert blocks["wins"].tolist() == [1, 0, 0]
+    assert blocks["revenue"].tolist() == [50.0, 0.0, 0.0]
+    counts = blocks.dtypes[["block", "activities", "prospects", "wins"]].tolist()
+    assert counts == ["int64"] * 4
+    assert blocks.dtypes[["pipeline", "revenue"]].tolist() == ["float64"] * 2
