@@ -275,3 +275,29 @@ def test_capacity_and_verdict_take_the_plan_already_computed():
     assert capacity(m, {"Ann": 100}, plan).iloc[0]["not_fitting"] == ["Brix"]
     assert accounts.plan_verdict(m, {"Ann": 100}, plan) == "NO GO"
     assert accounts.plan_verdict(m, {"Ann": 100}, plan.assign(fits="yes")) == "GO"
+
+
+# --- stop 13: _owner_numbers and capacity, changed since the full run (docs/mutation.md,
+# "Changed modules re-scored (stop 13)") -------------------------------------------------
+
+
+def test_an_owner_text_ending_in_a_nul_character_is_not_that_owner():
+    # owners: 1 Ann; 2 = unlisted. "Ann " ends in a space, which is trimmed (as TRIM does):
+    # Ann, 1. "Ann\x00" ends in a NUL character, which is not a space: not Ann, 2 (numpy's
+    # fixed-width strings would drop a trailing NUL and make it Ann)
+    m = pd.DataFrame({"owner": ["Ann ", "Ann\x00"]})
+    assert accounts._owner_numbers(m, ["Ann"]).tolist() == [1, 2]
+
+
+def test_capacity_reads_the_plan_given():
+    # Ann has 100 hours: Acme (60 h) fits, Brix (50 h) takes her to 110 and does not.
+    # Given a plan in which every account fits, capacity reads that plan (it is not
+    # computed again): 2 fitting, none not fitting; the hours are the matrix's either way
+    m = pd.DataFrame(
+        {"account": ["Acme", "Brix"], "owner": ["Ann", "Ann"], "decision": ["GO", "GO"],
+         "effort_hours": [60.0, 50.0], "profit_per_hour": [50.0, 20.0]}
+    )  # fmt: skip
+    plan = capacity_plan(m, {"Ann": 100})
+    assert capacity(m, {"Ann": 100}).iloc[0][["fitting", "not_fitting"]].tolist() == [1, ["Brix"]]
+    got = capacity(m, {"Ann": 100}, plan.assign(fits="yes")).iloc[0]
+    assert got[["fitting", "not_fitting", "hours_needed"]].tolist() == [2, [], 110.0]

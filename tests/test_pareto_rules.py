@@ -180,3 +180,22 @@ def test_swiss_limit_values_sit_at_the_published_points():
 def test_two_equal_values_are_all_equal():
     # more than one item, all equal: all_equal (one item alone is not "all equal")
     assert pareto.computed_abc([4, 4]).all_equal is True
+
+
+# --- stop 13: _values, changed since the full run (a shortcut when nothing is negative;
+# docs/mutation.md, "Changed modules re-scored (stop 13)") -------------------------------
+
+
+def test_a_value_of_0_or_a_fraction_is_not_negative():
+    # 40, 0 (on the limit: 0 is not negative), 0.5 and 60: no negative value
+    assert pareto.abc_summary([40, 0, 0.5, 60], negatives="last").negatives == 0
+    # -10 added (beside the limit): 1 negative, not 2 or 3 (0 and 0.5 are not counted)
+    assert pareto.abc_summary([40, 0, 0.5, -10, 60], negatives="last").negatives == 1
+    # refused by default: the first negative is named (values[3], not the 0 at values[1]
+    # or the 0.5 at values[2]), with the count of 1
+    with pytest.raises(InputError) as info:
+        pareto.abc_summary([40, 0, 0.5, -10, 60])
+    assert str(info.value) == (
+        "values[3]=-10 is negative: refused (negatives='last' ranks loss-making items "
+        "last in C instead; 1 negative value(s))"
+    )

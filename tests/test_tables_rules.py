@@ -255,3 +255,18 @@ def test_date_refusals_in_words():
     # day-first by its dots: 31.02.2026 has no such day
     with refused("d.csv row 2, column day: '31.02.2026' is not a date (no such day)"):
         tables.dates(pd.Series(["31.02.2026"]), POINT, "d.csv", "day")
+
+
+# --- stop 13: sheet_names and read_table name their reader (61e4714; docs/mutation.md,
+# "Changed modules re-scored (stop 13)") -------------------------------------------------
+
+
+def test_excel_files_are_read_by_openpyxl_whatever_reader_pandas_would_choose(book):
+    # the same cells must read the same way on every machine: pandas' own choice of .xlsx
+    # reader is an option ("auto": openpyxl here, another where that one is installed).
+    # Set to calamine (not installed here), the sheets and cells are still read, by
+    # openpyxl: the same two sheets and deal ids as test_read_excel_sheet_and_header_row
+    with pd.option_context("io.excel.xlsx.reader", "calamine"):
+        assert tables.sheet_names(book) == ["Deals", "Notes"]
+        frame = tables.read_table(book, sheet="Deals", header_row=2)
+    assert frame["deal_id"].tolist() == ["D1", "D2"]
