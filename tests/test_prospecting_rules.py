@@ -385,3 +385,21 @@ def test_payoff_blocks_count_an_activity_on_the_start_day_and_empty_blocks_as_0(
     counts = blocks.dtypes[["block", "activities", "prospects", "wins"]].tolist()
     assert counts == ["int64"] * 4
     assert blocks.dtypes[["pipeline", "revenue"]].tolist() == ["float64"] * 2
+
+
+def test_a_row_worth_0_is_no_win_though_it_has_a_won_date():
+    # only a won value above 0 is a win. Acme: a call on 5 Jan with won value 0 and a won
+    # date of 20 Jan (inside its window and block 1's payoff): no win, no won value; Brix:
+    # won value 1 on 20 Jan (just above 0): a win of 1. As of 31 Jan, a row worth 0 dated
+    # 3 Feb is not a win left out either, while one worth 1 dated 3 Feb is
+    rows = log(
+        (D(2026, 1, 5), "Ann", "call", "Acme", 0.0, 0.0, D(2026, 1, 20)),
+        (D(2026, 1, 5), "Ann", "call", "Brix", 0.0, 1.0, D(2026, 1, 20)),
+    )
+    got = p.prospects(rows, D(2026, 1, 31), JAN1)
+    assert got["wins_payoff"].tolist() == [0, 1]
+    assert got["won_in_window"].tolist() == [0.0, 1.0]
+    later = rows.assign(won_date=[D(2026, 2, 3)] * 2)
+    assert p.left_out(later, D(2026, 1, 31)) == {
+        "activities_after": 0, "wins_after": 1, "won_after": 1.0
+    }

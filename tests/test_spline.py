@@ -209,3 +209,19 @@ def test_hyman_values_solved_around_the_points_are_the_whole_system_s(n, monkeyp
     # the comparison can fail: three rows each side are too few
     monkeypatch.setattr(_spline, "WINDOW", 3)
     assert not np.array_equal(_spline.hyman_values(x, y, grid), whole)
+
+
+def test_hyman_values_solved_around_points_inside_the_first_interval():
+    # Any caller of hyman_values, not only the ABC grid (whose first point is the first
+    # knot itself, where every cubic gives y[0] whatever its slope): 1,001 knots and two
+    # points, 0.0005 (inside the first interval) and 0.5. The knots they need are 0, 2,
+    # 500 and 502; their windows hold 41 + 43 + 81 + 81 = 246 < 1,001 rows, so the system
+    # is solved as two runs, rows 0-42 and 460-542, the first of them from row 0 (FMM's
+    # end condition). The values must be the whole filtered spline's, to the last bit.
+    n = 1000
+    x = np.arange(n + 1, dtype=float) / n
+    y = _big_curve(n, 7)
+    u = np.array([0.0005, 0.5])
+    want = _spline.evaluate(_spline.hyman(_spline.fmm(x, y)), u)
+    assert np.array_equal(_spline.hyman_values(x, y, u), want)
+    assert np.array_equal(_spline.hyman_values(_spline.EvenKnots(n), y, u), want)
