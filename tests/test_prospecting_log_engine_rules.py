@@ -246,6 +246,23 @@ def test_the_payoff_window_holds_its_last_day_not_the_day_after(books):
     assert [hal[k] for k in ("pipeline in payoff", "won in payoff", "wins in payoff")] == [0, 0, 0]
 
 
+def test_an_activity_before_the_report_start_is_counted_before_not_in_a_block(books):
+    # found by scripts/mutation_formulas.py (seed 2711): the check's "+ ActivitiesBefore"
+    # as "- ActivitiesBefore" survived, as no log whose checks were read had an activity
+    # before the report start. Zed's call (20 Dec) is the one before 1 Jan; the blocks
+    # (1 Jan + 30 days each) hold the other 14 rows: block 1 Acme 5 and 6 Jan, Brix 8,
+    # Edge and Late 2, Gil 10, Hal 12, Kim 26 Jan = 8; block 2 Fin 2 Feb = 1; block 3
+    # none; block 4 Edge 1 Apr, Late 2 Apr, Gil 30 Apr = 3; block 5 Fin and Hal 1 May = 2
+    log = books["log"]
+    assert [b["activities"] for b in table(log, "Blocks")] == [8, 1, 0, 3, 2]
+    facts = summary(log)
+    assert facts["Activities before the report start"] == 1
+    assert facts["Activities up to the as-of date"] == 15
+    # 8 + 1 + 0 + 3 + 2 + 1 before - 15 = 0: every activity is in a block or before
+    what = "Activities in blocks + before the report start minus activities up to the as-of date"
+    assert checks(log)[what] == 0
+
+
 def test_the_last_30_days_start_29_days_before_the_as_of_date(books):
     log = books["log"]
     facts = summary(log)
