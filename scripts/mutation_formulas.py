@@ -236,6 +236,12 @@ def main() -> int:
     )
     p.add_argument("--timeout", type=float, default=900.0)
     p.add_argument(
+        "--draw-order",
+        action="store_true",
+        help="run the sample in the order drawn (not by offset); the result file is "
+        "rewritten after each mutant, so a stopped run keeps a random sample, its first k",
+    )
+    p.add_argument(
         "--new",
         action="store_true",
         help="leave out the mutants of the sample that an earlier run (a TEMPLATE*.json "
@@ -264,7 +270,9 @@ def main() -> int:
         rng, picked = random.Random(args.seed), {}
         while len(picked) < args.sample:
             picked.setdefault(rng.randrange(len(every)), None)
-        chosen = [every[j] for j in sorted(picked)]
+        # --draw-order: run them as drawn, so that a run stopped early has run a random
+        # sample (its first k), not the k lowest offsets of the builder
+        chosen = [every[j] for j in (picked if args.draw_order else sorted(picked))]
     if args.new:  # leave out the mutants an earlier run of this template already judged
         done = set()
         for earlier in RUN.glob(f"{args.template}*.json"):
@@ -302,6 +310,10 @@ def main() -> int:
             f"{i:3}/{len(chosen)} line {m['line']:4} {m['kind']:<34} {status:<9} {secs:5.0f} s",
             flush=True,
         )
+        if args.draw_order:  # the first i drawn, kept should the run be stopped
+            RUN.mkdir(parents=True, exist_ok=True)
+            partial = {"template": args.template, "seed": args.seed, "results": results}
+            (RUN / f"{name}.partial.json").write_text(json.dumps(partial, indent=1))
     target.write_text(source)
     killed = sum(r["status"] in ("killed", "timeout") for r in results)
     summary = {
