@@ -6,6 +6,8 @@ value), both are run and must agree with the hand-worked figures.
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -89,3 +91,53 @@ def test_history_read_the_same_by_either_path(tmp_path, monkeypatch, padded, hea
     assert found.deals["owner"].tolist()[:2] == ["Anna", "Ben"]
     # won on 2026-01-11, 10 days after 2026-01-01: every Lead step is 10 days
     assert deals.stage_durations(found)["median_days"].tolist() == [10.0]
+
+
+# P lost at Qualified, Q open at Lead, R won, S open at Qualified, T lost at Lead
+FIVE = pd.DataFrame(
+    [
+        ("P", "Lead", "2026-01-01", "lost"),
+        ("P", "Qualified", "2026-01-05", "lost"),
+        ("Q", "Lead", "2026-01-02", "open"),
+        ("R", "Lead", "2026-01-03", "won"),
+        ("R", "Qualified", "2026-01-06", "won"),
+        ("R", "Won", "2026-01-20", "won"),
+        ("S", "Lead", "2026-01-04", "open"),
+        ("S", "Qualified", "2026-01-08", "open"),
+        ("T", "Lead", "2026-01-05", "lost"),
+    ],
+    columns=["deal_id", "stage", "entered_at", "status"],
+)
+
+
+@pytest.mark.parametrize(
+    "part",
+    # labels 2..4: a range (start 2), and the same labels as a list
+    [lambda t: t.iloc[2:], lambda t: t.iloc[2:].set_axis(pd.Index([2, 3, 4], dtype="int64"))],
+    ids=["range", "list"],
+)
+def test_a_part_of_the_deals_by_position(part):
+    found = deals.read_deals(FIVE, "Lead,Qualified,Won")
+    table = part(found.deals)  # R, S, T: labels 2, 3, 4
+    history = found.history[found.history["deal_id"].isin(["R", "S", "T"])]
+    # history rows: R Lead, R Qualified, R Won, S Lead, S Qualified, T Lead
+    assert deals._deal_rows(table, history).tolist() == [0, 0, 0, 1, 1, 2]
+    rates = deals.conversion(dataclasses.replace(found, deals=table, history=history))
+    # entered: Lead 3 (R, S, T), Qualified 2 (R, S), Won 1 (R); went on 2 and 1;
+    # open: S at Qualified (T is lost at Lead)
+    assert rates["entered"].tolist() == [3, 2, 1]
+    assert rates["went_on"].tolist() == [2, 1, None]
+    assert rates["open_here"].tolist() == [0, 1, 0]
+
+
+def test_stage_days_quartiles_worked_out_together():
+    # Lead -> Won after 2, 4, 10 and 20 days (all entered Lead on 2026-01-01).
+    # linear quantiles of [2, 4, 10, 20], position (4 - 1) * q:
+    #   p25: 0.75 -> 2 + 0.75 * (4 - 2) = 3.5;  median: 1.5 -> 4 + 0.5 * (10 - 4) = 7
+    #   p75: 2.25 -> 10 + 0.25 * (20 - 10) = 12.5
+    rows = []
+    for deal, won in zip("abcd", ["2026-01-03", "2026-01-05", "2026-01-11", "2026-01-21"]):
+        rows += [(deal, "Lead", "2026-01-01", "won"), (deal, "Won", won, "won")]
+    history = pd.DataFrame(rows, columns=["deal_id", "stage", "entered_at", "status"])
+    d = deals.stage_durations(deals.read_deals(history, "Lead,Won")).iloc[0]
+    assert (d["deals"], d["p25_days"], d["median_days"], d["p75_days"]) == (4, 3.5, 7.0, 12.5)

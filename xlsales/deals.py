@@ -99,6 +99,11 @@ def _bad(source: str, mask: np.ndarray, column: str, values: pd.Series, rule: st
     return DataError(f"{source} row {i + 2}, column {column}: {values.iloc[i]!r} {rule}")
 
 
+def _objects(values: np.ndarray) -> pd.Series:
+    """A column of Python objects on an array made for it (pandas would copy it)."""
+    return pd.Series(values, dtype=object, copy=False)
+
+
 class _Text(NamedTuple):
     """A column as stripped text: per row a code into ``names``, its distinct texts
     ('' for a blank cell)."""
@@ -107,7 +112,7 @@ class _Text(NamedTuple):
     names: np.ndarray  # object
 
     def cells(self) -> pd.Series:
-        return pd.Series(self.names[self.codes], dtype=object)
+        return _objects(self.names[self.codes])
 
 
 def _text(raw: pd.Series | None, rows: int) -> _Text:
@@ -385,7 +390,7 @@ def _duplicates(cells: _Cells, repeated: np.ndarray, stage_names: list[str]) -> 
     return pd.DataFrame(
         {
             "row": repeated.astype(np.int64) + 2,
-            "deal_id": pd.Series(cells.deal.names[cells.deal.codes[repeated]], dtype=object),
+            "deal_id": _objects(cells.deal.names[cells.deal.codes[repeated]]),
             "stage_index": stage_index,
             "stage": [stage_names[i] for i in stage_index],
         }
@@ -462,9 +467,9 @@ def _from_history(
         {
             "deal_id": cells.deal.names,
             "furthest": furthest.astype(np.int64),
-            "status": pd.Series(STATUS_NAMES[status], dtype=object),
+            "status": _objects(STATUS_NAMES[status]),
             "amount": cells.amount[latest],
-            "owner": pd.Series(cells.owner.names[cells.owner.codes[latest]], dtype=object),
+            "owner": _objects(cells.owner.names[cells.owner.codes[latest]]),
             "created": np.minimum.reduceat(h_when, starts).view("datetime64[s]"),
             "last_change": np.maximum.reduceat(h_when, starts).view("datetime64[s]"),
             "closed": deal_closed.view("datetime64[s]"),
@@ -473,7 +478,7 @@ def _from_history(
     )
     history = pd.DataFrame(
         {
-            "deal_id": pd.Series(cells.deal.names[h_deal], dtype=object),
+            "deal_id": _objects(cells.deal.names[h_deal]),
             "deal": h_deal.astype(np.int64),
             "stage_index": h_stage,
             "entered_at": h_when.view("datetime64[s]"),
@@ -487,7 +492,7 @@ def _from_history(
         {
             "deal_id": cells.deal.cells(),
             "stage_index": stage_index,
-            "status": pd.Series(STATUS_NAMES[cells.status], dtype=object),
+            "status": _objects(STATUS_NAMES[cells.status]),
             "amount": cells.amount,
             "owner": cells.owner.cells(),
             "entered_at": entered,
@@ -522,9 +527,9 @@ def _from_snapshot(
         {
             "deal_id": deal_ids[first],
             "furthest": furthest[first],
-            "status": pd.Series(status[first], dtype=object),
+            "status": _objects(status[first]),
             "amount": cells.amount[first],
-            "owner": pd.Series(cells.owner.names[cells.owner.codes[first]], dtype=object),
+            "owner": _objects(cells.owner.names[cells.owner.codes[first]]),
             "created": created[first],
             "last_change": changed[first],
             "closed": closed[first].astype("datetime64[s]"),
@@ -632,7 +637,12 @@ def _deal_rows(table: pd.DataFrame, history: pd.DataFrame) -> np.ndarray:
     """The row of ``table`` of each history entry: by the integer key ``deal`` (the
     label of the deal's row, also in a part of the tables), else by deal_id."""
     if "deal" in history and table.index.is_unique:
-        rows = table.index.get_indexer(history["deal"].to_numpy())
+        keys, labels = history["deal"].to_numpy(), table.index
+        if isinstance(labels, pd.RangeIndex) and labels.step == 1:  # start, start + 1, ...
+            rows = keys - labels.start
+            if not len(rows) or (rows.min() >= 0 and rows.max() < len(labels)):
+                return rows
+        rows = labels.get_indexer(keys)
         if not (rows < 0).any():
             return rows
     row_of = pd.Series(np.arange(len(table)), index=table["deal_id"].to_numpy())
@@ -876,14 +886,18 @@ def _durations(deals: Deals, as_of: dt.date | None) -> pd.DataFrame:
     at = h["stage_index"].to_numpy()
     rows = []
     for i, stage in enumerate(deals.stages[:-1]):
-        d = pd.Series(days[at == i])
+        d = days[at == i]
+        # one partition for the three (whole days: the median is quantile 0.5 exactly)
+        p25, median, p75 = (
+            pd.Series(d).quantile([0.25, 0.5, 0.75]).tolist() if len(d) else [None] * 3
+        )
         rows.append(
             {
                 "stage": stage,
                 "deals": len(d),
-                "median_days": float(d.median()) if len(d) else None,
-                "p25_days": float(d.quantile(0.25)) if len(d) else None,
-                "p75_days": float(d.quantile(0.75)) if len(d) else None,
+                "median_days": median,
+                "p25_days": p25,
+                "p75_days": p75,
             }
         )
     return _keep_none(rows, ("median_days", "p25_days", "p75_days"))

@@ -325,7 +325,7 @@ def amounts(
         raise DataError(
             f"{_where(source, first, column)}: {str(raw.iloc[first])!r} {problems[codes[first]]}"
         )
-    return pd.Series(values[codes], dtype=float)
+    return pd.Series(values[codes], dtype=float, copy=False)
 
 
 _ISO = re.compile(
@@ -431,4 +431,4 @@ def dates(
         + [np.datetime64("NaT", "s")],
         dtype="datetime64[s]",
     )
-    return pd.Series(stamps[codes], dtype="datetime64[s]")
+    return pd.Series(stamps[codes], dtype="datetime64[s]", copy=False)
