@@ -47,7 +47,7 @@ declare -A TESTS=(
   [xlsales/funnel.py]="tests/test_funnel.py tests/test_funnel_rules.py"
   [xlsales/_spline.py]="tests/test_spline.py tests/test_spline_rules.py tests/test_spline_reference.py tests/test_pareto.py"
   [xlsales/records.py]="tests/test_records_cells.py tests/test_records_rules.py tests/test_prospecting.py tests/test_accounts.py"
-  [xlsales/tables.py]="tests/test_tables.py tests/test_tables_rules.py"
+  [xlsales/tables.py]="tests/test_tables.py tests/test_tables_rules.py tests/test_read_paths.py"
   [xlsales/exports.py]="tests/test_exports.py tests/test_exports_rules.py"
   [xlsales/_validate.py]="tests/test_validate_rules.py tests/test_funnel.py tests/test_funnel_rules.py tests/test_pareto.py tests/test_deals.py tests/test_deals_rules.py"
 )

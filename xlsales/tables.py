@@ -206,9 +206,6 @@ def factorize(raw: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     appearance, are the same either way: cells that are one object are equal, and
     objects keep the order of their first cells.
     """
-    if raw.dtype == "category":
-        codes, uniques = pd.factorize(raw, use_na_sentinel=True)
-        return codes, np.asarray(uniques, dtype=object)
     cells = raw.to_numpy(dtype=object)
     addresses = np.asarray(_Addresses(cells))
     head = addresses[:FEW_SAMPLE]
