@@ -262,14 +262,19 @@ def test_owner_numbers_each_owner_text_looked_up_as_excel_match_does():
     assert accounts._owner_numbers(m.iloc[:0], owners).tolist() == []
 
 
+def ann_acme_brix():
+    """Ann's two GO accounts: Acme 60 h at 50 an hour, Brix 50 h at 20 an hour."""
+    return pd.DataFrame(
+        {"account": ["Acme", "Brix"], "owner": ["Ann", "Ann"], "decision": ["GO", "GO"],
+         "effort_hours": [60.0, 50.0], "profit_per_hour": [50.0, 20.0]}
+    )  # fmt: skip
+
+
 def test_capacity_and_verdict_take_the_plan_already_computed():
     # Ann has 100 hours: Acme (60 h) fits, Brix (50 h) takes her to 110 and does not;
     # given the same plan both answer as without it; given a plan where every account
     # fits, the verdict is read from that plan (it is not computed again)
-    m = pd.DataFrame(
-        {"account": ["Acme", "Brix"], "owner": ["Ann", "Ann"], "decision": ["GO", "GO"],
-         "effort_hours": [60.0, 50.0], "profit_per_hour": [50.0, 20.0]}
-    )  # fmt: skip
+    m = ann_acme_brix()
     plan = capacity_plan(m, {"Ann": 100})
     pd.testing.assert_frame_equal(capacity(m, {"Ann": 100}, plan), capacity(m, {"Ann": 100}))
     assert capacity(m, {"Ann": 100}, plan).iloc[0]["not_fitting"] == ["Brix"]
@@ -293,10 +298,7 @@ def test_capacity_reads_the_plan_given():
     # Ann has 100 hours: Acme (60 h) fits, Brix (50 h) takes her to 110 and does not.
     # Given a plan in which every account fits, capacity reads that plan (it is not
     # computed again): 2 fitting, none not fitting; the hours are the matrix's either way
-    m = pd.DataFrame(
-        {"account": ["Acme", "Brix"], "owner": ["Ann", "Ann"], "decision": ["GO", "GO"],
-         "effort_hours": [60.0, 50.0], "profit_per_hour": [50.0, 20.0]}
-    )  # fmt: skip
+    m = ann_acme_brix()
     plan = capacity_plan(m, {"Ann": 100})
     assert capacity(m, {"Ann": 100}).iloc[0][["fitting", "not_fitting"]].tolist() == [1, ["Brix"]]
     got = capacity(m, {"Ann": 100}, plan.assign(fits="yes")).iloc[0]

@@ -184,15 +184,22 @@ def test_prospects_keep_log_order_on_a_tie_and_skip_those_only_after_the_as_of_d
     assert p.prospects(rows, MAY1, JAN1)["prospect"].tolist() == ["Zed", "Abe"]
 
 
-def test_pipeline_on_the_last_day_of_the_window_saves_the_prospect():
-    # window of 5 Jan = 5 Jan-4 Apr (5 Jan + 89). Acme: pipeline on 4 Apr (the last day):
-    # not poor. Brix (window 5 Jan-4 Apr too): pipeline on 5 Apr, one day after: poor
-    rows = log(
+def window_edge_rows():
+    """Windows of 5 Jan: 5 Jan-4 Apr (5 Jan + 89). Acme: a call on 5 Jan, pipeline 700 on
+    4 Apr (the window's last day); Brix: a call on 5 Jan, pipeline 700 on 5 Apr (the day
+    after)."""
+    return log(
         (D(2026, 1, 5), "Ann", "call", "Acme", 0.0, 0.0, None),
         (D(2026, 4, 4), "Ann", "call", "Acme", 700.0, 0.0, None),
         (D(2026, 1, 5), "Ann", "call", "Brix", 0.0, 0.0, None),
         (D(2026, 4, 5), "Ann", "call", "Brix", 700.0, 0.0, None),
     )
+
+
+def test_pipeline_on_the_last_day_of_the_window_saves_the_prospect():
+    # window of 5 Jan = 5 Jan-4 Apr (5 Jan + 89). Acme: pipeline on 4 Apr (the last day):
+    # not poor. Brix (window 5 Jan-4 Apr too): pipeline on 5 Apr, one day after: poor
+    rows = window_edge_rows()
     got = p.prospects(rows, MAY1, JAN1)
     assert got["pipeline_in_window"].tolist() == [700.0, 0.0]
     assert got["poor"].tolist() == [False, True]
@@ -333,12 +340,7 @@ def test_time_lost_is_0_for_a_prospect_that_is_not_poor_and_the_counts_are_whole
     # window of 5 Jan: 5 Jan-4 Apr. Acme: a call on 5 Jan and pipeline 700 on 4 Apr (its
     # last day): not poor, time lost 0 (2 calls = 20 minutes spent). Brix: 2 calls (5 Jan,
     # 5 Apr, the day after its window, with pipeline 700): poor, 20 minutes lost.
-    rows = log(
-        (D(2026, 1, 5), "Ann", "call", "Acme", 0.0, 0.0, None),
-        (D(2026, 4, 4), "Ann", "call", "Acme", 700.0, 0.0, None),
-        (D(2026, 1, 5), "Ann", "call", "Brix", 0.0, 0.0, None),
-        (D(2026, 4, 5), "Ann", "call", "Brix", 700.0, 0.0, None),
-    )
+    rows = window_edge_rows()
     got = p.prospects(rows, MAY1, JAN1)
     assert got["minutes"].tolist() == [20.0, 20.0]
     assert got["poor"].tolist() == [False, True]
