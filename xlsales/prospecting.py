@@ -80,7 +80,6 @@ def _frame(activities: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
     )
     out["counted"] = out["date"] <= end
     out["win"] = out["won"] > 0
-    out["win_counted"] = out["win"] & (out["won_date"] <= end)
     return out
 
 
@@ -369,7 +368,7 @@ def payoff_blocks(
     day = pd.Timedelta(days=1)
     dates = f.loc[f["counted"] & (f["date"] >= begin), "date"]
     which = ((dates - begin).dt.days // block_days).to_numpy(dtype=np.int64)
-    activities_in = np.bincount(which[which < count], minlength=count)
+    activities_in = np.bincount(which, minlength=count)  # counted dates lie in blocks 1..count
     mine = people[people["block"].between(1, count)].groupby("block")
     sums = mine[["pipeline_payoff", "wins_payoff", "won_payoff"]].sum().reindex(k, fill_value=0)
     payoff_ends = [(first + (block_days + payoff_days - 1) * day).date() for first in firsts]
