@@ -546,3 +546,24 @@ def test_what_if_volume_on_a_target_of_0_and_1_and_refused_below(edited):
     with pytest.raises(InputError) as info:
         pipeline.what_if(edited, target_wins=-1)
     assert str(info.value) == "target_wins=-1 must be 0 or more"
+
+
+def test_a_won_deal_without_a_row_for_the_win_entered_won_on_its_won_date():
+    # a: Lead 01-01, Proposal 01-05, won, closed_at 01-20, no Won row: it entered Won on
+    # 01-20 (its won date), not 01-05; cycle 01-01 -> 01-20 = 19 days; its last stage
+    # change stays its last history row, 01-05.
+    # b: the same with a Won row on 01-18 and no closed_at: entered Won 01-18, cycle 17.
+    history = pd.DataFrame(
+        {
+            "deal_id": ["a", "a", "b", "b", "b"],
+            "stage": ["Lead", "Proposal", "Lead", "Proposal", "Won"],
+            "entered_at": ["2026-01-01", "2026-01-05", "2026-01-01", "2026-01-05", "2026-01-18"],
+            "status": ["won"] * 5,
+            "closed_at": ["2026-01-20", "2026-01-20", "", "", ""],
+        }
+    )
+    deals = pipeline.review(history, ["Lead", "Proposal", "Won"]).deals.set_index("deal_id")
+    assert deals["stage"].tolist() == ["Won", "Won"]
+    assert deals["entered_stage"].dt.strftime("%m-%d").tolist() == ["01-20", "01-18"]
+    assert deals["last_change"].dt.strftime("%m-%d").tolist() == ["01-05", "01-18"]
+    assert deals["cycle_days"].tolist() == [19, 17]

@@ -135,7 +135,8 @@ def review(
         cycle_days       = won date - created                       (won deals)
 
     ``rate`` is :func:`xlsales.deals.conversion`'s step conversion. The won date is
-    ``closed_at`` where given, else the deal's last stage change. A deal is
+    ``closed_at`` where given, else the deal's last stage change; a won deal with no
+    history row for the last stage entered it on its won date. A deal is
     **reopened** when it entered a stage a second time on a later day. Rows left out:
     a row repeating a deal's stage (exported twice, or a stage entered again); each
     is counted by reason. A deal whose dates run against the stage order (a typing
@@ -220,7 +221,8 @@ def review(
     at_stage = history.set_index(["deal_id", "stage_index"])["entered_at"]
     key = pd.MultiIndex.from_arrays([table["deal_id"], table["furthest"]])
     table["entered_stage"] = at_stage.reindex(key).to_numpy()
-    table["entered_stage"] = table["entered_stage"].fillna(table["last_change"])
+    # a won deal with no row for the win entered the last stage on its won date
+    table["entered_stage"] = table["entered_stage"].fillna(table["won_date"])
     table["stages_entered"] = history.groupby("deal_id").size().reindex(table["deal_id"]).to_numpy()
     table["reopened"] = table["deal_id"].isin(reopened)
 
