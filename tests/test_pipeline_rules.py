@@ -92,11 +92,11 @@ def test_from_deals_stall_limits_typed_and_default(edited):
     s = edited.stages
     # days in Lead 5 6 10 14 (4 measured): 90th percentile rank 1 + 0.9 x 3 = 3.7:
     # 10 + 0.7 x (14 - 10) = 12.8; Proposal 10 20: rank 1.9: 10 + 0.9 x 10 = 19
-    assert s["measured"].tolist()[:2] == [4, 2] and pd.isna(s["measured"][2])  # the win: none
+    assert s["measured"].tolist() == [4, 2, None]  # the win: none (None, never NaN)
     assert s["p90_days"].tolist()[:2] == pytest.approx([12.8, 19]) and s["p90_days"][2] is None
     # Proposal's limit typed as 6 (" proposal ": case and spaces ignored)
     assert s["limit_days"].tolist()[:2] == pytest.approx([12.8, 6]) and s["limit_days"][2] is None
-    assert s["set_by"].tolist()[:2] == ["default", "user"] and pd.isna(s["set_by"][2])
+    assert s["set_by"].tolist() == ["default", "user", None]
     # another percentile: the median, Lead (6 + 10) / 2 = 8, Proposal 15
     median = pipeline.from_deals(deals_table(), STAGES, AS_OF, percentile=0.5).stages
     assert median["limit_days"].tolist()[:2] == [8, 15]
@@ -567,3 +567,21 @@ def test_a_won_deal_without_a_row_for_the_win_entered_won_on_its_won_date():
     assert deals["entered_stage"].dt.strftime("%m-%d").tolist() == ["01-20", "01-18"]
     assert deals["last_change"].dt.strftime("%m-%d").tolist() == ["01-05", "01-18"]
     assert deals["cycle_days"].tolist() == [19, 17]
+
+
+def test_review_gives_the_win_no_stall_figures_as_from_deals_does():
+    # a: Lead 01-01, Won 01-11 (10 days in Lead); b: Lead 01-01, open. Lead measured on 1
+    # deal, its 90th percentile is that deal's 10 days; the win has no stay, no limit:
+    # None in every such column, as from_deals gives (never NaN)
+    history = pd.DataFrame(
+        {
+            "deal_id": ["a", "a", "b"],
+            "stage": ["Lead", "Won", "Lead"],
+            "entered_at": ["2026-01-01", "2026-01-11", "2026-01-01"],
+            "status": ["won", "won", "open"],
+        }
+    )
+    s = pipeline.review(history, ["Lead", "Won"]).stages
+    assert s["measured"].tolist() == [1, None]
+    assert s["p90_days"].tolist() == [10, None] and s["limit_days"].tolist() == [10, None]
+    assert s["set_by"].tolist() == ["default", None]

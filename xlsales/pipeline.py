@@ -252,10 +252,13 @@ def review(
     stage_table = stage_table.merge(
         limits[["stage", "measured", "p90_days", "limit_days", "set_by"]], on="stage", how="left"
     )
-    for column in ("p90_days", "limit_days", "measured"):
+    for column in ("p90_days", "limit_days", "set_by"):  # the win has none: None, never NaN
         stage_table[column] = (
             stage_table[column].astype(object).where(stage_table[column].notna(), None)
         )
+    stage_table["measured"] = pd.Series(  # counts, as from_deals gives them
+        [None if pd.isna(m) else int(m) for m in stage_table["measured"]], dtype=object
+    )
 
     table["stage"] = [names[i] for i in table["furthest"]]
     table["stage_index"] = table["furthest"]
@@ -456,14 +459,17 @@ def from_deals(
             [_stat(table[f"to_won_{i}"], 0.5) for i in range(n - 1)] + [0.0], dtype=object
         ),
         to_won_deals=[int(table[f"to_won_{i}"].notna().sum()) for i in range(n - 1)] + [0],
-        measured=[int(days.notna().sum()) for days in days_in] + [None],
+        measured=pd.Series([int(days.notna().sum()) for days in days_in] + [None], dtype=object),
         p90_days=pd.Series(p90 + [None], dtype=object),
         limit_days=pd.Series([given.get(i, p90[i]) for i in range(n - 1)] + [None], dtype=object),
-        set_by=[
-            "user" if i in given else "default" if p90[i] is not None else "none"
-            for i in range(n - 1)
-        ]
-        + [None],
+        set_by=pd.Series(
+            [
+                "user" if i in given else "default" if p90[i] is not None else "none"
+                for i in range(n - 1)
+            ]
+            + [None],
+            dtype=object,
+        ),
     )
     table = deal_figures(table, stage_table, as_of)
     stage = np.array(names + [""], dtype=object)[np.where(known, index, n)]
