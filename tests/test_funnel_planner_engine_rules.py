@@ -102,6 +102,13 @@ def _one_stage():
     return wb
 
 
+def _typed_over():
+    # L's actual rate (4 / 4 = 100 %) typed over with 1.01: a number above 100 % on Plan
+    wb = fp.build(2, [0.5, 0.5], [3, 3], ["L", "M", "W"], DUE, actual=[4, 4, 1])
+    wb["Plan"][f"N{FIRST}"] = 1.01
+    return wb
+
+
 def workbooks() -> dict:
     """Every workbook of this file, built (and typed over) but not yet recalculated."""
     return {
@@ -122,6 +129,10 @@ def workbooks() -> dict:
         "rate_below": fp.build(2, [0.5], [3], ["lead", "won"], DUE, velocity=velocity(-1, 3)),
         # one-letter stage names, actuals on and beside the plan
         "letters": fp.build(2, [0.5, 0.5], [3, 3], ["L", "M", "W"], DUE, actual=[1, 4, 1]),
+        # the actual rate's 100 % limit: M holds as many as L (4, 4), then one more (4, 5)
+        "rise_limit": fp.build(2, [0.5, 0.5], [3, 3], ["L", "M", "W"], DUE, actual=[4, 4, 1]),
+        "rise_beside": fp.build(2, [0.5, 0.5], [3, 3], ["L", "M", "W"], DUE, actual=[4, 5, 1]),
+        "typed_over": _typed_over(),
         "rate_0": _rate_0(),
         "one_stage": _one_stage(),
     }  # fmt: skip
@@ -149,6 +160,22 @@ def checks(values) -> dict:
 def failing(values) -> list:
     ws = values["Checks"]
     return [ws[f"A{r}"].value for r in range(5, ws.max_row + 1) if ws[f"C{r}"].value is False]
+
+
+def rise_label(values) -> str:
+    ws = values["Checks"]
+    return next(
+        ws[f"A{r}"].value
+        for r in range(5, ws.max_row + 1)
+        if str(ws[f"A{r}"].value).startswith("Stage rows whose actuals rise")
+    )
+
+
+def rise_check(values) -> tuple:
+    """The value and the state of the Checks line that counts the rising stage rows."""
+    ws = values["Checks"]
+    r = next(r for r in range(5, ws.max_row + 1) if ws[f"A{r}"].value == rise_label(values))
+    return ws[f"B{r}"].value, ws[f"C{r}"].value
 
 
 def facts(values) -> dict:
@@ -331,11 +358,42 @@ def test_one_letter_stage_names_are_stages(books):
     # (on course, the limit of >=), W one below (behind)
     assert [row[9] for row in rows] == [-7, 0, -1]
     assert [row[10] for row in rows] == ["behind", "on course", "behind"]
-    # actual rate = next stage's actual / this one's: L 4 / 1 = 4 (an actual of exactly
-    # 1 is above 0), M 1 / 4 = 0.25, W the last stage
-    assert [row[13] for row in rows] == [4, 0.25, "last stage"]
+    # actual rate = next stage's actual / this one's, never above 100 %: L's 1 is above 0
+    # but M holds 4 > 1 (a flow: 4 / 1 would read 400 %), so L says so; M 1 / 4 = 0.25;
+    # W the last stage. Checks counts the 1 rising row, and passes (no rate above 100 %)
+    assert [row[13] for row in rows] == [fp.RISE, 0.25, "last stage"]
+    assert fp.RISE == "next stage holds more"
     assert [row[11] for row in rows] == [True, True, True]
+    assert rise_check(values) == (1, True)
     assert values["Checks"]["B3"].value == "OK"
+
+
+@pytest.mark.parametrize(
+    ("name", "rates", "rises"),
+    [
+        # on the limit: L 4, M 4: 4 / 4 = 1 (100 %, a number); M: W's 1 / 4 = 0.25
+        ("rise_limit", [1, 0.25, "last stage"], 0),
+        # beside it: L 4, M 5 = 4 + 1: 5 > 4, the text; M: 1 / 5 = 0.2; 1 row counted
+        ("rise_beside", [fp.RISE, 0.2, "last stage"], 1),
+    ],
+)
+def test_actual_rate_on_and_beside_100_percent(books, name, rates, rises):
+    values = books[name]
+    assert [row[13] for row in plan_rows(values, 3)] == rates
+    # a rise is shown and counted but fails nothing: the check passes while no actual
+    # rate is a number above 100 % (L's exactly 1 is not above)
+    assert rise_check(values) == (rises, True)
+    assert failing(values) == []
+    assert values["Checks"]["B3"].value == "OK"
+
+
+def test_an_actual_rate_above_100_percent_fails_the_rise_check(books):
+    # L's 100 % typed over with 1.01 (beside the limit of the pass rule ">1"): no row
+    # rises (4, 4, 1), but a number above 100 % stands on Plan: FALSE, CHECK FAILED
+    values = books["typed_over"]
+    assert rise_check(values) == (0, False)
+    assert failing(values) == [rise_label(values)]
+    assert values["Checks"]["B3"].value == "CHECK FAILED"
 
 
 def test_a_rate_of_0_breaks_the_rate_rule(books):

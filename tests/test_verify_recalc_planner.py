@@ -199,6 +199,8 @@ PLANNER_CHECKS = {
     "Rounded volumes never below the exact need": 0,
     "Tracked periods where went on plus open exceed entered": 0,  # nothing typed
     "Win rate within 0 to 100 %": 0,  # no won or lost deals
+    # no actual typed: a and b "no actuals", c and the empty slots "last stage"
+    fp.RISE_CHECK: 0,
 }
 
 
@@ -409,11 +411,55 @@ def test_actual_rate_on_and_beside_its_limits(saved, tmp_path, typed, want):
     assert expected_at(path, *plan_cell(month, 0, "actual rate")) == want
 
 
-def test_actual_rate_of_a_stage_holding_more_than_the_one_before_is_not_judged(saved, tmp_path):
-    # b 71 after a's 70: stage_conversion refuses a rise (above 100 %), so a's actual
-    # rate is left unjudged; b's (c's blank over 71 = 0) still is
+@pytest.mark.parametrize(("b", "want", "rises"), [(70, 1.0, 0), (71, fp.RISE, 1)])
+def test_actual_rate_and_the_rise_check_on_and_beside_100_percent(saved, tmp_path, b, want, rises):
+    # a 70, b 70: 70 / 70 = 1 (100 %, the limit, a number); b 71 = 70 + 1: stage_conversion
+    # refuses the rise (71 > 70) while 71, 70 the other way round pass: "next stage holds
+    # more", and the Checks line counts 1 row; it passes either way (no number above
+    # 100 %). b's own rate: c's blank (0) over b's actual = 0
     month = saved["month"]
-    path = _actual_typed(month, tmp_path, {0: 70, 1: 71})
+    path = _actual_typed(month, tmp_path, {0: 70, 1: b})
+    assert expected_at(path, *plan_cell(month, 0, "actual rate")) == want
+    assert expected_at(path, *plan_cell(month, 1, "actual rate")) == 0.0
+    assert expected_at(path, *_check(month, fp.RISE_CHECK)) == rises
+    assert expected_at(path, *_check(month, fp.RISE_CHECK, "C")) is True
+
+
+def test_a_fraction_beside_a_rise_is_not_judged(saved, tmp_path):
+    # a 70.5, b 71: stage_conversion refuses 70.5 (not a whole count) either way round,
+    # so a's actual rate and the count of rising rows are left to the input check
+    month = saved["month"]
+    path = _actual_typed(month, tmp_path, {0: 70.5, 1: 71})
     with pytest.raises(KeyError):
         expected_at(path, *plan_cell(month, 0, "actual rate"))
+    with pytest.raises(KeyError):
+        expected_at(path, *_check(month, fp.RISE_CHECK))
     assert expected_at(path, *plan_cell(month, 1, "actual rate")) == 0.0
+
+
+def test_rising_actuals_recalculated_by_libreoffice_agree(saved, tmp_path):
+    # a 70, b 71, c 80, recalculated by LibreOffice: b holds more than a (71 > 70) and c
+    # more than b (80 > 71): both say "next stage holds more", c is the last stage;
+    # Checks counts 2 rows, passes, and the master check stays OK. verify's recalculation
+    # (the core's refusal) agrees with every value LibreOffice saved: no finding
+    from workbook_templates import engine
+
+    month = saved["month"]
+    engine.convert([_actual_typed(month, tmp_path, {0: 70, 1: 71, 2: 80})], tmp_path / "calc")
+    path = tmp_path / "calc" / "typed.xlsx"
+    book = read(path)
+
+    def saved_value(sheet, ref):
+        return book.sheets[sheet].cells.value(split_cell(ref))
+
+    for slot, want in ((0, fp.RISE), (1, fp.RISE), (2, "last stage")):
+        cell = plan_cell(month, slot, "actual rate")
+        assert saved_value(*cell) == want
+        assert expected_at(path, *cell) == want
+    for column, want in (("B", 2), ("C", True)):
+        cell = _check(month, fp.RISE_CHECK, column)
+        assert saved_value(*cell) == want
+        assert expected_at(path, *cell) == want
+    assert saved_value("Checks", "B3") == "OK"
+    report = verify(path)
+    assert report.status == 0, [f.line() for f in report.findings]

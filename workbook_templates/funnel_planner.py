@@ -42,6 +42,8 @@ from xlsales.errors import InputError
 from xlsales.records import Provenance
 
 SPARE = 2
+RISE = "next stage holds more"  # Plan's actual rate where the next stage's actual is larger
+RISE_CHECK = "Stage rows whose actuals rise"  # the Checks line that counts them
 PERIODS = 12
 BLOCK = PERIODS + 3  # an Actuals block: stage row, header, 12 periods, a blank row
 ACTUALS = [
@@ -147,6 +149,13 @@ def build(
                 "={v}",
             ),
             (
+                f"{RISE_CHECK} (more deals entered the next stage than this one this period: "
+                f'a flow, not a step conversion; shown as "{RISE}"); passes while no actual '
+                "rate exceeds 100 %",
+                f'=COUNTIF(Plan!N{r0}:N{r1},"{RISE}")',
+                f'=COUNTIF(Plan!N{r0}:N{r1},">1")=0',
+            ),
+            (
                 "Tracked periods where went on plus open exceed entered (a rate above 100 %)",
                 f"=COUNTIF(Actuals!K{a0}:K{a1},FALSE)",
                 "={v}=0",
@@ -168,7 +177,10 @@ def build(
             "List the stages top first: each stage's rate to the next stage and its days; "
             "the last stage (the wins) has no rate.",
             "Read Plan for volumes and start dates; Schedule for the next periods.",
-            "For the steering review, enter this period's actual volumes on Inputs.",
+            "For the steering review, enter this period's actual volumes on Inputs. Plan's "
+            "actual rate is the next stage's actual over this one's, never above 100 %: where "
+            "the next stage holds more (deals from earlier periods moving on: a flow), it "
+            f'says "{RISE}" and Checks counts the row.',
             "Actuals: per stage and period, the deals that entered the stage against the planned "
             "volume, and of them the ones that went on and the ones still open (filled from the "
             "CRM file when the planner was made from one, else typed).",
@@ -184,7 +196,8 @@ def build(
             ),
             (
                 "Plan",
-                "Exact need and volume per stage in each rounding, start dates, plan vs actual.",
+                "Exact need and volume per stage in each rounding, start dates, plan vs actual, "
+                "actual rate (next stage's actual / this one's, never above 100 %).",
             ),
             ("Schedule", "Due date and stage start dates for the next periods."),
             (
@@ -451,7 +464,7 @@ def _plan(wb: Workbook, slots: int, stage_row: int) -> None:
             f"NOT(ISNUMBER({rate})),AND(ISNUMBER({rate}),{rate}>0,{rate}<=1)))",
             f"=IF(ISNUMBER({rate}),{rate}*{'1' if last_row else f'N(M{n})'},1)",
             f"=IF(AND(ISNUMBER({rate}),N({actual})>0),"
-            + ('"last stage"' if last_row else f"N(Inputs!$D${src + 1})/{actual}")
+            + ('"last stage"' if last_row else _actual_rate(f"Inputs!$D${src + 1}", actual))
             + f',IF(ISNUMBER({rate}),"no actuals","last stage"))',
         ]
         for c, formula in enumerate(cells, start=1):
@@ -496,6 +509,14 @@ def _plan(wb: Workbook, slots: int, stage_row: int) -> None:
         },
         title_rows=f"{HEADER_ROW}:{HEADER_ROW}",
     )
+
+
+def _actual_rate(following: str, actual: str) -> str:
+    """Plan's actual rate of a stage with a rate and an actual above 0: the next stage's
+    actual over this one's (:func:`xlsales.funnel.stage_conversion` of the two), never
+    above 100 %: where the next stage holds more, the ratio is a flow (deals that entered
+    this stage in earlier periods), not a step conversion, and the cell says :data:`RISE`."""
+    return f'IF(N({following})>N({actual}),"{RISE}",N({following})/N({actual}))'
 
 
 def _schedule(wb: Workbook, slots: int) -> None:

@@ -921,19 +921,19 @@ def funnel_planner(book: WorkbookInfo) -> tuple[list, str]:
     if "rate_ok" in where:
         row_cells += [(("Plan", 5 + i, where["rate_ok"]), ok) for i, ok in enumerate(rate_ok)]
     actual = [inputs.cells.value((r, c1 + 3)) for r in range(r1, r2 + 1)]
+    actual_rates = _actual_rates(slot_rates, actual)
     if "actual_rate" in where:
-        row_cells += [
-            (("Plan", 5 + i, where["actual_rate"]), rate)
-            for i, rate in _actual_rates(slot_rates, actual)
-        ]
+        row_cells += [(("Plan", 5 + i, where["actual_rate"]), rate) for i, rate in actual_rates]
     checks: dict[str, object] = {
         "Rounding is end, stage or none": rounding_ok,
         "Stage rows whose rate breaks a rule": rate_ok.count(False),
         "Tracked periods where went on plus open exceed entered": tracked_over,
         "Win rate within 0 to 100 %": _win_rate_outside(book),
     }
+    rises = _rises(actual_rates, len(actual))
+    checks.update(rises[0])
     if not stages or target is None:
-        return row_cells + check_states(book, [], checks), (
+        return row_cells + check_states(book, [], checks, rises[1]), (
             "no stages or no target: nothing recalculated"
         )
     try:
@@ -945,7 +945,7 @@ def funnel_planner(book: WorkbookInfo) -> tuple[list, str]:
             else []
         )
     except (XlsalesError, TypeError, ValueError) as exc:
-        return row_cells + check_states(book, [], checks), (
+        return row_cells + check_states(book, [], checks, rises[1]), (
             f"the core cannot recalculate this plan: {exc}"
         )
     tolerance = _number_or_none(_value(book, "Tolerance")) or 0.0
@@ -963,7 +963,7 @@ def funnel_planner(book: WorkbookInfo) -> tuple[list, str]:
     expected += _actuals(book, list(volumes), starts, len(stages) - 1)
     expected += _velocity(book)
     expected += _schedule(book, starts, stages, due)
-    expected += check_states(book, expected, checks)
+    expected += check_states(book, expected, checks, rises[1])
     return expected, (
         f"{len(stages)} stages planned by xlsales.funnel.required_volumes and funnel_schedule; "
         "Plan (actual, variance and status by stage_gap, actual rate by stage_conversion, "
@@ -993,10 +993,13 @@ def _actual_rates(rates: list, actual: list) -> list[tuple[int, object]]:
     """Plan's "actual rate" of each stage slot (by its index), as the sheet reads the
     Inputs: where the slot has a rate and an actual above 0, the next slot's actual (a
     blank or a text counts 0, as N() reads it) over this one by
-    :func:`xlsales.funnel.stage_conversion` ("last stage" in the last slot); "no
-    actuals" where it has a rate but no actual above 0; "last stage" where it has none.
-    Counts that the core refuses (a fraction, a TRUE/FALSE, more in the next stage than
-    in this one) leave the cell unjudged: the input check names a bad count."""
+    :func:`xlsales.funnel.stage_conversion`, or "next stage holds more" where the core
+    refuses the two counts only for that rise (the same counts the other way round
+    pass: a flow, never shown as a rate above 100 %); "last stage" in the last slot;
+    "no actuals" where it has a rate but no actual above 0; "last stage" where it has
+    none. Counts that the core refuses otherwise (a fraction, a TRUE/FALSE) leave the
+    cell unjudged: the input check names a bad count."""
+    from workbook_templates.funnel_planner import RISE
     from xlsales import funnel
 
     def count(value: object) -> float | None:
@@ -1012,11 +1015,31 @@ def _actual_rates(rates: list, actual: list) -> list[tuple[int, object]]:
         elif have is not None and i + 1 == len(actual):
             out.append((i, "last stage"))
         elif have is not None:
+            following = count(actual[i + 1])
             try:
-                out.append((i, funnel.stage_conversion([have, count(actual[i + 1])])[0]))
+                out.append((i, funnel.stage_conversion([have, following])[0]))
             except XlsalesError:
-                pass  # a fraction, a TRUE/FALSE or a rise: unjudged
+                try:
+                    funnel.stage_conversion([following, have])
+                except XlsalesError:
+                    pass  # a fraction or a TRUE/FALSE: unjudged
+                else:
+                    out.append((i, RISE))
     return out
+
+
+def _rises(actual_rates: list[tuple[int, object]], slots: int) -> tuple[dict, dict]:
+    """The Checks line "Stage rows whose actuals rise": its value, how many slots' actual
+    rate says "next stage holds more" (left unjudged, {}, while a slot's rate is), and
+    its state, TRUE while no actual rate is a number above 100 % (always, since
+    :func:`xlsales.funnel.stage_conversion` never gives one): a rise is a flow that the
+    sheet shows and counts, not an error."""
+    from workbook_templates.funnel_planner import RISE, RISE_CHECK
+
+    values = [rate for _i, rate in actual_rates]
+    counted = {RISE_CHECK: values.count(RISE)} if len(values) == slots else {}
+    above = any(_is_number(rate) and rate > 1 for rate in values)
+    return counted, {RISE_CHECK: not above}
 
 
 def _plan_against_actual(names: list, actual: list, volumes: list, where: dict) -> list:

@@ -114,7 +114,9 @@ def stage_conversion(counts: Sequence[int]) -> list[float]:
     References
     ----------
     calculatorlib.com sales funnel example (shared/oracles/funnel_examples.json);
-    the funnel planner's ``Actual rate`` column gives the same numbers.
+    the funnel planner's Plan column "actual rate" (the next stage's actual over this
+    one's) gives the same numbers, and "next stage holds more" where this function
+    refuses a rise (a flow, never shown above 100 %).
 
     Examples
     --------
@@ -660,7 +662,9 @@ def plan_gap(
         Of each stage's actual entries, how many had reached the next stage by the
         as-of date (one per step, or per stage with the last ignored). Without it the
         actual rate is None: a ratio of two stages' entries in one period is a flow,
-        not a conversion, and can exceed 100 %.
+        not a conversion, and can exceed 100 % (the funnel planner's Plan sheet shows
+        it only where :func:`stage_conversion` accepts the two counts, and "next stage
+        holds more" where the next stage's entries are more).
     open_here : sequence of float, optional
         Of each stage's actual entries, how many are still open in it (one per stage).
 
