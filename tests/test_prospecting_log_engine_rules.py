@@ -120,6 +120,31 @@ def _closed(rows, as_of, typed_as_of=None, **days):
     return wb
 
 
+# A won or pipeline value typed as text (Excel then stores a text, e.g. "1200" or "12k"):
+# a text compares above every number, so the old "inputs valid" rule (value >= 0) passed
+# it while every sum left it out. Four rows, first touched 5 to 8 Jan (block 1):
+TYPED = [
+    (D(2026, 1, 5), "Ann", "call", "Acme", 0, 500, D(2026, 1, 20)),  # a win of 500
+    (D(2026, 1, 6), "Bob", "call", "Brix", 0, 0, None),  # won value typed over below
+    (D(2026, 1, 7), "Cy", "call", "Cato", 0, 0, None),  # won value exactly 0
+    (D(2026, 1, 8), "Cy", "call", "Dora", 0, 0, None),  # amounts typed blank below
+]
+
+
+def _typed(prospect: str, column: str, value, won_date=None):
+    """TYPED's log, with ``value`` typed into ``prospect``'s ``column`` (and its won
+    date), and Dora's pipeline and won values deleted (blank)."""
+    wb = pl.build(frame(TYPED), start=START, as_of=AS_OF)
+    head, rows = log_rows(wb)
+    ws = wb["Log"]
+    ws.cell(rows[prospect], head[column]).value = value
+    if won_date:
+        ws.cell(rows[prospect], head["won_date"]).value = won_date
+    for blank in ("pipeline_value", "won_value"):
+        ws.cell(rows["Dora"], head[blank]).value = None
+    return wb
+
+
 def _days(**days):
     wb = pl.build()
     for name, value in days.items():
@@ -141,6 +166,12 @@ def workbooks() -> dict:
         "one_workday": _closed(JAY, D(2026, 1, 8), BlockDays=1, PayoffDays=1),
         # blocks of 2 days, as of Friday 9 Jan: the next 2 days are Sat and Sun
         "no_workday": _closed(JAY, D(2026, 1, 9), BlockDays=2, PayoffDays=1),
+        # Brix's won value typed as the text "1200", its won date as 2 Jan (before its
+        # first activity, 6 Jan); Acme's pipeline as the text "12k"; Brix's won value
+        # typed as TRUE (won 20 Jan)
+        "text_won": _typed("Brix", "won_value", "1200", D(2026, 1, 2)),
+        "text_pipeline": _typed("Acme", "pipeline_value", "12k"),
+        "true_won": _typed("Brix", "won_value", True, D(2026, 1, 20)),
         "block_0_days": _days(BlockDays=0),
         "payoff_0_days": _days(PayoffDays=0),
     }
@@ -372,3 +403,85 @@ def test_every_activity_types_minutes_cell_takes_a_number_from_0():
     decimal = [dv for dv in ws.data_validations.dataValidation if dv.type == "decimal"]
     for cell in cells:
         assert [dv.operator for dv in decimal if cell in dv.sqref] == ["greaterThanOrEqual"]
+
+
+INPUTS = "Log rows whose inputs break a rule (blank rows are skipped)"
+WON_TEXT = "Log won_value cells that are not numbers"
+PIPELINE_TEXT = "Log pipeline_value cells that are not numbers"
+
+
+def check(values, start: str):
+    return next(v for k, v in checks(values).items() if k.startswith(start))
+
+
+def log_by_prospect(values) -> dict:
+    return {r["prospect"]: r for r in table(values, "Log")}
+
+
+def test_a_won_value_typed_as_text_fails_its_row_and_counts_nowhere(books):
+    values = books["text_won"]
+    log = log_by_prospect(values)
+    # Brix's "1200" is a text: not a number, so its row's inputs are not valid; Cato's
+    # won value 0 (on the limit: a number, >= 0) and Dora's blank one stay valid
+    valid = {p: log[p]["inputs valid"] for p in ("Acme", "Brix", "Cato", "Dora")}
+    assert valid == {"Acme": True, "Brix": False, "Cato": True, "Dora": True}
+    assert (log["Brix"]["won counted"], log["Brix"]["won after as of"]) == (0, 0)
+    # the Checks name it: 1 row breaks a rule, 1 won_value cell is no number, no
+    # pipeline_value cell; the master check fails
+    assert (check(values, INPUTS), check(values, WON_TEXT), check(values, PIPELINE_TEXT)) == (
+        1, 1, 0)  # fmt: skip
+    assert values["Checks"]["B3"].value == "CHECK FAILED"
+    # the revenue holds Acme's 500 only (not 500 + 1200 = 1700): 1 win; Brix's window
+    # (6 Jan + 89 days = 5 Apr, closed by 1 May) holds no win and no pipeline: poor
+    facts = summary(values)
+    assert (facts["Wins up to the as-of date"], facts["Revenue won up to the as-of date"]) == (
+        1, 500)  # fmt: skip
+    brix = prospects(values)["Brix"]
+    assert [brix[k] for k in ("won in window", "won in payoff", "wins in payoff")] == [0, 0, 0]
+    # won 2 Jan, before Brix's first activity (6 Jan), but a text is no win: 0, and the
+    # check of wins that cannot be true stays 0
+    assert brix["wins before first activity"] == 0
+    assert check(values, "Wins dated before the first activity") == 0
+    assert brix["Poor prospect"] in (True, 1)
+    # block 1 (1-30 Jan) holds the four first touches and Acme's one win of 500
+    block = table(values, "Blocks")[0]
+    assert [block[k] for k in ("activities", "wins", "revenue won")] == [4, 1, 500]
+    # every win is counted or left out: 1 counted + 0 after = 1 won value > 0 (the
+    # text is none): the check passes
+    left_out = "Wins left out by the as-of date"
+    assert values["Checks"][f"C{_check_row(values, left_out)}"].value in (True, 1)
+
+
+def _check_row(values, start: str) -> int:
+    ws = values["Checks"]
+    return next(r for r in range(5, ws.max_row + 1) if str(ws[f"A{r}"].value).startswith(start))
+
+
+def test_a_pipeline_value_typed_as_text_fails_its_row_and_counts_nowhere(books):
+    values = books["text_pipeline"]
+    log = log_by_prospect(values)
+    assert [log[p]["inputs valid"] for p in ("Acme", "Brix", "Cato", "Dora")] == [
+        False, True, True, True]  # fmt: skip
+    assert (check(values, INPUTS), check(values, WON_TEXT), check(values, PIPELINE_TEXT)) == (
+        1, 0, 1)  # fmt: skip
+    # "12k" is left out of Acme's pipeline (0, not #VALUE!); Acme's win of 500 stays
+    acme = prospects(values)["Acme"]
+    assert (acme["pipeline in window"], acme["pipeline in payoff"]) == (0, 0)
+    assert (acme["won in window"], acme["won in payoff"]) == (500, 500)
+    assert table(values, "Blocks")[0]["pipeline"] == 0
+
+
+def test_a_true_typed_as_won_value_is_the_number_1_in_libreoffice(books):
+    # LibreOffice keeps no truth value in a cell formatted as money: the TRUE typed in
+    # Brix's won_value (20 Jan) reads as the number 1, as if 1 were typed, so the row is
+    # valid and a win of 1 counts: 500 + 1 = 501 over 2 wins. (Excel keeps a TRUE, which
+    # ISNUMBER refuses: the row is not valid and counts nowhere; the rule in Python,
+    # recompute, reads it as Excel does: tests/test_verify_recalc_log.py.)
+    values = books["true_won"]
+    log = log_by_prospect(values)
+    assert log["Brix"]["inputs valid"] is True
+    assert log["Brix"]["won counted"] == 1
+    assert (check(values, INPUTS), check(values, WON_TEXT)) == (0, 0)
+    facts = summary(values)
+    assert (facts["Wins up to the as-of date"], facts["Revenue won up to the as-of date"]) == (
+        2, 501)  # fmt: skip

@@ -164,3 +164,50 @@ def test_blank_option_takes_its_default():
     assert kinds.Option("x", "X", "number", 1200.0).parse("") == 1200.0
     assert kinds.Option("d", "D", "date").parse(None) is None
     assert kinds.Option("d", "D", "date").parse("2026-03-02") == dt.date(2026, 3, 2)
+
+
+# A won value typed as text in a log (Excel stores "12k" typed there as a text): the
+# reader refuses it in one line with the sheet's row, the column, the value and the rule,
+# never drops the row or reads it as 0. The header sits in row 4 of the sheet, so the
+# second record is row 4 + 2 = 6.
+ACTIVITY_HEADER = list(records.ACTIVITY_COLUMNS)
+
+
+def _log_cells(won) -> Cells:
+    rows = [
+        ["2026-01-05", "Ann", "call", "Acme", "", 0, 500, "2026-01-20"],
+        ["2026-01-06", "Bob", "call", "Brix", "", 0, won, "2026-01-20"],
+    ]
+    return Cells([ACTIVITY_HEADER] + rows, "Log.xlsx", "Log", "A4:H6")
+
+
+@pytest.mark.parametrize(
+    ("won", "shown"), [("12k", "'12k'"), (True, "'True'"), (False, "'False'"), ("", "''")]
+)
+def test_a_won_value_that_is_no_number_is_refused_naming_row_column_and_rule(won, shown):
+    with pytest.raises(DataError) as info:
+        records.load_activities(_log_cells(won))
+    rule = "is blank: a number is required" if won == "" else "is not a number"
+    assert str(info.value) == f"Log.xlsx Log!A4:H6 row 6, column won_value: {shown} {rule}"
+
+
+def test_a_won_value_written_as_the_text_of_a_number_reads_as_that_number():
+    # a file's cells are text: "1200" is 1200, counted (500 + 1200), not dropped
+    frame, _ = records.load_activities(_log_cells("1200"))
+    assert frame["won_value"].tolist() == [500.0, 1200.0]
+
+
+def test_a_text_won_value_in_an_xlsx_log_is_refused_with_the_files_row(tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.append(ACTIVITY_HEADER)
+    wb.active.append([dt.date(2026, 1, 5), "Ann", "call", "Acme", "", 0, 500, dt.date(2026, 1, 20)])
+    wb.active.append(
+        [dt.date(2026, 1, 6), "Bob", "call", "Brix", "", 0, "12k", dt.date(2026, 1, 20)]
+    )
+    wb.save(tmp_path / "log.xlsx")
+    with pytest.raises(DataError) as info:
+        records.load_activities(tmp_path / "log.xlsx")
+    # header row 1, Brix's record row 3
+    assert str(info.value) == "log.xlsx row 3, column won_value: '12k' is not a number"

@@ -309,3 +309,70 @@ def test_a_huge_win_after_the_as_of_date_is_left_out_exactly(tmp_path):
     text = "1 wins worth 1" + ",000" * 10 + " dated after the as-of date, not counted"
     assert got[check_at(path, "Wins left out")] == text
     assert got[named_cell(path, "WonCounted")] == 600
+
+
+INPUTS = "Log rows whose inputs break a rule"
+WON_TEXT = "Log won_value cells that are not numbers"
+
+
+def test_a_won_value_typed_as_text_recalculated_by_libreoffice(saved, tmp_path):
+    # Acme's won value (600, won 10 Feb) typed as the text "600" and recalculated by
+    # LibreOffice: the text counts nowhere, in the sheet's formulas and in verify's
+    # recalculation alike, so verify finds no wrong value; it names the cell that breaks
+    # its validation, and the two checks that fail on it
+    from workbook_templates import engine
+
+    where = log_cell(saved, 0, "won_value")
+    edited = _put(saved, tmp_path, where, ' t="inlineStr"><is><t>600</t></is></c>')
+    engine.convert([edited], tmp_path / "calc")
+    path = tmp_path / "calc" / "t.xlsx"
+    assert read(path).sheets["Log"].value(where[1]) == "600"  # still a text
+    report = verify(path)
+    assert cells(report, "recalculation") == set(), [f.line() for f in report.findings]
+    assert cells(report, "input") == {f"{where[0]}!{where[1]}"}
+    failing = {f.cell for f in report.findings if f.check == "checks"}
+    assert failing == {check_at(saved, start, "C")[1] for start in (INPUTS, WON_TEXT)}
+    # by hand: Acme's row is not valid; 1 row and 1 won_value cell break a rule; no win
+    # is counted: 0 wins worth 0; the closed blocks (4 activities) hold 0 wins: 0 wins
+    # and 0 revenue per activity, and no plan can reach the 2 wins still needed
+    got = expected_cells(recompute.prospecting_log(read(path))[0])
+    assert got[log_cell(saved, 0, "inputs valid")] is False
+    assert (got[check_at(saved, INPUTS)], got[check_at(saved, WON_TEXT)]) == (1, 1)
+    assert (got[named_cell(path, "WinsCounted")], got[named_cell(path, "WonCounted")]) == (0, 0)
+    assert got[named_cell(path, "WinsPerActivity")] == 0
+    assert got[named_cell(path, "RevenuePerActivity")] == 0
+    assert got[named_cell(path, "NeededPerDay")] == "no win in the closed blocks"
+    # and LibreOffice's own values are the same (verify compared them all: none differs)
+    sheet = read(path).sheets["Log"]
+    assert sheet.value(log_cell(saved, 0, "inputs valid")[1]) in (False, 0)
+
+
+@pytest.mark.parametrize(
+    ("stored", "valid"),
+    [
+        ("/>", True),  # blank: on the limit, valid (a won date without a win is allowed)
+        (' t="n"><v>0</v></c>', True),  # 0: a number, on the limit 0
+        (' t="inlineStr"><is><t>600</t></is></c>', False),  # a text, though it reads 600
+        (' t="inlineStr"><is><t>12k</t></is></c>', False),
+        (' t="b"><v>1</v></c>', False),  # TRUE: Excel's ISNUMBER(TRUE) is FALSE
+    ],
+    ids=["blank", "zero", "text 600", "text 12k", "TRUE"],
+)
+def test_a_won_value_that_is_no_number_breaks_the_rule_as_excel_reads_it(
+    saved, tmp_path, stored, valid
+):
+    # Acme's won value (600, won 10 Feb) typed over, not recalculated: verify's rule reads
+    # each as Excel does. Not valid: 1 row and 1 won_value cell break a rule, and the
+    # saved TRUE of Acme's "inputs valid" is named; valid: both counts 0, nothing named
+    where = log_cell(saved, 0, "won_value")
+    path = _put(saved, tmp_path, where, stored)
+    got = expected_cells(recompute.prospecting_log(read(path))[0])
+    cell = log_cell(saved, 0, "inputs valid")
+    assert got[cell] is valid
+    bad = 0 if valid else 1
+    assert (got[check_at(saved, INPUTS)], got[check_at(saved, WON_TEXT)]) == (bad, bad)
+    # whatever it holds, no win of 600 is counted any more (blank, 0, text, TRUE: 0)
+    assert got[named_cell(path, "WonCounted")] == 0
+    report = verify(path)
+    assert (f"{cell[0]}!{cell[1]}" in cells(report, "recalculation")) is not valid
+    assert (f"{where[0]}!{where[1]}" in cells(report, "input")) is not valid

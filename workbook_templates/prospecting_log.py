@@ -45,11 +45,21 @@ PROSPECTS = "tblProspects"
 REPS = "tblReps"
 NOT_MEASURABLE = prospecting.NOT_MEASURABLE
 
-# the won value of a row when its win is dated on or before (<=) or after (>) the as-of date
+# the won value of a row when its win is dated on or before (<=) or after (>) the as-of
+# date; a won value that is no number (a text such as "1200", TRUE) is no win: 0 here, and
+# its row fails "inputs valid" (_amount_ok)
 _WON = (
-    "=IF(AND(N([won_value]{{r}})>0,ISNUMBER([won_date]{{r}})),"
-    "IF([won_date]{{r}}{op}AsOf,[won_value]{{r}},0),0)"
+    "=IF(AND(ISNUMBER([won_value]{{r}}),ISNUMBER([won_date]{{r}})),"
+    "IF(AND([won_value]{{r}}>0,[won_date]{{r}}{op}AsOf),[won_value]{{r}},0),0)"
 )
+
+
+def _amount_ok(key: str) -> str:
+    """An amount input is blank, or a number of 0 or more: a text compares above every
+    number in Excel (so ``>=0`` alone lets "1200" or "12k" pass) and counts in no sum."""
+    x = f"[{key}]{{r}}"
+    return f"OR(LEN({x})=0,AND(ISNUMBER({x}),{x}>=0))"
+
 
 LOG_SPEC = TableSpec(
     LOG,
@@ -81,7 +91,7 @@ LOG_SPEC = TableSpec(
             "general",
             9,
             "=OR(AND(NOT(ISNUMBER([date]{r})),LEN([prospect]{r})=0),AND(ISNUMBER([date]{r}),"
-            "LEN([prospect]{r})>0,[pipeline_value]{r}>=0,[won_value]{r}>=0,"
+            f"LEN([prospect]{{r}})>0,{_amount_ok('pipeline_value')},{_amount_ok('won_value')},"
             "OR([won_value]{r}=0,ISNUMBER([won_date]{r})),"
             f"COUNTIF(TypeList,{criterion('[type]{r}')})>0))",
         ),
@@ -90,6 +100,9 @@ LOG_SPEC = TableSpec(
 col = LOG_SPEC.ref
 _D, _P, _R = col("date"), col("prospect"), col("rep")
 _W, _WC = col("won_date"), col("won_counted")
+# pipeline and won values: a text or TRUE in them counts in no sum (SUMPRODUCT's second
+# array, ISNUMBER), as in SUMIFS, and fails its row's "inputs valid"
+_PV, _WV = col("pipeline_value"), col("won_value")
 # the prospect's dated log rows (names match ignoring case, as Excel's = does)
 _MINE = f"({_P}=[prospect]{{r}})*ISNUMBER({_D})"
 _SAME = f"({_P}=[prospect]{{r}})"
@@ -114,7 +127,7 @@ PROSPECT_SPEC = TableSpec(
             "pipeline in window",
             "money",
             11,
-            f"=SUMPRODUCT({_MINE}*({_D}<=[window_ends]{{r}})*({_D}<=AsOf)*{col('pipeline_value')})",
+            f"=SUMPRODUCT({_MINE}*({_D}<=[window_ends]{{r}})*({_D}<=AsOf),{_PV})",
         ),
         (
             "won_in_window",
@@ -159,8 +172,8 @@ PROSPECT_SPEC = TableSpec(
             "pipeline in payoff",
             "money",
             11,
-            f"=IF([block]{{r}}=0,0,SUMPRODUCT({_MINE}*({_D}<=[payoff_ends]{{r}})*({_D}<=AsOf)"
-            f"*{col('pipeline_value')}))",
+            f"=IF([block]{{r}}=0,0,SUMPRODUCT({_MINE}*({_D}<=[payoff_ends]{{r}})*({_D}<=AsOf),"
+            f"{_PV}))",
         ),
         (
             "won_payoff",
@@ -181,7 +194,7 @@ PROSPECT_SPEC = TableSpec(
             "wins before first activity",
             "count",
             10,
-            f"=SUMPRODUCT({_SAME}*({col('won_value')}>0)*ISNUMBER({_W})*({_W}<[first]{{r}}))",
+            f"=SUMPRODUCT({_SAME}*ISNUMBER({_WV})*({_WV}>0)*ISNUMBER({_W})*({_W}<[first]{{r}}))",
         ),
     ],
 )
@@ -325,6 +338,18 @@ def build(
                 "=AND(BlockDays>=1,PayoffDays>=1,BlockDays=INT(BlockDays),PayoffDays=INT(PayoffDays))",
                 "={v}",
             ),
+            (
+                "Log won_value cells that are not numbers (a text such as '1200', or TRUE/FALSE: "
+                "counted in no win or revenue; type a number of 0 or more, or leave it blank)",
+                f"=SUMPRODUCT((LEN({_WV})>0)*NOT(ISNUMBER({_WV})))",
+                "={v}=0",
+            ),
+            (
+                "Log pipeline_value cells that are not numbers (a text such as '1200', or "
+                "TRUE/FALSE: counted in no pipeline; type a number of 0 or more, or leave it blank)",
+                f"=SUMPRODUCT((LEN({_PV})>0)*NOT(ISNUMBER({_PV})))",
+                "={v}=0",
+            ),
         ],
     )
     cover(
@@ -337,7 +362,8 @@ def build(
             "Set the report start, the as-of date and the minutes per activity type on Inputs, "
             "and the wins each rep still needs in the coming 90 days on Reps (yellow cells).",
             "Log every activity in the Log table (date, rep, type, prospect, outcome, pipeline "
-            "created, value won and the date won), oldest first, or build the workbook with: "
+            "created, value won and the date won; amounts as numbers: a text such as '1200' "
+            "counts nowhere and fails a check), oldest first, or build the workbook with: "
             "xlsales template prospecting-log --activities FILE. A new prospect or rep needs "
             "its own row on Prospects or Reps (a check says so).",
             "Read Prospects (poor prospects and time lost), Blocks (30-day blocks, their payoff "

@@ -359,6 +359,16 @@ def _numbers(values) -> np.ndarray:
     return numbers.to_numpy(dtype=float)
 
 
+def _isnumber(values) -> np.ndarray:
+    """Cell values as floats where Excel's ISNUMBER is TRUE, NaN elsewhere: a blank, a
+    truth value and any text, "600" too (:func:`_numbers` reads "600" as 600)."""
+    if getattr(values, "dtype", None) is not None and values.dtype.kind == "f":
+        return np.asarray(values, dtype=float)  # a column of numbers only, as read
+    series = pd.Series(values, dtype=object)
+    number = series.map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool))
+    return pd.to_numeric(series.where(number), errors="coerce").to_numpy(dtype=float)
+
+
 def _linked(book, spec, frame, position, first, keys) -> list:
     """Expected values of a table whose rows point to an account of Accounts by its
     "account row" (Focus, Capacity plan): ``frame`` holds the core's figures per
@@ -546,8 +556,8 @@ def prospecting_log(book: WorkbookInfo) -> tuple[list, str]:
     frame = raw[raw["date"].map(lambda v: serial_date(v) is not None)].copy()
     for key in ("date", "won_date"):
         frame[key] = frame[key].map(serial_date)
-    for key in ("pipeline_value", "won_value"):
-        frame[key] = frame[key].map(lambda v: 0.0 if v in (None, "") else v)
+    for key in ("pipeline_value", "won_value"):  # a blank, a text or TRUE counts as 0
+        frame[key] = np.nan_to_num(_isnumber(frame[key]), nan=0.0)
     for key in ("rep", "type", "prospect", "outcome"):
         if key in frame:
             frame[key] = frame[key].map(lambda v: "" if v is None else str(v))
@@ -640,8 +650,9 @@ def prospecting_log(book: WorkbookInfo) -> tuple[list, str]:
 
 def _log_checks(book: WorkbookInfo, raw: pd.DataFrame, frame: pd.DataFrame, as_of) -> tuple:
     """The log's row checks that need no prospects table from the core: each Log row's
-    inputs (the rule of its "inputs valid" column, blanks read as Excel reads them: 0,
-    and a text never below 0), the wins dated before their prospect's first activity
+    inputs (the rule of its "inputs valid" column: an amount blank or a number of 0 or
+    more, a text or a truth value is none), the amounts that are no number, the wins
+    dated before their prospect's first activity
     and the activities of prospects not listed on Prospects (names ignoring case; a
     prospect's first activity is its earliest dated row, or the as-of date), and the
     two "left out" rows by :func:`xlsales.prospecting.left_out`: (values, states, each
@@ -649,17 +660,21 @@ def _log_checks(book: WorkbookInfo, raw: pd.DataFrame, frame: pd.DataFrame, as_o
     from workbook_templates import prospecting_log as template
     from xlsales import prospecting
 
-    dates = _numbers(raw["date"])
+    dates = _isnumber(raw["date"])
     dated = ~np.isnan(dates)
     name = _texts(raw["prospect"]).str.lower().to_numpy()
-    won = _numbers(raw["won_value"])
-    won_blank = _blank(raw, "won_value")
-    won_dates = _numbers(raw["won_date"])
+    amounts = ("pipeline_value", "won_value")
+    number = {key: _isnumber(raw[key]) for key in amounts}  # NaN: blank, a text or TRUE
+    blank = {key: _blank(raw, key) for key in amounts}
+    not_number = {key: ~blank[key] & np.isnan(number[key]) for key in amounts}
+    won, won_blank = number["won_value"], blank["won_value"]
+    won_dates = _isnumber(raw["won_date"])
     ok = (~dated & (name == "")) | (
         dated
         & (name != "")
-        & ~(_numbers(raw["pipeline_value"]) < 0)
-        & ~(won < 0)
+        # OR(LEN(x)=0,AND(ISNUMBER(x),x>=0)) for each amount
+        & (blank["pipeline_value"] | (number["pipeline_value"] >= 0))
+        & (won_blank | (won >= 0))
         & ((won == 0) | won_blank | ~np.isnan(won_dates))
         & _in_list(book, "TypeList", raw["type"])
     )
@@ -683,6 +698,8 @@ def _log_checks(book: WorkbookInfo, raw: pd.DataFrame, frame: pd.DataFrame, as_o
     wins_counted = int(((_numbers(frame["won_value"]) > 0) & frame["won_date"].notna()).sum())
     values = {
         "Log rows whose inputs break a rule": int((~ok).sum()),
+        "Log won_value cells that are not numbers": int(not_number["won_value"].sum()),
+        "Log pipeline_value cells that are not numbers": int(not_number["pipeline_value"].sum()),
         "Wins dated before the first activity": int(sum(before_first.get(n, 0) for n in listed)),
         "Activities up to the as-of date on prospects not listed": activity_count
         - int(sum(counted.get(n, 0) for n in listed)),
