@@ -564,3 +564,184 @@ def test_stalled_idle_days_are_whole_days_on_and_beside_the_limit():
     ]
     assert late["idle_days"].dtype.kind == "i"  # a count of days: 9, never 9.0 in a listing
     assert deals.stalled(read, dt.date(2026, 4, 10), 9).empty
+
+
+# ---- a fresh sample of deals.py's mutants (seed 1226, docs/mutation.md) ---------------------
+
+
+def test_step_days_refuse_a_snapshot_in_one_line():
+    snap = deals.read_deals(SNAP, ["Alpha", "Beta", "Gamma", "Won"], source="snap.csv")
+    for measure in (deals.step_days, deals.stage_durations):
+        with pytest.raises(InputError) as info:
+            measure(snap)
+        assert str(info.value) == (
+            "stage durations need a stage history (one row per deal and stage)"
+        )
+
+
+def _reordered(hand, order):
+    """The hand history with its rows in the order of the (deal_id, stage_index) given."""
+    h = hand.history.set_index(["deal_id", "stage_index"], drop=False)
+    return dataclasses.replace(hand, history=h.loc[order].reset_index(drop=True))
+
+
+def test_step_days_of_a_history_whose_deals_and_stages_are_out_of_order(hand):
+    # the hand history (tests/test_deals.py), by hand:
+    # A Lead 01-05 -> Qualified 01-12: 7 days; Qualified -> Proposal 01-20: 8;
+    # Proposal 01-20 -> Won 02-10: 11 + 10 = 21. B Lead 01-06 -> Proposal 01-16: 10.
+    # (1) B's two rows split by C's: each deal's steps are still found
+    split = _reordered(hand, [("A", 0), ("A", 1), ("A", 2), ("A", 3), ("B", 0), ("C", 0),
+                              ("B", 2)])  # fmt: skip
+    steps = deals.step_days(split)
+    assert steps.loc[steps["deal_id"] == "B", "days"].tolist() == [10]
+    assert steps.loc[steps["deal_id"] == "A", "days"].tolist() == [7, 8, 21]
+    # (2) A's stages in the order Lead, Proposal, Qualified, Won: still 7, 8, 21 (not
+    # Lead -> Proposal 15, Qualified -> Won 29)
+    swapped = _reordered(hand, [("A", 0), ("A", 2), ("A", 1), ("A", 3), ("B", 0), ("B", 2)])
+    steps = deals.step_days(swapped)
+    assert steps.loc[steps["deal_id"] == "A", "stage_index"].tolist() == [0, 1, 2]
+    assert steps.loc[steps["deal_id"] == "A", "days"].tolist() == [7, 8, 21]
+    assert steps["days"].dtype.kind == "i"  # whole days: 7, never 7.0
+
+
+def test_stage_durations_as_of_two_days_of_one_export():
+    # HISTORY: Lead a 31 Mar -> Proposal 2 Apr (2 days), c 5 Jan -> 10 Jan (5 days);
+    # Proposal a 2 Apr -> Won 10 Apr (8 days).
+    # As of 10 Apr: Lead 2 deals, median (2 + 5) / 2 = 3.5; Proposal 1 deal, 8.
+    # As of 1 Apr (asked next, of the same export): Lead c's 5 days only; Proposal none.
+    read = deals.read_deals(HISTORY, STAGES)
+    last = deals.stage_durations(read, dt.date(2026, 4, 10))
+    assert last[["deals", "median_days"]].values.tolist() == [[2, 3.5], [1, 8.0]]
+    before = deals.stage_durations(read, dt.date(2026, 4, 1))
+    assert before["deals"].tolist() == [1, 0]
+    assert before["median_days"].tolist() == [5.0, None]
+
+
+def test_stalled_with_the_default_limit_counts_only_the_steps_made_by_the_as_of_date():
+    # x: Lead 1 Jan -> Won 11 Jan (10 days); y: Lead 1 Jan -> Won 1 Mar (30 + 28 + 1 = 59
+    # days); z: Lead 5 Jan, open.
+    # As of 15 Jan only x has left Lead: the default limit is the 90th percentile of one
+    # value, 10 days. z idle 15 - 5 = 10 days: on the limit, not stalled.
+    # As of 16 Jan: idle 11 > 10: stalled. (With y's later step the limit would be
+    # 10 + 0.9 x (59 - 10) = 54.1, and z not stalled.)
+    history = pd.DataFrame(
+        {"deal_id": ["x", "x", "y", "y", "z"], "stage": ["Lead", "Won", "Lead", "Won", "Lead"],
+         "entered_at": ["2026-01-01", "2026-01-11", "2026-01-01", "2026-03-01", "2026-01-05"],
+         "status": ["won", "won", "won", "won", "open"]}
+    )  # fmt: skip
+    read = deals.read_deals(history, "Lead,Won")
+    assert deals.stalled(read, dt.date(2026, 1, 15)).empty
+    late = deals.stalled(read, dt.date(2026, 1, 16))
+    assert late[["deal_id", "stage", "idle_days", "limit_days"]].values.tolist() == [
+        ["z", "Lead", 11, 10.0]
+    ]
+
+
+def test_conversion_of_a_part_of_the_tables_without_a_deal_counts_0():
+    # a part of the tables (as pipeline.conversion_by cuts them) that no deal is in: no
+    # deal entered any stage: 0 everywhere, every rate undefined (0 / 0), none refused
+    read = deals.read_deals(HISTORY, STAGES)
+    nobody = read.deals["deal_id"] == "z"
+    part = dataclasses.replace(
+        read, deals=read.deals[nobody], history=read.history[read.history["deal_id"] == "z"]
+    )
+    table = deals.conversion(part, as_of=dt.date(2026, 4, 10))
+    assert table[["stage", "entered", "went_on", "open_here", "rate"]].values.tolist() == [
+        ["Lead", 0, 0, 0, None], ["Proposal", 0, 0, 0, None], ["Won", 0, None, 0, None],
+    ]  # fmt: skip
+
+
+def test_stage_entries_status_on_the_day_a_deal_is_won_and_the_day_before():
+    # HISTORY: a won on 10 Apr (its Won entry), b open, c lost (its last change, 10 Jan).
+    # As of 10 Apr, the day of the win: a won. As of 9 Apr: a is still open (in
+    # Proposal), c is lost, b open. One status per deal, on each of its entry rows.
+    read = deals.read_deals(HISTORY, STAGES)
+    for day, a in [(dt.date(2026, 4, 10), "won"), (dt.date(2026, 4, 9), "open")]:
+        got = deals.stage_entries(read, day)
+        assert got.groupby("deal_id")["status"].unique().map(list).to_dict() == {
+            "a": [a], "b": ["open"], "c": ["lost"]
+        }, day  # fmt: skip
+
+
+def test_the_rows_exported_twice_in_a_history_are_listed_with_their_columns(hand):
+    # the hand history (header = row 1): D's Qualified rows are rows 10 and 11, the same
+    # day: the first counts, row 11 is the repeat; G's Qualified rows are 16 (01-20) and
+    # 17 (02-01, the reopening): the earliest counts, row 17 is the repeat. Qualified is
+    # stage 1.
+    assert hand.duplicates.columns.tolist() == ["row", "deal_id", "stage_index", "stage"]
+    assert hand.duplicates.values.tolist() == [[11, "D", 1, "Qualified"],
+                                               [17, "G", 1, "Qualified"]]  # fmt: skip
+
+
+def test_a_deal_lost_after_the_first_stage_is_not_lost_at_first():
+    # p: Lead 1 Mar, then its "Lost" row on 5 Mar: it shows the stage it was lost at,
+    # Lead (index 0, the first: the lower limit), and closed on 5 Mar.
+    # q: only a "Lost" row (3 Mar): no stage shown: lost at the first, 1 such deal.
+    # r: Lead 1 Mar, Proposal 4 Mar, Lost 6 Mar: lost at Proposal (index 1).
+    # The Lost rows are closed stages, never a repeat of Lead.
+    history = pd.DataFrame(
+        {"deal_id": ["p", "p", "q", "r", "r", "r"],
+         "stage": ["Lead", "Lost", "Lost", "Lead", "Proposal", "Lost"],
+         "entered_at": ["2026-03-01", "2026-03-05", "2026-03-03", "2026-03-01", "2026-03-04",
+                        "2026-03-06"]}
+    )  # fmt: skip
+    found = deals.read_deals(history, STAGES)
+    assert found.lost_at_first == 1
+    assert found.duplicates.empty
+    table = found.deals
+    assert table["furthest"].tolist() == [0, 0, 1]
+    assert table["status"].tolist() == ["lost"] * 3
+    # p and r closed on the date of their Lost row (q's close date is read as its last
+    # stage change, 3 Mar, by every figure: the closed column itself leaves it blank)
+    assert [str(table["closed"][k].date()) for k in (0, 2)] == ["2026-03-05", "2026-03-06"]
+
+
+@pytest.mark.parametrize(
+    ("dates", "created", "last"),
+    [("dmy", "2026-02-01", "2026-02-03"), ("mdy", "2026-01-02", "2026-03-02")],
+)
+def test_the_date_order_given_reads_a_frame_and_a_file(tmp_path, dates, created, last):
+    # "01/02/2026" and "03/02/2026" are ambiguous: day first (dmy) 1 Feb and 3 Feb, month
+    # first (mdy) 2 Jan and 2 Mar; created = the first entry, last change = the last
+    frame = pd.DataFrame({"deal_id": ["a", "a"], "stage": ["Lead", "Won"],
+                          "entered_at": ["01/02/2026", "03/02/2026"]})  # fmt: skip
+    path = tmp_path / "crm.csv"
+    frame.to_csv(path, index=False)
+    for data in (frame, path):
+        found = deals.read_deals(data, "Lead,Won", dates=dates)
+        got = found.deals[["created", "last_change"]].values.tolist()
+        assert [[str(d.date()) for d in row] for row in got] == [[created, last]], data
+
+
+def test_a_stage_order_given_is_reported_as_given():
+    assert deals.read_deals(HISTORY, STAGES).stage_rule == "given"
+
+
+def test_an_open_status_stands_on_the_win_stage_a_blank_one_reads_it_won():
+    # status open (code 0, the lowest a given status has) on a row at Won, one of the
+    # stages: the status given is read (open); left blank, the closed stage says won
+    history = pd.DataFrame({"deal_id": ["a", "a"], "stage": ["Lead", "Won"],
+                            "entered_at": ["2026-01-01", "2026-01-05"]})  # fmt: skip
+    given = deals.read_deals(history.assign(status=["open", "open"]), "Lead,Won")
+    assert given.deals["status"].tolist() == ["open"]
+    blank = deals.read_deals(history.assign(status=["", ""]), "Lead,Won")
+    assert blank.deals["status"].tolist() == ["won"]
+
+
+def test_a_bad_closed_at_or_created_at_is_named_with_the_source():
+    history = pd.DataFrame({"deal_id": ["a", "a"], "stage": ["Lead", "Won"],
+                            "entered_at": ["2026-01-01", "2026-01-05"],
+                            "closed_at": ["", "soon"]})  # fmt: skip
+    with pytest.raises(DataError) as info:
+        deals.read_deals(history, "Lead,Won", source="crm.csv")
+    assert (
+        str(info.value) == "crm.csv row 3, column closed_at: 'soon' is not a date (use YYYY-MM-DD)"
+    )
+    snap = pd.DataFrame({"deal_id": ["1", "2"], "stage": ["Lead", "Lead"],
+                         "status": ["open", "open"], "created_at": ["2026-01-05", "soon"],
+                         "last_change_at": ["2026-01-06", "2026-01-06"]})  # fmt: skip
+    with pytest.raises(DataError) as info:
+        deals.read_deals(snap, "Lead,Won", source="snap.csv")
+    assert str(info.value) == (
+        "snap.csv row 3, column created_at: 'soon' is not a date (use YYYY-MM-DD)"
+    )

@@ -471,3 +471,47 @@ def test_cells_digest_writes_a_time_of_day_as_its_text():
     # it is written as its ISO text "12:30:00"
     digest = Cells([["at"], [dt.time(12, 30)]]).provenance(1).sha256
     assert digest == hashlib.sha256(b'[["at"],["12:30:00"]]').hexdigest()
+
+
+# ---- a fresh sample of records.py's mutants (seed 1226, docs/mutation.md) -------------------
+
+
+def test_cells_table_pads_a_short_row_with_blanks():
+    # Excel hands a rectangle, but a client may send a row cut short: its missing cells at
+    # the end are blank (""), as a blank cell reads
+    assert Cells([["a", "b", "c"], [1], [2, 3, 4]]).table() == [
+        ["a", "b", "c"], [1, "", ""], [2, 3, 4],
+    ]  # fmt: skip
+
+
+def test_an_account_matrix_read_back_has_no_column_of_its_own(matrix):
+    # only the Accounts table's input columns are read: nothing is left over as unused
+    path = matrix({})
+    frame, _ = records.load_accounts(path)
+    assert frame.attrs["ignored"] == []
+    expected = {**records.ACCOUNT_COLUMNS, **records.ACCOUNT_OPTIONAL_COLUMNS}
+    assert records.columns_read(path, expected)[1] == []
+
+
+def test_prospects_match_ignoring_case_as_the_prospecting_figures_match_them(tmp_path):
+    # xlsales.prospecting keys a prospect by its lower-case name: "Akın" is "akın", "AKIN"
+    # is "akin": two prospects (upper case would make both "AKIN"). AKIN's first activity
+    # is its own row, 8 Mar: a win on 5 Mar is before it, though Akın was touched on 1 Mar
+    path = write(tmp_path, ACTIVITIES, "2026-03-01,Ann,call,Akın,,0,0,",
+                 "2026-03-08,Ann,meeting,AKIN,,0,800,2026-03-05")  # fmt: skip
+    assert refused(records.load_activities, path) == (
+        "t.csv row 3, column won_date: 2026-03-05 is before the first activity on prospect "
+        "'AKIN' (2026-03-08): a win cannot come before the first touch"
+    )
+
+
+@pytest.mark.parametrize("won", ["0.5", "1"])
+def test_a_small_win_before_the_first_touch_is_refused(tmp_path, won):
+    # a won value of 0 is no win (never refused: the test above); 0.5 and 1 are wins,
+    # and their won date 4 Jan is before Acme's first activity (5 Jan)
+    path = write(tmp_path, ACTIVITIES, "2026-01-05,Ann,call,Acme,,0,0,",
+                 f"2026-01-09,Ann,meeting,Acme,,0,{won},2026-01-04")  # fmt: skip
+    assert refused(records.load_activities, path) == (
+        "t.csv row 3, column won_date: 2026-01-04 is before the first activity on prospect "
+        "'Acme' (2026-01-05): a win cannot come before the first touch"
+    )
