@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 
 import pytest
+from conftest import DATA
 
 from xlsales import records
 from xlsales.errors import DataError, InputError
@@ -515,3 +516,35 @@ def test_a_small_win_before_the_first_touch_is_refused(tmp_path, won):
         "t.csv row 3, column won_date: 2026-01-04 is before the first activity on prospect "
         "'Acme' (2026-01-05): a win cannot come before the first touch"
     )
+
+
+@pytest.mark.parametrize(("decimal", "revenue"), [(".", 1000.0), (",", 1.0)])
+def test_the_decimal_mark_given_reads_an_accounts_file(tmp_path, decimal, revenue):
+    # "1,000": with the decimal point the comma groups thousands (1000), with the decimal
+    # comma it is 1.000 = 1; without either it is ambiguous (tables.amounts refuses it)
+    path = write(tmp_path, ACCOUNTS, 'A,Ann,R,yes,"1,000",0,1,1,yes')
+    frame, _ = records.load_accounts(path, decimal=decimal)
+    assert frame["revenue"].tolist() == [revenue]
+
+
+def test_a_crm_export_given_as_accounts_is_not_read_by_a_crm_preset():
+    # HubSpot's deals export has none of the accounts columns: every one is missing, owner
+    # too (HubSpot's "Deal owner" is not read as it), and its columns are unused as named
+    path = DATA / "hubspot_deals.csv"
+    assert refused(records.load_accounts, path) == (
+        "hubspot_deals.csv: missing column(s) account, owner, cluster, icp_fit, revenue, "
+        "gross_margin, effort_hours, hourly_cost, influenceable; expected account, owner, "
+        "cluster, icp_fit, revenue, gross_margin, effort_hours, hourly_cost, influenceable "
+        '(name yours with --map "Your column=account,...")'
+    )
+    unused = records.columns_read(path, records.ACCOUNT_COLUMNS)[1]
+    assert unused[:5] == ["Record ID", "Deal Name", "Deal Stage", "Close Date", "Deal owner"]
+
+
+def test_a_date_that_is_no_date_is_named_by_its_column(tmp_path):
+    for row, column in [("soon,Ann,call,P,,0,0,", "date"),
+                        ("2026-01-05,Ann,call,P,,0,5,soon", "won_date")]:  # fmt: skip
+        path = write(tmp_path, ACTIVITIES, row)
+        assert refused(records.load_activities, path) == (
+            f"t.csv row 2, column {column}: 'soon' is not a date (use YYYY-MM-DD)"
+        )
