@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from frontdoors import kinds
-from xlsales import records
+from xlsales import prospecting, records
 from xlsales.errors import DataError
 from xlsales.records import Cells
 
@@ -182,13 +182,106 @@ def _log_cells(won) -> Cells:
 
 
 @pytest.mark.parametrize(
-    ("won", "shown"), [("12k", "'12k'"), (True, "'True'"), (False, "'False'"), ("", "''")]
+    ("won", "shown", "rule"),
+    [
+        ("12k", "'12k'", "is not a number"),
+        (True, "'True'", "is not a number"),
+        (False, "'False'", "is not a number"),
+        (-1, "'-1'", "must be 0 or more"),  # just beside the limit 0
+    ],
 )
-def test_a_won_value_that_is_no_number_is_refused_naming_row_column_and_rule(won, shown):
+def test_a_won_value_that_is_no_number_is_refused_naming_row_column_and_rule(won, shown, rule):
+    # a blank won value is no longer refused (it reads as 0, as the template's Log reads
+    # it): see test_a_blank_won_value_with_a_won_date_reads_as_no_win
     with pytest.raises(DataError) as info:
         records.load_activities(_log_cells(won))
-    rule = "is blank: a number is required" if won == "" else "is not a number"
     assert str(info.value) == f"Log.xlsx Log!A4:H6 row 6, column won_value: {shown} {rule}"
+
+
+def test_a_blank_won_value_with_a_won_date_reads_as_no_win():
+    # Brix: won_value blank, won_date 2026-01-20: 0, no win, as the Log's "inputs valid"
+    # passes it (OR(LEN(won)=0, ...) and OR(won=0, ISNUMBER(won_date))); a won value of
+    # exactly 0 (on the limit) reads the same
+    for won in ("", 0):
+        frame, _ = records.load_activities(_log_cells(won))
+        assert frame["won_value"].tolist() == [500.0, 0.0]
+        # the wins up to 2026-01-31: Acme's 500 only (Brix's 0 is no win): 1 win, 500
+        after = prospecting.left_out(frame, dt.date(2026, 1, 31))
+        assert (after["wins_after"], after["won_after"]) == (0, 0.0)
+        people = prospecting.prospects(frame, dt.date(2026, 1, 31))
+        assert people["won_in_window"].tolist() == [500.0, 0.0]  # Acme 500, Brix 0
+
+
+def test_a_won_value_above_0_without_a_won_date_is_still_refused():
+    # just beside the limit: 0.01 above 0 with a blank won date
+    header, acme, brix = _log_cells(0.01).values
+    cells = Cells([header, acme, list(brix[:7]) + [""]], "Log.xlsx", "Log", "A4:H6")
+    with pytest.raises(DataError) as info:
+        records.load_activities(cells)
+    assert str(info.value) == (
+        "Log.xlsx Log!A4:H6 row 6, column won_date: blank, but won_value is 0.01"
+    )
+
+
+# Three calls that created no pipeline and won nothing, their amounts left blank as the
+# template's Log allows, and one win: Acme 2026-01-05 (blank, blank), Brix 2026-01-06
+# (blank, blank), Core 2026-01-07 (pipeline 800, won 300 on 2026-01-20), Dune 2026-01-08
+# (blank pipeline, blank won, won date blank).
+BLANK_AMOUNTS = [
+    ["2026-01-05", "Ann", "call", "Acme", "no answer", "", "", ""],
+    ["2026-01-06", "Bob", "call", "Brix", "no answer", "", "", ""],
+    ["2026-01-07", "Ann", "meeting", "Core", "won", 800, 300, "2026-01-20"],
+    ["2026-01-08", "Bob", "call", "Dune", "", "", "", ""],
+]
+
+
+def _blank_amounts_hand_worked(frame):
+    # blanks read as 0: pipeline 0 + 0 + 800 + 0 = 800, won 0 + 0 + 300 + 0 = 300
+    assert frame["pipeline_value"].tolist() == [0.0, 0.0, 800.0, 0.0]
+    assert frame["won_value"].tolist() == [0.0, 0.0, 300.0, 0.0]
+    assert frame["source_row"].tolist() == [2, 3, 4, 5]  # no row lost
+    # as of 2026-04-06, a window (first activity + 89 days) is closed when it ends on or
+    # before it: Acme's ends 2026-01-05 + 89 = 2026-04-04, Brix's 2026-04-05, Core's
+    # 2026-04-06 (on the limit: closed), Dune's 2026-04-07 (a day beside it: open); so
+    # Acme and Brix (no pipeline, no win) are poor, Core (800 pipeline, 300 won) is not,
+    # Dune is open
+    people = prospecting.prospects(frame, dt.date(2026, 4, 6)).set_index("prospect")
+    assert people["pipeline_in_window"].to_dict() == {
+        "Acme": 0.0, "Brix": 0.0, "Core": 800.0, "Dune": 0.0
+    }  # fmt: skip
+    assert people["won_in_window"].to_dict() == {
+        "Acme": 0.0,
+        "Brix": 0.0,
+        "Core": 300.0,
+        "Dune": 0.0,
+    }
+    assert people["poor"].to_dict() == {"Acme": True, "Brix": True, "Core": False, "Dune": False}
+    assert people["window_closed"].to_dict() == {
+        "Acme": True, "Brix": True, "Core": True, "Dune": False
+    }  # fmt: skip
+
+
+def test_blank_amounts_in_a_csv_read_as_0(tmp_path):
+    path = tmp_path / "log.csv"
+    pd.DataFrame(BLANK_AMOUNTS, columns=ACTIVITY_HEADER).to_csv(path, index=False)
+    assert ",,," in path.read_text()  # the empty cells really are empty in the file
+    frame, _ = records.load_activities(path)
+    _blank_amounts_hand_worked(frame)
+
+
+def test_blank_amounts_in_an_xlsx_read_as_0(tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.append(ACTIVITY_HEADER)
+    for row in BLANK_AMOUNTS:  # blank cells are None in openpyxl: nothing written
+        wb.active.append(
+            [dt.date.fromisoformat(v) if k in (0, 7) and v else (v if v != "" else None)
+             for k, v in enumerate(row)]
+        )  # fmt: skip
+    wb.save(tmp_path / "log.xlsx")
+    frame, _ = records.load_activities(tmp_path / "log.xlsx")
+    _blank_amounts_hand_worked(frame)
 
 
 def test_a_won_value_written_as_the_text_of_a_number_reads_as_that_number():

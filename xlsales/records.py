@@ -56,8 +56,8 @@ ACTIVITY_COLUMNS = {
     "type": "activity",
     "prospect": "name",
     "outcome": "text",
-    "pipeline_value": "amount",
-    "won_value": "amount",
+    "pipeline_value": "optional amount",  # blank: 0, no pipeline (as the template's Log)
+    "won_value": "optional amount",  # blank: 0, no win
     "won_date": "optional date",
 }
 ACTIVITY_TYPES = ("call", "e-mail", "LinkedIn message", "meeting", "other")
@@ -311,6 +311,9 @@ def _cell_checker(kind: str) -> Callable[[object], object]:
     def optional_date(value: object) -> dt.date | None:
         return None if str(value).strip() == "" else date(value)
 
+    def optional_amount(value: object) -> float:
+        return 0.0 if str(value).strip() == "" else amount(value)
+
     def yes_no(value: object) -> str:
         key = str(value).strip().lower()
         if key not in YES_NO:
@@ -348,6 +351,7 @@ def _cell_checker(kind: str) -> Callable[[object], object]:
         "amount": amount,
         "date": date,
         "optional date": optional_date,
+        "optional amount": optional_amount,
         "yes/no": yes_no,
         "share": share,
         "text": text,
@@ -382,7 +386,7 @@ def _check(
         check = _cell_checker(kind)
         values = []
         cells = frame[column]
-        if kind in ("amount", "share"):  # the file's decimal convention, one reader
+        if kind in ("amount", "optional amount", "share"):  # the file's decimal convention
             parsed = tables.amounts(cells, conv, name, column, non_negative=False)
             cells = pd.Series(parsed.where(parsed.notna(), "").tolist(), dtype=object)
         elif "date" in kind:
@@ -461,7 +465,10 @@ def load_activities(
     """Activities from a CSV or Excel file, or a table of cells (:class:`Cells`), with
     the columns of :data:`ACTIVITY_COLUMNS`.
 
-    ``won_date`` may be blank (nothing won yet); a won value needs a won date. A win
+    ``won_date`` may be blank (nothing won yet); a won value above 0 needs a won date.
+    A blank ``pipeline_value`` or ``won_value`` reads as 0 (no pipeline, no win), as the
+    prospecting log's "inputs valid" reads it; a won date with a blank or 0 won value is
+    no win. A text that is no number, TRUE/FALSE or a negative amount is refused. A win
     dated before the first activity on its prospect (names match ignoring case) cannot
     be true and is refused, naming the row of the win and the date of that first activity.
     """
