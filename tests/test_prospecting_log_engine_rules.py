@@ -145,6 +145,36 @@ def _typed(prospect: str, column: str, value, won_date=None):
     return wb
 
 
+# Rows with no date and no prospect, once skipped as blank rows although they held money
+# (the won value counted in the revenue): TYPED's log with six more rows, each built as
+# Acme's dated row (source rows 6 to 11) and typed over: their date, rep, type, prospect
+# and outcome deleted, and of the amounts and won date only what is listed kept. Every
+# row keeps its source row (no input of the activity).
+UNDATED = {
+    6: {"won_value": 700, "won_date": D(2026, 1, 20)},  # a win, dated before the as-of date
+    7: {"pipeline_value": 300},  # pipeline only
+    8: {"won_date": D(2026, 1, 10)},  # a won date only (won value blank)
+    9: {"won_value": 200, "won_date": D(2026, 5, 2)},  # a win the day after the as-of date
+    10: {},  # every input blank: a blank row (the limit)
+    11: {"rep": "Ann"},  # one input left, a text (just beside the limit)
+}
+
+
+def _undated():
+    extra = [(D(2026, 4, 20), "Ann", "call", "Acme", 0, 0, None)] * len(UNDATED)
+    wb = pl.build(frame(TYPED + extra), start=START, as_of=AS_OF)
+    ws = wb["Log"]
+    head = {c.value: c.column for c in ws[4]}
+    inputs = ("date", "rep", "type", "prospect", "outcome", "pipeline_value", "won_value")
+    for r in range(5, ws.max_row + 1):
+        kept = UNDATED.get(ws.cell(r, head["source row"]).value)
+        if kept is None:
+            continue
+        for key in (*inputs, "won_date"):
+            ws.cell(r, head[key]).value = kept.get(key)
+    return wb
+
+
 def _days(**days):
     wb = pl.build()
     for name, value in days.items():
@@ -172,6 +202,7 @@ def workbooks() -> dict:
         "text_won": _typed("Brix", "won_value", "1200", D(2026, 1, 2)),
         "text_pipeline": _typed("Acme", "pipeline_value", "12k"),
         "true_won": _typed("Brix", "won_value", True, D(2026, 1, 20)),
+        "undated": _undated(),
         "block_0_days": _days(BlockDays=0),
         "payoff_0_days": _days(PayoffDays=0),
     }
@@ -485,3 +516,40 @@ def test_a_true_typed_as_won_value_is_the_number_1_in_libreoffice(books):
     facts = summary(values)
     assert (facts["Wins up to the as-of date"], facts["Revenue won up to the as-of date"]) == (
         2, 501)  # fmt: skip
+
+
+def test_a_row_with_money_but_no_date_and_no_prospect_fails_and_counts_nowhere(books):
+    values = books["undated"]
+    ws = values["Log"]
+    head = {c.value: c.column for c in ws[4]}
+    rows = {ws.cell(r, head["source row"]).value: r for r in range(5, ws.max_row + 1)}
+
+    def cell(source, column):
+        return ws.cell(rows[source], head[column]).value
+
+    # a blank row is one whose every input is blank (10: only its source row): valid;
+    # 6, 7, 8, 9 (an amount or a won date) and 11 (a rep) hold an input but no date:
+    # not valid (they were skipped as blank: no date and no prospect)
+    valid = {k: cell(k, "inputs valid") for k in UNDATED}
+    assert valid == {6: False, 7: False, 8: False, 9: False, 10: True, 11: False}
+    # TYPED's four rows stay valid (Dora's blank amounts too): 5 rows break a rule
+    assert [cell(k, "inputs valid") for k in (2, 3, 4, 5)] == [True] * 4
+    assert check(values, INPUTS) == 5
+    # their money counts nowhere: the 700 won 20 Jan is not counted (it was: 500 + 700
+    # = 1,200 over 2 wins), the 200 won 2 May is not left out after the as-of date either
+    assert (cell(6, "won counted"), cell(6, "won after as of")) == (0, 0)
+    assert (cell(9, "won counted"), cell(9, "won after as of")) == (0, 0)
+    facts = summary(values)
+    assert (facts["Wins up to the as-of date"], facts["Revenue won up to the as-of date"]) == (
+        1, 500)  # fmt: skip  Acme's 500 only
+    assert (facts["Wins dated after the as-of date (not counted)"],
+            facts["Revenue won after the as-of date (not counted)"]) == (0, 0)  # fmt: skip
+    # no activity: 4 up to the as-of date (TYPED's), block 1 holds them and 500 won
+    assert facts["Activities up to the as-of date"] == 4
+    block = table(values, "Blocks")[0]
+    assert [block[k] for k in ("activities", "pipeline", "wins", "revenue won")] == [4, 0, 1, 500]
+    # every win is counted or left out: 1 counted + 0 after = 1, but 3 won values > 0
+    # carry a won date (Acme's 500, rows 6 and 9): the check fails on the 2 counted nowhere
+    left_out = "Wins left out by the as-of date"
+    assert values["Checks"][f"C{_check_row(values, left_out)}"].value in (False, 0)
+    assert values["Checks"]["B3"].value == "CHECK FAILED"

@@ -376,3 +376,46 @@ def test_a_won_value_that_is_no_number_breaks_the_rule_as_excel_reads_it(
     report = verify(path)
     assert (f"{cell[0]}!{cell[1]}" in cells(report, "recalculation")) is not valid
     assert (f"{where[0]}!{where[1]}" in cells(report, "input")) is not valid
+
+
+def test_a_row_with_money_but_no_date_and_no_prospect_recalculated_by_libreoffice(tmp_path):
+    # LOG with three more rows built as Zeta's (source rows 9, 10, 11) and typed over:
+    # their date, rep, type, prospect and outcome deleted, and of the amounts and won
+    # date only what is listed kept. Recalculated by LibreOffice, verify agrees with every
+    # saved value (the template and its rule in Python read such rows alike), and names
+    # the two checks that fail on them.
+    from openpyxl import load_workbook
+
+    kept = {
+        9: {"won_value": 700, "won_date": D(2026, 3, 20)},  # a win, before the as-of date
+        10: {"pipeline_value": 400},  # pipeline only
+        11: {},  # every input blank but its source row: a blank row
+    }
+    extra = pd.DataFrame([LOG.iloc[6]] * 3).assign(date=D(2026, 6, 6))
+    wb = pl.build(pd.concat([LOG, extra], ignore_index=True), D(2026, 1, 1), D(2026, 5, 31), 2)
+    ws = wb["Log"]
+    head = {c.value: c.column for c in ws[4]}
+    for r in range(5, ws.max_row + 1):
+        typed = kept.get(ws.cell(r, head["source row"]).value)
+        for key in () if typed is None else pl.ACTIVITY_INPUTS:
+            ws.cell(r, head[key]).value = typed.get(key)
+    path = libreoffice_saved(tmp_path, {"undated": wb})["undated"]
+    report = verify(path)
+    assert cells(report, "recalculation") == set(), [f.line() for f in report.findings]
+    # by hand: rows 9 and 10 hold an amount but no date: 2 rows break a rule (row 11 is
+    # blank); the 700 counts nowhere: 1 win worth 600 (Acme), not 2 worth 1,300; every
+    # win is counted or left out fails: 1 counted + 0 after, against 2 won values > 0
+    # with a won date (Acme's and row 9's)
+    got = expected_cells(recompute.prospecting_log(read(path))[0])
+    assert got[check_at(path, INPUTS)] == 2
+    assert (got[named_cell(path, "WinsCounted")], got[named_cell(path, "WonCounted")]) == (1, 600)
+    assert got[check_at(path, "Wins left out")] == (
+        "0 wins worth 0 dated after the as-of date, not counted"
+    )
+    failing = {f.cell for f in report.findings if f.check == "checks"}
+    assert failing == {check_at(path, start, "C")[1] for start in (INPUTS, "Wins left out")}
+    # LibreOffice's own values are the same
+    book = load_workbook(path, data_only=True)
+    assert book[check_at(path, INPUTS)[0]][check_at(path, INPUTS)[1]].value == 2
+    sheet, ref = named_cell(path, "WonCounted")
+    assert book[sheet][ref].value == 600

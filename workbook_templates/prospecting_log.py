@@ -47,11 +47,19 @@ NOT_MEASURABLE = prospecting.NOT_MEASURABLE
 
 # the won value of a row when its win is dated on or before (<=) or after (>) the as-of
 # date; a won value that is no number (a text such as "1200", TRUE) is no win: 0 here, and
-# its row fails "inputs valid" (_amount_ok)
+# its row fails "inputs valid" (_amount_ok); so is a won value on a row with no date (no
+# activity: counted nowhere, as the core reads only dated rows), which fails it too
 _WON = (
-    "=IF(AND(ISNUMBER([won_value]{{r}}),ISNUMBER([won_date]{{r}})),"
+    "=IF(AND(ISNUMBER([date]{{r}}),ISNUMBER([won_value]{{r}}),ISNUMBER([won_date]{{r}})),"
     "IF(AND([won_value]{{r}}>0,[won_date]{{r}}{op}AsOf),[won_value]{{r}},0),0)"
 )
+# the Log's activity inputs: a row is blank (skipped by "inputs valid") only when every
+# one of them is blank; its source row (where a built row came from) is no input of the
+# activity. A row with an amount, a won date, a rep... but no date is no blank row.
+ACTIVITY_INPUTS = (
+    "date", "rep", "type", "prospect", "outcome", "pipeline_value", "won_value", "won_date"
+)  # fmt: skip
+_BLANK_ROW = "LEN(" + "&".join(f"[{k}]{{r}}" for k in ACTIVITY_INPUTS) + ")=0"
 
 
 def _amount_ok(key: str) -> str:
@@ -90,7 +98,7 @@ LOG_SPEC = TableSpec(
             "inputs valid",
             "general",
             9,
-            "=OR(AND(NOT(ISNUMBER([date]{r})),LEN([prospect]{r})=0),AND(ISNUMBER([date]{r}),"
+            f"=OR({_BLANK_ROW},AND(ISNUMBER([date]{{r}}),"
             f"LEN([prospect]{{r}})>0,{_amount_ok('pipeline_value')},{_amount_ok('won_value')},"
             "OR([won_value]{r}=0,ISNUMBER([won_date]{r})),"
             f"COUNTIF(TypeList,{criterion('[type]{r}')})>0))",

@@ -650,8 +650,9 @@ def prospecting_log(book: WorkbookInfo) -> tuple[list, str]:
 
 def _log_checks(book: WorkbookInfo, raw: pd.DataFrame, frame: pd.DataFrame, as_of) -> tuple:
     """The log's row checks that need no prospects table from the core: each Log row's
-    inputs (the rule of its "inputs valid" column: an amount blank or a number of 0 or
-    more, a text or a truth value is none), the amounts that are no number, the wins
+    inputs (the rule of its "inputs valid" column: a blank row has every activity input
+    blank; an amount blank or a number of 0 or more, a text or a truth value is none;
+    a won value on a row with no date counts nowhere, the core reading dated rows only), the amounts that are no number, the wins
     dated before their prospect's first activity
     and the activities of prospects not listed on Prospects (names ignoring case; a
     prospect's first activity is its earliest dated row, or the as-of date), and the
@@ -669,7 +670,12 @@ def _log_checks(book: WorkbookInfo, raw: pd.DataFrame, frame: pd.DataFrame, as_o
     not_number = {key: ~blank[key] & np.isnan(number[key]) for key in amounts}
     won, won_blank = number["won_value"], blank["won_value"]
     won_dates = _isnumber(raw["won_date"])
-    ok = (~dated & (name == "")) | (
+    # a blank row: every activity input blank (LEN(date&rep&...&won_date)=0); a row with
+    # an amount, a won date or a rep but no date is none, and breaks the rule
+    blank_row = np.logical_and.reduce(
+        [_blank(raw, key) for key in template.ACTIVITY_INPUTS if key in raw]
+    )
+    ok = blank_row | (
         dated
         & (name != "")
         # OR(LEN(x)=0,AND(ISNUMBER(x),x>=0)) for each amount
