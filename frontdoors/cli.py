@@ -402,7 +402,7 @@ def _cmd_analyze(args: argparse.Namespace) -> None:
             print(f"  {str(key):<16} {steps}")
     if found.history is not None:
         print("\nStage lead times (days before the next stage: median, 25th-75th percentile):")
-        for d in deals.stage_durations(found).to_dict("records"):
+        for d in deals.stage_durations(found, as_of).to_dict("records"):
             spread = (
                 "no deal moved on"
                 if d["median_days"] is None
@@ -472,7 +472,10 @@ def _print_velocity(m: dict) -> None:
     amount = m["average_won_amount"]
     print("Pipeline velocity = open deals x win rate x average won amount / average sales cycle")
     if m["velocity_per_day"] is None:
-        why = "no amount column" if amount is None else "no won deal with a cycle"
+        if not m["won"]:
+            why = f"no deal won up to {m['as_of']}"
+        else:
+            why = "no amount column" if amount is None else "no won deal with a cycle"
         print(f"  = n/a ({why}): {m['open']} open deals, win rate {_pct(m['win_rate'])}")
         return
     print(

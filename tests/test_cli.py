@@ -215,6 +215,32 @@ def test_analyze_a_hand_export(tmp_path):
     assert "To win 2 at the measured rates: Lead 6, Proposal 2, Won 2" in text
 
 
+def test_analyze_speaks_from_an_earlier_as_of_date(tmp_path):
+    # the export runs to 10 Feb (A's win); as of 5 Feb nothing dated after it counts:
+    # A is open in Proposal since 20 Jan (idle 16 days > 10: stalled), C in Lead since
+    # 1 Feb (idle 4), B lost on 6 Jan. Lead time Lead -> Proposal: A's 15 days (5 -> 20
+    # Jan); Proposal -> Won (10 Feb) is after the as-of date: no deal moved on yet.
+    csv = tmp_path / "crm.csv"
+    csv.write_text(
+        "deal_id,stage,entered_at,status,amount,owner\n"
+        "A,Lead,2026-01-05,won,1000,Ann\nA,Proposal,2026-01-20,won,1000,Ann\n"
+        "A,Won,2026-02-10,won,1000,Ann\nB,Lead,2026-01-06,lost,500,Bob\n"
+        "C,Lead,2026-02-01,open,900,Ann\n"
+    )
+    out = run(
+        "analyze", str(csv), "--stages", "Lead,Proposal,Won", "--as-of", "2026-02-05",
+        "--stall-days", "10",
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    lines = [line.split() for line in out.stdout.splitlines()]
+    assert ["Lead", "15", "(15-15),", "1", "deals"] in lines
+    assert ["Proposal", "no", "deal", "moved", "on"] in lines
+    assert "Stalled: 1 open deal(s)" in out.stdout
+    assert ["A", "Proposal", "Ann", "1,000", "16", "days"] in lines
+    # no deal won by 5 Feb: velocity says so (an amount column is there)
+    assert "= n/a (no deal won up to 2026-02-05): 2 open deals, win rate 0.0%" in out.stdout
+
+
 def test_analyze_unknown_stage_is_named(tmp_path):
     csv = tmp_path / "crm.csv"
     csv.write_text("deal_id,stage,entered_at\nA,Lead,2026-01-05\nA,Demo,2026-01-09\n")

@@ -621,19 +621,23 @@ def test_stalled_with_the_default_limit_counts_only_the_steps_made_by_the_as_of_
     # x: Lead 1 Jan -> Won 11 Jan (10 days); y: Lead 1 Jan -> Won 1 Mar (30 + 28 + 1 = 59
     # days); z: Lead 5 Jan, open.
     # As of 15 Jan only x has left Lead: the default limit is the 90th percentile of one
-    # value, 10 days. z idle 15 - 5 = 10 days: on the limit, not stalled.
-    # As of 16 Jan: idle 11 > 10: stalled. (With y's later step the limit would be
-    # 10 + 0.9 x (59 - 10) = 54.1, and z not stalled.)
+    # value, 10 days. z idle 15 - 5 = 10 days: on the limit, not stalled. y, won only on
+    # 1 Mar, was open in Lead on 15 Jan, idle 15 - 1 = 14 days > 10: stalled that day.
+    # As of 16 Jan: z idle 11 > 10: stalled too (y 15). (With y's later step the limit
+    # would be 10 + 0.9 x (59 - 10) = 54.1, and neither stalled.) Amounts all 0: the
+    # longer idle first.
     history = pd.DataFrame(
         {"deal_id": ["x", "x", "y", "y", "z"], "stage": ["Lead", "Won", "Lead", "Won", "Lead"],
          "entered_at": ["2026-01-01", "2026-01-11", "2026-01-01", "2026-03-01", "2026-01-05"],
          "status": ["won", "won", "won", "won", "open"]}
     )  # fmt: skip
     read = deals.read_deals(history, "Lead,Won")
-    assert deals.stalled(read, dt.date(2026, 1, 15)).empty
+    late = deals.stalled(read, dt.date(2026, 1, 15))
+    assert late[["deal_id", "idle_days", "limit_days"]].values.tolist() == [["y", 14, 10.0]]
     late = deals.stalled(read, dt.date(2026, 1, 16))
     assert late[["deal_id", "stage", "idle_days", "limit_days"]].values.tolist() == [
-        ["z", "Lead", 11, 10.0]
+        ["y", "Lead", 15, 10.0],
+        ["z", "Lead", 11, 10.0],
     ]
 
 
@@ -745,3 +749,34 @@ def test_a_bad_closed_at_or_created_at_is_named_with_the_source():
     assert str(info.value) == (
         "snap.csv row 3, column created_at: 'soon' is not a date (use YYYY-MM-DD)"
     )
+
+
+def test_stalled_sees_each_deal_as_it_stood_on_the_as_of_date():
+    # a: Lead 1 Jan, Proposal 5 Jan, won 1 Mar (5,000); b: Lead 1 Jan, open (1,000);
+    # c: Lead 20 Feb, open (9,000). Limit 30 days.
+    # As of 4 Feb: a open in Proposal since 5 Jan, idle 30 = the limit: not stalled;
+    #   b idle 34 > 30: stalled; c not created yet: not listed.
+    # As of 15 Feb: a idle 41 > 30 and b 45: both, a first (larger amount), a's last
+    #   change 5 Jan (its Won entry of 1 Mar does not count yet).
+    # As of 1 Mar: a is won (never stalled); b idle 59; c idle 9.
+    history = pd.DataFrame(
+        {"deal_id": ["a", "a", "a", "b", "c"],
+         "stage": ["Lead", "Proposal", "Won", "Lead", "Lead"],
+         "entered_at": ["2026-01-01", "2026-01-05", "2026-03-01", "2026-01-01", "2026-02-20"],
+         "status": ["won", "won", "won", "open", "open"],
+         "amount": [5000, 5000, 5000, 1000, 9000]}
+    )  # fmt: skip
+    read = deals.read_deals(history, "Lead,Proposal,Won")
+
+    def listed(day):
+        late = deals.stalled(read, day, 30)
+        return [
+            [r.deal_id, r.stage, r.idle_days, str(r.last_change.date())] for r in late.itertuples()
+        ]
+
+    assert listed(dt.date(2026, 2, 4)) == [["b", "Lead", 34, "2026-01-01"]]
+    assert listed(dt.date(2026, 2, 15)) == [
+        ["a", "Proposal", 41, "2026-01-05"],
+        ["b", "Lead", 45, "2026-01-01"],
+    ]
+    assert listed(dt.date(2026, 3, 1)) == [["b", "Lead", 59, "2026-01-01"]]

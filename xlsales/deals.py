@@ -1117,22 +1117,42 @@ def stalled(
 
     ::
 
-        idle_days = as_of - last stage change
+        idle_days = as_of - last stage change on or before as_of
         stalled   = idle_days > limit_days(stage)      (a deal idle exactly the limit is not)
 
+    Each deal as it stood on the as-of date (:func:`stage_entries`): its stage, whether
+    it was open, and its last stage change up to that day; a deal won or moved on
+    later can be stalled on an earlier day, and a deal created after it is not listed.
     ``stall_days`` sets the limits as :func:`stall_limits` does: None for the default
     (the 90th percentile of the stage's measured days), one number for every stage,
     or a limit per stage name (the others keep the default). Sorted by amount, largest
     first: the prospects to force to a decision.
+
+    Examples
+    --------
+    a entered Proposal on 5 January and was won on 1 March; b sits in Lead since
+    1 January. As of 15 February, with a limit of 30 days, a had been idle 41 days and
+    b 45:
+
+    >>> history = pd.DataFrame({"deal_id": ["a", "a", "a", "b"],
+    ...     "stage": ["Lead", "Proposal", "Won", "Lead"],
+    ...     "entered_at": ["2026-01-01", "2026-01-05", "2026-03-01", "2026-01-01"],
+    ...     "status": ["won", "won", "won", "open"], "amount": [5000, 5000, 5000, 1000]})
+    >>> late = stalled(read_deals(history, "Lead,Proposal,Won"), dt.date(2026, 2, 15), 30)
+    >>> late[["deal_id", "stage", "idle_days"]].values.tolist()
+    [['a', 'Proposal', 41], ['b', 'Lead', 45]]
     """
     day = pd.Timestamp(as_of)
     limits = stall_limits(deals, stall_days, day)["limit_days"]
     by_index = np.array([np.inf if x is None else x for x in limits] + [np.inf])
     table = deals.deals
-    stage = table["furthest"].to_numpy()
-    idle = (day.value - _ns(table["last_change"])) // DAY_NS  # whole days, rounded down
-    late = np.flatnonzero((table["status"].to_numpy() == "open") & (idle > by_index[stage]))
-    out = table.iloc[late][["deal_id", "owner", "amount", "last_change"]].assign(
+    view = _as_of_view(deals, as_of)
+    stage = view.reached  # -1 (not created by as_of): no limit, never listed
+    last = _last_change_up_to(deals, day.value)
+    idle = (day.value - last) // DAY_NS  # whole days, rounded down
+    late = np.flatnonzero(view.is_open & (stage >= 0) & (idle > by_index[stage]))
+    out = table.iloc[late][["deal_id", "owner", "amount"]].assign(
+        last_change=last[late].astype("datetime64[ns]"),
         stage=pd.array(np.array(deals.stages, dtype=object)[stage[late]], dtype="str"),
         idle_days=idle[late],
         limit_days=by_index[stage[late]],
@@ -1140,6 +1160,26 @@ def stalled(
     return out.sort_values(["amount", "idle_days"], ascending=[False, False], kind="stable")[
         ["deal_id", "stage", "owner", "amount", "idle_days", "limit_days", "last_change"]
     ].reset_index(drop=True)
+
+
+def _last_change_up_to(deals: Deals, day: int) -> np.ndarray:
+    """Each deal's last stage change on or before ``day`` (int64 ns): its last change,
+    or for a deal changed later, its latest history entry up to the day (a snapshot:
+    its creation, the date of every stage it holds)."""
+    table = deals.deals
+    last = _ns(table["last_change"])
+    later = last > day
+    if not later.any():
+        return last
+    if deals.history is None:
+        return np.where(later, _ns(table["created"]), last)
+    h = deals.history
+    when = _ns(h["entered_at"])
+    by = when <= day
+    up_to = np.full(len(table), np.iinfo(np.int64).min, dtype=np.int64)
+    np.maximum.at(up_to, _deal_rows(table, h)[by], when[by])
+    up_to[up_to == np.iinfo(np.int64).min] = day  # no entry by the day: not created yet
+    return np.where(later, up_to, last)
 
 
 def period_counts(
