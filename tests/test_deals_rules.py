@@ -780,3 +780,55 @@ def test_stalled_sees_each_deal_as_it_stood_on_the_as_of_date():
         ["b", "Lead", 45, "2026-01-01"],
     ]
     assert listed(dt.date(2026, 3, 1)) == [["b", "Lead", 59, "2026-01-01"]]
+
+
+# ---- stalled as of an earlier day: every mutant of stalled and _last_change_up_to (stop 14)
+
+STALL_COLUMNS = ["deal_id", "stage", "owner", "amount", "idle_days", "limit_days", "last_change"]
+
+
+def test_stalled_counts_an_entry_on_the_as_of_day_as_that_days_change():
+    # a: Lead 1 Jan, Proposal 15 Feb, won 1 Mar; b: Lead 1 Jan, open. Limit 30.
+    # As of 15 Feb, a entered Proposal that very day: idle 0 (its entry counts; its win
+    # of 1 Mar does not yet). b idle 45 > 30: stalled, alone, row 0 of a fresh index.
+    history = pd.DataFrame(
+        {"deal_id": ["a", "a", "a", "b"], "stage": ["Lead", "Proposal", "Won", "Lead"],
+         "entered_at": ["2026-01-01", "2026-02-15", "2026-03-01", "2026-01-01"],
+         "status": ["won", "won", "won", "open"], "amount": [9000, 9000, 9000, 100]}
+    )  # fmt: skip
+    late = deals.stalled(deals.read_deals(history, "Lead,Proposal,Won"), dt.date(2026, 2, 15), 30)
+    assert late.columns.tolist() == STALL_COLUMNS
+    assert late.index.tolist() == [0]
+    assert late[["deal_id", "stage", "idle_days"]].values.tolist() == [["b", "Lead", 45]]
+
+
+def test_stalled_never_lists_a_deal_in_a_stage_without_a_limit():
+    # x: Lead 1 Jan -> Proposal 11 Jan (10 days), open in Proposal; y: Lead 1 Jan, open.
+    # Default limits: Lead's is the 90th percentile of one step, 10 days; no deal has left
+    # Proposal, so it has no limit: x (idle 31 + 28 + 31 + 30 + 21 = 141 days on 1 Jun) is
+    # never stalled; y (idle 151 > 10) is.
+    history = pd.DataFrame(
+        {"deal_id": ["x", "x", "y"], "stage": ["Lead", "Proposal", "Lead"],
+         "entered_at": ["2026-01-01", "2026-01-11", "2026-01-01"], "status": ["open"] * 3}
+    )  # fmt: skip
+    late = deals.stalled(deals.read_deals(history, "Lead,Proposal,Won"), dt.date(2026, 6, 1))
+    assert late[["deal_id", "stage", "idle_days", "limit_days"]].values.tolist() == [
+        ["y", "Lead", 151, 10.0]
+    ]
+
+
+def test_stalled_in_a_snapshot_as_of_an_earlier_day():
+    # A snapshot dates every stage a deal holds on its creation (docs/definitions.md).
+    # Limit 30, as of 15 Feb; all created 1 Jan, all open:
+    # s1 last changed 1 Mar (after the day): its last change up to 15 Feb is its creation,
+    #    idle 31 + 14 = 45 days: stalled;
+    # s2 last changed on 15 Feb itself (the limit of "after"): idle 0, not stalled;
+    # s3 last changed 10 Jan: idle 21 + 15 = 36: stalled.
+    snap = pd.DataFrame(
+        {"deal_id": ["s1", "s2", "s3"], "stage": ["Proposal", "Lead", "Lead"],
+         "status": ["open"] * 3, "created_at": ["2026-01-01"] * 3,
+         "last_change_at": ["2026-03-01", "2026-02-15", "2026-01-10"]}
+    )  # fmt: skip
+    late = deals.stalled(deals.read_deals(snap, "Lead,Proposal,Won"), dt.date(2026, 2, 15), 30)
+    got = [[r.deal_id, r.stage, r.idle_days, str(r.last_change.date())] for r in late.itertuples()]
+    assert got == [["s1", "Proposal", 45, "2026-01-01"], ["s3", "Lead", 36, "2026-01-10"]]

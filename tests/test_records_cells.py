@@ -304,3 +304,17 @@ def test_a_text_won_value_in_an_xlsx_log_is_refused_with_the_files_row(tmp_path)
         records.load_activities(tmp_path / "log.xlsx")
     # header row 1, Brix's record row 3
     assert str(info.value) == "log.xlsx row 3, column won_value: '12k' is not a number"
+
+
+def test_log_amounts_follow_the_decimal_comma_given(tmp_path):
+    # a semicolon CSV with the decimal comma: "1.000,50" is 1000.5 (not 1.0005), "2,5"
+    # is 2.5, a blank is 0 (no pipeline, no win)
+    path = tmp_path / "log.csv"
+    path.write_text(
+        "date;rep;type;prospect;outcome;pipeline_value;won_value;won_date\n"
+        "2026-01-05;Ann;call;Acme;;1.000,50;2,5;2026-01-20\n"
+        "2026-01-06;Bob;call;Brix;;;;\n"
+    )
+    frame, _ = records.load_activities(path, decimal=",")
+    assert frame["pipeline_value"].tolist() == [1000.5, 0.0]
+    assert frame["won_value"].tolist() == [2.5, 0.0]
