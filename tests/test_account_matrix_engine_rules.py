@@ -298,6 +298,16 @@ def _no_effort_typed(folder):
     return wb
 
 
+def _amounts_typed(folder, name, revenue, hourly_cost):
+    """KS with K3's revenue typed as ``revenue`` and K2's hourly cost as ``hourly_cost``
+    (None: cleared)."""
+    wb = _saved(am.build(KS), folder, name)
+    ws = wb["Accounts"]
+    ws[f"{ACC['revenue']}{_row_of(ws, ACC['account'], 'K3')}"] = revenue
+    ws[f"{ACC['hourly_cost']}{_row_of(ws, ACC['account'], 'K2')}"] = hourly_cost
+    return wb
+
+
 def _workbooks(folder):
     """Every workbook of this file (typed edits saved in ``folder``)."""
     classes = am.build(CLASSES, hours_available={"Zed": 10.0, "B": 10.0})
@@ -313,6 +323,10 @@ def _workbooks(folder):
         "slots": _slots_typed(folder),
         "inputs": _inputs_typed(folder),
         "no_effort": _no_effort_typed(folder),
+        # typed as texts: K3's revenue "1200", K2's hourly cost "50"
+        "amount_texts": _amounts_typed(folder, "ks_texts", "1200", "50"),
+        # on the limits: K3's revenue 0 (the least number), K2's hourly cost blank
+        "amount_limits": _amounts_typed(folder, "ks_limits", 0, None),
     }
 
 
@@ -520,3 +534,94 @@ def test_the_owner_hours_validation_covers_every_slot():
     assert last == first + 5
     refs = [str(dv.sqref) for dv in wb["Inputs"].data_validations.dataValidation]
     assert f"D{first}:D{last}" in refs
+
+
+# Numeric inputs typed as texts (issue: a text passed "inputs valid", as a text compares
+# above every number, while SUM and SUMIFS count it as nothing). KS: K1, K2, K3, revenue
+# 1,000, 800, 600, margin 0.5, 2 h at 50 each. "amount_texts": K3's revenue typed as the
+# text "1200", K2's hourly cost as the text "50"; "amount_limits": K3's revenue 0 (on the
+# limit) and K2's hourly cost cleared (blank), which count 0 as the texts now do:
+#   K1 1,000 x 0.5 = 500 gross profit, 2 x 50 = 100 effort cost: 400 profit
+#   K2 800 x 0.5 = 400, 2 x N("50") = 2 x 0 (or 2 x blank) = 0: 400, "no effort cost"
+#   K3 N("1200") x 0.5 = 0 (or 0 x 0.5), 2 x 50 = 100: 0 - 100 = -100
+# Total revenue SUM(1,000, 800, text) = 1,800 (as 1,000 + 800 + 0); total profit
+# 400 + 400 - 100 = 700; running revenue 1,000, 1,800, 1,800 (+ N("1200") = 0); larger
+# accounts hold 0, 1,000 (1,000 / 1,800 = 0.56 < 0.8: A) and 1,800 (1,800 / 1,800 = 1:
+# C; N("1200") = 0 is no tie of K2's 800). Focus K1, K2, K3 (profit 400 = 400, a tie:
+# both hold 0 of the positive 800: A, A; K3 a loss: C). Capacity plan: Ann's K1 400 / 2 =
+# 200 an hour, K2 400 / 2 = 200 (a tie: in order), K3 -100 / 2 = -50. GO: K1, K2 (A;
+# returns 4 and no effort cost), K3 NO-GO (C): 2 + 2 = 4 h of 1,200 needed, 2 freed.
+AMOUNT_TEXTS = [f"Accounts {key} cells that are not numbers" for key in am.AMOUNTS]
+
+
+def all_checks(values) -> list:
+    """Every Checks row's (check text, value, passes), in their order."""
+    ws = values["Checks"]
+    return [
+        (ws[f"A{r}"].value, ws[f"B{r}"].value, ws[f"C{r}"].value)
+        for r in range(FIRST, ws.max_row + 1)
+        if ws[f"A{r}"].value
+    ]
+
+
+@pytest.mark.parametrize("book", ["amount_texts", "amount_limits"])
+def test_amounts_typed_as_texts_count_as_0_as_blanks_and_0_do(books, book):
+    formulas, values = books[book]
+    n = 3
+    assert column(values, "Accounts", ACC["account"], n) == ["K1", "K2", "K3"]
+    assert column(values, "Accounts", ACC["gross_profit"], n) == [500, 400, 0]
+    assert column(values, "Accounts", ACC["effort_cost"], n) == [100, 0, 100]
+    assert column(values, "Accounts", ACC["profit"], n) == [400, 400, -100]
+    assert column(values, "Accounts", ACC["return_on_effort"], n) == [4, "no effort cost", -1]
+    assert column(values, "Accounts", ACC["running"], n) == [1000, 1800, 1800]
+    assert column(values, "Accounts", ACC["ahead"], n) == [0, 1000, 1800]
+    assert column(values, "Accounts", ACC["abc"], n) == ["A", "A", "C"]
+    assert column(values, "Accounts", ACC["abc_profit"], n) == ["A", "A", "C"]
+    assert column(values, "Accounts", ACC["decision"], n) == ["GO", "GO", "NO-GO"]
+    assert column(values, "Focus", FOC["running"], n) == [400, 800, 800]
+    assert column(values, "Capacity plan", PLN["per_hour"], n) == [200, 200, -50]
+    assert column(values, "Capacity plan", PLN["check_order"], n) == [True] * n
+    assert named(values, formulas, "TotalRevenue") == 1800
+    assert named(values, formulas, "TotalProfit") == 700
+    assert named(values, formulas, "TotalPositiveProfit") == 800
+    assert [named(values, formulas, k) for k in ("CountA", "CountB", "CountC")] == [2, 0, 1]
+    (n_row,) = rows(values["Clusters"], {"N"})
+    assert n_row[1:6] == [3, 1800, 6, 700, 2]  # 3 accounts, 1,800, 2 + 2 + 2 h, 700, 2 A
+    assert capacity_row(values, "Ann")[1:6] == [3, 2, 4, 2, 1200]
+
+
+def test_amounts_typed_as_texts_fail_their_rows_and_are_counted_by_column(books):
+    _, values = books["amount_texts"]
+    # K2 (hourly cost "50") and K3 (revenue "1200") break the ISNUMBER rule; K3's text
+    # also compares above K2's 800 ("1200" <= 800 is FALSE): out of revenue order
+    assert column(values, "Accounts", ACC["check_inputs"], 3) == [True, False, False]
+    assert column(values, "Accounts", ACC["check_order"], 3) == [True, True, False]
+    got = all_checks(values)
+    assert [(v, p) for _, v, p in got[:2]] == [(2, False), (1, False)]
+    # the other checks hold: Focus and plan in order, all fit, no manual decision, N's
+    # revenue 1,800 - 1,800 = 0 and 3 - 3 accounts, 2 + 0 + 1 - 3 = 0, hours 4 + 2 - 6 =
+    # 0, B limit 0.95 - A limit 0.8 = 0.15
+    assert [p for _, _, p in got[2:10]] == [True] * 8
+    # the four new lines, last: revenue 1 (K3), gross margin 0, effort hours 0, hourly
+    # cost 1 (K2), each naming its column and the rule
+    assert len(got) == 14
+    assert [(t.split(" (")[0], v, p) for t, v, p in got[10:]] == [
+        (AMOUNT_TEXTS[0], 1, False),
+        (AMOUNT_TEXTS[1], 0, True),
+        (AMOUNT_TEXTS[2], 0, True),
+        (AMOUNT_TEXTS[3], 1, False),
+    ]
+    assert "type a number of 0 or more, or leave it blank" in got[10][0]
+    assert "type a number from 0 to 1, or leave it blank" in got[11][0]
+    assert values["Checks"]["B3"].value == "CHECK FAILED"
+
+
+def test_amounts_on_their_limits_pass_every_check(books):
+    _, values = books["amount_limits"]
+    # revenue 0 (>= 0, and 0 <= 800 above: in order) and a blank hourly cost are valid
+    assert column(values, "Accounts", ACC["check_inputs"], 3) == [True] * 3
+    assert column(values, "Accounts", ACC["check_order"], 3) == [True] * 3
+    got = all_checks(values)
+    assert len(got) == 14 and all(p is True for _, _, p in got), got
+    assert [v for _, v, _ in got[10:]] == [0, 0, 0, 0]
+    assert values["Checks"]["B3"].value == "OK"

@@ -331,3 +331,66 @@ def test_an_accounts_fits_capacity_cell_by_hand_and_changed_found_at_its_cell(
     assert recalculated(saved)[("Accounts", ref)] == want
     path = tamper(saved, tmp_path / "t.xlsx", "Accounts", put(ref, text("no")))
     assert cells(verify(path), "recalculation") == {f"Accounts!{ref}"}
+
+
+REVENUE_TEXT = "Accounts revenue cells that are not numbers"
+
+
+def test_a_revenue_typed_as_text_recalculated_by_libreoffice(saved, tmp_path):
+    # Z's revenue (1000, row 7) typed as the text "1000" and recalculated by LibreOffice:
+    # the text counts as 0 in the sheet's formulas (N()) and sums (SUM, SUMIFS) and in
+    # verify's recalculation alike, so verify finds no wrong value; it names the cell that
+    # breaks its validation and the three checks that fail on it. By hand: Z's gross
+    # profit 0 x 0.5 = 0, effort cost 10 x 50 = 500, profit after effort -500; revenue
+    # 3000 + 2000 = 5000; Z's row breaks the ISNUMBER rule (1 row, 1 revenue cell) and
+    # its text compares above Y's 2000 ("1000" <= 2000 is FALSE): 1 row out of order
+    from workbook_templates import engine
+
+    where = f"{A['revenue']}7"
+    edited = tamper(saved, tmp_path / "edited.xlsx", "Accounts", put(where, text("1000")))
+    engine.convert([edited], tmp_path / "calc")
+    path = tmp_path / "calc" / "edited.xlsx"
+    sheet = read(path).sheets["Accounts"]
+    assert sheet.value(where) == "1000"  # still a text
+    report = verify(path)
+    assert cells(report, "recalculation") == set(), [f.line() for f in report.findings]
+    assert cells(report, "input") == {f"Accounts!{where}"}
+    assert {f.cell for f in report.findings if f.check == "checks"} == {
+        check_cell(saved, start, "C")[1]
+        for start in ("Account rows whose", "Account rows out", REVENUE_TEXT)
+    }
+    values = recalculated(path)
+    assert values[table_cell(saved, "Accounts", 2, "inputs valid")] is False
+    assert values[table_cell(saved, "Accounts", 2, "in revenue order")] is False
+    assert values[check_cell(saved, "Account rows whose")] == 1
+    assert values[check_cell(saved, REVENUE_TEXT)] == 1
+    assert values[("Accounts", f"{A['profit']}7")] == -500
+    # and LibreOffice's own values are the same (verify compared them all: none differs)
+    assert sheet.value(f"{A['profit']}7") == -500
+    assert sheet.value(f"{A['running']}7") == 5000  # 3000 + 2000 + N("1000") = 0
+
+
+@pytest.mark.parametrize(
+    ("stored", "valid"),
+    [
+        ("/>", True),  # blank: valid, as today (counted 0)
+        (number(0), True),  # 0: a number, on the limit 0
+        (text("1000"), False),  # a text, though it reads 1000
+        (text("12k"), False),
+        (' t="b"><v>1</v></c>', False),  # TRUE: Excel's ISNUMBER(TRUE) is FALSE
+    ],
+    ids=["blank", "zero", "text 1000", "text 12k", "TRUE"],
+)
+def test_a_revenue_that_is_no_number_breaks_the_rule_as_excel_reads_it(
+    saved, tmp_path, stored, valid
+):
+    # Z's revenue (row 7, the last: in order whatever number it holds at most 2000)
+    # typed over, not recalculated: verify's rule reads each as Excel's ISNUMBER does
+    path = tamper(saved, tmp_path / "t.xlsx", "Accounts", put(f"{A['revenue']}7", stored))
+    values = recalculated(path)
+    cell = table_cell(saved, "Accounts", 2, "inputs valid")
+    assert values[cell] is valid
+    bad = 0 if valid else 1
+    assert values[check_cell(saved, "Account rows whose")] == bad
+    assert values[check_cell(saved, REVENUE_TEXT)] == bad
+    assert (f"{cell[0]}!{cell[1]}" in cells(verify(path), "recalculation")) is not valid

@@ -82,6 +82,22 @@ def exact_text(ref: str) -> str:
     return f'SUBSTITUTE(SUBSTITUTE(SUBSTITUTE({ref},"~","~~"),"*","~*"),"?","~?")'
 
 
+def amount_ok(key: str, most: float | None = None) -> str:
+    """The rule of a table's numeric input ``[key]`` in its row's "inputs valid": blank,
+    or a number of 0 or more (and at most ``most``). ``>=0`` alone lets a text pass (a
+    text compares above every number in Excel, so "1200" or "12k" is >= 0) while SUM,
+    SUMIFS, SUMPRODUCT and N() count it as nothing: ISNUMBER refuses it.
+
+    >>> amount_ok("revenue")
+    'OR(LEN([revenue]{r})=0,AND(ISNUMBER([revenue]{r}),[revenue]{r}>=0))'
+    >>> amount_ok("gross_margin", 1)[-22:]
+    '[gross_margin]{r}<=1))'
+    """
+    x = f"[{key}]{{r}}"
+    top = "" if most is None else f",{x}<={most:g}"
+    return f"OR(LEN({x})=0,AND(ISNUMBER({x}),{x}>=0{top}))"
+
+
 def criterion(ref: str) -> str:
     """A COUNTIFS/SUMIFS criterion that counts the cells equal to the text in ``ref``.
 

@@ -24,6 +24,7 @@ from workbook_templates._common import (
     Setting,
     TableSpec,
     add_chart,
+    amount_ok,
     checks_sheet,
     column_range,
     cover,
@@ -53,6 +54,12 @@ NAMES_SHOWN = 10  # accounts named in the capacity check (an input on Inputs)
 
 # key, header, format, width, formula ([key] is the column letter of key). Headers hold
 # none of : / - [ ] # ' @ so structured references need no escaping.
+# The numeric inputs (AMOUNTS) are read through N() wherever a formula computes with
+# them: a text typed there ("1200", "12k") or TRUE counts as 0 in every figure, as SUM
+# and SUMIFS count it on Summary, Clusters and Capacity, instead of a #VALUE! or (Excel
+# turns "1200" into 1200 in arithmetic) a figure no total holds; its row fails "inputs
+# valid" (amount_ok) and Checks counts it per column.
+AMOUNTS = ("revenue", "gross_margin", "effort_hours", "hourly_cost")
 _COLUMNS = [
     ("source_row", "source row", "count", 8, None),
     ("account", "account", "text", 28, None),
@@ -66,8 +73,8 @@ _COLUMNS = [
     ("influenceable", "influenceable", "text", 11, None),
     ("manual", "manual decision", "text", 10, None),
     ("reason", "reason", "text", 24, None),
-    ("gross_profit", "gross profit", "money", 12, "=[revenue]{r}*[gross_margin]{r}"),
-    ("effort_cost", "effort cost", "money", 11, "=[effort_hours]{r}*[hourly_cost]{r}"),
+    ("gross_profit", "gross profit", "money", 12, "=N([revenue]{r})*N([gross_margin]{r})"),
+    ("effort_cost", "effort cost", "money", 11, "=N([effort_hours]{r})*N([hourly_cost]{r})"),
     ("profit", "Profit after effort", "money", 12, "=[gross_profit]{r}-[effort_cost]{r}"),
     (
         "return_on_effort",
@@ -81,15 +88,15 @@ _COLUMNS = [
         "share of revenue",
         "share",
         9,
-        "=IF(TotalRevenue=0,0,[revenue]{r}/TotalRevenue)",
+        "=IF(TotalRevenue=0,0,N([revenue]{r})/TotalRevenue)",
     ),
-    ("running", "running revenue", "money", 12, "=N([running]{p})+[revenue]{r}"),
+    ("running", "running revenue", "money", 12, "=N([running]{p})+N([revenue]{r})"),
     (
         "ahead",
         "revenue of larger accounts",
         "money",
         12,
-        "=IF([revenue]{r}=N([revenue]{p}),N([ahead]{p}),N([running]{p}))",
+        "=IF(N([revenue]{r})=N([revenue]{p}),N([ahead]{p}),N([running]{p}))",
     ),
     (
         "ahead_share",
@@ -150,8 +157,9 @@ _COLUMNS = [
         "quadrant",
         "text",
         15,
-        '=IF([profit]{r}>=ProfitMedian,IF([effort_hours]{r}<=EffortMedian,"Sweet spot",'
-        '"Worth the effort"),IF([effort_hours]{r}<=EffortMedian,"Low effort","Effort trap"))',
+        '=IF([profit]{r}>=ProfitMedian,IF(N([effort_hours]{r})<=EffortMedian,"Sweet spot",'
+        '"Worth the effort"),IF(N([effort_hours]{r})<=EffortMedian,"Low effort",'
+        '"Effort trap"))',
     ),
     (
         "cumulative_share",
@@ -172,8 +180,9 @@ _COLUMNS = [
         "inputs valid",
         "general",
         9,
-        "=OR(LEN([account]{r})=0,AND([revenue]{r}>=0,[gross_margin]{r}>=0,[gross_margin]{r}<=1,"
-        '[effort_hours]{r}>=0,[hourly_cost]{r}>=0,OR([icp_fit]{r}="yes",[icp_fit]{r}="no"),'
+        f"=OR(LEN([account]{{r}})=0,AND({amount_ok('revenue')},{amount_ok('gross_margin', 1)},"
+        f"{amount_ok('effort_hours')},{amount_ok('hourly_cost')},"
+        'OR([icp_fit]{r}="yes",[icp_fit]{r}="no"),'
         f'OR([influenceable]{{r}}="yes",[influenceable]{{r}}="no"),'
         f"COUNTIF(ClusterList,{criterion('[cluster]{r}')})>0,"
         'OR(LEN(TRIM([manual]{r}))=0,TRIM([manual]{r})="GO",TRIM([manual]{r})="NO-GO")))',
@@ -185,8 +194,10 @@ col = SPEC.ref
 
 
 def _account(key: str) -> str:
-    """This row's account's value of an Accounts column, by its position there."""
-    return f"=INDEX({column_range(TABLE, key)},[account_row]{{r}})"
+    """This row's account's value of an Accounts column, by its position there (a
+    numeric input through N(): a text counts as 0, as on Accounts)."""
+    value = f"INDEX({column_range(TABLE, key)},[account_row]{{r}})"
+    return f"=N({value})" if key in AMOUNTS else f"={value}"
 
 
 # Focus: the accounts by profit after effort, largest first; the class by profit after
@@ -423,6 +434,16 @@ def build(
                 "=ABS({v})<=Tolerance",
             ),
             ("ABC limits in order (a < b)", "=BLimit-ALimit", "={v}>0"),
+            *[
+                (
+                    f"Accounts {key} cells that are not numbers (a text such as '1200', or "
+                    f"TRUE/FALSE: counted as 0 in every figure and total; type {rule}, or "
+                    "leave it blank)",
+                    f"=SUMPRODUCT((LEN({col(key)})>0)*NOT(ISNUMBER({col(key)})))",
+                    "={v}=0",
+                )
+                for key, rule in zip(AMOUNTS, NUMBER_RULES)
+            ],
         ],
     )
     cover(
@@ -437,6 +458,8 @@ def build(
             "Build the workbook from your accounts file: xlsales template account-matrix "
             "--accounts FILE (Focus and Capacity plan hold one row per account, in their "
             "own order; to add accounts, build it again).",
+            "Type revenue, gross margin, effort hours and hourly cost as numbers on Accounts: "
+            "a text such as '1200' counts as 0 in every figure and fails a check.",
             "Type a manual decision (GO or NO-GO) and its reason where you overrule the "
             "Suggested decision: the Decision follows it, and so do Load and Fits capacity.",
             "Read Summary, Clusters, Capacity and Capacity plan; every number is a formula "
@@ -481,6 +504,8 @@ def build(
     return wb
 
 
+# the rule of each of AMOUNTS, as its Checks line tells it
+NUMBER_RULES = ("a number of 0 or more", "a number from 0 to 1", *["a number of 0 or more"] * 2)
 FOCUS_NOTE = (
     "Accounts by profit after effort, largest first: the ABC class by profit after effort, by "
     "the rule of abc_classes (loss-making accounts last, in C; they do not count in the total)."
@@ -629,7 +654,8 @@ def _accounts(wb: Workbook, rows: pd.DataFrame | list[dict]) -> tuple[int, int]:
         "Accounts",
         "Largest revenue first. Yellow columns are inputs (type a manual decision, GO or "
         "NO-GO, and its reason to overrule the Suggested decision); the rest are formulas. "
-        "Amounts in the currency of the revenue; effort in hours per the period on Inputs.",
+        "Amounts in the currency of the revenue; effort in hours per the period on Inputs. "
+        "Type amounts as numbers: a text such as '1200' counts as 0 and fails a check.",
     )
     yes_no = "yes,no"
     checks = {

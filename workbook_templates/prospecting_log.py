@@ -20,6 +20,7 @@ from workbook_templates._common import (
     Setting,
     TableSpec,
     add_chart,
+    amount_ok,
     checks_sheet,
     cover,
     criterion,
@@ -47,7 +48,7 @@ NOT_MEASURABLE = prospecting.NOT_MEASURABLE
 
 # the won value of a row when its win is dated on or before (<=) or after (>) the as-of
 # date; a won value that is no number (a text such as "1200", TRUE) is no win: 0 here, and
-# its row fails "inputs valid" (_amount_ok); so is a won value on a row with no date (no
+# its row fails "inputs valid" (amount_ok); so is a won value on a row with no date (no
 # activity: counted nowhere, as the core reads only dated rows), which fails it too
 _WON = (
     "=IF(AND(ISNUMBER([date]{{r}}),ISNUMBER([won_value]{{r}}),ISNUMBER([won_date]{{r}})),"
@@ -60,14 +61,6 @@ ACTIVITY_INPUTS = (
     "date", "rep", "type", "prospect", "outcome", "pipeline_value", "won_value", "won_date"
 )  # fmt: skip
 _BLANK_ROW = "LEN(" + "&".join(f"[{k}]{{r}}" for k in ACTIVITY_INPUTS) + ")=0"
-
-
-def _amount_ok(key: str) -> str:
-    """An amount input is blank, or a number of 0 or more: a text compares above every
-    number in Excel (so ``>=0`` alone lets "1200" or "12k" pass) and counts in no sum."""
-    x = f"[{key}]{{r}}"
-    return f"OR(LEN({x})=0,AND(ISNUMBER({x}),{x}>=0))"
-
 
 LOG_SPEC = TableSpec(
     LOG,
@@ -99,7 +92,7 @@ LOG_SPEC = TableSpec(
             "general",
             9,
             f"=OR({_BLANK_ROW},AND(ISNUMBER([date]{{r}}),"
-            f"LEN([prospect]{{r}})>0,{_amount_ok('pipeline_value')},{_amount_ok('won_value')},"
+            f"LEN([prospect]{{r}})>0,{amount_ok('pipeline_value')},{amount_ok('won_value')},"
             "OR([won_value]{r}=0,ISNUMBER([won_date]{r})),"
             f"COUNTIF(TypeList,{criterion('[type]{r}')})>0))",
         ),

@@ -98,6 +98,10 @@ def account_matrix(book: WorkbookInfo) -> tuple[list, str]:
     for key in ("owner", "cluster", "icp_fit", "influenceable", "account", "manual"):
         if key in filled:
             filled[key] = _texts(filled[key]).to_numpy()
+    for key in template.AMOUNTS:  # a text or TRUE counts as 0 (N()), a blank stays blank
+        if key in filled:
+            number = _isnumber(filled[key])
+            filled[key] = np.where(_blank(filled, key), number, np.nan_to_num(number, nan=0.0))
     filled = filled.rename(columns={"manual": "manual_decision"})
     hours = _owner_hours(book)
     try:
@@ -169,13 +173,20 @@ def row_check_cells(sheet: str, columns: dict[str, int], rows, states: dict) -> 
 
 def _account_row_checks(book: WorkbookInfo, frame: pd.DataFrame) -> tuple[dict, dict]:
     """The Accounts rows' checks, from the table as typed (every row): inputs that break
-    a rule (the "inputs valid" column's rule, as Excel compares: a blank is 0, a text is
-    above every number, texts match ignoring case), rows out of revenue order (a row's
-    revenue above the number in the row above), and manual decisions without a reason
-    (TRIM: spaces only): the Checks values, and each row's state of the "inputs valid"
-    and "in revenue order" columns (key -> TRUE / FALSE per row)."""
+    a rule (the "inputs valid" column's rule: an amount blank or a number within its
+    limits, ISNUMBER's reading: a text, "600" too, or a truth value is none; texts match
+    ignoring case), the amounts that are no number, rows out of revenue order (a row's
+    revenue above the number in the row above, a text above every number), and manual
+    decisions without a reason (TRIM: spaces only): the Checks values, and each row's
+    state of the "inputs valid" and "in revenue order" columns (key -> TRUE / FALSE per
+    row)."""
+    from workbook_templates import account_matrix as template
+
     account = _texts(frame["account"]).to_numpy()
-    revenue, margin = _numbers(frame["revenue"]), _numbers(frame["gross_margin"])
+    number = {key: _isnumber(frame[key]) for key in template.AMOUNTS}  # NaN: no number
+    blank = {key: _blank(frame, key) for key in template.AMOUNTS}
+    not_number = {key: ~blank[key] & np.isnan(number[key]) for key in template.AMOUNTS}
+    revenue, margin = number["revenue"], number["gross_margin"]
     text_revenue = _is_text(frame["revenue"])
 
     def yes_no(key: str) -> np.ndarray:
@@ -183,11 +194,11 @@ def _account_row_checks(book: WorkbookInfo, frame: pd.DataFrame) -> tuple[dict, 
 
     manual = _texts(frame["manual"]).str.strip(" ")
     valid = (account == "") | (
-        ~(revenue < 0)
-        & ~(margin < 0)
-        & ((margin <= 1) | _blank(frame, "gross_margin"))
-        & ~(_numbers(frame["effort_hours"]) < 0)
-        & ~(_numbers(frame["hourly_cost"]) < 0)
+        # OR(LEN(x)=0,AND(ISNUMBER(x),x>=0)) for each amount; the margin at most 1 too
+        (blank["revenue"] | (revenue >= 0))
+        & (blank["gross_margin"] | ((margin >= 0) & (margin <= 1)))
+        & (blank["effort_hours"] | (number["effort_hours"] >= 0))
+        & (blank["hourly_cost"] | (number["hourly_cost"] >= 0))
         & yes_no("icp_fit")
         & yes_no("influenceable")
         & _in_list(book, "ClusterList", frame["cluster"])
@@ -201,6 +212,10 @@ def _account_row_checks(book: WorkbookInfo, frame: pd.DataFrame) -> tuple[dict, 
         "Account rows whose inputs break a rule": int((~valid).sum()),
         "Account rows out of revenue order": int(out_of_order.sum()),
         "Manual decisions without a reason": int(((manual != "") & (reason == "")).sum()),
+        **{
+            f"Accounts {key} cells that are not numbers": int(not_number[key].sum())
+            for key in template.AMOUNTS
+        },
     }
     return values, {"check_inputs": valid, "check_order": ~out_of_order}
 
