@@ -129,8 +129,9 @@ def test_a_constant_over_a_formula(saved, tmp_path):
     finding = next(f for f in report.findings if f.check == "formula")
     assert (finding.sheet, finding.cell) == ("Accounts", ref)
     assert finding.message == "a constant replaced the formula"
-    # the template writes revenue x gross margin in this row
-    assert finding.expected == f"={A['revenue']}7*{A['gross_margin']}7" and finding.found == "123"
+    # the template writes revenue x gross margin in this row (each through N(): a text 0)
+    want = f"=N({A['revenue']}7)*N({A['gross_margin']}7)"
+    assert finding.expected == want and finding.found == "123"
     assert cells(report, "formula") == {f"Accounts!{ref}"}
 
 

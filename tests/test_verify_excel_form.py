@@ -256,10 +256,10 @@ def _long_refs(excel, target):
     letters = am.LETTERS
     col = letters["gross_profit"]
     pattern = to_r1c1(
-        f"{letters['revenue']}5*{letters['gross_margin']}5", 5, split_cell(f"{col}5")[1]
+        f"N({letters['revenue']}5)*N({letters['gross_margin']}5)", 5, split_cell(f"{col}5")[1]
     )
-    short = "tblAccounts[@revenue]*tblAccounts[@[gross_margin]]"
-    long = "tblAccounts[[#This Row],[revenue]]*tblAccounts[[#This Row],[gross_margin]]"
+    short = "N(tblAccounts[@revenue])*N(tblAccounts[@[gross_margin]])"
+    long = "N(tblAccounts[[#This Row],[revenue]])*N(tblAccounts[[#This Row],[gross_margin]])"
     with zipfile.ZipFile(excel) as z:
         strings = z.read("xl/sharedStrings.xml").decode()
     assert strings.count(f">{pattern}<") == 1, "the pattern is declared once"

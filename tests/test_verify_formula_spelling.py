@@ -34,7 +34,7 @@ def saved(tmp_path_factory):
 
 def retyped(saved, tmp_path, formula):
     """The matrix with Y's gross profit formula stored as ``formula`` (XML-escaped)."""
-    builders = f"{A['revenue']}6*{A['gross_margin']}6"
+    builders = f"N({A['revenue']}6)*N({A['gross_margin']}6)"
 
     def edit(xml):
         return xml.replace(f">{builders}</f>", f">{formula}</f>", 1)
@@ -43,22 +43,22 @@ def retyped(saved, tmp_path, formula):
 
 
 SAME = {
-    "Excel's stored long form": f"{T}[[#This Row],[revenue]]*{T}[[#This Row],[gross_margin]]",
-    "the short form, qualified": f"{T}[@revenue]*{T}[@gross_margin]",
-    "the short form, unqualified": "[@revenue]*[@gross_margin]",
-    "mixed, with the column in its own brackets": f"[@[revenue]]*{T}[[#This Row],[gross_margin]]",
-    "the table name in another case": "TBLACCOUNTS[@revenue]*[@gross_margin]",
-    "a structured reference and a cell": f"[@revenue]*{A['gross_margin']}6",
+    "Excel's stored long form": f"N({T}[[#This Row],[revenue]])*N({T}[[#This Row],[gross_margin]])",
+    "the short form, qualified": f"N({T}[@revenue])*N({T}[@gross_margin])",
+    "the short form, unqualified": "N([@revenue])*N([@gross_margin])",
+    "mixed, with the column in its own brackets": f"N([@[revenue]])*N({T}[[#This Row],[gross_margin]])",
+    "the table name in another case": "N(TBLACCOUNTS[@revenue])*N([@gross_margin])",
+    "a structured reference and a cell": f"N([@revenue])*N({A['gross_margin']}6)",
 }
 DIFFERENT = {
     # another column of the same row: effort hours, not the gross margin
-    "another column": f"{T}[@revenue]*{T}[@effort_hours]",
+    "another column": f"N({T}[@revenue])*N({T}[@effort_hours])",
     # the same column one row down (Z's margin): beside the current row
-    "the row below": f"{T}[@revenue]*{A['gross_margin']}7",
+    "the row below": f"N({T}[@revenue])*N({A['gross_margin']}7)",
     # the whole column (implicit intersection in old Excel, a spill in new): not the row
-    "the whole column": f"{T}[revenue]*{T}[gross_margin]",
+    "the whole column": f"N({T}[revenue])*N({T}[gross_margin])",
     # a column the table does not have: left as typed, so it differs
-    "a column not in the table": f"{T}[@revenue]*{T}[@margin]",
+    "a column not in the table": f"N({T}[@revenue])*N({T}[@margin])",
 }
 
 
