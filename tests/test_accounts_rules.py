@@ -36,7 +36,10 @@ ONE = frame([("Acme", "Ann", 10_000, 0.25, 20, "yes")])
         (AccountRules(go_max_class="D"), "go_max_class='D' must be one of: A, B, C"),
         (AccountRules(min_return_on_effort=-1), "min_return_on_effort=-1 must be 0 or more"),
         (AccountRules(hours_per_owner=-1), "hours_per_owner=-1 must be 0 or more"),
-        (AccountRules(period="week"), "period='week' must be one of: year, half year, quarter, month"),
+        (
+            AccountRules(period="week"),
+            "period='week' must be one of: year, half year, quarter, month",
+        ),
     ],
 )
 def test_each_bad_rule_is_named_with_its_value_and_rule(rules, message):
@@ -108,7 +111,10 @@ def test_capacity_rows_for_every_listed_owner_and_one_for_the_unlisted():
     assert cap["hours_available"].tolist() == [60.0, 0.0, 10.0, 0.0]
     load = cap["load"].tolist()  # None in the rows, NaN in the column
     assert (load[0], load[2]) == (0.5, 0.0) and cap["load"].isna().tolist() == [
-        False, True, False, True
+        False,
+        True,
+        False,
+        True,
     ]
     assert cap["over_capacity"].tolist() == [False, False, False, True]
     assert cap["not_fitting"].tolist() == [[], [], [], ["C"]]

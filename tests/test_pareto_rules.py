@@ -161,8 +161,7 @@ def test_computed_abc_with_nothing_to_rank():
     with pytest.raises(UndefinedError) as info:
         pareto.computed_abc([0, -1, "x"])
     assert str(info.value) == (
-        "values add up to 0 after cleaning 2 non-number(s) or negative(s): "
-        "there is nothing to rank"
+        "values add up to 0 after cleaning 2 non-number(s) or negative(s): there is nothing to rank"
     )
 
 

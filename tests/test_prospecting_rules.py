@@ -169,7 +169,10 @@ def test_prospects_before_the_start_belong_to_no_block():
 def test_empty_log_without_a_start_gives_no_prospects():
     got = p.prospects(log(), MAY1)
     assert got.empty and list(got.columns)[:4] == [
-        "prospect", "first_activity", "window_ends", "window_closed"
+        "prospect",
+        "first_activity",
+        "window_ends",
+        "window_closed",
     ]
 
 
@@ -403,5 +406,7 @@ def test_a_row_worth_0_is_no_win_though_it_has_a_won_date():
     assert got["won_in_window"].tolist() == [0.0, 1.0]
     later = rows.assign(won_date=[D(2026, 2, 3)] * 2)
     assert p.left_out(later, D(2026, 1, 31)) == {
-        "activities_after": 0, "wins_after": 1, "won_after": 1.0
+        "activities_after": 0,
+        "wins_after": 1,
+        "won_after": 1.0,
     }

@@ -141,7 +141,11 @@ def test_version_for_the_audit_trail():
         ("REQUIRED_LEADS", ([[1], ["x"]], [[0.5]]), "REQUIRED_LEADS: targets[1]='x' is not a"),
         ("REQUIRED_LEADS", (3, [[0.5]], "end", "maybe"), "show_working='maybe' must be TRUE"),
         ("STAGE_CONVERSION", ([[100, 150]],), "counts[1]=150 is more than counts[0]=100"),
-        ("STAGE_CONVERSION", ([[100, 0, 0]],), "counts[1]=0: the conversion from stage 2 to stage 3"),
+        (
+            "STAGE_CONVERSION",
+            ([[100, 0, 0]],),
+            "counts[1]=0: the conversion from stage 2 to stage 3",
+        ),
         ("STAGE_CONVERSION", ([[100, 2.5]],), "counts[1]=2.5 must be a whole number"),
         ("WIN_RATE", (0, 0), "WIN_RATE: won=0 and lost=0: the win rate is undefined"),
         ("PIPELINE_VELOCITY", (10, 0.2, 100, 0), "average_cycle_days=0 must be more than 0"),

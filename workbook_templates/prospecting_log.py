@@ -83,7 +83,13 @@ LOG_SPEC = TableSpec(
             "INT(([date]{r}-ReportStart)/BlockDays)+1))",
         ),
         ("counted", "counted", "general", 9, "=AND(ISNUMBER([date]{r}),[date]{r}<=AsOf)"),
-        ("minutes", "minutes", "count", 9, f"=SUMIFS(TypeMinutes,TypeList,{criterion('[type]{r}')})"),
+        (
+            "minutes",
+            "minutes",
+            "count",
+            9,
+            f"=SUMIFS(TypeMinutes,TypeList,{criterion('[type]{r}')})",
+        ),
         ("won_counted", "won counted", "money", 11, _WON.format(op="<=")),
         ("won_after", "won after as of", "money", 11, _WON.format(op=">")),
         (
